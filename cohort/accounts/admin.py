@@ -1,0 +1,222 @@
+"""Organisers manage divisions, groups and users here; every membership change goes
+through the same services (and row locks) as the pages and the API."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.models import Group as AuthGroup
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
+from cohort.accounts.services.groups import (
+    group_create,
+    group_password_rotate,
+    group_password_validate,
+)
+from cohort.accounts.services.members import member_move, member_remove
+from cohort.accounts.services.signin import signin_audit, signin_failed, signin_guard
+from cohort.core.exceptions import DomainError
+from cohort.core.http import client_ip
+
+admin.site.unregister(AuthGroup)
+admin.site.site_header = "Cohort administration"
+admin.site.site_title = "Cohort"
+
+
+class CohortAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin sign-in shares the pages' brute-force limits and audit trail."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        try:
+            signin_guard(self.request, email)
+        except DomainError as exc:
+            raise ValidationError(exc.detail, code="locked") from exc
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if self.user_cache is None:
+                signin_failed(self.request, email)
+            raise
+        signin_audit(self.request, self.user_cache)
+        return cleaned
+
+
+admin.site.login_form = CohortAdminAuthenticationForm
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+class GroupForm(forms.ModelForm):
+    new_password = forms.CharField(
+        label="Group password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Required for a new group. Setting it on an existing group signs every "
+        "member out.",
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "division", "leader", "mentors"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["leader"].queryset = User.objects.filter(group=self.instance)
+        else:
+            self.fields["leader"].queryset = User.objects.none()
+            self.fields["new_password"].required = True
+        self.fields["mentors"].queryset = User.objects.filter(role=User.Role.MENTOR)
+
+    def clean_new_password(self):
+        password = self.cleaned_data.get("new_password")
+        if password:
+            try:
+                group_password_validate(password)
+            except DomainError as exc:
+                raise ValidationError(exc.detail) from exc
+        return password
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fk_name = "group"
+    fields = ["email", "display_name", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = f"Members (at most {MAX_GROUP_MEMBERS}; add or move them from Users)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    form = GroupForm
+    list_display = ["name", "division", "member_count", "leader", "password_changed_at"]
+    list_filter = ["division"]
+    list_select_related = ["division", "leader"]
+    search_fields = ["name"]
+    readonly_fields = ["member_count", "password_changed_at"]
+    inlines = [MemberInline]
+
+    def save_model(self, request, obj, form, change):
+        password = form.cleaned_data.get("new_password")
+        if not change:
+            created = group_create(
+                name=obj.name,
+                password=password,
+                division=obj.division,
+                actor=request.user,
+                ip=client_ip(request),
+            )
+            obj.pk, obj.password = created.pk, created.password
+            obj.password_changed_at, obj._state.adding = created.password_changed_at, False
+            return
+        with transaction.atomic():
+            obj.save(update_fields=["name", "division", "leader", "updated_at"])
+            if password:
+                group_password_rotate(
+                    group=obj, password=password, actor=request.user, ip=client_ip(request)
+                )
+
+
+class UserForm(forms.ModelForm):
+    new_password = forms.CharField(
+        label="Own password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Mentors, coordinators and organisers only; members use their group's password.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "email",
+            "display_name",
+            "role",
+            "group",
+            "division",
+            "time_zone",
+            "marker_colour",
+            "is_active",
+        ]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        role, group = data.get("role"), data.get("group")
+        if role == User.Role.MEMBER and group is None:
+            self.add_error("group", "A member belongs to a group.")
+        if role != User.Role.MEMBER and group is not None:
+            self.add_error(
+                "group", "Only members belong to a group; mentors are assigned on the group."
+            )
+        moving_in = group is not None and group.pk != self.instance.group_id
+        if moving_in and group.is_full:
+            self.add_error("group", f"{group.name} is full ({MAX_GROUP_MEMBERS} members).")
+        password = data.get("new_password")
+        if password and role == User.Role.MEMBER:
+            self.add_error("new_password", "Members sign in with their group's password.")
+        elif password:
+            try:
+                group_password_validate(password)
+            except DomainError as exc:
+                self.add_error("new_password", exc.detail)
+        if not self.instance.pk and role and role != User.Role.MEMBER and not password:
+            self.add_error("new_password", "Staff sign in with their own password: set one.")
+        return data
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserForm
+    list_display = ["email", "display_name", "role", "group", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "group__division"]
+    list_select_related = ["group"]
+    search_fields = ["email", "display_name", "group__name"]
+    readonly_fields = ["last_login", "date_joined"]
+    actions = ["remove_from_group"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        target_group = data.get("group")
+        with transaction.atomic():
+            if data.get("new_password"):
+                obj.set_password(data["new_password"])
+            elif not change:
+                obj.set_unusable_password()
+            if not change:
+                obj.group = None
+                obj.save()
+            else:
+                obj.group_id = User.objects.values_list("group_id", flat=True).get(pk=obj.pk)
+                obj.save()
+            if target_group is not None and target_group.pk != obj.group_id:
+                member_move(
+                    user=obj, to_group=target_group, actor=request.user, ip=client_ip(request)
+                )
+            elif target_group is None and obj.group_id is not None:
+                member_remove(user=obj, actor=request.user, ip=client_ip(request))
+
+    @admin.action(description="Remove the selected members from their group")
+    def remove_from_group(self, request, queryset):
+        removed = 0
+        for user in queryset.filter(group__isnull=False):
+            member_remove(user=user, actor=request.user, ip=client_ip(request))
+            removed += 1
+        self.message_user(
+            request, f"Removed {removed} member(s) from their group.", messages.SUCCESS
+        )

@@ -1,0 +1,62 @@
+from django import forms
+
+from cohort.accounts.models import User
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New group password",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common or all-numeric password.",
+    )
+    confirm = forms.CharField(
+        label="Repeat it",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirm"):
+            self.add_error("confirm", "The two passwords differ.")
+        return data
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    display_name = forms.CharField(label="Name", max_length=100, required=False)
+
+
+class JoinForm(MemberForm):
+    display_name = forms.CharField(label="Your name", max_length=100)
+
+
+class LeaderForm(forms.Form):
+    leader = forms.ModelChoiceField(queryset=User.objects.none(), label="New leader")
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["leader"].queryset = members
+
+
+class RegisterForm(NewPasswordForm):
+    group_name = forms.CharField(label="Group name", max_length=100)
+    email = forms.EmailField(label="Your email", max_length=254)
+    display_name = forms.CharField(label="Your name", max_length=100)
+
+    field_order = ["group_name", "display_name", "email", "password", "confirm"]

@@ -1,0 +1,238 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from cohort.core.models import TimeStampedModel
+
+MAX_GROUP_MEMBERS = 20
+
+
+def normalize_email(email: str) -> str:
+    """Emails are stored lower-cased, so exact lookups use the unique index."""
+    return (email or "").strip().lower()
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid).")
+
+
+def default_time_zone() -> str:
+    return settings.PROGRAMME_TIME_ZONE
+
+
+class Division(TimeStampedModel):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_viewer(self, viewer) -> "GroupQuerySet":
+        """Groups the viewer may see: organisers all, coordinators their division's,
+        mentors the groups they mentor, members their own."""
+        if not viewer.is_authenticated or not viewer.is_active:
+            return self.none()
+        if viewer.role == User.Role.ORGANISER:
+            return self
+        if viewer.role == User.Role.COORDINATOR:
+            return (
+                self.filter(division_id=viewer.division_id) if viewer.division_id else self.none()
+            )
+        if viewer.role == User.Role.MENTOR:
+            return self.filter(mentors=viewer)
+        return self.filter(pk=viewer.group_id) if viewer.group_id else self.none()
+
+
+class Group(TimeStampedModel):
+    name = models.CharField(max_length=100)
+    division = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
+    )
+    password = models.CharField(max_length=128, editable=False)
+    password_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    leader = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mentors = models.ManyToManyField("accounts.User", blank=True, related_name="mentored_groups")
+    # Kept by the membership services under the group's row lock; the check constraint is
+    # the last line of defence for the 20-member cap.
+    member_count = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="group_name_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(member_count__gte=0, member_count__lte=MAX_GROUP_MEMBERS),
+                name="group_member_count_within_cap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_full(self) -> bool:
+        return self.member_count >= MAX_GROUP_MEMBERS
+
+    @property
+    def places_left(self) -> int:
+        return max(0, MAX_GROUP_MEMBERS - self.member_count)
+
+    def set_password(self, raw_password: str | None) -> None:
+        self.password = make_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password: str) -> bool:
+        def upgrade(raw: str) -> None:
+            self.password = make_password(raw)
+            Group.objects.filter(pk=self.pk).update(password=self.password)
+
+        return check_password(raw_password, self.password, upgrade)
+
+
+class UserQuerySet(models.QuerySet):
+    def for_viewer(self, viewer) -> "UserQuerySet":
+        """Users whose group the viewer may see (see GroupQuerySet.for_viewer)."""
+        if viewer.is_authenticated and viewer.role == User.Role.ORGANISER:
+            return self
+        return self.filter(group__in=Group.objects.for_viewer(viewer))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, display_name: str = "", password: str | None = None, **extra):
+        user = self.model(email=normalize_email(email), display_name=display_name, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, display_name: str = "", password: str | None = None):
+        return self.create_user(email, display_name or email, password, role=User.Role.ORGANISER)
+
+
+class User(AbstractBaseUser):
+    """A person. Members sign in with their group's password; staff roles with their own."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        MENTOR = "mentor", "Mentor"
+        COORDINATOR = "coordinator", "Coordinator"
+        ORGANISER = "organiser", "Organiser"
+
+    email = models.EmailField(max_length=254, unique=True)
+    display_name = models.CharField(max_length=100)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    division = models.ForeignKey(
+        Division,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinators",
+        help_text="For coordinators: the division they look after.",
+    )
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    marker_colour = models.CharField(
+        max_length=7,
+        default="#2563eb",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #2563eb.")],
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.email}>"
+
+    @property
+    def is_staff(self) -> bool:
+        """Only organisers reach the admin."""
+        return self.is_active and self.role == self.Role.ORGANISER
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    @property
+    def is_member(self) -> bool:
+        return self.role == self.Role.MEMBER
+
+    @property
+    def is_group_leader(self) -> bool:
+        return self.group_id is not None and self.group.leader_id == self.pk
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return self.is_staff
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+    def _get_session_auth_hash(self, secret=None):
+        # A member's session is bound to their group and its password hash, so rotating the
+        # group password (or moving the member) ends every session signed in with the old one.
+        if self.role == self.Role.MEMBER:
+            material = f"group:{self.group_id}:{self.group.password if self.group_id else ''}"
+        else:
+            material = f"own:{self.password}"
+        return salted_hmac(
+            "cohort.accounts.User.session_auth_hash", material, secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts and devices (`Authorization: Bearer coh_...`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60)
+    prefix = models.CharField(
+        max_length=10, help_text="The first characters, to tell tokens apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

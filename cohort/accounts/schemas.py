@@ -1,0 +1,70 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class LoginIn(Schema):
+    email: str = Field(..., max_length=254)
+    password: str = Field(..., max_length=4096)
+
+
+class GroupRef(Schema):
+    id: int
+    name: str
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    role: str
+    time_zone: str
+    marker_colour: str
+    group: GroupRef | None
+    is_group_leader: bool
+
+
+class GroupIn(Schema):
+    name: str = Field(..., max_length=100)
+    password: str = Field(..., max_length=4096)
+    division_id: int | None = None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    division_id: int | None
+    leader_id: int | None
+    member_count: int
+
+
+class MemberIn(Schema):
+    email: str = Field(..., max_length=254)
+    display_name: str = Field("", max_length=100)
+
+
+class MemberOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    group_id: int
+
+
+class TokenIn(Schema):
+    name: str = Field("API token", max_length=60)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    token: str

@@ -1,0 +1,49 @@
+from django.db.models import QuerySet
+
+from cohort.accounts.models import Group, User
+from cohort.core.exceptions import NotFound, PermissionDenied
+
+
+def group_get_for_viewer(*, viewer: User, group_id: int) -> Group:
+    """The group if the viewer may see it; NotFound otherwise (never 403: no existence leak)."""
+    group = (
+        Group.objects.for_viewer(viewer)
+        .select_related("leader", "division")
+        .filter(pk=group_id)
+        .first()
+    )
+    if group is None:
+        raise NotFound("No such group.")
+    return group
+
+
+def group_members_list(*, group: Group) -> QuerySet[User]:
+    """The group's members by name. One query."""
+    return (
+        group.members.filter(is_active=True)
+        .only("id", "email", "display_name", "marker_colour", "group_id", "role")
+        .order_by("display_name", "id")
+    )
+
+
+def user_get_for_viewer(*, viewer: User, user_id: int) -> User:
+    """A user in a group the viewer may see; NotFound otherwise."""
+    user = User.objects.for_viewer(viewer).select_related("group").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("No such member.")
+    return user
+
+
+def group_can_manage(*, viewer: User, group: Group) -> bool:
+    """Organisers manage every group; a leader manages their own."""
+    return viewer.role == User.Role.ORGANISER or (
+        viewer.is_member and group.leader_id == viewer.pk and viewer.group_id == group.pk
+    )
+
+
+def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
+    """The group if the viewer may manage it; NotFound if unseen, PermissionDenied if only seen."""
+    group = group_get_for_viewer(viewer=viewer, group_id=group_id)
+    if not group_can_manage(viewer=viewer, group=group):
+        raise PermissionDenied("Only the group's leader or an organiser can change the group.")
+    return group

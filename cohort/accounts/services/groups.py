@@ -1,0 +1,79 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cohort.accounts.models import Division, Group, User
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
+
+
+def group_password_validate(password: str, *, group: Group | None = None) -> None:
+    """Raise InvalidInput with every reason Django's validators give for a group password."""
+    try:
+        validate_password(password or "", user=None)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from exc
+
+
+def group_create(
+    *,
+    name: str,
+    password: str,
+    division: Division | None = None,
+    actor: User | None = None,
+    ip: str | None = None,
+) -> Group:
+    """Create a group with a validated, hashed shared password."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("A group needs a name.")
+    if len(name) > 100:
+        raise InvalidInput("A group name has at most 100 characters.")
+    group_password_validate(password)
+    group = Group(name=name, division=division)
+    group.set_password(password)
+    try:
+        with transaction.atomic():
+            group.save()
+            audit_record(action=AuditEvent.Action.GROUP_CREATED, actor=actor, ip=ip, target=group)
+    except IntegrityError as exc:
+        raise Conflict(f"A group called {name!r} already exists.") from exc
+    return group
+
+
+@transaction.atomic
+def group_password_rotate(
+    *, group: Group, password: str, actor: User | None, ip: str | None = None
+) -> Group:
+    """Set a new shared password. Every session signed in with the old one ends."""
+    group_password_validate(password, group=group)
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    locked.set_password(password)
+    locked.save(update_fields=["password", "password_changed_at", "updated_at"])
+    audit_record(action=AuditEvent.Action.PASSWORD_ROTATED, actor=actor, ip=ip, target=locked)
+    group.password, group.password_changed_at = locked.password, locked.password_changed_at
+    return locked
+
+
+@transaction.atomic
+def group_leader_set(
+    *, group: Group, user: User | None, actor: User | None, ip: str | None = None
+) -> Group:
+    """Hand leadership to a member of the group (or clear it with user=None)."""
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if user is not None and (user.group_id != locked.pk or not user.is_active):
+        raise NotFound("That person is not a member of this group.")
+    previous = locked.leader_id
+    locked.leader = user
+    locked.save(update_fields=["leader", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.LEADER_CHANGED,
+        actor=actor,
+        ip=ip,
+        target=locked,
+        previous_leader_id=previous,
+        leader_id=user.pk if user else None,
+    )
+    group.leader = user
+    return locked

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from cohort.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("join/<str:token>/", views.join_view, name="join"),
+    path("signup/", views.register_view, name="register"),
+    path("profile/", views.profile_view, name="profile"),
+    path("group/", views.group_view, name="group"),
+    path("group/<int:group_id>/", views.group_view, name="group-detail"),
+    path("group/<int:group_id>/password/", views.group_password_view, name="group-password"),
+    path("group/<int:group_id>/members/", views.group_member_add_view, name="group-member-add"),
+    path(
+        "group/<int:group_id>/members/<int:user_id>/remove/",
+        views.group_member_remove_view,
+        name="group-member-remove",
+    ),
+    path("group/<int:group_id>/leader/", views.group_leader_view, name="group-leader"),
+]

@@ -1,0 +1,260 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cohort.accounts import forms
+from cohort.accounts.models import Group
+from cohort.accounts.selectors import (
+    group_can_manage,
+    group_get_for_manager,
+    group_get_for_viewer,
+    group_members_list,
+    user_get_for_viewer,
+)
+from cohort.accounts.services.groups import group_leader_set, group_password_rotate
+from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
+from cohort.accounts.services.members import member_add, member_remove
+from cohort.accounts.services.registration import group_register
+from cohort.accounts.services.signin import (
+    SESSION_ENDED,
+    sign_in,
+    sign_out,
+    signin_complete,
+)
+from cohort.accounts.tokens import api_token_create, api_token_revoke
+from cohort.core.exceptions import DomainError
+from cohort.core.http import client_ip
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("dashboard:home")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = forms.SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_in(
+                request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
+            return redirect(_safe_next(request))
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+            status = exc.status_code
+    elif request.session.pop(SESSION_ENDED, False):
+        messages.info(request, "Your session ended. Please sign in again.")
+    context = {"form": form, "next": request.GET.get("next", "")}
+    return render(request, "accounts/login.html", context, status=status)
+
+
+@require_POST
+def logout_view(request):
+    sign_out(request)
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def join_view(request, token: str):
+    try:
+        group = invite_group_get(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/join.html", {"error": exc.detail}, status=410)
+    form = forms.JoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite_accept(token=token, ip=client_ip(request), **form.cleaned_data)
+            signin_complete(request, user)
+            messages.success(
+                request,
+                f"Welcome to {group.name}! Next time, sign in with your email and the "
+                "group password your leader shares.",
+            )
+            return redirect("dashboard:home")
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+            status = exc.status_code
+    return render(request, "accounts/join.html", {"group": group, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def register_view(request):
+    if not settings.REGISTRATION_OPEN:
+        raise Http404("Registration is closed.")
+    form = forms.RegisterForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _group, leader = group_register(
+                group_name=data["group_name"],
+                password=data["password"],
+                email=data["email"],
+                display_name=data["display_name"],
+                ip=client_ip(request),
+            )
+            signin_complete(request, leader)
+            return redirect("accounts:group")
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+            status = exc.status_code
+    return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+def _render_group(request, group: Group, *, status: int = 200, **forms_in_error):
+    manage = group_can_manage(viewer=request.user, group=group)
+    members = group_members_list(group=group)
+    context = {
+        "group": group,
+        "members": members,
+        "can_manage": manage,
+        "password_form": forms_in_error.get("password_form") or forms.NewPasswordForm(),
+        "member_form": forms_in_error.get("member_form") or forms.MemberForm(),
+        "leader_form": forms_in_error.get("leader_form") or forms.LeaderForm(members=members),
+        "error": forms_in_error.get("error"),
+    }
+    if manage:
+        token = invite_token_create(group=group)
+        context["invite_url"] = request.build_absolute_uri(reverse("accounts:join", args=[token]))
+    return render(request, "accounts/group.html", context, status=status)
+
+
+@login_required
+def group_view(request, group_id: int | None = None):
+    if group_id is None:
+        if request.user.group_id is None:
+            return render(request, "accounts/group_list.html", {"groups": _visible_groups(request)})
+        group_id = request.user.group_id
+    return _render_group(request, group_get_for_viewer(viewer=request.user, group_id=group_id))
+
+
+def _visible_groups(request):
+    return Group.objects.for_viewer(request.user).select_related("leader", "division")[:500]
+
+
+def _group_post(request, group_id: int, form, action, *, form_key: str, success: str):
+    """The leader's POST views: validate, call one service, then redirect or re-render."""
+    group = group_get_for_manager(viewer=request.user, group_id=group_id)
+    if form.is_valid():
+        try:
+            action(group, form.cleaned_data)
+            messages.success(request, success)
+            return redirect("accounts:group-detail", group_id=group.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+            return _render_group(request, group, status=exc.status_code, **{form_key: form})
+    return _render_group(request, group, status=400, **{form_key: form})
+
+
+@login_required
+@require_POST
+def group_password_view(request, group_id: int):
+    def rotate(group, data):
+        group_password_rotate(
+            group=group, password=data["password"], actor=request.user, ip=client_ip(request)
+        )
+        if request.user.group_id == group.pk:
+            # The changer's own session was bound to the old password: carry it over.
+            request.user.refresh_from_db()
+            update_session_auth_hash(request, request.user)
+
+    return _group_post(
+        request,
+        group_id,
+        forms.NewPasswordForm(request.POST),
+        rotate,
+        form_key="password_form",
+        success="Password changed. Everyone signed in with the old one has been signed out; "
+        "share the new one with your group.",
+    )
+
+
+@login_required
+@require_POST
+def group_member_add_view(request, group_id: int):
+    def add(group, data):
+        member_add(group=group, actor=request.user, ip=client_ip(request), **data)
+
+    return _group_post(
+        request,
+        group_id,
+        forms.MemberForm(request.POST),
+        add,
+        form_key="member_form",
+        success="Member added. They sign in with their email and the group password.",
+    )
+
+
+@login_required
+@require_POST
+def group_member_remove_view(request, group_id: int, user_id: int):
+    group = group_get_for_manager(viewer=request.user, group_id=group_id)
+    user = user_get_for_viewer(viewer=request.user, user_id=user_id)
+    if user.group_id != group.pk:
+        raise Http404("No such member.")
+    try:
+        member_remove(user=user, actor=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        return _render_group(request, group, status=exc.status_code, error=exc.detail)
+    messages.success(request, f"{user.display_name} has left the group.")
+    if user.pk == request.user.pk:
+        sign_out(request)
+        return redirect("accounts:login")
+    return redirect("accounts:group-detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def group_leader_view(request, group_id: int):
+    group = group_get_for_manager(viewer=request.user, group_id=group_id)
+    form = forms.LeaderForm(request.POST, members=group_members_list(group=group))
+
+    def hand_over(group, data):
+        group_leader_set(
+            group=group, user=data["leader"], actor=request.user, ip=client_ip(request)
+        )
+
+    return _group_post(
+        request, group_id, form, hand_over, form_key="leader_form", success="Leadership handed on."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_view(request):
+    """The viewer's profile: personal API tokens (a new one is shown once, on this answer)."""
+    new_token = None
+    status = 200
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                api_token_revoke(
+                    user=request.user, token_id=_int(request.POST["revoke"]), ip=client_ip(request)
+                )
+                messages.success(request, "Token revoked: scripts using it stop working now.")
+                return redirect("accounts:profile")
+            token, raw = api_token_create(
+                user=request.user, name=request.POST.get("name", ""), ip=client_ip(request)
+            )
+            new_token, status = {"token": token, "raw": raw}, 201
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            status = exc.status_code
+    tokens = request.user.api_tokens.all()
+    context = {"tokens": tokens, "new_token": new_token}
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+def _int(value: str) -> int:
+    return int(value) if str(value).isdigit() else 0

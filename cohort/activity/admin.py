@@ -1,0 +1,41 @@
+from django.contrib import admin, messages
+
+from cohort.activity.models import DailyActivity, SheetSource
+from cohort.activity.services.daily import activity_review
+
+
+@admin.register(DailyActivity)
+class DailyActivityAdmin(admin.ModelAdmin):
+    """Read-only rows: corrections go through the API or activity_log, so progress follows."""
+
+    list_display = ["date", "user", "steps", "source", "review", "updated_at"]
+    list_filter = ["review", "source"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    date_hierarchy = "date"
+    readonly_fields = [f.name for f in DailyActivity._meta.fields]
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _review(self, request, queryset, decision):
+        pending = queryset.filter(review=DailyActivity.Review.PENDING)
+        for row in pending:
+            activity_review(activity=row, decision=decision, actor=request.user)
+        self.message_user(request, f"{len(pending)} day(s) {decision}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm the selected flagged days")
+    def confirm(self, request, queryset):
+        self._review(request, queryset, DailyActivity.Review.CONFIRMED)
+
+    @admin.action(description="Reject the selected flagged days (they count for nothing)")
+    def reject(self, request, queryset):
+        self._review(request, queryset, DailyActivity.Review.REJECTED)
+
+
+@admin.register(SheetSource)
+class SheetSourceAdmin(admin.ModelAdmin):
+    list_display = ["group", "url", "is_enabled", "last_synced_at", "last_result"]
+    list_select_related = ["group"]
+    readonly_fields = ["last_synced_at", "last_result"]

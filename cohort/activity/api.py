@@ -1,0 +1,110 @@
+import datetime as dt
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+from ninja import Field, Query, Router, Schema
+
+from cohort.accounts.auth import token_or_session
+from cohort.accounts.models import User
+from cohort.activity.models import DailyActivity
+from cohort.activity.schemas import ActivityIn, ActivityOut, ActivitySavedOut, ReviewIn
+from cohort.activity.selectors import (
+    activity_get,
+    activity_list,
+    flagged_activity_for_reviewer,
+    parse_day,
+)
+from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.core.exceptions import NotFound, RateLimited
+from cohort.core.http import client_ip
+
+router = Router(tags=["activity"], auth=token_or_session)
+
+
+class DayRange(Schema):
+    start: str | None = Field(None, alias="from", description="YYYY-MM-DD")
+    end: str | None = Field(None, alias="to", description="YYYY-MM-DD")
+
+
+def _rate_limit(request: HttpRequest) -> None:
+    """Activity writes per member are limited (ACTIVITY_UPDATES_PER_MEMBER)."""
+    try:
+        usage = get_usage(
+            request,
+            group="activity-write",
+            key=lambda _g, r: str(r.user.pk),
+            rate=settings.ACTIVITY_UPDATES_PER_MEMBER,
+            increment=True,
+        )
+    except Exception:
+        return  # degraded mode: cache down, no limit
+    if usage and usage["should_limit"]:
+        raise RateLimited("Too many updates; wait a minute.", retry_after=usage["time_left"])
+
+
+@router.get("/activity", response=list[ActivityOut], summary="The viewer's days")
+def list_days(request: HttpRequest, days: Query[DayRange]):
+    """`from` and `to` (YYYY-MM-DD; default: the last 30 days; a year at most)."""
+    last = parse_day(days.end) if days.end else member_today(request.user)
+    first = parse_day(days.start) if days.start else last - dt.timedelta(days=29)
+    return list(activity_list(user=request.user, start=first, end=last))
+
+
+@router.get("/activity/{day}", response=ActivityOut, summary="One day of the viewer's activity")
+def get_day(request: HttpRequest, day: str):
+    return activity_get(user=request.user, day=parse_day(day))
+
+
+@router.put("/activity/{day}", response=ActivitySavedOut, summary="Log or change a day's steps")
+def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | None = None):
+    """Members log their own days inside the edit window; organisers may pass `user_id`
+    to correct anyone's day (audited). 422 with a reason for bad input, 429 when too fast."""
+    _rate_limit(request)
+    target = request.user
+    if user_id is not None and user_id != request.user.pk:
+        target = User.objects.for_viewer(request.user).filter(pk=user_id).first()
+        if target is None:
+            raise NotFound("No such member.")
+    row = activity_log(
+        user=target,
+        day=parse_day(day),
+        steps=payload.steps,
+        source=DailyActivity.Source.API,
+        actor=request.user,
+        ip=client_ip(request),
+    )
+    return _saved(row)
+
+
+def _saved(row: DailyActivity) -> dict:
+    enrollments = row.user.enrollments.select_related("current_milestone").order_by("started_on")
+    return {
+        "date": row.date,
+        "steps": row.steps,
+        "source": row.source,
+        "review": row.review,
+        "updated_at": row.updated_at,
+        "progress": [
+            {
+                "path_id": e.path_id,
+                "steps": e.steps,
+                "distance": float(e.distance),
+                "progress": float(e.progress),
+                "current_milestone": e.current_milestone.name if e.current_milestone else None,
+            }
+            for e in enrollments
+        ],
+    }
+
+
+@router.post(
+    "/activity/flags/{activity_id}/review",
+    response=ActivityOut,
+    summary="Confirm or reject a flagged day (the group's mentors, organisers)",
+)
+def review_flag(request: HttpRequest, activity_id: int, payload: ReviewIn):
+    row = flagged_activity_for_reviewer(viewer=request.user).filter(pk=activity_id).first()
+    if row is None:
+        raise NotFound("No such flagged day.")
+    return activity_review(activity=row, decision=payload.decision, actor=request.user)

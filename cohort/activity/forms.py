@@ -1,0 +1,12 @@
+from django import forms
+
+
+class DayForm(forms.Form):
+    day = forms.TypedChoiceField(label="Day", coerce=str)
+    steps = forms.IntegerField(
+        label="Steps", min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, *args, days=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d.isoformat(), label) for d, label in days]

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class DailyActivity(models.Model):
+    """One member's steps on one day (their own calendar day). The source of truth that
+    progress, streaks and points derive from."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web"
+        API = "api", "API"
+        CSV = "csv", "CSV import"
+        SHEET = "sheet", "Sheet sync"
+        CORRECTION = "correction", "Organiser correction"
+
+    class Review(models.TextChoices):
+        NONE = "", "Not flagged"
+        PENDING = "pending", "Flagged, awaiting review"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity"
+    )
+    date = models.DateField()
+    steps = models.PositiveIntegerField(validators=[MinValueValidator(0)])
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
+    review = models.CharField(max_length=10, choices=Review.choices, default="", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "daily activity"
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_activity_row_per_day"),
+        ]
+        indexes = [
+            models.Index(fields=["date"], name="activity_date"),
+            models.Index(
+                fields=["review"],
+                condition=models.Q(review="pending"),
+                name="activity_pending_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date}: {self.steps}"
+
+    @property
+    def counted_steps(self) -> int:
+        """Rejected days count for nothing."""
+        return 0 if self.review == self.Review.REJECTED else self.steps
+
+
+class SheetSource(models.Model):
+    """A group's published spreadsheet of steps, read by `sync_sheet`."""
+
+    group = models.OneToOneField(
+        "accounts.Group", on_delete=models.CASCADE, related_name="sheet_source"
+    )
+    url = models.URLField(
+        max_length=500, help_text='A published CSV or a web app answering {"values": [...]}.'
+    )
+    is_enabled = models.BooleanField(default=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sheet for {self.group_id}"

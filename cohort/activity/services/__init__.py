@@ -1,0 +1,1 @@
+"""Every write of the activity app: logging, review, imports, the nightly recompute."""

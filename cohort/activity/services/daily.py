@@ -1,0 +1,144 @@
+"""Logging one member's day: validate, upsert the row, push the change to their progress."""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, StdDev
+from django.utils import timezone
+
+from cohort.accounts.models import User
+from cohort.activity.models import DailyActivity
+from cohort.core.exceptions import InvalidInput, PermissionDenied
+from cohort.journeys.selectors import path_current_get
+from cohort.journeys.services import enrollment_apply_steps
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
+
+_HISTORY_DAYS = 90
+_MIN_HISTORY = 7
+
+
+def member_today(user: User) -> dt.date:
+    """The member's own calendar date, in their time zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
+    return timezone.localdate(timezone=zone)
+
+
+def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
+    """Raise InvalidInput with the reason a day cannot be logged."""
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        raise InvalidInput("Steps must be a whole number.")
+    if steps < 0:
+        raise InvalidInput("Steps cannot be negative.")
+    if steps > settings.ACTIVITY_MAX_STEPS:
+        raise InvalidInput(
+            f"{steps:,} steps in a day is more than the {settings.ACTIVITY_MAX_STEPS:,} allowed."
+        )
+    today = member_today(user)
+    if day > today:
+        raise InvalidInput("That day has not happened yet.")
+    window = settings.ACTIVITY_EDIT_WINDOW_DAYS
+    if not is_correction and day <= today - dt.timedelta(days=window):
+        raise InvalidInput(f"Days can be logged or changed up to {window} days back.")
+    path = path_current_get()
+    if path and (day < path.start_date or (path.end_date and day > path.end_date)):
+        raise InvalidInput(
+            f"{day} is outside {path.name} ({path.start_date} to {path.end_date or 'open'})."
+        )
+
+
+def _needs_review(*, user: User, day: dt.date, steps: int) -> bool:
+    """A day far above the member's own history, or above the manual-entry cap."""
+    if steps > settings.ACTIVITY_FLAG_STEPS:
+        return True
+    history = (
+        DailyActivity.objects.filter(
+            user=user, date__gte=day - dt.timedelta(days=_HISTORY_DAYS), date__lt=day
+        )
+        .exclude(review=DailyActivity.Review.REJECTED)
+        .aggregate(days=Count("id"), mean=Avg("steps"), spread=StdDev("steps"))
+    )
+    if history["days"] < _MIN_HISTORY:
+        return False
+    # A floor under the deviation, so a member with very regular days is not flagged
+    # for a slightly longer walk.
+    spread = max(float(history["spread"] or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
+    return steps > float(history["mean"]) + 3 * spread
+
+
+def _upsert(*, user: User, day: dt.date, steps: int, source: str, review: str):
+    """Caller is in a transaction. Returns (row, steps counted before the change)."""
+    row = DailyActivity.objects.select_for_update().filter(user=user, date=day).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = DailyActivity.objects.create(
+                    user=user, date=day, steps=steps, source=source, review=review
+                )
+            return row, 0
+        except IntegrityError:  # a concurrent first log of the same day won the insert
+            row = DailyActivity.objects.select_for_update().get(user=user, date=day)
+    before = row.counted_steps
+    row.steps, row.source, row.review = steps, source, review
+    row.save(update_fields=["steps", "source", "review", "updated_at"])
+    return row, before
+
+
+def activity_log(
+    *,
+    user: User,
+    day: dt.date,
+    steps: int,
+    source: str = DailyActivity.Source.WEB,
+    actor: User | None = None,
+    ip: str | None = None,
+) -> DailyActivity:
+    """Set a member's steps for a day (members: their own, inside the edit window; organisers:
+    anyone's, audited) and update their progress in the same transaction."""
+    is_correction = actor is not None and actor.pk != user.pk
+    if is_correction and actor.role != User.Role.ORGANISER:
+        raise PermissionDenied("Only organisers can change another member's day.")
+    activity_validate(user=user, day=day, steps=steps, is_correction=is_correction)
+    if is_correction:
+        source, review = DailyActivity.Source.CORRECTION, DailyActivity.Review.CONFIRMED
+    else:
+        flagged = _needs_review(user=user, day=day, steps=steps)
+        review = DailyActivity.Review.PENDING if flagged else DailyActivity.Review.NONE
+    with transaction.atomic():
+        row, before = _upsert(user=user, day=day, steps=steps, source=source, review=review)
+        enrollment_apply_steps(user_id=user.pk, day=day, delta_steps=row.counted_steps - before)
+        if is_correction:
+            audit_record(
+                action=AuditEvent.Action.ACTIVITY_CORRECTED,
+                actor=actor,
+                ip=ip,
+                target=row,
+                user_id=user.pk,
+                date=day.isoformat(),
+                steps=steps,
+                before=before,
+            )
+    return row
+
+
+def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> DailyActivity:
+    """Confirm or reject a flagged day; a rejected day counts for nothing."""
+    if decision not in (DailyActivity.Review.CONFIRMED, DailyActivity.Review.REJECTED):
+        raise InvalidInput("Decide 'confirmed' or 'rejected'.")
+    with transaction.atomic():
+        row = DailyActivity.objects.select_for_update().get(pk=activity.pk)
+        before = row.counted_steps
+        row.review = decision
+        row.save(update_fields=["review", "updated_at"])
+        enrollment_apply_steps(
+            user_id=row.user_id, day=row.date, delta_steps=row.counted_steps - before
+        )
+        audit_record(
+            action=AuditEvent.Action.ACTIVITY_REVIEWED, actor=actor, target=row, decision=decision
+        )
+    return row

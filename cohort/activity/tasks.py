@@ -1,0 +1,45 @@
+"""Celery tasks: ids in, one service call, nothing else."""
+
+from celery import shared_task
+from django.conf import settings
+
+from cohort.accounts.models import Group
+from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.ops.services import job_run_chunk_done, job_run_fail, job_run_start
+
+UPDATE_PROGRESS = "update_progress"
+
+
+def progress_chunks(chunk_groups: int | None = None) -> list[list[int]]:
+    """Group ids split into chunks that workers can take in parallel."""
+    size = chunk_groups or settings.PROGRESS_CHUNK_GROUPS
+    ids = list(Group.objects.order_by("pk").values_list("pk", flat=True))
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def update_progress_chunk_task(self, run_id: int, group_ids: list[int]) -> int:
+    try:
+        rows = progress_recompute_groups(group_ids=group_ids)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            job_run_fail(run_id=run_id, error=repr(exc))
+        raise
+    job_run_chunk_done(run_id=run_id, rows=rows)
+    return rows
+
+
+@shared_task
+def update_progress_task(chunk_groups: int | None = None) -> int:
+    """Fan the nightly recompute out: one task per chunk of groups. Returns the run id."""
+    chunks = progress_chunks(chunk_groups)
+    run = job_run_start(name=UPDATE_PROGRESS, chunks_total=len(chunks))
+    for chunk in chunks:
+        update_progress_chunk_task.delay(run.pk, chunk)
+    return run.pk

@@ -1,0 +1,187 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohort.accounts.tests.factories import MemberFactory, StaffFactory
+from cohort.activity.models import DailyActivity
+from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.core.exceptions import InvalidInput, PermissionDenied
+from cohort.journeys.models import Enrollment
+from cohort.journeys.tests.factories import path_create
+from cohort.notifications.models import Notification
+from cohort.ops.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def path():
+    return path_create()
+
+
+@pytest.fixture
+def member(path):
+    return MemberFactory(time_zone="Europe/Madrid")
+
+
+def _enrollment(member) -> Enrollment:
+    return Enrollment.objects.select_related("current_milestone").get(user=member)
+
+
+def test_logging_a_day_moves_the_member_along_the_path(member):
+    today = member_today(member)
+    activity_log(user=member, day=today, steps=1_234)
+    enrollment = _enrollment(member)
+    assert (enrollment.steps, str(enrollment.distance), str(enrollment.progress)) == (
+        1234,
+        "12.34",
+        "12.34",
+    )
+    assert enrollment.current_milestone.name == "Ford"
+
+
+def test_changing_a_day_replaces_its_steps_rather_than_adding(member):
+    today = member_today(member)
+    activity_log(user=member, day=today, steps=6_000)
+    activity_log(user=member, day=today, steps=2_000)
+    assert DailyActivity.objects.get(user=member).steps == 2_000
+    enrollment = _enrollment(member)
+    assert enrollment.steps == 2_000
+    assert enrollment.current_milestone.name == "Ford"
+
+
+@pytest.mark.parametrize(
+    ("steps", "reason"),
+    [(-1, "negative"), (100_001, "more than"), (1.5, "whole number"), (True, "whole number")],
+)
+def test_rejects_bad_step_counts(member, steps, reason):
+    with pytest.raises(InvalidInput, match=reason):
+        activity_log(user=member, day=member_today(member), steps=steps)
+    assert not DailyActivity.objects.exists()
+
+
+def test_rejects_future_dates_in_the_members_own_time_zone(path):
+    # 23:30 on 1 March in UTC is already 2 March in Tokyo, still 1 March in Chicago.
+    with time_machine.travel(dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        path.start_date = dt.date(2026, 2, 1)
+        path.save()
+        from cohort.journeys.services import path_cache_clear
+
+        path_cache_clear()
+        tokyo = MemberFactory(time_zone="Asia/Tokyo")
+        chicago = MemberFactory(time_zone="America/Chicago")
+        activity_log(user=tokyo, day=dt.date(2026, 3, 2), steps=100)
+        with pytest.raises(InvalidInput, match="not happened yet"):
+            activity_log(user=chicago, day=dt.date(2026, 3, 2), steps=100)
+
+
+def test_members_edit_only_inside_the_window_but_organisers_correct_any_day(member, settings):
+    settings.ACTIVITY_EDIT_WINDOW_DAYS = 7
+    today = member_today(member)
+    activity_log(user=member, day=today - dt.timedelta(days=6), steps=100)
+    with pytest.raises(InvalidInput, match="up to 7 days back"):
+        activity_log(user=member, day=today - dt.timedelta(days=7), steps=100)
+    organiser = StaffFactory()
+    row = activity_log(
+        user=member, day=today - dt.timedelta(days=20), steps=900, actor=organiser, ip="10.0.0.1"
+    )
+    assert row.source == DailyActivity.Source.CORRECTION
+    event = AuditEvent.objects.get(action="activity_corrected")
+    assert (event.actor_id, event.detail["steps"], event.ip) == (organiser.pk, 900, "10.0.0.1")
+
+
+def test_a_member_cannot_change_another_members_day(member):
+    other = MemberFactory(group=member.group)
+    with pytest.raises(PermissionDenied):
+        activity_log(user=other, day=member_today(other), steps=10, actor=member)
+
+
+def test_rejects_days_outside_the_path(member, path):
+    with pytest.raises(InvalidInput, match="outside"):
+        activity_log(
+            user=member, day=path.start_date - dt.timedelta(days=1), steps=10, actor=StaffFactory()
+        )
+
+
+def test_a_day_far_above_the_members_history_is_accepted_but_flagged(member, settings):
+    settings.ACTIVITY_FLAG_MIN_SPREAD = 500
+    today = member_today(member)
+    organiser = StaffFactory()
+    for back in range(1, 11):
+        activity_log(
+            user=member, day=today - dt.timedelta(days=back), steps=5_000 + back, actor=organiser
+        )
+    row = activity_log(user=member, day=today, steps=9_000)
+    assert row.review == DailyActivity.Review.PENDING
+    assert _enrollment(member).steps == 50_055 + 9_000  # accepted: it counts until rejected
+    activity_review(activity=row, decision="rejected", actor=organiser)
+    assert _enrollment(member).steps == 50_055
+
+
+def test_a_day_above_the_manual_cap_is_flagged_even_without_history(member, settings):
+    settings.ACTIVITY_FLAG_STEPS = 30_000
+    row = activity_log(user=member, day=member_today(member), steps=30_001)
+    assert row.review == DailyActivity.Review.PENDING
+
+
+def test_each_milestone_is_notified_once(member):
+    today = member_today(member)
+    activity_log(user=member, day=today, steps=5_500)  # past Ford (10) and Inn (50)
+    activity_log(user=member, day=today, steps=100)  # back before Ford
+    activity_log(user=member, day=today, steps=5_500)  # and past them again
+    texts = sorted(Notification.objects.filter(recipient=member).values_list("text", flat=True))
+    assert texts == ["You reached Ford on Test Way!", "You reached Inn on Test Way!"]
+
+
+def test_progress_stops_at_the_end_and_the_walker_can_keep_logging(member):
+    today = member_today(member)
+    activity_log(user=member, day=today - dt.timedelta(days=1), steps=50_000)
+    activity_log(user=member, day=today, steps=60_000)
+    enrollment = _enrollment(member)
+    assert (str(enrollment.distance), str(enrollment.progress)) == ("100.00", "100.00")
+    assert enrollment.completed_at is not None
+    assert enrollment.current_milestone.name == "End"
+
+
+def test_finishing_a_chained_path_enrolls_the_walker_in_the_next(member):
+    from cohort.journeys.models import Path
+
+    current = Path.objects.get(is_current=True)
+    back = path_create(name="And Back", current=False)
+    current.next_path = back
+    current.save()
+    from cohort.journeys.services import path_cache_clear
+
+    path_cache_clear()
+    today = member_today(member)
+    activity_log(user=member, day=today, steps=10_000)
+    follow_on = Enrollment.objects.get(user=member, path=back)
+    assert follow_on.started_on == today + dt.timedelta(days=1)
+    assert follow_on.steps == 0
+
+
+def _log_queries(member, day, steps) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        activity_log(user=member, day=day, steps=steps)
+    return len(queries)
+
+
+def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history(member):
+    today = member_today(member)
+    organiser = StaffFactory()
+    activity_log(user=member, day=today - dt.timedelta(days=1), steps=1_000)  # enrolls
+    new_day_short = _log_queries(member, today - dt.timedelta(days=2), 1_000)
+    changed_day_short = _log_queries(member, today - dt.timedelta(days=2), 1_200)
+    for back in range(3, 30):  # the path started 30 days ago
+        activity_log(user=member, day=today - dt.timedelta(days=back), steps=1_000, actor=organiser)
+    changed_day_long = _log_queries(member, today - dt.timedelta(days=3), 1_100)
+    DailyActivity.objects.filter(user=member, date=today).delete()
+    new_day_long = _log_queries(member, today, 1_000)
+    # A changed day: the member's history (one aggregate), a savepoint, lock the day's row,
+    # update it, a savepoint, get the enrollment, lock the chain's enrollments, update one,
+    # release both savepoints. A new day inserts inside its own savepoint pair instead.
+    assert changed_day_short == changed_day_long == 10
+    assert new_day_short == new_day_long == 12

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from cohort.activity import views
+
+app_name = "activity"
+
+urlpatterns = [path("activity/", views.activity_view, name="log")]

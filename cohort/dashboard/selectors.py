@@ -1,0 +1,51 @@
+"""Reads that combine several apps for the dashboard and the map."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_UP, Decimal
+
+from cohort.activity.selectors import activity_stats
+from cohort.activity.services.daily import member_today
+from cohort.journeys.progress import HUNDREDTH, distance_for_steps
+from cohort.journeys.selectors import Marker, PathView
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """What the walking challenge showed on each member's card, plus bests and pace."""
+
+    marker: Marker
+    today_steps: int
+    today_distance: Decimal
+    to_end: Decimal
+    best_day: dict | None
+    last_updated_at: dt.datetime | None
+    days_left: int | None
+    pace_distance: Decimal | None
+    pace_steps: int | None
+
+
+def member_card(*, user, path: PathView, marker: Marker) -> MemberCard:
+    """The viewer's card on `path`. Three small queries (today's row, best day, last update)."""
+    today = member_today(user)
+    stats = activity_stats(user_id=user.pk, today=today)
+    to_end = path.total_distance - marker.distance
+    days_left = pace_distance = pace_steps = None
+    if path.end_date and not marker.completed:
+        days_left = max(0, (path.end_date - today).days + 1)
+        if days_left:
+            pace_distance = (to_end / days_left).quantize(HUNDREDTH, ROUND_UP)
+            pace_steps = int((to_end * path.steps_per_unit / days_left).to_integral_value(ROUND_UP))
+    return MemberCard(
+        marker=marker,
+        today_steps=stats["today_steps"],
+        today_distance=distance_for_steps(
+            stats["today_steps"], path.steps_per_unit, path.total_distance
+        ),
+        to_end=to_end,
+        best_day=stats["best_day"],
+        last_updated_at=stats["last_updated_at"],
+        days_left=days_left,
+        pace_distance=pace_distance,
+        pace_steps=pace_steps,
+    )

@@ -1,0 +1,64 @@
+from django.contrib import admin, messages
+
+from cohort.journeys.models import Enrollment, Milestone, Path
+from cohort.journeys.services import path_cache_clear, path_make_current
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 1
+    fields = ["order", "name", "distance", "x", "y", "postcard"]
+
+
+@admin.register(Path)
+class PathAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "unit",
+        "total_distance",
+        "start_date",
+        "end_date",
+        "is_current",
+        "next_path",
+    ]
+    list_select_related = ["next_path"]
+    readonly_fields = ["is_current"]
+    inlines = [MilestoneInline]
+    actions = ["make_current"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The current path and its milestones are cached; any edit drops the cache.
+        path_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        path_cache_clear()
+
+    @admin.action(description="Make the selected path the current one")
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one path.", messages.ERROR)
+            return
+        path_make_current(path=queryset.get())
+        self.message_user(request, "Done: members now walk this path.", messages.SUCCESS)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "path",
+        "steps",
+        "distance",
+        "progress",
+        "current_milestone",
+        "completed_at",
+    ]
+    list_filter = ["path"]
+    list_select_related = ["user", "path", "current_milestone"]
+    search_fields = ["user__email"]
+    readonly_fields = [f.name for f in Enrollment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

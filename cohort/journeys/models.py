@@ -1,0 +1,122 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from cohort.core.models import TimeStampedModel
+
+
+class Path(TimeStampedModel):
+    """A route members walk together. Exactly one path is current."""
+
+    class Unit(models.TextChoices):
+        MILES = "mi", "miles"
+        KILOMETRES = "km", "km"
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.MILES)
+    steps_per_unit = models.PositiveIntegerField(
+        default=2112, validators=[MinValueValidator(1)], help_text="2,112 steps a mile by default."
+    )
+    total_distance = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+    next_path = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_paths",
+        help_text="Finishing this path enrolls the member in the next (there and back again).",
+    )
+    map_width = models.PositiveIntegerField(default=1000)
+    map_height = models.PositiveIntegerField(default=600)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_path",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="path_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    """A named point on a path; the first one (order 0, distance 0) is the start."""
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="milestones")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    distance = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="From the start of the path, in the path's unit.",
+    )
+    x = models.FloatField(help_text="Map point, in the path's map coordinates.")
+    y = models.FloatField()
+    postcard = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["path", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "order"], name="milestone_order_unique"),
+            models.UniqueConstraint(fields=["path", "distance"], name="milestone_distance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.distance})"
+
+
+class Enrollment(models.Model):
+    """A member on a path. Derived from DailyActivity; `update_progress` can rebuild it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="enrollments")
+    # Activity from this day on counts (the path's start, or the day after the previous
+    # path in a chain was finished).
+    started_on = models.DateField()
+    steps = models.BigIntegerField(default=0)
+    distance = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    progress = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), help_text="Percent, 0 to 100."
+    )
+    current_milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The highest milestone order already announced; notifications go out only above it.
+    notified_order = models.SmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="one_enrollment_per_path"),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100),
+                name="progress_is_a_percentage",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["path", "-progress"], name="enrollment_path_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.path_id}: {self.progress}%"

@@ -1,0 +1,159 @@
+from dataclasses import dataclass, replace
+
+from django.core.cache import cache
+
+from cohort.journeys.models import Enrollment, Path
+from cohort.journeys.progress import (
+    MilestonePoint,
+    point_at,
+    progress_for_steps,
+    spread_markers,
+)
+
+CURRENT_PATH_KEY = "journeys:current-path:v1"
+_CURRENT_PATH_TTL = 3600
+
+
+@dataclass(frozen=True)
+class PathView:
+    """A path with its milestones, small enough to cache whole."""
+
+    id: int
+    name: str
+    description: str
+    unit: str
+    steps_per_unit: int
+    total_distance: object
+    start_date: object
+    end_date: object
+    next_path_id: int | None
+    map_width: int
+    map_height: int
+    milestones: list[MilestonePoint]
+
+
+def _path_view(path: Path) -> PathView:
+    milestones = [
+        MilestonePoint(m.id, m.order, m.name, m.distance, m.x, m.y)
+        for m in path.milestones.order_by("distance")
+    ]
+    return PathView(
+        id=path.pk,
+        name=path.name,
+        description=path.description,
+        unit=path.unit,
+        steps_per_unit=path.steps_per_unit,
+        total_distance=path.total_distance,
+        start_date=path.start_date,
+        end_date=path.end_date,
+        next_path_id=path.next_path_id,
+        map_width=path.map_width,
+        map_height=path.map_height,
+        milestones=milestones,
+    )
+
+
+def path_current_get() -> PathView | None:
+    """The current path with milestones, from the cache (dropped whenever a path changes)."""
+    cached = cache.get(CURRENT_PATH_KEY)
+    if cached is not None:
+        return cached or None
+    path = Path.objects.filter(is_current=True).first()
+    view = _path_view(path) if path else None
+    cache.set(CURRENT_PATH_KEY, view or False, _CURRENT_PATH_TTL)
+    return view
+
+
+CHAIN_KEY = "journeys:current-chain:v1"
+_MAX_CHAIN = 20
+
+
+def path_chain_get() -> list[PathView]:
+    """The current path and the paths chained after it, in order (cached with it)."""
+    cached = cache.get(CHAIN_KEY)
+    if cached is not None:
+        return cached
+    chain, current = [], path_current_get()
+    seen = set()
+    while current is not None and current.id not in seen and len(chain) < _MAX_CHAIN:
+        chain.append(current)
+        seen.add(current.id)
+        current = path_get(path_id=current.next_path_id) if current.next_path_id else None
+    cache.set(CHAIN_KEY, chain, _CURRENT_PATH_TTL)
+    return chain
+
+
+def path_get(*, path_id: int) -> PathView | None:
+    current = path_current_get()
+    if current and current.id == path_id:
+        return current
+    path = Path.objects.filter(pk=path_id).first()
+    return _path_view(path) if path else None
+
+
+def enrollments_for_users(*, path_id: int, user_ids) -> dict[int, Enrollment]:
+    """The given users' enrollments on a path, keyed by user id. One query."""
+    rows = Enrollment.objects.filter(path_id=path_id, user_id__in=list(user_ids))
+    return {e.user_id: e for e in rows}
+
+
+@dataclass(frozen=True)
+class Marker:
+    user_id: int
+    name: str
+    colour: str
+    steps: int
+    distance: object
+    progress: object
+    x: float
+    y: float
+    milestone: str | None
+    next_milestone: str | None
+    to_next: object
+    is_viewer: bool
+    completed: bool
+
+
+def path_markers_for_group(*, path: PathView, group_id: int, viewer_id: int) -> list[Marker]:
+    """Where each member of the group stands on the path: two queries, whatever the size."""
+    from cohort.accounts.models import User
+
+    members = list(
+        User.objects.filter(group_id=group_id, is_active=True)
+        .only("id", "display_name", "marker_colour")
+        .order_by("display_name", "id")
+    )
+    enrollments = enrollments_for_users(path_id=path.id, user_ids=[m.pk for m in members])
+    markers = []
+    for member in members:
+        enrollment = enrollments.get(member.pk)
+        steps = enrollment.steps if enrollment else 0
+        progress = progress_for_steps(
+            steps=steps,
+            steps_per_unit=path.steps_per_unit,
+            total=path.total_distance,
+            milestones=path.milestones,
+        )
+        ahead = progress.next_milestone
+        markers.append(
+            Marker(
+                user_id=member.pk,
+                name=member.display_name,
+                colour=member.marker_colour,
+                steps=steps,
+                distance=progress.distance,
+                progress=progress.percent,
+                x=0.0,
+                y=0.0,
+                milestone=progress.milestone.name if progress.milestone else None,
+                next_milestone=ahead.name if ahead else None,
+                to_next=(ahead.distance - progress.distance) if ahead else None,
+                is_viewer=member.pk == viewer_id,
+                completed=progress.is_complete,
+            )
+        )
+    points = [point_at(m.distance, path.milestones) for m in markers]
+    return [
+        replace(marker, x=round(x, 1), y=round(y, 1))
+        for marker, (x, y) in zip(markers, spread_markers(points), strict=True)
+    ]

@@ -1,0 +1,120 @@
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from cohort.journeys.models import Enrollment, Path
+from cohort.journeys.progress import progress_for_steps
+from cohort.journeys.selectors import (
+    CHAIN_KEY,
+    CURRENT_PATH_KEY,
+    PathView,
+    path_chain_get,
+    path_get,
+)
+from cohort.notifications.services import NotificationDraft, notifications_create
+
+
+def path_cache_clear() -> None:
+    """Call after any change to a path or its milestones."""
+    cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY])
+
+
+@transaction.atomic
+def path_make_current(*, path: Path) -> Path:
+    """Make `path` the one current path."""
+    Path.objects.filter(is_current=True).exclude(pk=path.pk).update(is_current=False)
+    Path.objects.filter(pk=path.pk).update(is_current=True)
+    path.is_current = True
+    transaction.on_commit(path_cache_clear)
+    return path
+
+
+def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.date | None = None):
+    """The member's enrollment on the path, created on first need."""
+    enrollment, _ = Enrollment.objects.get_or_create(
+        user_id=user_id, path_id=path.id, defaults={"started_on": started_on or path.start_date}
+    )
+    return enrollment
+
+
+def milestone_notification_drafts(enrollment: Enrollment, path: PathView, up_to_order: int) -> list:
+    """One notification per milestone above the enrollment's notified_order, up to this one."""
+    return [
+        NotificationDraft(
+            recipient_id=enrollment.user_id,
+            text=f"You reached {m.name} on {path.name}!",
+            link="/map/",
+            dedupe_key=f"milestone:{m.id}",
+        )
+        for m in path.milestones
+        if enrollment.notified_order < m.order <= up_to_order
+    ]
+
+
+@transaction.atomic
+def enrollment_apply_steps(*, user_id: int, day: dt.date, delta_steps: int) -> list[Enrollment]:
+    """Add `delta_steps` (negative when a day is lowered) logged for `day` to each of the
+    member's enrollments along the current chain whose window holds that day, in the
+    caller's transaction. Notifies each newly reached milestone once, and enrolls a
+    finisher in the next path of the chain."""
+    chain = {p.id: p for p in path_chain_get()}
+    if not chain or delta_steps == 0:
+        return []
+    first = next(iter(chain.values()))
+    enrollment_get_or_create(user_id=user_id, path=first)
+    enrollments = list(
+        Enrollment.objects.select_for_update()
+        .filter(user_id=user_id, path_id__in=list(chain), started_on__lte=day)
+        .order_by("started_on", "id")
+    )
+    changed = []
+    for enrollment in enrollments:
+        path = chain[enrollment.path_id]
+        if path.end_date and day > path.end_date:
+            continue
+        enrollment.steps = max(0, enrollment.steps + delta_steps)
+        _enrollment_set_progress(enrollment, path)
+        enrollment.save()
+        changed.append(enrollment)
+    return changed
+
+
+def enrollment_follow_on(*, enrollment: Enrollment, path: PathView) -> None:
+    """Enroll a finisher in the next path of the chain, counting from the day after they
+    finished (in the programme's time zone), so both the incremental update and the
+    nightly recompute agree on where the next path starts."""
+    if not path.next_path_id or enrollment.completed_at is None:
+        return
+    following = path_get(path_id=path.next_path_id)
+    if following is None:
+        return
+    zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
+    finished_on = timezone.localtime(enrollment.completed_at, zone).date()
+    enrollment_get_or_create(
+        user_id=enrollment.user_id, path=following, started_on=finished_on + dt.timedelta(days=1)
+    )
+
+
+def _enrollment_set_progress(enrollment: Enrollment, path: PathView) -> None:
+    """Caller holds the enrollment's row lock."""
+    progress = progress_for_steps(
+        steps=enrollment.steps,
+        steps_per_unit=path.steps_per_unit,
+        total=path.total_distance,
+        milestones=path.milestones,
+    )
+    enrollment.distance, enrollment.progress = progress.distance, progress.percent
+    enrollment.current_milestone_id = progress.milestone.id if progress.milestone else None
+    reached = progress.milestone.order if progress.milestone else 0
+    if reached > enrollment.notified_order:
+        notifications_create(drafts=milestone_notification_drafts(enrollment, path, reached))
+        enrollment.notified_order = reached
+    if progress.is_complete and enrollment.completed_at is None:
+        enrollment.completed_at = timezone.now()
+        enrollment_follow_on(enrollment=enrollment, path=path)
+    elif not progress.is_complete:
+        enrollment.completed_at = None

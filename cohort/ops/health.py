@@ -1,0 +1,57 @@
+"""Readiness checks: each returns None when healthy or a short reason when not."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return f"database unreachable: {type(exc).__name__}"
+    return None
+
+
+def check_cache() -> str | None:
+    try:
+        cache.set("health:probe", "ok", 10)
+        if cache.get("health:probe") != "ok":
+            return "cache did not return what was stored"
+    except Exception as exc:
+        return f"cache unreachable: {type(exc).__name__}"
+    return None
+
+
+def check_broker() -> str | None:
+    if not settings.CELERY_BROKER_URL:
+        return None  # tasks run in-process; there is no broker to reach
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"broker unreachable: {type(exc).__name__}"
+    return None
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+def run_checks() -> dict[str, dict]:
+    """Run every check and time it: {name: {"ok": bool, "ms": float, "error": str|None}}."""
+    results = {}
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        error = check()
+        results[name] = {
+            "ok": error is None,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "error": error,
+        }
+    return results

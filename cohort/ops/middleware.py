@@ -1,0 +1,48 @@
+import logging
+import time
+import uuid
+
+from django.utils.functional import empty
+
+logger = logging.getLogger("cohort.request")
+
+_REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestLogMiddleware:
+    """One JSON log line per request: method, route, status, duration, user id, request id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        incoming = request.headers.get(_REQUEST_ID_HEADER, "")
+        request.request_id = (
+            incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        )
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        match = getattr(request, "resolver_match", None)
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": match.route if match else request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": _user_id(request),
+                "request_id": request.request_id,
+            },
+        )
+        response[_REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+def _user_id(request) -> int | None:
+    """The signed-in user's id, without loading a user that nothing else asked for."""
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is None or wrapped is empty:
+        return None
+    return getattr(wrapped, "pk", None)

@@ -1,0 +1,68 @@
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+
+@pytest.mark.django_db
+def test_ready_and_live_answer_when_everything_is_up(client):
+    assert client.get("/health/live/").json() == {"status": "ok"}
+    assert client.get("/health/ready/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ready_is_503_naming_the_database_when_it_is_unreachable(client):
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+        connection.settings_dict["OPTIONS"] = {
+            k: v for k, v in saved["OPTIONS"].items() if k != "pool"
+        }
+        connection.settings_dict["OPTIONS"]["connect_timeout"] = 2
+    else:
+        connection.settings_dict["NAME"] = "/nonexistent-dir/cohort.sqlite3"
+    try:
+        response = client.get("/health/ready/")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert list(response.json()["failed"]) == ["database"]
+    assert "database unreachable" in response.json()["failed"]["database"]
+
+
+@pytest.mark.django_db
+def test_ready_is_503_naming_the_cache_when_redis_is_unreachable(client):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert list(response.json()["failed"]) == ["cache"]
+
+
+@pytest.mark.django_db
+def test_summary_times_each_check_and_shows_the_last_job_run(client):
+    from django.core.management import call_command
+
+    call_command("update_progress")
+    body = client.get("/health/").json()
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert all(isinstance(check["ms"], float) for check in body["checks"].values())
+    assert body["jobs"]["update_progress"]["outcome"] == "succeeded"
+    assert body["jobs"]["update_progress"]["age_seconds"] >= 0
+
+
+@pytest.mark.django_db
+def test_anonymous_health_checks_create_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    response = client.get("/health/")
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cohort.ops.health import run_checks
+from cohort.ops.models import JobRun
+
+WATCHED_JOBS = ["update_progress"]
+
+
+def _last_runs() -> dict:
+    """Each watched job's last run: when, how it ended, and its age in seconds."""
+    runs = {}
+    for name in WATCHED_JOBS:
+        run = JobRun.objects.filter(name=name).only("started_at", "outcome").first()
+        runs[name] = (
+            {
+                "started_at": run.started_at.isoformat(),
+                "outcome": run.outcome,
+                "age_seconds": int((timezone.now() - run.started_at).total_seconds()),
+            }
+            if run
+            else None
+        )
+    return runs
+
+
+@never_cache
+@require_GET
+def health_live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def health_ready(request):
+    results = run_checks()
+    failed = {name: r["error"] for name, r in results.items() if not r["ok"]}
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def health_summary(request):
+    results = run_checks()
+    healthy = all(r["ok"] for r in results.values())
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "checks": results,
+        "jobs": _last_runs() if results["database"]["ok"] else {},
+        "profile": {
+            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            "cache": "redis" if settings.REDIS_URL else "local-memory",
+            "jobs": "celery" if settings.CELERY_BROKER_URL else "in-process",
+        },
+    }
+    return JsonResponse(body)

@@ -1,0 +1,42 @@
+"""The Celery app and the whole beat schedule.
+
+Without CELERY_BROKER_URL, settings make every task run eagerly in-process.
+"""
+
+import datetime as dt
+import os
+import zoneinfo
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("cohort")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _daily_at(hh_mm: str, zone_name: str) -> crontab:
+    """A daily crontab at local time `hh_mm` in `zone_name`, whatever Celery's own zone."""
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    zone = zoneinfo.ZoneInfo(zone_name)
+    return crontab(hour=hour, minute=minute, nowfun=lambda: dt.datetime.now(zone))
+
+
+def _beat_schedule() -> dict:
+    from django.conf import settings
+
+    return {
+        # Every day at NIGHTLY_TIME (default 23:59) in NIGHTLY_TIME_ZONE (default
+        # America/Chicago), as the walking challenge's original job ran.
+        "update-progress-nightly": {
+            "task": "cohort.activity.tasks.update_progress_task",
+            "schedule": _daily_at(settings.NIGHTLY_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _install_beat_schedule(sender, **kwargs):
+    sender.conf.beat_schedule = _beat_schedule()

@@ -1,0 +1,233 @@
+"""The only settings module. Every knob is an environment variable (see .env.example).
+
+With no variables set, Cohort runs on the embedded default: a SQLite file, a
+local-memory cache and Celery tasks run in-process. DATABASE_URL, REDIS_URL and
+CELERY_BROKER_URL switch each piece to its production counterpart.
+"""
+
+import secrets
+from pathlib import Path
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.string("COHORT_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _embedded_secret_key() -> str:
+    """A key generated once per checkout, so the embedded default needs no configuration."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env.string("SECRET_KEY") or _embedded_secret_key()
+DEBUG = env.boolean("DEBUG", False)
+ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_ratelimit",
+    "ninja",
+    "cohort.core",
+    "cohort.ops",
+    "cohort.accounts",
+    "cohort.notifications",
+    "cohort.journeys",
+    "cohort.activity",
+    "cohort.dashboard",
+]
+
+MIDDLEWARE = [
+    "cohort.ops.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cohort.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cohort.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cohort.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+if env.is_set("DATABASE_URL"):
+    DATABASES = {
+        "default": env.database_from_url(
+            env.string("DATABASE_URL"), pool=env.boolean("DB_POOL", True)
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "cohort.sqlite3",
+            # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
+            # failing half-way with "database is locked".
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # A file, not memory, so tests can close and reopen it like a real database.
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions -----------------------------------------------------------
+REDIS_URL = env.string("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.string("CACHE_KEY_PREFIX", "cohort"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+SESSION_IDLE_TIMEOUT = env.integer("SESSION_IDLE_TIMEOUT", 2 * 3600, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = env.integer("SESSION_ABSOLUTE_TIMEOUT", 24 * 3600, minimum=60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+HTTPS = env.boolean("HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# How many reverse proxies sit in front of the app; their X-Forwarded-For entries are trusted.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# --- Authentication -----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["cohort.accounts.backends.CohortBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed sign-ins allowed per window (django-ratelimit syntax). A classroom shares one
+# address, so the per-IP budget is generous while the per-email one is tight.
+LOGIN_FAILURES_PER_EMAIL = env.string("LOGIN_FAILURES_PER_EMAIL", "5/15m")
+LOGIN_FAILURES_PER_IP = env.string("LOGIN_FAILURES_PER_IP", "100/15m")
+RATELIMIT_USE_CACHE = "default"
+INVITE_MAX_AGE_DAYS = env.integer("INVITE_MAX_AGE_DAYS", 7, minimum=1)
+REGISTRATION_OPEN = env.boolean("REGISTRATION_OPEN", False)
+
+# --- Activity ---------------------------------------------------------------------------
+ACTIVITY_MAX_STEPS = env.integer("ACTIVITY_MAX_STEPS", 100_000, minimum=1)
+ACTIVITY_EDIT_WINDOW_DAYS = env.integer("ACTIVITY_EDIT_WINDOW_DAYS", 7, minimum=1)
+# A day above this (or far above the member's own history) is accepted but flagged for review.
+ACTIVITY_FLAG_STEPS = env.integer("ACTIVITY_FLAG_STEPS", 40_000, minimum=1)
+ACTIVITY_FLAG_MIN_SPREAD = env.integer("ACTIVITY_FLAG_MIN_SPREAD", 2_000, minimum=0)
+ACTIVITY_UPDATES_PER_MEMBER = env.string("ACTIVITY_UPDATES_PER_MEMBER", "30/m")
+SHEET_TIMEOUT_SECONDS = env.integer("SHEET_TIMEOUT_SECONDS", 10, minimum=1)
+# When the nightly recompute runs, in words: at NIGHTLY_TIME in NIGHTLY_TIME_ZONE.
+NIGHTLY_TIME = env.string("NIGHTLY_TIME", "23:59")
+NIGHTLY_TIME_ZONE = env.string("NIGHTLY_TIME_ZONE", "America/Chicago")
+PROGRESS_CHUNK_GROUPS = env.integer("PROGRESS_CHUNK_GROUPS", 500, minimum=1)
+
+# --- Internationalisation ------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+# The programme's own time zone: the default for members and for "today".
+PROGRAMME_TIME_ZONE = env.string("PROGRAMME_TIME_ZONE", "America/Chicago")
+
+# --- Static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- Background jobs ---------------------------------------------------------------------
+CELERY_BROKER_URL = env.string("CELERY_BROKER_URL")
+# Without a broker every task runs in-process, at the moment it is queued.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+
+# --- Logging --------------------------------------------------------------------------------
+LOG_LEVEL = env.string("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our request log replaces Django's own per-request lines.
+        "django.server": {"handlers": [], "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
+
+# django-ratelimit lists only django-redis as "supported"; Django's own RedisCache has the
+# same atomic add/incr. Local memory is fine for the single-process embedded default.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)

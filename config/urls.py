@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("cohort.ops.urls")),
+    path("", include("cohort.accounts.urls")),
+    path("", include("cohort.activity.urls")),
+    path("", include("cohort.dashboard.urls")),
+]
