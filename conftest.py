@@ -1,7 +1,11 @@
 """Test-only settings tweaks and shared fixtures. The suite runs against the services
 `make test` found (PostgreSQL and Redis, or SQLite and local memory)."""
 
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.conf import settings
 
 
@@ -24,6 +28,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_test_now():
+    """TEST_NOW=2026-03-10T23:30:00+00:00 runs the suite with the clock starting there, to
+    catch tests that only pass at some hours (members' days differ across time zones)."""
+    start = os.environ.get("TEST_NOW")
+    if not start:
+        yield
+        return
+    with time_machine.travel(dt.datetime.fromisoformat(start), tick=True):
+        yield
 
 
 def is_postgres() -> bool:

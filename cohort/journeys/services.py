@@ -1,7 +1,5 @@
 import datetime as dt
-import zoneinfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -59,8 +57,9 @@ def milestone_notification_drafts(enrollment: Enrollment, path: PathView, up_to_
 def enrollment_apply_steps(*, user_id: int, day: dt.date, delta_steps: int) -> list[Enrollment]:
     """Add `delta_steps` (negative when a day is lowered) logged for `day` to each of the
     member's enrollments along the current chain whose window holds that day, in the
-    caller's transaction. Notifies each newly reached milestone once, and enrolls a
-    finisher in the next path of the chain."""
+    caller's transaction. Notifies each newly reached milestone once. Returns the changed
+    enrollments; enrolling a finisher in the next path is the caller's part, since the
+    day they finished comes from their daily activity."""
     chain = {p.id: p for p in path_chain_get()}
     if not chain or delta_steps == 0:
         return []
@@ -83,20 +82,14 @@ def enrollment_apply_steps(*, user_id: int, day: dt.date, delta_steps: int) -> l
     return changed
 
 
-def enrollment_follow_on(*, enrollment: Enrollment, path: PathView) -> None:
-    """Enroll a finisher in the next path of the chain, counting from the day after they
-    finished (in the programme's time zone), so both the incremental update and the
-    nightly recompute agree on where the next path starts."""
-    if not path.next_path_id or enrollment.completed_at is None:
-        return
-    following = path_get(path_id=path.next_path_id)
-    if following is None:
-        return
-    zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
-    finished_on = timezone.localtime(enrollment.completed_at, zone).date()
-    enrollment_get_or_create(
-        user_id=enrollment.user_id, path=following, started_on=finished_on + dt.timedelta(days=1)
-    )
+def enrollment_follow_on(*, user_id: int, path: PathView, finished_on: dt.date) -> None:
+    """Enroll a member who finished `path` in the next path of the chain, counting from the
+    day after the day their running total crossed the finish."""
+    following = path_get(path_id=path.next_path_id) if path.next_path_id else None
+    if following is not None:
+        enrollment_get_or_create(
+            user_id=user_id, path=following, started_on=finished_on + dt.timedelta(days=1)
+        )
 
 
 def _enrollment_set_progress(enrollment: Enrollment, path: PathView) -> None:
@@ -115,6 +108,5 @@ def _enrollment_set_progress(enrollment: Enrollment, path: PathView) -> None:
         enrollment.notified_order = reached
     if progress.is_complete and enrollment.completed_at is None:
         enrollment.completed_at = timezone.now()
-        enrollment_follow_on(enrollment=enrollment, path=path)
     elif not progress.is_complete:
         enrollment.completed_at = None

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
+from cohort.activity.services.recompute import progress_recompute_users
 from cohort.core.exceptions import InvalidInput, PermissionDenied
-from cohort.journeys.selectors import path_current_get
+from cohort.journeys.models import Enrollment
+from cohort.journeys.selectors import path_chain_get, path_current_get
 from cohort.journeys.services import enrollment_apply_steps
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -89,6 +91,22 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, review: str):
     return row, before
 
 
+def _progress_apply(*, user_id: int, day: dt.date, delta_steps: int) -> None:
+    """Move the member along by the change; when that finishes a path with a next one, the
+    member's recompute enrolls them in it from the day after their total crossed the end."""
+    changed = enrollment_apply_steps(user_id=user_id, day=day, delta_steps=delta_steps)
+    chain = {p.id: p for p in path_chain_get()}
+    next_ids = {
+        chain[e.path_id].next_path_id
+        for e in changed
+        if e.completed_at is not None and chain[e.path_id].next_path_id
+    }
+    if next_ids and Enrollment.objects.filter(user_id=user_id, path_id__in=next_ids).count() < len(
+        next_ids
+    ):
+        progress_recompute_users(user_ids=[user_id])
+
+
 def activity_log(
     *,
     user: User,
@@ -111,7 +129,7 @@ def activity_log(
         review = DailyActivity.Review.PENDING if flagged else DailyActivity.Review.NONE
     with transaction.atomic():
         row, before = _upsert(user=user, day=day, steps=steps, source=source, review=review)
-        enrollment_apply_steps(user_id=user.pk, day=day, delta_steps=row.counted_steps - before)
+        _progress_apply(user_id=user.pk, day=day, delta_steps=row.counted_steps - before)
         if is_correction:
             audit_record(
                 action=AuditEvent.Action.ACTIVITY_CORRECTED,
@@ -135,9 +153,7 @@ def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> D
         before = row.counted_steps
         row.review = decision
         row.save(update_fields=["review", "updated_at"])
-        enrollment_apply_steps(
-            user_id=row.user_id, day=row.date, delta_steps=row.counted_steps - before
-        )
+        _progress_apply(user_id=row.user_id, day=row.date, delta_steps=row.counted_steps - before)
         audit_record(
             action=AuditEvent.Action.ACTIVITY_REVIEWED, actor=actor, target=row, decision=decision
         )

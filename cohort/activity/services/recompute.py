@@ -2,6 +2,9 @@
 set-based SQL, a chunk of groups at a time. Idempotent: any number of runs, or a run after
 one killed half-way, leaves the same result and never a second milestone notification."""
 
+import datetime as dt
+import math
+
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -34,13 +37,17 @@ def _hundredths(expression):
     )
 
 
+def _counted_days(path: PathView):
+    """Days that count towards `path`: not rejected, and not after its end."""
+    days = DailyActivity.objects.exclude(review=DailyActivity.Review.REJECTED)
+    return days.filter(date__lte=path.end_date) if path.end_date else days
+
+
 def _recompute_path(path: PathView, enrollments) -> int:
     """Rebuild steps, distance, percent, milestone and completion of `enrollments` on `path`."""
-    counted = DailyActivity.objects.filter(
+    counted = _counted_days(path).filter(
         user_id=OuterRef("user_id"), date__gte=OuterRef("started_on")
-    ).exclude(review=DailyActivity.Review.REJECTED)
-    if path.end_date:
-        counted = counted.filter(date__lte=path.end_date)
+    )
     total_steps = counted.values("user_id").annotate(total=Sum("steps")).values("total")[:1]
     rows = enrollments.update(steps=Coalesce(Subquery(total_steps), Value(0)))
 
@@ -80,22 +87,35 @@ def _notify_new_milestones(path: PathView, enrollments) -> None:
         )
 
 
+def finishing_day(*, user_id: int, started_on: dt.date, path: PathView) -> dt.date | None:
+    """The day the member's running total on `path` reached its end, or None."""
+    needed = math.ceil(path.total_distance * path.steps_per_unit)
+    days = _counted_days(path).filter(user_id=user_id, date__gte=started_on).order_by("date")
+    running = 0
+    for day, steps in days.values_list("date", "steps").iterator():
+        running += steps
+        if running >= needed:
+            return day
+    return None
+
+
 def _enroll_finishers_in_next(path: PathView, enrollments) -> None:
     if not path.next_path_id:
         return
     finishers = enrollments.filter(completed_at__isnull=False).exclude(
         user__enrollments__path_id=path.next_path_id
     )
-    for enrollment in finishers.only("user_id", "completed_at"):
-        enrollment_follow_on(enrollment=enrollment, path=path)
+    for enrollment in finishers.only("user_id", "started_on", "completed_at"):
+        day = finishing_day(user_id=enrollment.user_id, started_on=enrollment.started_on, path=path)
+        if day is not None:
+            enrollment_follow_on(user_id=enrollment.user_id, path=path, finished_on=day)
 
 
-def progress_recompute_groups(*, group_ids: list[int]) -> int:
-    """Recompute every member of these groups on the current chain; one transaction."""
+def _recompute_members(members) -> int:
+    """Recompute `members` (a User queryset) on the current chain; one transaction."""
     chain = path_chain_get()
     if not chain:
         return 0
-    members = User.objects.filter(group_id__in=group_ids, role=User.Role.MEMBER, is_active=True)
     rows = 0
     with transaction.atomic():
         _enroll_missing(chain[0], members)
@@ -105,6 +125,20 @@ def progress_recompute_groups(*, group_ids: list[int]) -> int:
             _notify_new_milestones(path, enrollments)
             _enroll_finishers_in_next(path, enrollments)
     return rows
+
+
+def _walkers():
+    return User.objects.filter(role=User.Role.MEMBER, is_active=True)
+
+
+def progress_recompute_groups(*, group_ids: list[int]) -> int:
+    """Recompute every member of these groups (a chunk of the nightly job)."""
+    return _recompute_members(_walkers().filter(group_id__in=group_ids))
+
+
+def progress_recompute_users(*, user_ids: list[int]) -> int:
+    """Recompute these members, after an import or sync changed many of their days."""
+    return _recompute_members(_walkers().filter(pk__in=user_ids))
 
 
 def _enroll_missing(path: PathView, members) -> None:

@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
+from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
 from cohort.ops.models import AuditEvent
@@ -68,8 +70,6 @@ def test_rejects_future_dates_in_the_members_own_time_zone(path):
     with time_machine.travel(dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC), tick=False):
         path.start_date = dt.date(2026, 2, 1)
         path.save()
-        from cohort.journeys.services import path_cache_clear
-
         path_cache_clear()
         tokyo = MemberFactory(time_zone="Asia/Tokyo")
         chicago = MemberFactory(time_zone="America/Chicago")
@@ -146,21 +146,40 @@ def test_progress_stops_at_the_end_and_the_walker_can_keep_logging(member):
     assert enrollment.current_milestone.name == "End"
 
 
-def test_finishing_a_chained_path_enrolls_the_walker_in_the_next(member):
-    from cohort.journeys.models import Path
-
-    current = Path.objects.get(is_current=True)
+def _chain_of_two():
+    current = path_create()
     back = path_create(name="And Back", current=False)
     current.next_path = back
     current.save()
-    from cohort.journeys.services import path_cache_clear
-
     path_cache_clear()
+    return back
+
+
+# 23:30 UTC: already tomorrow in Madrid, still today in the programme's Chicago.
+@time_machine.travel(dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC), tick=False)
+def test_finishing_a_chained_path_enrolls_the_walker_in_the_next_from_the_next_day():
+    back = _chain_of_two()
+    member = MemberFactory(time_zone="Europe/Madrid")
     today = member_today(member)
+    assert today == dt.date(2026, 3, 11)
     activity_log(user=member, day=today, steps=10_000)
     follow_on = Enrollment.objects.get(user=member, path=back)
-    assert follow_on.started_on == today + dt.timedelta(days=1)
-    assert follow_on.steps == 0
+    assert (follow_on.started_on, follow_on.steps) == (today + dt.timedelta(days=1), 0)
+
+
+def test_a_back_filled_day_that_finishes_a_path_carries_the_later_days_into_the_next():
+    back = _chain_of_two()
+    member = MemberFactory(time_zone="Europe/Madrid")
+    today = member_today(member)
+    activity_log(user=member, day=today - dt.timedelta(days=1), steps=3_000)
+    activity_log(user=member, day=today, steps=4_000)
+    # The running total reaches 10,000 (the end) on yesterday, so the next path counts today.
+    activity_log(user=member, day=today - dt.timedelta(days=3), steps=9_500)
+    follow_on = Enrollment.objects.get(user=member, path=back)
+    assert (follow_on.started_on, follow_on.steps) == (today, 4_000)
+    progress_recompute_groups(group_ids=[member.group_id])
+    follow_on.refresh_from_db()
+    assert (follow_on.started_on, follow_on.steps) == (today, 4_000)
 
 
 def _log_queries(member, day, steps) -> int:
