@@ -34,6 +34,11 @@ def _beat_schedule() -> dict:
             "task": "cohort.activity.tasks.update_progress_task",
             "schedule": _daily_at(settings.NIGHTLY_TIME, settings.NIGHTLY_TIME_ZONE),
         },
+        # The groups' sheets of steps, read shortly before the recompute (default 23:45).
+        "sync-sheets-nightly": {
+            "task": "cohort.activity.tasks.sync_sheets_task",
+            "schedule": _daily_at(settings.SHEET_SYNC_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
     }
 
 

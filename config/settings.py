@@ -172,6 +172,10 @@ ACTIVITY_FLAG_STEPS = env.integer("ACTIVITY_FLAG_STEPS", 40_000, minimum=1)
 ACTIVITY_FLAG_MIN_SPREAD = env.integer("ACTIVITY_FLAG_MIN_SPREAD", 2_000, minimum=0)
 ACTIVITY_UPDATES_PER_MEMBER = env.string("ACTIVITY_UPDATES_PER_MEMBER", "30/m")
 SHEET_TIMEOUT_SECONDS = env.integer("SHEET_TIMEOUT_SECONDS", 10, minimum=1)
+# The groups' sheets are read daily at SHEET_SYNC_TIME in NIGHTLY_TIME_ZONE, before the
+# nightly recompute. With SHEET_SYNC_SKIP_INVALID a sheet's good rows land despite bad ones.
+SHEET_SYNC_TIME = env.string("SHEET_SYNC_TIME", "23:45")
+SHEET_SYNC_SKIP_INVALID = env.boolean("SHEET_SYNC_SKIP_INVALID", False)
 # When the nightly recompute runs, in words: at NIGHTLY_TIME in NIGHTLY_TIME_ZONE.
 NIGHTLY_TIME = env.string("NIGHTLY_TIME", "23:59")
 NIGHTLY_TIME_ZONE = env.string("NIGHTLY_TIME_ZONE", "America/Chicago")

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from cohort.accounts.models import Group
 from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.activity.services.sheets import sheets_sync_all
 from cohort.ops.services import job_run_chunk_done, job_run_fail, job_run_start
 
 UPDATE_PROGRESS = "update_progress"
@@ -43,3 +44,9 @@ def update_progress_task(chunk_groups: int | None = None) -> int:
     for chunk in chunks:
         update_progress_chunk_task.delay(run.pk, chunk)
     return run.pk
+
+
+@shared_task
+def sync_sheets_task() -> dict[str, int]:
+    """Read every enabled group sheet; each group's outcome is on its SheetSource."""
+    return sheets_sync_all()
