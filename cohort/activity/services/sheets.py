@@ -43,7 +43,9 @@ def _fetch(url: str) -> tuple[bytes, str]:
         ) as response:
             response.raise_for_status()
             body = bytearray()
-            for chunk in response.iter_content(64 * 1024):
+            # read1 returns what has arrived, so a server that trickles bytes still meets
+            # the deadline (iter_content would wait for each whole chunk).
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
                 body += chunk
                 if len(body) > MAX_SHEET_BYTES:
                     raise SheetUnavailable(f"the answer is over {MAX_SHEET_BYTES // 2**20} MB")
