@@ -1,0 +1,55 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cohort.accounts.models import Group, User
+from cohort.activity.models import DailyActivity
+from cohort.journeys.models import Enrollment, Milestone, Path
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Group, Path, Milestone, DailyActivity, Enrollment)
+    }
+
+
+def _seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--allow-production", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seeding_twice_changes_nothing_the_second_time():
+    first = _seed(members=25)
+    counts = _counts()
+    assert counts["User"] == 26 and counts["Group"] == 2  # an organiser and 25 in 20 + 5
+    assert counts["Enrollment"] == 25 and counts["DailyActivity"] > 25 * 20
+    assert "member1@demo.cohort.example" in first and "camino-de-santiago-demo" in first
+    updated = list(DailyActivity.objects.order_by("pk").values_list("updated_at", flat=True))
+    second = _seed(members=25)
+    assert "0 new members" in second
+    assert _counts() == counts
+    assert list(DailyActivity.objects.order_by("pk").values_list("updated_at", flat=True)) == (
+        updated
+    )
+
+
+def test_the_demo_member_signs_in_with_the_printed_password(client):
+    _seed(members=3)
+    response = client.post(
+        "/api/v1/auth/login",
+        {"email": "member1@demo.cohort.example", "password": "camino-de-santiago-demo"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert Group.objects.get(name="Walkers 001").member_count == 3
+
+
+def test_the_demo_is_refused_on_postgresql_without_the_flag(postgres_only):
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
