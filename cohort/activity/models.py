@@ -21,7 +21,10 @@ class DailyActivity(models.Model):
         REJECTED = "rejected", "Rejected"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="daily_activity",
+        db_index=False,  # the unique (user, date) index serves lookups by user
     )
     date = models.DateField()
     steps = models.PositiveIntegerField(validators=[MinValueValidator(0)])

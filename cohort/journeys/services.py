@@ -39,15 +39,19 @@ def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.dat
     return enrollment
 
 
+def milestone_notice(milestone, path: PathView) -> tuple[str, str, str]:
+    """The text, link and dedupe key of the notification for reaching `milestone`."""
+    return (
+        f"You reached {milestone.name} on {path.name}!"[:300],
+        "/map/",
+        f"milestone:{milestone.id}",
+    )
+
+
 def milestone_notification_drafts(enrollment: Enrollment, path: PathView, up_to_order: int) -> list:
     """One notification per milestone above the enrollment's notified_order, up to this one."""
     return [
-        NotificationDraft(
-            recipient_id=enrollment.user_id,
-            text=f"You reached {m.name} on {path.name}!",
-            link="/map/",
-            dedupe_key=f"milestone:{m.id}",
-        )
+        NotificationDraft(enrollment.user_id, *milestone_notice(m, path))
         for m in path.milestones
         if enrollment.notified_order < m.order <= up_to_order
     ]

@@ -10,7 +10,10 @@ class Notification(models.Model):
         PROFILE = "profile", "Profile"
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # the unique (recipient, dedupe_key) index serves lookups by recipient
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DASHBOARD)
     text = models.CharField(max_length=300)

@@ -1,5 +1,8 @@
 from dataclasses import dataclass
 
+from django.db import connection
+from django.utils import timezone
+
 from cohort.notifications.models import Notification
 
 
@@ -42,3 +45,18 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> int:
         ignore_conflicts=True,
     )
     return len(fresh)
+
+
+def notifications_create_from_query(
+    *, select_sql: str, params: list, kind: str = Notification.Kind.DASHBOARD
+) -> int:
+    """Create one notification per row of `select_sql`, which yields (recipient_id, text,
+    link, dedupe_key), in one INSERT ... SELECT; a row whose recipient already has its
+    dedupe_key is skipped. For jobs that notify many members without loading them."""
+    # WHERE TRUE: SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT.
+    sql = "INSERT INTO {table} (recipient_id, text, link, dedupe_key, kind, created_at) "
+    sql += "SELECT q.*, %s, %s FROM ({select}) q WHERE TRUE ON CONFLICT DO NOTHING"
+    sql = sql.format(table=Notification._meta.db_table, select=select_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, timezone.now(), *params])
+        return cursor.rowcount

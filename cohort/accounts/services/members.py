@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -35,8 +37,12 @@ def _free_place(group: Group) -> None:
 def _clean_profile(email: str, display_name: str) -> tuple[str, str]:
     email = normalize_email(email)
     display_name = (display_name or "").strip()
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise InvalidInput("Enter a valid email address.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("Enter a valid email address.") from None
+    if len(email) > 254:  # the column's size; the validator allows up to 320
+        raise InvalidInput("Enter a valid email address (at most 254 characters).")
     if not display_name:
         display_name = email.split("@", 1)[0]
     if len(display_name) > 100:

@@ -6,15 +6,15 @@ import datetime as dt
 import math
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
-from cohort.journeys.models import Enrollment
+from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
-from cohort.journeys.services import enrollment_follow_on, milestone_notification_drafts
-from cohort.notifications.services import notifications_create
+from cohort.journeys.services import enrollment_follow_on, milestone_notice
+from cohort.notifications.services import notifications_create_from_query
 
 
 def _counted_days(path: PathView):
@@ -82,21 +82,33 @@ def _recompute_path(path: PathView, members) -> int:
         return cursor.rowcount
 
 
-def _notify_new_milestones(path: PathView, enrollments) -> None:
-    orders = {m.id: m.order for m in path.milestones}
-    behind = enrollments.filter(current_milestone__order__gt=F("notified_order")).only(
-        "id", "user_id", "notified_order", "current_milestone_id"
+# Each member's milestones above notified_order up to the one reached, with the path's
+# notices passed in as VALUES so the text comes from journeys.services.milestone_notice.
+_NEW_MILESTONES_SQL = """
+WITH notice(ord, text, link, dedupe_key) AS (VALUES {rows})
+SELECT e.user_id, n.text, n.link, n.dedupe_key
+FROM journeys_enrollment e
+JOIN journeys_milestone reached ON reached.id = e.current_milestone_id
+JOIN notice n ON n.ord > e.notified_order AND n.ord <= reached."order"
+WHERE e.path_id = %s AND e.user_id IN ({walkers}) AND reached."order" > e.notified_order
+"""
+
+
+def _notify_new_milestones(path: PathView, members) -> None:
+    """Notify each milestone passed since the last run, once each, in two statements."""
+    notices = [(m.order, *milestone_notice(m, path)) for m in path.milestones]
+    if not notices:
+        return
+    walkers, walker_params = members.order_by().values("id").query.sql_with_params()
+    select = _NEW_MILESTONES_SQL.format(
+        rows=", ".join(["(%s, %s, %s, %s)"] * len(notices)), walkers=walkers
     )
-    drafts, done = [], []
-    for enrollment in behind:
-        reached = orders[enrollment.current_milestone_id]
-        drafts.extend(milestone_notification_drafts(enrollment, path, reached))
-        done.append((enrollment.pk, reached))
-    notifications_create(drafts=drafts)
-    for order in {o for _, o in done}:
-        Enrollment.objects.filter(pk__in=[pk for pk, o in done if o == order]).update(
-            notified_order=order
-        )
+    params = [value for notice in notices for value in notice] + [path.id, *walker_params]
+    notifications_create_from_query(select_sql=select, params=params)
+    reached_order = Milestone.objects.filter(pk=OuterRef("current_milestone_id")).values("order")
+    Enrollment.objects.filter(
+        path_id=path.id, user__in=members, current_milestone__order__gt=F("notified_order")
+    ).update(notified_order=Subquery(reached_order[:1]))
 
 
 def finishing_day(*, user_id: int, started_on: dt.date, path: PathView) -> dt.date | None:
@@ -135,7 +147,7 @@ def _recompute_members(members) -> int:
             enrollments = Enrollment.objects.filter(path_id=path.id, user__in=members)
             _recompute_path(path, members)
             rows += enrollments.count()
-            _notify_new_milestones(path, enrollments)
+            _notify_new_milestones(path, members)
             _enroll_finishers_in_next(path, enrollments)
     return rows
 
