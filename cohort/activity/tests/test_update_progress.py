@@ -68,6 +68,22 @@ def test_running_twice_gives_the_same_result_and_no_second_notification():
     assert (_snapshot(), Notification.objects.count()) == (first, notified)
 
 
+def test_a_run_over_unchanged_data_writes_no_row():
+    path_create()
+    members = MemberFactory.create_batch(3)
+    for member in members:
+        DailyActivity.objects.create(user=member, date=member_today(member), steps=2_000)
+    call_command("update_progress")
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    Enrollment.objects.update(updated_at=long_ago)
+    call_command("update_progress")
+    assert set(Enrollment.objects.values_list("updated_at", flat=True)) == {long_ago}
+    DailyActivity.objects.filter(user=members[1]).update(steps=2_500)  # as a bulk import would
+    call_command("update_progress")
+    changed = Enrollment.objects.exclude(updated_at=long_ago)
+    assert list(changed.values_list("user_id", "steps")) == [(members[1].pk, 2_500)]
+
+
 def test_a_run_killed_half_way_converges_when_run_again(monkeypatch):
     path_create()
     groups = GroupFactory.create_batch(4)
