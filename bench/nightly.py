@@ -4,7 +4,9 @@ member-by-member loop over the same data, and check both give the same enrollmen
     .venv/bin/python bench/nightly.py [--loop-sample N] [--chunk-groups 500]
 
 Both are timed from the same state (enrollments at zero, no notifications: every
-milestone notified at once) and again over unchanged data (the steady nightly case).
+milestone notified at once) and again over unchanged data (the steady nightly case);
+the job also after 1,000 more steps on every member's latest day (a night after a sheet
+sync moved everyone). --skip-loop times the job only.
 """
 
 import argparse
@@ -24,6 +26,7 @@ def main() -> None:
         default=0,
         help="time the loop on the first N members and scale up (0: all members)",
     )
+    parser.add_argument("--skip-loop", action="store_true", help="time update_progress only")
     database_argument(parser)
     args = parser.parse_args()
     setup(args.database_url)
@@ -43,6 +46,9 @@ def main() -> None:
     _vacuum()
     warm = _timed(lambda: call_command("update_progress", chunk_groups=args.chunk_groups))
     print(f"update_progress from zero: {cold:.2f} s; again on unchanged data: {warm:.2f} s")
+    print(f"update_progress after a new day's steps for everyone: {_time_new_day(args):.2f} s")
+    if args.skip_loop:
+        return
 
     _reset()
     loop_cold, looped = _time_loop(args.loop_sample)
@@ -60,6 +66,25 @@ def main() -> None:
         f"ratio loop / update_progress: from zero {loop_cold * scale / cold:.0f}x, "
         f"on unchanged data {loop_warm * scale / warm:.0f}x"
     )
+
+
+def _time_new_day(args) -> float:
+    """Add 1,000 steps to every member's latest day, as a sheet sync would (no incremental
+    update), time the job that takes them in, then take them back out."""
+    from django.core.management import call_command
+    from django.db.models import F, Max
+
+    from cohort.activity.models import DailyActivity
+
+    latest = DailyActivity.objects.aggregate(day=Max("date"))["day"]
+    DailyActivity.objects.filter(date=latest).update(steps=F("steps") + 1_000)
+    _vacuum()
+    try:
+        return _timed(lambda: call_command("update_progress", chunk_groups=args.chunk_groups))
+    finally:
+        DailyActivity.objects.filter(date=latest).update(steps=F("steps") - 1_000)
+        call_command("update_progress", chunk_groups=args.chunk_groups)
+        _vacuum()
 
 
 def _reset() -> None:

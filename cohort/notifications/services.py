@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cohort.notifications.models import Notification
+from cohort.notifications.unread import unread_count_changed
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> int:
         ],
         ignore_conflicts=True,
     )
+    unread_count_changed(d.recipient_id for d in fresh)
     return len(fresh)
 
 
@@ -55,8 +57,24 @@ def notifications_create_from_query(
     dedupe_key is skipped. For jobs that notify many members without loading them."""
     # WHERE TRUE: SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT.
     sql = "INSERT INTO {table} (recipient_id, text, link, dedupe_key, kind, created_at) "
-    sql += "SELECT q.*, %s, %s FROM ({select}) q WHERE TRUE ON CONFLICT DO NOTHING"
+    sql += "SELECT q.*, %s, %s FROM ({select}) q WHERE TRUE ON CONFLICT DO NOTHING "
+    sql += "RETURNING recipient_id"
     sql = sql.format(table=Notification._meta.db_table, select=select_sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, [kind, timezone.now(), *params])
-        return cursor.rowcount
+        recipients = [row[0] for row in cursor.fetchall()]
+    unread_count_changed(recipients)
+    return len(recipients)
+
+
+def notifications_mark_read(*, user_id: int, ids: list[int] | None = None) -> int:
+    """Mark the member's notifications read: those of `ids` (others' ids are ignored), or
+    all of them when `ids` is None. Returns how many changed."""
+    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    with transaction.atomic():
+        changed = unread.update(read_at=timezone.now())
+        if changed:
+            unread_count_changed([user_id])
+    return changed
