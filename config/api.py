@@ -7,6 +7,7 @@ from cohort.activity.api import router as activity_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.dashboard.api import router as dashboard_router
 from cohort.journeys.api import router as journeys_router
+from cohort.notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Cohort API",
@@ -35,3 +36,4 @@ api.add_router("/tokens", tokens_router)
 api.add_router("", activity_router)
 api.add_router("", journeys_router)
 api.add_router("", dashboard_router)
+api.add_router("", notifications_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_ratelimit",
+    "django_htmx",
     "ninja",
     "cohort.core",
     "cohort.ops",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cohort.core.middleware.DomainErrorMiddleware",
 ]
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cohort.core.context_processors.site",
+                "cohort.notifications.context_processors.navigation",
             ],
         },
     },
@@ -180,6 +183,29 @@ SHEET_SYNC_SKIP_INVALID = env.boolean("SHEET_SYNC_SKIP_INVALID", False)
 NIGHTLY_TIME = env.string("NIGHTLY_TIME", "23:59")
 NIGHTLY_TIME_ZONE = env.string("NIGHTLY_TIME_ZONE", "America/Chicago")
 PROGRESS_CHUNK_GROUPS = env.integer("PROGRESS_CHUNK_GROUPS", 500, minimum=1)
+
+# --- Notifications and email ------------------------------------------------------------
+# How often the navigation's unread badge asks the server (htmx polling).
+NOTIFICATION_POLL_SECONDS = env.integer("NOTIFICATION_POLL_SECONDS", 30, minimum=5)
+# Emails for notifications go out every NOTIFICATION_EMAIL_SECONDS; digests daily at
+# DIGEST_TIME in NIGHTLY_TIME_ZONE.
+NOTIFICATION_EMAIL_SECONDS = env.integer("NOTIFICATION_EMAIL_SECONDS", 60, minimum=10)
+DIGEST_TIME = env.string("DIGEST_TIME", "07:00")
+# The site's address, for links in emails.
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Cohort <cohort@localhost>")
+# With EMAIL_HOST set, mail goes over SMTP; without it, to the console (the embedded default).
+EMAIL_HOST = env.string("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.integer("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"

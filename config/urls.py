@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("cohort.ops.urls")),
     path("", include("cohort.accounts.urls")),
+    path("", include("cohort.notifications.urls")),
     path("", include("cohort.activity.urls")),
     path("", include("cohort.dashboard.urls")),
 ]

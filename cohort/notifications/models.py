@@ -21,6 +21,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the notification was sent by email (or taken into a digest), by the job
+    # that claims it, so two workers never send it twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -31,7 +34,38 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recent"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_to_email",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text
+
+
+class NotificationPreference(models.Model):
+    """How a member wants notifications besides the site: by email per kind, right away or
+    in one daily digest. Without a row: on the site only."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_dashboard = models.BooleanField("email me dashboard notifications", default=False)
+    email_profile = models.BooleanField("email me profile notifications", default=False)
+    daily_digest = models.BooleanField("one daily digest instead of an email each", default=False)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"
+
+    def emails_kind(self, kind: str) -> bool:
+        return {
+            Notification.Kind.DASHBOARD: self.email_dashboard,
+            Notification.Kind.PROFILE: self.email_profile,
+        }.get(kind, False)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cohort.notifications.models import Notification
+from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.unread import unread_count_changed
 
 
@@ -78,3 +78,16 @@ def notifications_mark_read(*, user_id: int, ids: list[int] | None = None) -> in
         if changed:
             unread_count_changed([user_id])
     return changed
+
+
+def preference_save(*, preference: NotificationPreference) -> NotificationPreference:
+    """Save a member's email choices (one row per member)."""
+    NotificationPreference.objects.update_or_create(
+        user_id=preference.user_id,
+        defaults={
+            "email_dashboard": preference.email_dashboard,
+            "email_profile": preference.email_profile,
+            "daily_digest": preference.daily_digest,
+        },
+    )
+    return preference

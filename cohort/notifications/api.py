@@ -1,0 +1,35 @@
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import CursorPagination, paginate
+
+from cohort.accounts.auth import token_or_session
+from cohort.core.exceptions import InvalidInput
+from cohort.notifications.pagination import ORDERING, PAGE_SIZE
+from cohort.notifications.schemas import MarkedOut, MarkReadIn, NotificationOut, UnreadCountOut
+from cohort.notifications.selectors import notifications_of
+from cohort.notifications.services import notifications_mark_read
+from cohort.notifications.unread import unread_count_get
+
+router = Router(tags=["notifications"], auth=token_or_session)
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="The viewer's, newest first")
+@paginate(CursorPagination, ordering=ORDERING, page_size=PAGE_SIZE, max_page_size=100)
+def list_notifications(request: HttpRequest, unread: bool = False):
+    """`unread=true` for unread ones only; follow `next` for older ones."""
+    return notifications_of(user_id=request.user.pk, unread_only=unread)
+
+
+@router.get("/notifications/unread-count", response=UnreadCountOut, summary="Unread count")
+def unread_count(request: HttpRequest):
+    return {"unread_count": unread_count_get(user_id=request.user.pk)}
+
+
+@router.post("/notifications/read", response=MarkedOut, summary="Mark read")
+def mark_read(request: HttpRequest, payload: MarkReadIn):
+    """`{"ids": [...]}` marks those (ids of others' notifications are ignored), or
+    `{"all": true}` marks every one."""
+    if payload.all == (payload.ids is not None):
+        raise InvalidInput('Send either "ids" or "all": true.')
+    marked = notifications_mark_read(user_id=request.user.pk, ids=payload.ids)
+    return {"marked": marked, "unread_count": unread_count_get(user_id=request.user.pk)}

@@ -1,0 +1,26 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class UnreadCountOut(Schema):
+    unread_count: int
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(None, max_length=500, description="these notifications")
+    all: bool = Field(False, description="or every notification of the viewer")
+
+
+class MarkedOut(Schema):
+    marked: int
+    unread_count: int

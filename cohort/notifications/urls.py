@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cohort.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.notifications_view, name="list"),
+    path("notifications/read/", views.mark_read_view, name="read"),
+    path("notifications/preferences/", views.preferences_view, name="preferences"),
+    path("notifications/badge/", views.badge_view, name="badge"),
+]
