@@ -52,3 +52,18 @@ def is_postgres() -> bool:
 def postgres_only():
     if not is_postgres():
         pytest.skip("needs PostgreSQL row locks; `make test` found only SQLite")
+
+
+@pytest.fixture
+def redis_leaderboards(settings):
+    """The Redis leaderboards on the test Redis, emptied; skipped without Redis."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis; `make test` found only local memory")
+    from cohort.competition import store
+
+    store.client.cache_clear()
+    client = store.client()
+    for key in client.scan_iter("leaderboard:*"):
+        client.delete(key)
+    yield client
+    store.client.cache_clear()

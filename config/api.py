@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cohort.accounts.api import auth_router, groups_router, tokens_router
 from cohort.activity.api import router as activity_router
+from cohort.competition.api import router as competition_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.dashboard.api import router as dashboard_router
 from cohort.journeys.api import router as journeys_router
@@ -37,3 +38,4 @@ api.add_router("", activity_router)
 api.add_router("", journeys_router)
 api.add_router("", dashboard_router)
 api.add_router("", notifications_router)
+api.add_router("", competition_router)

@@ -39,6 +39,10 @@ def _beat_schedule() -> dict:
             "task": "cohort.activity.tasks.sync_sheets_task",
             "schedule": _daily_at(settings.SHEET_SYNC_TIME, settings.NIGHTLY_TIME_ZONE),
         },
+        "rebuild-leaderboards": {
+            "task": "cohort.competition.tasks.rebuild_leaderboards_task",
+            "schedule": _daily_at(settings.LEADERBOARD_REBUILD_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
         "send-notification-emails": {
             "task": "cohort.notifications.tasks.send_notification_emails_task",
             "schedule": float(settings.NOTIFICATION_EMAIL_SECONDS),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cohort.accounts",
     "cohort.notifications",
     "cohort.journeys",
+    "cohort.competition",
     "cohort.activity",
     "cohort.dashboard",
 ]
@@ -191,6 +192,8 @@ NOTIFICATION_POLL_SECONDS = env.integer("NOTIFICATION_POLL_SECONDS", 30, minimum
 # DIGEST_TIME in NIGHTLY_TIME_ZONE.
 NOTIFICATION_EMAIL_SECONDS = env.integer("NOTIFICATION_EMAIL_SECONDS", 60, minimum=10)
 DIGEST_TIME = env.string("DIGEST_TIME", "07:00")
+# The Redis leaderboards are rebuilt from the database daily at this time (NIGHTLY_TIME_ZONE).
+LEADERBOARD_REBUILD_TIME = env.string("LEADERBOARD_REBUILD_TIME", "00:30")
 # The site's address, for links in emails.
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Cohort <cohort@localhost>")

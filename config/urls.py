@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cohort.ops.urls")),
     path("", include("cohort.accounts.urls")),
     path("", include("cohort.notifications.urls")),
+    path("", include("cohort.competition.urls")),
     path("", include("cohort.activity.urls")),
     path("", include("cohort.dashboard.urls")),
 ]

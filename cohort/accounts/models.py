@@ -158,6 +158,10 @@ class User(AbstractBaseUser):
         default="#2563eb",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #2563eb.")],
     )
+    hide_name_outside_group = models.BooleanField(
+        default=False,
+        help_text='Shown on leaderboards outside their group as "a member of <group>".',
+    )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -20,6 +20,7 @@ from cohort.accounts.selectors import (
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
 from cohort.accounts.services.members import member_add, member_remove
+from cohort.accounts.services.profile import profile_privacy_set
 from cohort.accounts.services.registration import group_register
 from cohort.accounts.services.signin import (
     SESSION_ENDED,
@@ -238,6 +239,12 @@ def profile_view(request):
     status = 200
     if request.method == "POST":
         try:
+            if "privacy" in request.POST:
+                profile_privacy_set(
+                    user=request.user, hide_name=request.POST.get("hide_name") == "on"
+                )
+                messages.success(request, "Your leaderboard name setting is saved.")
+                return redirect("accounts:profile")
             if "revoke" in request.POST:
                 api_token_revoke(
                     user=request.user, token_id=_int(request.POST["revoke"]), ip=client_ip(request)

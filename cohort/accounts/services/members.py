@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
+from cohort.accounts.signals import standing_changed
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -85,6 +86,7 @@ def member_add(
         user.group, user.is_active, user.display_name = locked, True, display_name
         user.save(update_fields=["group", "is_active", "display_name"])
     audit_record(action=action, actor=actor, ip=ip, target=user, group_id=locked.pk)
+    standing_changed.send(sender=User, group_ids=[locked.pk])
     group.member_count = locked.member_count
     return user
 
@@ -105,6 +107,7 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
     audit_record(
         action=AuditEvent.Action.MEMBER_REMOVED, actor=actor, ip=ip, target=user, group_id=group.pk
     )
+    standing_changed.send(sender=User, group_ids=[group.pk], user_ids=[user.pk])
     return user
 
 
@@ -135,5 +138,8 @@ def member_move(*, user: User, to_group: Group, actor: User | None, ip: str | No
         target=user,
         from_group_id=source.pk if source else None,
         group_id=target.pk,
+    )
+    standing_changed.send(
+        sender=User, group_ids=[target.pk] + ([source.pk] if source else []), user_ids=[user.pk]
     )
     return user

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_users
+from cohort.competition.services import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get, path_current_get
@@ -91,10 +92,12 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, review: str):
     return row, before
 
 
-def _progress_apply(*, user_id: int, day: dt.date, delta_steps: int) -> None:
+def _progress_apply(*, user_id: int, group_id: int | None, day: dt.date, delta_steps: int) -> None:
     """Move the member along by the change; when that finishes a path with a next one, the
     member's recompute enrolls them in it from the day after their total crossed the end."""
     changed = enrollment_apply_steps(user_id=user_id, day=day, delta_steps=delta_steps)
+    if changed:
+        standings_refresh(user_ids=[user_id], group_ids=[group_id])
     chain = {p.id: p for p in path_chain_get()}
     next_ids = {
         chain[e.path_id].next_path_id
@@ -129,7 +132,9 @@ def activity_log(
         review = DailyActivity.Review.PENDING if flagged else DailyActivity.Review.NONE
     with transaction.atomic():
         row, before = _upsert(user=user, day=day, steps=steps, source=source, review=review)
-        _progress_apply(user_id=user.pk, day=day, delta_steps=row.counted_steps - before)
+        _progress_apply(
+            user_id=user.pk, group_id=user.group_id, day=day, delta_steps=row.counted_steps - before
+        )
         if is_correction:
             audit_record(
                 action=AuditEvent.Action.ACTIVITY_CORRECTED,
@@ -149,11 +154,17 @@ def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> D
     if decision not in (DailyActivity.Review.CONFIRMED, DailyActivity.Review.REJECTED):
         raise InvalidInput("Decide 'confirmed' or 'rejected'.")
     with transaction.atomic():
-        row = DailyActivity.objects.select_for_update().get(pk=activity.pk)
+        locked = DailyActivity.objects.select_for_update(of=("self",)).select_related("user")
+        row = locked.get(pk=activity.pk)
         before = row.counted_steps
         row.review = decision
         row.save(update_fields=["review", "updated_at"])
-        _progress_apply(user_id=row.user_id, day=row.date, delta_steps=row.counted_steps - before)
+        _progress_apply(
+            user_id=row.user_id,
+            group_id=row.user.group_id,
+            day=row.date,
+            delta_steps=row.counted_steps - before,
+        )
         audit_record(
             action=AuditEvent.Action.ACTIVITY_REVIEWED, actor=actor, target=row, decision=decision
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
+from cohort.competition.services import standings_refresh
 from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
 from cohort.journeys.services import enrollment_follow_on, milestone_notice
@@ -152,6 +153,7 @@ def _recompute_members(members) -> int:
             if changed:  # unchanged rows passed no new milestone: their notices went out
                 _notify_new_milestones(path, members)
             _enroll_finishers_in_next(path, enrollments)
+        standings_refresh(group_ids=members.values_list("group_id", flat=True).distinct())
     return rows
 
 

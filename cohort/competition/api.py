@@ -1,0 +1,69 @@
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from cohort.accounts.auth import token_or_session
+from cohort.competition.schemas import BoardOut, MeOut
+from cohort.competition.selectors import (
+    PAGE_SIZE,
+    board_me,
+    board_page,
+    cursor_decode,
+    cursor_encode,
+    scope_for_viewer,
+)
+
+router = Router(tags=["leaderboards"], auth=token_or_session)
+
+
+class ScopeIn(Schema):
+    group: int | None = None
+    division: int | None = None
+
+
+def hundredths(value: int | None) -> str | None:
+    return None if value is None else f"{value // 100}.{value % 100:02d}"
+
+
+def row_out(row) -> dict:
+    return {
+        "rank": row.rank,
+        "id": row.id,
+        "name": row.name,
+        "distance": hundredths(row.score),
+        "group": row.group_name,
+        "total": hundredths(row.total),
+        "active_members": row.active,
+        "is_viewer": row.is_viewer,
+    }
+
+
+@router.get("/leaderboards/{board}", response=BoardOut, summary="A page of a leaderboard")
+def leaderboard(request: HttpRequest, board: str, scope: Query[ScopeIn], cursor: str = ""):
+    """`board`: `progress` (members by distance) or `groups` (groups by the average per
+    active member). Everyone by default; `group` or `division` narrows it. Ties share a
+    rank (1, 2, 2, 4)."""
+    where = scope_for_viewer(viewer=request.user, group_id=scope.group, division_id=scope.division)
+    page = board_page(board=board, scope=where, viewer=request.user, start=cursor_decode(cursor))
+    after = page.start + PAGE_SIZE
+    return {
+        "board": page.board,
+        "unit": page.unit,
+        "members": page.size,
+        "rows": [row_out(r) for r in page.rows],
+        "next": cursor_encode(after) if after < page.size else None,
+        "previous": cursor_encode(max(0, page.start - PAGE_SIZE)) if page.start else None,
+    }
+
+
+@router.get("/leaderboards/{board}/me", response=MeOut, summary="The viewer's rank")
+def leaderboard_me(request: HttpRequest, board: str, scope: Query[ScopeIn]):
+    """The viewer's rank (their group's, on the groups board) with two rows each side."""
+    where = scope_for_viewer(viewer=request.user, group_id=scope.group, division_id=scope.division)
+    found = board_me(board=board, scope=where, viewer=request.user)
+    return {
+        "board": board,
+        "rank": found["rank"],
+        "distance": hundredths(found["row"].score),
+        "neighbours": [row_out(r) for r in found["neighbours"]],
+        "page_cursor": cursor_encode(found["page_start"]),
+    }

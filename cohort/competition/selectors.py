@@ -1,0 +1,267 @@
+"""Leaderboard pages and "my rank", from Redis when its board is ready, else the database.
+Either way a page costs a fixed number of queries, and both give the same answer."""
+
+import binascii
+import logging
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass
+
+import redis
+from django.core.cache import cache
+from django.db.models import Q
+
+from cohort.accounts.models import Group, User
+from cohort.competition import store
+from cohort.competition.standings import (
+    GROUPS,
+    PROGRESS,
+    Standing,
+    group_order,
+    group_scores,
+    progress_rows,
+    ranked,
+)
+from cohort.core.exceptions import InvalidInput, NotFound
+from cohort.journeys.selectors import path_current_get
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everyone (None, None), one group, or one division."""
+
+    group_id: int | None = None
+    division_id: int | None = None
+
+    @property
+    def is_everyone(self) -> bool:
+        return self.group_id is None and self.division_id is None
+
+
+@dataclass
+class Row:
+    rank: int
+    id: int
+    name: str
+    score: int  # hundredths
+    group_name: str = ""
+    total: int | None = None  # groups: the total, in hundredths
+    active: int | None = None  # groups: members who logged
+    is_viewer: bool = False
+
+
+@dataclass
+class BoardPage:
+    board: str
+    rows: list[Row]
+    start: int
+    size: int
+    source: str  # "redis" or "database"
+    unit: str
+
+
+def _path():
+    path = path_current_get()
+    if path is None:
+        raise NotFound("There is no current path, so no leaderboard yet.")
+    return path
+
+
+def _check(board: str, scope: Scope) -> None:
+    if board not in (PROGRESS, GROUPS):
+        raise NotFound(f"No leaderboard called {board!r}; try progress or groups.")
+    if board == GROUPS and scope.group_id is not None:
+        raise InvalidInput("The groups board ranks groups; it has no group scope.")
+
+
+def _redis_ready(path_id: int, board: str) -> bool:
+    if store.client() is None:
+        return False
+    try:
+        if store.is_ready(path_id, board):
+            return True
+    except redis.RedisError:
+        logger.warning("leaderboards: Redis unavailable, answering from the database")
+        return False
+    _rebuild_soon()
+    return False
+
+
+def _rebuild_soon() -> None:
+    """The board is missing (a flushed or new Redis): rebuild it once, in the background."""
+    from cohort.competition.tasks import rebuild_leaderboards_task
+
+    if cache.add("leaderboards:rebuild-queued", 1, 300):
+        rebuild_leaderboards_task.delay()
+
+
+def _database_page(path, board: str, scope: Scope, start: int, count: int):
+    """(standings, size) from the database: for progress, OFFSET/LIMIT and one COUNT for the
+    first row's rank; for groups, every group's score (one aggregate query)."""
+    if board == GROUPS:
+        everything = ranked(group_order(group_scores(path.id, division_id=scope.division_id)))
+        return everything[start : start + count], len(everything)
+    rows = progress_rows(path.id, group_id=scope.group_id, division_id=scope.division_id)
+    pairs = list(rows[start : start + count])
+    if not pairs:
+        return [], rows.count()
+    higher = rows.filter(score__gt=pairs[0][1]).count()
+    return _ranked_from(pairs, start, higher + 1), rows.count()
+
+
+def _ranked_from(pairs, start: int, first_rank: int) -> list[Standing]:
+    standings = []
+    for position, (item_id, score) in enumerate(pairs):
+        tie = standings and standings[-1].score == score
+        rank = (
+            standings[-1].rank if tie else (first_rank if not standings else start + position + 1)
+        )
+        standings.append(Standing(item_id, score, rank))
+    return standings
+
+
+def _database_position(path, board: str, scope: Scope, me: int) -> int | None:
+    if board == GROUPS:
+        order = group_order(group_scores(path.id, division_id=scope.division_id))
+        return next((i for i, (gid, _) in enumerate(order) if gid == me), None)
+    rows = progress_rows(path.id, group_id=scope.group_id, division_id=scope.division_id)
+    mine = rows.filter(user_id=me).values_list("score", flat=True).first()
+    if mine is None:
+        return None
+    return rows.filter(Q(score__gt=mine) | Q(score=mine, user_id__lt=me)).count()
+
+
+def board_page(*, board: str, scope: Scope, viewer: User, start: int = 0) -> BoardPage:
+    """PAGE_SIZE rows from position `start` (0-based)."""
+    _check(board, scope)
+    if start < 0:
+        raise InvalidInput("A page starts at 0 or later.")
+    path = _path()
+    source = "database"
+    if scope.is_everyone and _redis_ready(path.id, board):
+        try:
+            found = store.page(path.id, board, start, PAGE_SIZE)
+            size = store.size(path.id, board)
+            standings, source = [Standing(i, s, r) for i, s, r in found], "redis"
+        except redis.RedisError:
+            logger.warning("leaderboards: Redis failed mid-answer, using the database")
+    if source == "database":
+        standings, size = _database_page(path, board, scope, start, PAGE_SIZE)
+    rows = _rows(board, path, standings, viewer)
+    return BoardPage(board, rows, start, size, source, path.unit)
+
+
+def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> dict:
+    """The viewer's (or their group's) rank with `neighbours` rows each side, and the start
+    of the page that holds it ("jump to me")."""
+    _check(board, scope)
+    path = _path()
+    me = viewer.pk if board == PROGRESS else viewer.group_id
+    if me is None:
+        raise NotFound("You are not on this board.")
+    position = None
+    if scope.is_everyone and _redis_ready(path.id, board):
+        try:
+            found = store.position_of(path.id, board, me)
+            if found is not None:
+                position = found[0]
+                window = store.page(
+                    path.id, board, max(0, position - neighbours), 2 * neighbours + 1
+                )
+                nearby = [Standing(i, s, r) for i, s, r in window]
+        except redis.RedisError:
+            position = None
+    if position is None:
+        position = _database_position(path, board, scope, me)
+        if position is None:
+            raise NotFound("You are not on this board yet.")
+        first = max(0, position - neighbours)
+        nearby, _ = _database_page(path, board, scope, first, position - first + neighbours + 1)
+    rows = _rows(board, path, nearby, viewer)
+    mine = next(r for r in rows if r.is_viewer)
+    return {"rank": mine.rank, "row": mine, "neighbours": rows, "page_start": _page_of(position)}
+
+
+def _page_of(position: int) -> int:
+    return position - position % PAGE_SIZE
+
+
+def _rows(board: str, path, standings: list[Standing], viewer: User) -> list[Row]:
+    """Names for a page of standings: one query, plus one for group totals."""
+    ids = [s.id for s in standings]
+    if board == PROGRESS:
+        users = User.objects.filter(pk__in=ids).select_related("group")
+        people = {
+            u.pk: u for u in users.only("display_name", "hide_name_outside_group", "group__name")
+        }
+        return [
+            Row(
+                rank=s.rank,
+                id=s.id,
+                name=_shown_name(people.get(s.id), viewer),
+                score=s.score,
+                group_name=people[s.id].group.name if s.id in people and people[s.id].group else "",
+                is_viewer=s.id == viewer.pk,
+            )
+            for s in standings
+        ]
+    names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
+    totals = group_scores(path.id, group_ids=ids)
+    return [
+        Row(
+            rank=s.rank,
+            id=s.id,
+            name=names.get(s.id, "a former group"),
+            score=s.score,
+            total=totals.get(s.id, (0, 0, 0))[1],
+            active=totals.get(s.id, (0, 0, 0))[2],
+            is_viewer=s.id == viewer.group_id,
+        )
+        for s in standings
+    ]
+
+
+def _shown_name(user: User | None, viewer: User) -> str:
+    if user is None:
+        return "a former member"
+    if user.hide_name_outside_group and user.group_id != viewer.group_id and user.pk != viewer.pk:
+        return f"a member of {user.group.name}" if user.group else "a member"
+    return user.display_name
+
+
+def scope_for_viewer(*, viewer: User, group_id: int | None, division_id: int | None) -> Scope:
+    """The scope asked for, if the viewer may see it: a group they may see (404 otherwise),
+    their own division (organisers: any), or everyone."""
+    from cohort.accounts.selectors import group_get_for_viewer
+
+    if group_id is not None and division_id is not None:
+        raise InvalidInput("Ask for a group or a division, not both.")
+    if group_id is not None:
+        return Scope(group_id=group_get_for_viewer(viewer=viewer, group_id=group_id).pk)
+    if division_id is not None:
+        own = viewer.group.division_id if viewer.group_id else viewer.division_id
+        if viewer.role != User.Role.ORGANISER and division_id != own:
+            raise NotFound("No such division.")
+        return Scope(division_id=division_id)
+    return Scope()
+
+
+def cursor_encode(start: int) -> str:
+    return urlsafe_b64encode(f"start={start}".encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str | None) -> int:
+    """The start position a cursor stands for; InvalidInput for a forged one."""
+    if not cursor:
+        return 0
+    try:
+        text = urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        name, value = text.split("=", 1)
+        if name != "start" or not value.isdigit():
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise InvalidInput("That cursor is not one this board gave out.") from None

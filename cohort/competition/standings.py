@@ -1,0 +1,76 @@
+"""Scores and ranks computed in the database: the truth that Redis mirrors, and the answer
+whenever Redis is down, flushed or being rebuilt.
+
+Scores are whole hundredths (of the path's unit), so Redis and the database compare the
+same integers. Ranking is competition ranking ("1224"): a score's rank is one more than the
+number of strictly higher scores; within a tie, the older account (or group) comes first.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+
+from cohort.accounts.models import Group, User
+from cohort.journeys.models import Enrollment
+
+PROGRESS, GROUPS = "progress", "groups"
+BOARDS = (PROGRESS, GROUPS)
+
+
+@dataclass(frozen=True)
+class Standing:
+    id: int  # a user id (progress) or a group id (groups)
+    score: int  # hundredths
+    rank: int = 0
+
+
+def _walkers() -> Q:
+    return Q(user__role=User.Role.MEMBER, user__is_active=True, user__group__isnull=False)
+
+
+def progress_rows(path_id: int, *, group_id=None, division_id=None) -> QuerySet:
+    """(user_id, score) of every active member on the path, best first, oldest first in a tie."""
+    rows = Enrollment.objects.filter(_walkers(), path_id=path_id)
+    if group_id is not None:
+        rows = rows.filter(user__group_id=group_id)
+    if division_id is not None:
+        rows = rows.filter(user__group__division_id=division_id)
+    score = Cast(F("distance") * 100, IntegerField())
+    return rows.annotate(score=score).order_by("-score", "user_id").values_list("user_id", "score")
+
+
+def group_scores(path_id: int, *, group_ids=None, division_id=None) -> dict[int, tuple]:
+    """{group_id: (score, total, active)}: the average per active member (one who has logged
+    steps on the path) in hundredths, rounded down, the group's total and its active count."""
+    groups = Group.objects.all()
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    if division_id is not None:
+        groups = groups.filter(division_id=division_id)
+    on_path = Q(members__enrollments__path_id=path_id) & Q(
+        members__role=User.Role.MEMBER, members__is_active=True
+    )
+    totals = groups.annotate(
+        total=Sum("members__enrollments__distance", filter=on_path),
+        active=Count("members", filter=on_path & Q(members__enrollments__steps__gt=0)),
+    ).values_list("pk", "total", "active")
+    found = {}
+    for group_id, total, active in totals:
+        hundredths = int((total or 0) * 100)
+        found[group_id] = (hundredths // active if active else 0, hundredths, active)
+    return found
+
+
+def ranked(pairs: list[tuple[int, int]]) -> list[Standing]:
+    """Competition ranks for (id, score) pairs already sorted best first."""
+    standings, previous = [], None
+    for position, (item_id, score) in enumerate(pairs):
+        rank = standings[-1].rank if previous == score else position + 1
+        standings.append(Standing(item_id, score, rank))
+        previous = score
+    return standings
+
+
+def group_order(scores: dict[int, tuple]) -> list[tuple[int, int]]:
+    return sorted(((gid, s[0]) for gid, s in scores.items()), key=lambda p: (-p[1], p[0]))

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from cohort.competition.services import leaderboards_rebuild
+
+
+@shared_task
+def rebuild_leaderboards_task() -> dict[str, int]:
+    return leaderboards_rebuild()
