@@ -158,6 +158,8 @@ class User(AbstractBaseUser):
         default="#2563eb",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #2563eb.")],
     )
+    # The latest day the member logged, kept by the activity services: dashboards order by it.
+    last_logged_on = models.DateField(null=True, blank=True, db_index=True)
     hide_name_outside_group = models.BooleanField(
         default=False,
         help_text='Shown on leaderboards outside their group as "a member of <group>".',

@@ -1,16 +1,53 @@
+from decimal import Decimal, InvalidOperation
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from cohort.accounts.selectors import group_get_for_viewer, group_members_list
+from cohort.accounts.models import User
+from cohort.accounts.selectors import group_get_for_viewer
+from cohort.core.exceptions import DomainError
+from cohort.dashboard.rows import ORDERS, Filters, dashboard_page
 from cohort.dashboard.selectors import member_card
 from cohort.journeys.selectors import path_current_get, path_markers_for_group
 
 
 @login_required
 def home(request):
-    group = request.user.group
-    members = group_members_list(group=group) if group else []
-    return render(request, "dashboard/home.html", {"group": group, "members": members})
+    """The viewer's group; organisers, coordinators and mentors page through everyone they
+    look after with filters ("Load more" fetches the next page with htmx)."""
+    viewer = request.user
+    staff_view = viewer.role != User.Role.MEMBER and request.GET.get("scope") != "group"
+    try:
+        filters = Filters(
+            scope="all" if staff_view or not viewer.group_id else "group",
+            order=request.GET.get("order", "progress"),
+            group_id=_number(request.GET.get("group")),
+            search=request.GET.get("q", "")[:100],
+            progress_min=_percent(request.GET.get("min")),
+            progress_max=_percent(request.GET.get("max")),
+        )
+        page = dashboard_page(
+            request, viewer=viewer, filters=filters, cursor=request.GET.get("cursor")
+        )
+    except DomainError as exc:
+        context = {"status": exc.status_code, "detail": exc.detail}
+        return render(request, "error.html", context, status=exc.status_code)
+    context = {"page": page, "filters": filters, "group": viewer.group, "orders": ORDERS}
+    if request.htmx:
+        return render(request, "dashboard/_rows.html", context)
+    return render(request, "dashboard/home.html", context)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _percent(value: str | None) -> Decimal | None:
+    try:
+        number = Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+    return number if number is not None and 0 <= number <= 100 else None
 
 
 @login_required

@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, StdDev
+from django.db.models import Avg, Count, Q, StdDev
 from django.utils import timezone
 
 from cohort.accounts.models import User
@@ -132,6 +132,9 @@ def activity_log(
         review = DailyActivity.Review.PENDING if flagged else DailyActivity.Review.NONE
     with transaction.atomic():
         row, before = _upsert(user=user, day=day, steps=steps, source=source, review=review)
+        User.objects.filter(
+            Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
+        ).update(last_logged_on=day)
         _progress_apply(
             user_id=user.pk, group_id=user.group_id, day=day, delta_steps=row.counted_steps - before
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
@@ -241,7 +242,9 @@ def _write(plan: _Plan, *, source: str, group: Group | None, actor: User | None)
         update_fields=["steps", "source", "review", "updated_at"],
     )
     ids = sorted(plan.user_ids)
+    latest = DailyActivity.objects.filter(user_id=OuterRef("pk")).order_by("-date").values("date")
     for i in range(0, len(ids), _BATCH):
+        User.objects.filter(pk__in=ids[i : i + _BATCH]).update(last_logged_on=Subquery(latest[:1]))
         progress_recompute_users(user_ids=ids[i : i + _BATCH])
     audit_record(
         action=AuditEvent.Action.ACTIVITY_IMPORTED,

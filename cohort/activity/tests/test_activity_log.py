@@ -200,7 +200,8 @@ def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history
     DailyActivity.objects.filter(user=member, date=today).delete()
     new_day_long = _log_queries(member, today, 1_000)
     # A changed day: the member's history (one aggregate), a savepoint, lock the day's row,
-    # update it, a savepoint, get the enrollment, lock the chain's enrollments, update one,
-    # release both savepoints. A new day inserts inside its own savepoint pair instead.
-    assert changed_day_short == changed_day_long == 10
-    assert new_day_short == new_day_long == 12
+    # update it, the member's last logged day, a savepoint, get the enrollment, lock the
+    # chain's enrollments, update one, release both savepoints. A new day inserts inside its
+    # own savepoint pair instead.
+    assert changed_day_short == changed_day_long == 11
+    assert new_day_short == new_day_long == 13

@@ -1,0 +1,166 @@
+"""The dashboard's member rows: the viewer's group, or (organisers, mentors) everyone they
+look after, paged by cursor. A page costs the same few queries at any size."""
+
+import binascii
+import datetime as dt
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Lower
+
+from cohort.accounts.models import User
+from cohort.activity.models import DailyActivity
+from cohort.activity.services.daily import member_today
+from cohort.core.exceptions import InvalidInput, PermissionDenied
+from cohort.journeys.models import Enrollment
+from cohort.journeys.selectors import path_current_get
+
+ORDERS = {
+    # name: (the keyset's value, then user_id to break ties)
+    "progress": ("-distance", "user_id"),
+    "name": ("name_key", "user_id"),
+    "last_activity": ("-last_logged", "user_id"),
+}
+_NEVER = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: str = "group"  # "group" (the viewer's) or "all" (everyone the viewer looks after)
+    order: str = "progress"
+    group_id: int | None = None
+    search: str = ""
+    progress_min: Decimal | None = None
+    progress_max: Decimal | None = None
+
+
+@dataclass
+class DashboardRow:
+    user_id: int
+    name: str
+    email: str
+    group: str
+    marker_colour: str
+    distance: Decimal
+    progress: Decimal
+    milestone: str
+    today_steps: int
+    week_steps: int
+    last_logged_on: dt.date | None
+    streak: int | None = None  # with seasons (a later issue)
+    season_points: int | None = None  # with seasons (a later issue)
+
+
+def dashboard_queryset(*, viewer: User, filters: Filters) -> QuerySet[Enrollment]:
+    """Enrollments on the current path the viewer may see, filtered and ordered."""
+    if filters.order not in ORDERS:
+        raise InvalidInput(f"Order by {', '.join(ORDERS)}.")
+    path = path_current_get()
+    rows = Enrollment.objects.none() if path is None else Enrollment.objects.filter(path_id=path.id)
+    rows = rows.filter(user__role=User.Role.MEMBER, user__is_active=True)
+    if filters.scope == "group":
+        if not viewer.group_id:
+            raise InvalidInput("You are not in a group; ask for scope=all.")
+        rows = rows.filter(user__group_id=viewer.group_id)
+    elif filters.scope == "all":
+        if viewer.role == User.Role.MENTOR:
+            rows = rows.filter(user__group__mentors=viewer)
+        elif viewer.role == User.Role.COORDINATOR:
+            rows = rows.filter(user__group__division_id=viewer.division_id)
+        elif viewer.role != User.Role.ORGANISER:
+            raise PermissionDenied("Only organisers, coordinators and mentors see everyone.")
+    else:
+        raise InvalidInput("The scope is group or all.")
+    if filters.group_id is not None:
+        rows = rows.filter(user__group_id=filters.group_id)
+    if filters.search:
+        term = filters.search.strip()
+        rows = rows.filter(Q(user__display_name__icontains=term) | Q(user__email__icontains=term))
+    if filters.progress_min is not None:
+        rows = rows.filter(progress__gte=filters.progress_min)
+    if filters.progress_max is not None:
+        rows = rows.filter(progress__lte=filters.progress_max)
+    return rows.select_related("user__group", "current_milestone").annotate(
+        name_key=Lower("user__display_name"),
+        last_logged=Coalesce("user__last_logged_on", _NEVER),
+    )
+
+
+def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[DashboardRow]:
+    """Rows for a page of enrollments: one more query, for today's and this week's steps
+    (the week starts on Monday of the viewer's today)."""
+    today = member_today(viewer)
+    monday = today - dt.timedelta(days=today.weekday())
+    ids = [e.user_id for e in enrollments]
+    steps = (
+        DailyActivity.objects.filter(user_id__in=ids, date__gte=monday, date__lte=today)
+        .exclude(review=DailyActivity.Review.REJECTED)
+        .values("user_id")
+        .annotate(week=Sum("steps"), today=Coalesce(Sum("steps", filter=Q(date=today)), 0))
+    )
+    by_user = {row["user_id"]: row for row in steps}
+    return [
+        DashboardRow(
+            user_id=e.user_id,
+            name=e.user.display_name,
+            email=e.user.email,
+            group=e.user.group.name if e.user.group else "",
+            marker_colour=e.user.marker_colour,
+            distance=e.distance,
+            progress=e.progress,
+            milestone=e.current_milestone.name if e.current_milestone else "",
+            today_steps=by_user.get(e.user_id, {}).get("today", 0),
+            week_steps=by_user.get(e.user_id, {}).get("week", 0),
+            last_logged_on=e.user.last_logged_on,
+        )
+        for e in enrollments
+    ]
+
+
+PAGE_SIZE = 50
+
+
+def _cursor_encode(row: Enrollment, field: str) -> str:
+    value = getattr(row, field)
+    payload = json.dumps([str(value), row.user_id])
+    return urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
+    """Rows after the cursor's (value, user_id) in this order: a true keyset condition, so a
+    page costs the same however deep and however many rows tie on the value."""
+    try:
+        value, user_id = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        user_id = int(user_id)
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidInput("That cursor is not one this dashboard gave out.") from None
+    field = order[0].lstrip("-")
+    beyond = "lt" if order[0].startswith("-") else "gt"
+    try:
+        return rows.filter(
+            Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, "user_id__gt": user_id})
+        )
+    except ValidationError:
+        raise InvalidInput("That cursor is not one this dashboard gave out.") from None
+
+
+def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | None) -> dict:
+    """{"results": [DashboardRow...], "next": url or None}: PAGE_SIZE rows after the cursor,
+    by keyset (no OFFSET)."""
+    rows = dashboard_queryset(viewer=viewer, filters=filters)
+    order = ORDERS[filters.order]
+    rows = rows.order_by(*order)
+    if cursor:
+        rows = _after(rows, order, cursor)
+    page = list(rows[: PAGE_SIZE + 1])
+    more, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
+    next_url = None
+    if more:
+        query = request.GET.copy()
+        query["cursor"] = _cursor_encode(page[-1], order[0].lstrip("-"))
+        next_url = f"{request.path}?{query.urlencode()}"
+    return {"results": dashboard_rows(enrollments=page, viewer=viewer), "next": next_url}
