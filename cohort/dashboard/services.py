@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
@@ -130,6 +131,8 @@ def _demo_activity(path: Path, *, emails: set[str]) -> None:
                 rows.append(DailyActivity(user_id=user_id, date=day, steps=steps, source="web"))
             day += dt.timedelta(days=1)
     DailyActivity.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    latest = DailyActivity.objects.filter(user_id=OuterRef("pk")).order_by("-date").values("date")
+    User.objects.filter(email__in=emails).update(last_logged_on=Subquery(latest[:1]))
 
 
 def _demo_counts_and_leaders() -> None:

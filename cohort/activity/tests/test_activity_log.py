@@ -205,3 +205,14 @@ def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history
     # own savepoint pair instead.
     assert changed_day_short == changed_day_long == 11
     assert new_day_short == new_day_long == 13
+
+
+def test_the_members_last_logged_day_only_moves_forward(member):
+    today = member_today(member)
+    activity_log(user=member, day=today - dt.timedelta(days=1), steps=100)
+    activity_log(user=member, day=today - dt.timedelta(days=3), steps=100)
+    member.refresh_from_db()
+    assert member.last_logged_on == today - dt.timedelta(days=1)
+    activity_log(user=member, day=today, steps=0)
+    member.refresh_from_db()
+    assert member.last_logged_on == today

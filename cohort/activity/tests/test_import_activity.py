@@ -70,6 +70,8 @@ def test_a_good_file_is_upserted_and_moves_the_members_along(tmp_path, walkers, 
     assert Enrollment.objects.get(user=walkers[0]).steps == 2000
     assert Enrollment.objects.get(user=walkers[1]).steps == 3400
     assert set(DailyActivity.objects.values_list("source", flat=True)) == {"csv"}
+    walkers[1].refresh_from_db()
+    assert walkers[1].last_logged_on == days[1]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ACTIVITY_IMPORTED).count() == 1
 
 

@@ -29,6 +29,7 @@ def test_seeding_twice_changes_nothing_the_second_time():
     assert counts["User"] == 26 and counts["Group"] == 2  # an organiser and 25 in 20 + 5
     assert counts["Enrollment"] == 25 and counts["DailyActivity"] > 25 * 20
     assert "member1@demo.cohort.example" in first and "camino-de-santiago-demo" in first
+    assert not User.objects.filter(role="member", last_logged_on__isnull=True).exists()
     updated = list(DailyActivity.objects.order_by("pk").values_list("updated_at", flat=True))
     second = _seed(members=25)
     assert "0 new members" in second
