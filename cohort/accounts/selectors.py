@@ -1,6 +1,9 @@
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from cohort.accounts.models import Group, User
+from cohort.core.caching import cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
 
@@ -24,6 +27,25 @@ def group_members_list(*, group: Group) -> QuerySet[User]:
         .only("id", "email", "display_name", "marker_colour", "group_id", "role")
         .order_by("display_name", "id")
     )
+
+
+def _members_key(group_id: int) -> str:
+    return f"accounts:group:{group_id}:members:v1"
+
+
+def group_members_cached(*, group: Group) -> list[User]:
+    """group_members_list, from the cache; dropped when the group's membership changes."""
+    return cached(
+        "group_members", _members_key(group.pk), lambda: list(group_members_list(group=group)), 600
+    )
+
+
+def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
+    """Receiver of accounts.signals.standing_changed: drop those groups' cached lists once
+    the change commits."""
+    keys = [_members_key(gid) for gid in set(group_ids) if gid]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def user_get_for_viewer(*, viewer: User, user_id: int) -> User:

@@ -14,6 +14,7 @@ from cohort.accounts.selectors import (
     group_can_manage,
     group_get_for_manager,
     group_get_for_viewer,
+    group_members_cached,
     group_members_list,
     user_get_for_viewer,
 )
@@ -115,14 +116,15 @@ def register_view(request):
 
 def _render_group(request, group: Group, *, status: int = 200, **forms_in_error):
     manage = group_can_manage(viewer=request.user, group=group)
-    members = group_members_list(group=group)
+    members = group_members_cached(group=group)
     context = {
         "group": group,
         "members": members,
         "can_manage": manage,
         "password_form": forms_in_error.get("password_form") or forms.NewPasswordForm(),
         "member_form": forms_in_error.get("member_form") or forms.MemberForm(),
-        "leader_form": forms_in_error.get("leader_form") or forms.LeaderForm(members=members),
+        "leader_form": forms_in_error.get("leader_form")
+        or forms.LeaderForm(members=group_members_list(group=group)),
         "error": forms_in_error.get("error"),
     }
     if manage:

@@ -3,6 +3,7 @@ Either way a page costs a fixed number of queries, and both give the same answer
 
 import binascii
 import logging
+import secrets
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from cohort.competition.standings import (
     progress_rows,
     ranked,
 )
+from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.journeys.selectors import path_current_get
 
@@ -94,8 +96,11 @@ def _rebuild_soon() -> None:
     """The board is missing (a flushed or new Redis): rebuild it once, in the background."""
     from cohort.competition.tasks import rebuild_leaderboards_task
 
-    if cache.add("leaderboards:rebuild-queued", 1, 300):
-        rebuild_leaderboards_task.delay()
+    try:
+        if cache.add("leaderboards:rebuild-queued", 1, 300):
+            rebuild_leaderboards_task.delay()
+    except Exception:  # no cache or no broker: the nightly rebuild will do it
+        logger.warning("leaderboards: could not queue a rebuild", exc_info=True)
 
 
 def _database_page(path, board: str, scope: Scope, start: int, count: int):
@@ -135,11 +140,22 @@ def _database_position(path, board: str, scope: Scope, me: int) -> int | None:
 
 
 def board_page(*, board: str, scope: Scope, viewer: User, start: int = 0) -> BoardPage:
-    """PAGE_SIZE rows from position `start` (0-based)."""
+    """PAGE_SIZE rows from position `start` (0-based). The page, without what depends on
+    the viewer, is cached until the next write that moves anyone (a new generation)."""
     _check(board, scope)
     if start < 0:
         raise InvalidInput("A page starts at 0 or later.")
     path = _path()
+    key = f"leaderboard:page:{path.id}:{board}:{scope.group_id}:{scope.division_id}:{start}"
+    key += f":{_generation(path.id)}"
+    standings, size, source, details = cached(
+        "leaderboard_page", key, lambda: _page_data(path, board, scope, start), 300
+    )
+    rows = _rows(board, standings, details, viewer)
+    return BoardPage(board, rows, start, size, source, path.unit)
+
+
+def _page_data(path, board: str, scope: Scope, start: int):
     source = "database"
     if scope.is_everyone and _redis_ready(path.id, board):
         try:
@@ -150,8 +166,30 @@ def board_page(*, board: str, scope: Scope, viewer: User, start: int = 0) -> Boa
             logger.warning("leaderboards: Redis failed mid-answer, using the database")
     if source == "database":
         standings, size = _database_page(path, board, scope, start, PAGE_SIZE)
-    rows = _rows(board, path, standings, viewer)
-    return BoardPage(board, rows, start, size, source, path.unit)
+    return standings, size, source, _details(board, path, standings)
+
+
+def _generation_key(path_id: int) -> str:
+    return f"leaderboard:generation:{path_id}"
+
+
+def _generation(path_id: int) -> int:
+    """A random number that changes whenever a write moves anyone on the path's boards."""
+    try:
+        found = cache.get(_generation_key(path_id))
+        if found is None:
+            cache.add(_generation_key(path_id), secrets.randbits(62), None)
+            found = cache.get(_generation_key(path_id))
+        return found or 0
+    except Exception:
+        return secrets.randbits(62)  # no cache: never reuse a page
+
+
+def leaderboard_pages_forget(path_id: int) -> None:
+    try:
+        cache.delete(_generation_key(path_id))
+    except Exception:
+        logger.warning("leaderboards: cache unavailable, pages expire on their own")
 
 
 def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> dict:
@@ -180,7 +218,7 @@ def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> 
             raise NotFound("You are not on this board yet.")
         first = max(0, position - neighbours)
         nearby, _ = _database_page(path, board, scope, first, position - first + neighbours + 1)
-    rows = _rows(board, path, nearby, viewer)
+    rows = _rows(board, nearby, _details(board, path, nearby), viewer)
     mine = next(r for r in rows if r.is_viewer)
     return {"rank": mine.rank, "row": mine, "neighbours": rows, "page_start": _page_of(position)}
 
@@ -189,47 +227,50 @@ def _page_of(position: int) -> int:
     return position - position % PAGE_SIZE
 
 
-def _rows(board: str, path, standings: list[Standing], viewer: User) -> list[Row]:
-    """Names for a page of standings: one query, plus one for group totals."""
+def _details(board: str, path, standings: list[Standing]) -> dict:
+    """What the rows show besides rank and score, the same for every viewer: one query for
+    members; two for groups (names, totals)."""
     ids = [s.id for s in standings]
     if board == PROGRESS:
         users = User.objects.filter(pk__in=ids).select_related("group")
-        people = {
-            u.pk: u for u in users.only("display_name", "hide_name_outside_group", "group__name")
-        }
-        return [
-            Row(
-                rank=s.rank,
-                id=s.id,
-                name=_shown_name(people.get(s.id), viewer),
-                score=s.score,
-                group_name=people[s.id].group.name if s.id in people and people[s.id].group else "",
-                is_viewer=s.id == viewer.pk,
+        fields = ("display_name", "hide_name_outside_group", "group_id", "group__name")
+        return {
+            u.pk: (
+                u.display_name,
+                u.hide_name_outside_group,
+                u.group_id,
+                u.group.name if u.group else "",
             )
-            for s in standings
-        ]
+            for u in users.only(*fields)
+        }
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
     totals = group_scores(path.id, group_ids=ids)
+    return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}
+
+
+def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:
+    if board == PROGRESS:
+        rows = []
+        for s in standings:
+            name, hidden, group_id, group_name = details.get(
+                s.id, ("a former member", False, None, "")
+            )
+            if hidden and group_id != viewer.group_id and s.id != viewer.pk:
+                name = f"a member of {group_name}" if group_name else "a member"
+            rows.append(Row(s.rank, s.id, name, s.score, group_name, is_viewer=s.id == viewer.pk))
+        return rows
     return [
         Row(
             rank=s.rank,
             id=s.id,
-            name=names.get(s.id, "a former group"),
+            name=details[s.id][0],
             score=s.score,
-            total=totals.get(s.id, (0, 0, 0))[1],
-            active=totals.get(s.id, (0, 0, 0))[2],
+            total=details[s.id][1],
+            active=details[s.id][2],
             is_viewer=s.id == viewer.group_id,
         )
         for s in standings
     ]
-
-
-def _shown_name(user: User | None, viewer: User) -> str:
-    if user is None:
-        return "a former member"
-    if user.hide_name_outside_group and user.group_id != viewer.group_id and user.pk != viewer.pk:
-        return f"a member of {user.group.name}" if user.group else "a member"
-    return user.display_name
 
 
 def scope_for_viewer(*, viewer: User, group_id: int | None, division_id: int | None) -> Scope:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
+from cohort.competition.selectors import leaderboard_pages_forget
 from cohort.competition.standings import BOARDS, GROUPS, PROGRESS, group_scores, progress_rows
 from cohort.journeys.selectors import path_current_get
 
@@ -19,14 +20,20 @@ _BATCH = 10_000
 
 
 def standings_refresh(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
-    """Once the caller's transaction commits, put these groups' members, these members and
-    these groups at their current scores on the Redis boards."""
+    """Once the caller's transaction commits, drop the cached leaderboard pages and put these
+    groups' members, these members and these groups at their current scores in Redis."""
+    transaction.on_commit(_pages_forget)
     if store.client() is None:
         return
     group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
-    if not (group_ids or user_ids):
-        return
-    transaction.on_commit(lambda: _refresh_now(group_ids, user_ids))
+    if group_ids or user_ids:
+        transaction.on_commit(lambda: _refresh_now(group_ids, user_ids))
+
+
+def _pages_forget() -> None:
+    path = path_current_get()
+    if path is not None:
+        leaderboard_pages_forget(path.id)
 
 
 def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
@@ -77,4 +84,5 @@ def leaderboards_rebuild() -> dict[str, int]:
     loaded[GROUPS] = len(groups)
     for board in BOARDS:
         store.rebuild_finish(path.id, board)
+    leaderboard_pages_forget(path.id)
     return loaded

@@ -2,6 +2,7 @@ from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 
+from cohort.core.caching import cached
 from cohort.journeys.models import Enrollment, Path
 from cohort.journeys.progress import (
     MilestonePoint,
@@ -55,13 +56,12 @@ def _path_view(path: Path) -> PathView:
 
 def path_current_get() -> PathView | None:
     """The current path with milestones, from the cache (dropped whenever a path changes)."""
-    cached = cache.get(CURRENT_PATH_KEY)
-    if cached is not None:
-        return cached or None
-    path = Path.objects.filter(is_current=True).first()
-    view = _path_view(path) if path else None
-    cache.set(CURRENT_PATH_KEY, view or False, _CURRENT_PATH_TTL)
-    return view
+
+    def load():
+        path = Path.objects.filter(is_current=True).first()
+        return _path_view(path) if path else False  # False: "no current path", cached too
+
+    return cached("current_path", CURRENT_PATH_KEY, load, _CURRENT_PATH_TTL) or None
 
 
 CHAIN_KEY = "journeys:current-chain:v1"
@@ -70,9 +70,9 @@ _MAX_CHAIN = 20
 
 def path_chain_get() -> list[PathView]:
     """The current path and the paths chained after it, in order (cached with it)."""
-    cached = cache.get(CHAIN_KEY)
-    if cached is not None:
-        return cached
+    found = cache.get(CHAIN_KEY)
+    if found is not None:
+        return found
     chain, current = [], path_current_get()
     seen = set()
     while current is not None and current.id not in seen and len(chain) < _MAX_CHAIN:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cohort.core.caching import cache_hit_rates
 from cohort.ops.health import run_checks
 from cohort.ops.models import JobRun
 
@@ -57,5 +58,6 @@ def health_summary(request):
             "cache": "redis" if settings.REDIS_URL else "local-memory",
             "jobs": "celery" if settings.CELERY_BROKER_URL else "in-process",
         },
+        "cache_hit_rates": cache_hit_rates(),  # this process's, since it started
     }
     return JsonResponse(body)

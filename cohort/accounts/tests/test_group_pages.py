@@ -130,6 +130,22 @@ def test_the_group_page_costs_the_same_queries_for_2_or_20_members(client, size,
     client.get(reverse("accounts:group"))  # the first request stamps the session's clock
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("accounts:group")).status_code == 200
-    # user with group, the group with leader and division, its members, the members again
-    # for the leader form's choices; and the session when it lives in the database
-    assert len(queries) == 4 + settings.SESSION_ENGINE.endswith(".db")
+    # user with group, the group with leader and division, the members for the leader
+    # form's choices (the listed members come from the cache); and the session when it
+    # lives in the database
+    assert len(queries) == 3 + settings.SESSION_ENGINE.endswith(".db")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_member_list_changes_as_soon_as_membership_does(client):
+    from cohort.accounts.services.members import member_add, member_remove
+
+    leader = MemberFactory(display_name="Lea Leader")
+    client.force_login(leader)
+    assert "Newt Newcomer" not in client.get(reverse("accounts:group")).content.decode()
+    newcomer = member_add(
+        group=leader.group, email="newt@example.com", display_name="Newt Newcomer"
+    )
+    assert "Newt Newcomer" in client.get(reverse("accounts:group")).content.decode()
+    member_remove(user=newcomer, actor=None)
+    assert "Newt Newcomer" not in client.get(reverse("accounts:group")).content.decode()

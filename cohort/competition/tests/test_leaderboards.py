@@ -90,7 +90,15 @@ def test_a_redis_that_is_down_still_gets_a_right_answer(redis_leaderboards, sett
     _, members = walkers_on_path([5, 9, 1])
     leaderboards_rebuild()
     expected = _answers("progress", members[2])
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    dead = "redis://127.0.0.1:1/0"  # nothing listens there: the boards and the cache are down
+    settings.REDIS_URL = dead
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": dead,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
     store.client.cache_clear()
     assert board_page(board="progress", scope=EVERYONE, viewer=members[2]).source == "database"
     assert _answers("progress", members[2]) == expected
