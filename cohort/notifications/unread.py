@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
+from cohort.core.caching import cache_count
 from cohort.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def unread_count_get(*, user_id: int) -> int:
     except Exception:  # the cache is down: the database still knows
         logger.warning("unread count: cache unavailable", exc_info=True)
         return _count_in_database(user_id)
+    cache_count("unread_count", hit=count is not None)
     if count is None:
         count = _count_in_database(user_id)
         if version is not None:
