@@ -7,7 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and groups"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from cohort.accounts.models import User
         from cohort.accounts.selectors import group_members_forget
         from cohort.accounts.signals import standing_changed
+        from cohort.accounts.tokens import api_tokens_forget_user
 
         standing_changed.connect(group_members_forget, dispatch_uid="group-members-cache")
+        post_save.connect(api_tokens_forget_user, sender=User, dispatch_uid="api-token-cache")
+        post_delete.connect(api_tokens_forget_user, sender=User, dispatch_uid="api-token-cache-d")

@@ -3,10 +3,12 @@
 import hashlib
 import secrets
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from cohort.accounts.models import ApiToken, User
+from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -40,23 +42,52 @@ def api_token_revoke(*, user: User, token_id: int, ip: str | None = None) -> Api
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _forget([token.key_hash])
         audit_record(action=AuditEvent.Action.TOKEN_REVOKED, actor=user, ip=ip, target=token)
     return token
 
 
-def api_token_user(raw: str) -> User | None:
-    """The active user a live token belongs to, or None. One query."""
-    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
-        return None
+_CACHE_SECONDS = 60
+
+
+def _cache_key(key_hash: str) -> str:
+    return f"accounts:api-token:{key_hash}"
+
+
+def _lookup(key_hash: str):
+    """(token id, last used, user) of a live token of an active user, or False."""
     token = (
         ApiToken.objects.select_related("user", "user__group")
-        .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    return (token.pk, token.last_used_at, token.user) if token else False
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user a live token belongs to, or None. Cached for a minute; revoking the
+    token or any save of its user (removed, moved, deactivated) drops the entry at once."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
+    key_hash = token_hash(raw)
+    found = cached("api_token", _cache_key(key_hash), lambda: _lookup(key_hash), _CACHE_SECONDS)
+    if not found:
+        return None
+    token_id, last_used_at, user = found
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+    if last_used_at is None or (now - last_used_at).total_seconds() > 300:
         # Recorded at most every five minutes, so a chatty script does not write per call.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        _forget([key_hash])
+    return user
+
+
+def _forget(key_hashes) -> None:
+    keys = [_cache_key(h) for h in key_hashes]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def api_tokens_forget_user(sender, instance, **kwargs) -> None:
+    """post_save/post_delete receiver for User: their tokens are looked up afresh."""
+    _forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))

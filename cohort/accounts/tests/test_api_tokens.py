@@ -23,6 +23,7 @@ def test_tokens_are_stored_hashed_and_shown_once(client):
     assert AuditEvent.objects.filter(action="token_created", actor=member).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # real commits, so the cached lookup is dropped
 def test_a_token_authenticates_me_and_revoking_it_ends_that(client):
     member = MemberFactory()
     _, raw = api_token_create(user=member, name="script")
@@ -80,3 +81,15 @@ def test_the_profile_page_shows_a_new_token_once(client):
     revoked = client.post("/profile/", {"revoke": ApiToken.objects.get().pk})
     assert revoked.status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_the_member_ends_their_token_at_once():
+    from cohort.accounts.services.members import member_remove
+
+    member = MemberFactory()
+    _, raw = api_token_create(user=member, name="script")
+    bearer = Client()
+    assert bearer.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    member_remove(user=member, actor=None)
+    assert bearer.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
