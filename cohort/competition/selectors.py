@@ -159,8 +159,7 @@ def _page_data(path, board: str, scope: Scope, start: int):
     source = "database"
     if scope.is_everyone and _redis_ready(path.id, board):
         try:
-            found = store.page(path.id, board, start, PAGE_SIZE)
-            size = store.size(path.id, board)
+            found, size = store.page(path.id, board, start, PAGE_SIZE)
             standings, source = [Standing(i, s, r) for i, s, r in found], "redis"
         except redis.RedisError:
             logger.warning("leaderboards: Redis failed mid-answer, using the database")
@@ -206,7 +205,7 @@ def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> 
             found = store.position_of(path.id, board, me)
             if found is not None:
                 position = found[0]
-                window = store.page(
+                window, _ = store.page(
                     path.id, board, max(0, position - neighbours), 2 * neighbours + 1
                 )
                 nearby = [Standing(i, s, r) for i, s, r in window]
@@ -232,17 +231,10 @@ def _details(board: str, path, standings: list[Standing]) -> dict:
     members; two for groups (names, totals)."""
     ids = [s.id for s in standings]
     if board == PROGRESS:
-        users = User.objects.filter(pk__in=ids).select_related("group")
-        fields = ("display_name", "hide_name_outside_group", "group_id", "group__name")
-        return {
-            u.pk: (
-                u.display_name,
-                u.hide_name_outside_group,
-                u.group_id,
-                u.group.name if u.group else "",
-            )
-            for u in users.only(*fields)
-        }
+        people = User.objects.filter(pk__in=ids).values_list(
+            "pk", "display_name", "hide_name_outside_group", "group_id", "group__name"
+        )
+        return {pk: (name, hidden, gid, gname or "") for pk, name, hidden, gid, gname in people}
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
     totals = group_scores(path.id, group_ids=ids)
     return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}

@@ -78,25 +78,25 @@ def rebuild_finish(path_id: int, board: str) -> None:
         pipe.execute()
 
 
-def size(path_id: int, board: str) -> int:
-    return client().zcard(_key(path_id, board))
-
-
-def page(path_id: int, board: str, start: int, count: int) -> list[tuple[int, int, int]]:
-    """(id, score, rank) of positions start .. start+count-1, best first."""
+def page(path_id: int, board: str, start: int, count: int) -> tuple[list, int]:
+    """(id, score, rank) of positions start .. start+count-1, best first, and the board's
+    size: two round trips (the rows with the size, then the first row's rank)."""
     redis_client = client()
-    rows = redis_client.zrevrange(_key(path_id, board), start, start + count - 1, withscores=True)
+    key = _key(path_id, board)
+    with redis_client.pipeline(transaction=False) as pipe:
+        pipe.zrevrange(key, start, start + count - 1, withscores=True)
+        pipe.zcard(key)
+        rows, size = pipe.execute()
     if not rows:
-        return []
-    first_score = rows[0][1]
-    higher = redis_client.zcount(_key(path_id, board), f"({first_score}", "+inf")
+        return [], size
+    higher = redis_client.zcount(key, f"({rows[0][1]}", "+inf")
     result, previous, rank = [], None, higher + 1
     for position, (member, score) in enumerate(rows):
         if previous is not None and score != previous:
             rank = start + position + 1
         result.append((_item(member), int(score), rank))
         previous = score
-    return result
+    return result, size
 
 
 def position_of(path_id: int, board: str, item_id: int) -> tuple[int, int, int] | None:
