@@ -48,3 +48,22 @@ def test_the_leaderboard_ranks_ties_alike_and_jumps_to_me(live_server, page):
     assert "you" in page.locator("#me-row").inner_text()
     page.get_by_role("link", name="Groups").click()
     assert page.get_by_role("heading", name="Your group: rank 1 of 1").is_visible()
+
+
+def test_an_organiser_loads_more_of_the_dashboard_in_place(live_server, page):
+    from cohort.accounts.tests.factories import STAFF_PASSWORD, StaffFactory
+
+    groups = [GroupFactory() for _ in range(3)]
+    walkers_on_path([i % 50 for i in range(60)], groups)
+    StaffFactory(email="boss@example.com")
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email").fill("boss@example.com")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    rows = page.locator("#dashboard-rows tr:not(#load-more-row)")
+    assert rows.count() == 50
+    page.get_by_role("link", name="Load more").click()
+    page.wait_for_function("document.querySelectorAll('#dashboard-rows tr').length === 60")
+    assert rows.count() == 60 and page.get_by_role("link", name="Load more").count() == 0
+    assert page.url == f"{live_server.url}/"  # loaded in place, no navigation
