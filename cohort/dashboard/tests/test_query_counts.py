@@ -1,0 +1,70 @@
+"""Every page and endpoint of the dashboard, leaderboards and notifications costs the
+viewer the same number of queries with 20 members in all as with 2,000 (database answers:
+no Redis boards, the path whose cost could grow)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohort.accounts.tests.factories import GroupFactory, MemberFactory
+from cohort.competition import store
+from cohort.competition.selectors import leaderboard_pages_forget
+from cohort.dashboard.tests.test_dashboard import _bulk_members, _enroll
+from cohort.journeys.tests.factories import path_create
+from cohort.notifications.services import NotificationDraft, notifications_create
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/",
+    "/leaderboards/",
+    "/leaderboards/?board=groups",
+    "/notifications/",
+    "/notifications/badge/",
+    "/api/v1/dashboard",
+    "/api/v1/leaderboards/progress",
+    "/api/v1/leaderboards/groups",
+    "/api/v1/leaderboards/progress/me",
+    "/api/v1/leaderboards/groups/me",
+    "/api/v1/notifications",
+    "/api/v1/notifications/unread-count",
+    "/api/v1/me",
+]
+
+
+def _drop_caches(viewer, path) -> None:
+    """So each measured ask computes its answer instead of reading the last one."""
+    leaderboard_pages_forget(path.pk)
+    cache.delete_many(
+        [f"notifications:unread:v:{viewer.pk}", f"accounts:group:{viewer.group_id}:members:v1"]
+    )
+
+
+def _costs(client, viewer, path) -> dict[str, int]:
+    costs = {}
+    for url in URLS:
+        client.get(url)  # the session's first ask writes it; not measured
+        _drop_caches(viewer, path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        costs[url] = len(queries)
+    return costs
+
+
+def test_the_same_queries_for_20_and_2000_members(client, settings):
+    settings.REDIS_URL = ""
+    store.client.cache_clear()
+    path = path_create()
+    viewer_group = GroupFactory()
+    viewer = MemberFactory(group=viewer_group)
+    mates = [MemberFactory(group=viewer_group) for _ in range(19)]
+    _enroll(path, [viewer, *mates], list(range(20)))
+    notifications_create(
+        drafts=[NotificationDraft(viewer.pk, f"n{i}", "/", f"k{i}") for i in range(3)]
+    )
+    client.force_login(viewer)
+    few = _costs(client, viewer, path)
+    others = _bulk_members(99)  # 1,980 more in 99 groups
+    _enroll(path, others, [i % 90 for i in range(len(others))])
+    assert _costs(client, viewer, path) == few
