@@ -39,8 +39,11 @@ def notifications_view(request):
 @require_POST
 def mark_read_view(request):
     """Marks one notification (`id`) or all of them, then goes back to the list."""
-    one = request.POST.get("id", "")
-    ids = [int(one)] if one.isdigit() else None
+    if "id" in request.POST:  # one notification; a malformed id marks nothing
+        one = request.POST["id"]
+        ids = [int(one)] if one.isdigit() else []
+    else:
+        ids = None
     notifications_mark_read(user_id=request.user.pk, ids=ids)
     if request.htmx:
         return badge_view(request)

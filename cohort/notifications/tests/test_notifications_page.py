@@ -59,6 +59,8 @@ def test_marking_one_and_all_read_from_the_page(client, member):
     first = Notification.objects.filter(recipient=member).order_by("id").first()
     client.post("/notifications/read/", {"id": first.pk})
     assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 2
+    client.post("/notifications/read/", {"id": "not-a-number"})  # marks nothing, not all
+    assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 2
     response = client.post("/notifications/read/", {})
     assert response.status_code == 302
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
