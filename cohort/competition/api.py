@@ -64,10 +64,12 @@ def leaderboard_me(request: HttpRequest, board: str, scope: Query[ScopeIn]):
     """The viewer's rank (their group's, on the groups board) with two rows each side."""
     where = scope_for_viewer(viewer=request.user, group_id=scope.group, division_id=scope.division)
     found = board_me(board=board, scope=where, viewer=request.user)
-    return {
-        "board": board,
-        "rank": found["rank"],
-        "distance": hundredths(found["row"].score),
-        "neighbours": [row_out(r) for r in found["neighbours"]],
-        "page_cursor": cursor_encode(found["page_start"]),
-    }
+    return JsonResponse(  # built as the schema above says; see leaderboard()
+        {
+            "board": board,
+            "rank": found["rank"],
+            "distance": hundredths(found["row"].score),
+            "neighbours": [row_out(r) for r in found["neighbours"]],
+            "page_cursor": cursor_encode(found["page_start"]),
+        }
+    )

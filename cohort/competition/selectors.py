@@ -202,9 +202,8 @@ def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> 
     position = None
     if scope.is_everyone and _redis_ready(path.id, board):
         try:
-            found = store.position_of(path.id, board, me)
-            if found is not None:
-                position = found[0]
+            position = store.position_of(path.id, board, me)
+            if position is not None:
                 window, _ = store.page(
                     path.id, board, max(0, position - neighbours), 2 * neighbours + 1
                 )

@@ -99,15 +99,6 @@ def page(path_id: int, board: str, start: int, count: int) -> tuple[list, int]:
     return result, size
 
 
-def position_of(path_id: int, board: str, item_id: int) -> tuple[int, int, int] | None:
-    """(0-based position, score, rank) of an item, or None if it is not on the board."""
-    redis_client = client()
-    key = _key(path_id, board)
-    with redis_client.pipeline(transaction=False) as pipe:
-        pipe.zrevrank(key, _member(item_id))
-        pipe.zscore(key, _member(item_id))
-        position, score = pipe.execute()
-    if position is None:
-        return None
-    higher = redis_client.zcount(key, f"({score}", "+inf")
-    return position, int(score), higher + 1
+def position_of(path_id: int, board: str, item_id: int) -> int | None:
+    """The 0-based position of an item, or None if it is not on the board."""
+    return client().zrevrank(_key(path_id, board), _member(item_id))
