@@ -1,9 +1,7 @@
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
 from cohort.accounts.models import Group, User
-from cohort.core.caching import cached
+from cohort.core.caching import cache_forget_on_commit, cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
 
@@ -43,9 +41,7 @@ def group_members_cached(*, group: Group) -> list[User]:
 def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
     """Receiver of accounts.signals.standing_changed: drop those groups' cached lists once
     the change commits."""
-    keys = [_members_key(gid) for gid in set(group_ids) if gid]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    cache_forget_on_commit(_members_key(gid) for gid in set(group_ids) if gid)
 
 
 def user_get_for_viewer(*, viewer: User, user_id: int) -> User:

@@ -3,12 +3,11 @@
 import hashlib
 import secrets
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from cohort.accounts.models import ApiToken, User
-from cohort.core.caching import cached
+from cohort.core.caching import cache_forget_on_commit, cached
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -83,9 +82,7 @@ def api_token_user(raw: str) -> User | None:
 
 
 def _forget(key_hashes) -> None:
-    keys = [_cache_key(h) for h in key_hashes]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    cache_forget_on_commit(_cache_key(h) for h in key_hashes)
 
 
 def api_tokens_forget_user(sender, instance, **kwargs) -> None:

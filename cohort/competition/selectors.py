@@ -22,7 +22,7 @@ from cohort.competition.standings import (
     progress_rows,
     ranked,
 )
-from cohort.core.caching import cached
+from cohort.core.caching import cache_forget, cache_version, cached
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.journeys.selectors import path_current_get
 
@@ -63,6 +63,15 @@ class BoardPage:
     size: int
     source: str  # "redis" or "database"
     unit: str
+
+    @property
+    def next_start(self) -> int | None:
+        after = self.start + PAGE_SIZE
+        return after if after < self.size else None
+
+    @property
+    def previous_start(self) -> int | None:
+        return max(0, self.start - PAGE_SIZE) if self.start else None
 
 
 def _path():
@@ -114,18 +123,7 @@ def _database_page(path, board: str, scope: Scope, start: int, count: int):
     if not pairs:
         return [], rows.count()
     higher = rows.filter(score__gt=pairs[0][1]).count()
-    return _ranked_from(pairs, start, higher + 1), rows.count()
-
-
-def _ranked_from(pairs, start: int, first_rank: int) -> list[Standing]:
-    standings = []
-    for position, (item_id, score) in enumerate(pairs):
-        tie = standings and standings[-1].score == score
-        rank = (
-            standings[-1].rank if tie else (first_rank if not standings else start + position + 1)
-        )
-        standings.append(Standing(item_id, score, rank))
-    return standings
+    return ranked(pairs, start=start, first_rank=higher + 1), rows.count()
 
 
 def _database_position(path, board: str, scope: Scope, me: int) -> int | None:
@@ -159,8 +157,8 @@ def _page_data(path, board: str, scope: Scope, start: int):
     source = "database"
     if scope.is_everyone and _redis_ready(path.id, board):
         try:
-            found, size = store.page(path.id, board, start, PAGE_SIZE)
-            standings, source = [Standing(i, s, r) for i, s, r in found], "redis"
+            standings, size = store.page(path.id, board, start, PAGE_SIZE)
+            source = "redis"
         except redis.RedisError:
             logger.warning("leaderboards: Redis failed mid-answer, using the database")
     if source == "database":
@@ -174,21 +172,12 @@ def _generation_key(path_id: int) -> str:
 
 def _generation(path_id: int) -> int:
     """A random number that changes whenever a write moves anyone on the path's boards."""
-    try:
-        found = cache.get(_generation_key(path_id))
-        if found is None:
-            cache.add(_generation_key(path_id), secrets.randbits(62), None)
-            found = cache.get(_generation_key(path_id))
-        return found or 0
-    except Exception:
-        return secrets.randbits(62)  # no cache: never reuse a page
+    version = cache_version(_generation_key(path_id), None)
+    return version if version is not None else secrets.randbits(62)  # no cache: no reuse
 
 
 def leaderboard_pages_forget(path_id: int) -> None:
-    try:
-        cache.delete(_generation_key(path_id))
-    except Exception:
-        logger.warning("leaderboards: cache unavailable, pages expire on their own")
+    cache_forget([_generation_key(path_id)])
 
 
 def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> dict:
@@ -204,10 +193,9 @@ def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> 
         try:
             position = store.position_of(path.id, board, me)
             if position is not None:
-                window, _ = store.page(
+                nearby, _ = store.page(
                     path.id, board, max(0, position - neighbours), 2 * neighbours + 1
                 )
-                nearby = [Standing(i, s, r) for i, s, r in window]
         except redis.RedisError:
             position = None
     if position is None:
@@ -281,7 +269,10 @@ def scope_for_viewer(*, viewer: User, group_id: int | None, division_id: int | N
     return Scope()
 
 
-def cursor_encode(start: int) -> str:
+def cursor_encode(start: int | None) -> str | None:
+    """The opaque cursor of a start position (None for none)."""
+    if start is None:
+        return None
     return urlsafe_b64encode(f"start={start}".encode()).decode().rstrip("=")
 
 

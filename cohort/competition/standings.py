@@ -62,13 +62,18 @@ def group_scores(path_id: int, *, group_ids=None, division_id=None) -> dict[int,
     return found
 
 
-def ranked(pairs: list[tuple[int, int]]) -> list[Standing]:
-    """Competition ranks for (id, score) pairs already sorted best first."""
-    standings, previous = [], None
+def ranked(pairs, *, start: int = 0, first_rank: int = 1) -> list[Standing]:
+    """Competition ranks for (id, score) pairs sorted best first, the first of them at
+    position `start` with rank `first_rank` (a page cut from a longer board)."""
+    standings = []
     for position, (item_id, score) in enumerate(pairs):
-        rank = standings[-1].rank if previous == score else position + 1
+        if not standings:
+            rank = first_rank
+        elif standings[-1].score == score:
+            rank = standings[-1].rank
+        else:
+            rank = start + position + 1
         standings.append(Standing(item_id, score, rank))
-        previous = score
     return standings
 
 

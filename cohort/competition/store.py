@@ -11,6 +11,8 @@ from functools import cache
 import redis
 from django.conf import settings
 
+from cohort.competition.standings import Standing, ranked
+
 _PAD = 10**12
 _BUILD_TTL = 15 * 60
 
@@ -78,9 +80,9 @@ def rebuild_finish(path_id: int, board: str) -> None:
         pipe.execute()
 
 
-def page(path_id: int, board: str, start: int, count: int) -> tuple[list, int]:
-    """(id, score, rank) of positions start .. start+count-1, best first, and the board's
-    size: two round trips (the rows with the size, then the first row's rank)."""
+def page(path_id: int, board: str, start: int, count: int) -> tuple[list[Standing], int]:
+    """The standings at positions start .. start+count-1, best first, and the board's size:
+    two round trips (the rows with the size, then the first row's rank)."""
     redis_client = client()
     key = _key(path_id, board)
     with redis_client.pipeline(transaction=False) as pipe:
@@ -90,13 +92,8 @@ def page(path_id: int, board: str, start: int, count: int) -> tuple[list, int]:
     if not rows:
         return [], size
     higher = redis_client.zcount(key, f"({rows[0][1]}", "+inf")
-    result, previous, rank = [], None, higher + 1
-    for position, (member, score) in enumerate(rows):
-        if previous is not None and score != previous:
-            rank = start + position + 1
-        result.append((_item(member), int(score), rank))
-        previous = score
-    return result, size
+    pairs = [(_item(member), int(score)) for member, score in rows]
+    return ranked(pairs, start=start, first_rank=higher + 1), size
 
 
 def position_of(path_id: int, board: str, item_id: int) -> int | None:

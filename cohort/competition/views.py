@@ -4,7 +4,6 @@ from django.views.decorators.http import require_GET
 
 from cohort.competition.api import hundredths
 from cohort.competition.selectors import (
-    PAGE_SIZE,
     board_me,
     board_page,
     cursor_decode,
@@ -43,7 +42,6 @@ def leaderboards_view(request):
     except DomainError as exc:
         context = {"status": exc.status_code, "detail": exc.detail}
         return render(request, "error.html", context, status=exc.status_code)
-    after = page.start + PAGE_SIZE
     context = {
         "board": board,
         "boards": [(PROGRESS, "Members"), (GROUPS, "Groups")],
@@ -56,7 +54,7 @@ def leaderboards_view(request):
         "me": me,
         "me_distance": hundredths(me["row"].score) if me else None,
         "jump": cursor_encode(me["page_start"]) if me else None,
-        "next": cursor_encode(after) if after < page.size else None,
-        "previous": cursor_encode(max(0, page.start - PAGE_SIZE)) if page.start else None,
+        "next": cursor_encode(page.next_start),
+        "previous": cursor_encode(page.previous_start),
     }
     return render(request, "competition/leaderboards.html", context)

@@ -5,10 +5,12 @@ value is computed. The counters are per process; /health/ shows this process's r
 """
 
 import logging
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from prometheus_client import Counter
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,39 @@ def cached(name: str, key: str, compute: Callable[[], Any], timeout: int = 300) 
     except Exception:
         logger.warning("cache unavailable for %s", name, exc_info=True)
     return value
+
+
+def cache_forget(keys: Iterable[str]) -> None:
+    """Delete these keys now; a cache that is down is logged, not raised."""
+    keys = list(keys)
+    if not keys:
+        return
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache unavailable: could not drop %s", keys[:3], exc_info=True)
+
+
+def cache_forget_on_commit(keys: Iterable[str]) -> None:
+    """Delete these keys once the caller's transaction commits (at once outside one), so a
+    reader cannot refill them from data that is about to change."""
+    keys = list(keys)
+    if keys:
+        transaction.on_commit(lambda: cache_forget(keys))
+
+
+def cache_version(key: str, timeout: int | None) -> int | None:
+    """The version stored under `key`, starting a random one if there is none: values
+    cached under a version die when cache_forget drops it. None if the cache is down."""
+    try:
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, secrets.randbits(62), timeout)
+            version = cache.get(key)
+        return version
+    except Exception:
+        logger.warning("cache unavailable: no version for %s", key, exc_info=True)
+        return None
 
 
 def cache_hit_rates() -> dict[str, dict]:

@@ -8,13 +8,11 @@ answers (one indexed COUNT).
 """
 
 import logging
-import secrets
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
 
-from cohort.core.caching import cache_count
+from cohort.core.caching import cache_count, cache_forget_on_commit, cache_version
 from cohort.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -35,33 +33,25 @@ def _count_in_database(user_id: int) -> int:
 
 
 def unread_count_get(*, user_id: int) -> int:
-    try:
-        version = cache.get(_version_key(user_id))
-        if version is None:
-            fresh = secrets.randbits(62)
-            version = fresh if cache.add(_version_key(user_id), fresh, _TTL) else None
-            version = version or cache.get(_version_key(user_id))
-        count = cache.get(_count_key(user_id, version)) if version is not None else None
-    except Exception:  # the cache is down: the database still knows
-        logger.warning("unread count: cache unavailable", exc_info=True)
-        return _count_in_database(user_id)
+    version = cache_version(_version_key(user_id), _TTL)
+    count = None
+    if version is not None:
+        try:
+            count = cache.get(_count_key(user_id, version))
+        except Exception:  # the cache is down: the database still knows
+            logger.warning("unread count: cache unavailable", exc_info=True)
+            version = None
     cache_count("unread_count", hit=count is not None)
     if count is None:
         count = _count_in_database(user_id)
         if version is not None:
-            _quietly(cache.set, _count_key(user_id, version), count, _TTL)
+            try:
+                cache.set(_count_key(user_id, version), count, _TTL)
+            except Exception:
+                logger.warning("unread count: cache unavailable", exc_info=True)
     return count
 
 
 def unread_count_changed(user_ids: Iterable[int]) -> None:
     """Call inside the transaction that creates or reads notifications of these members."""
-    keys = [_version_key(uid) for uid in set(user_ids)]
-    if keys:
-        transaction.on_commit(lambda: _quietly(cache.delete_many, keys))
-
-
-def _quietly(operation, *args) -> None:
-    try:
-        operation(*args)
-    except Exception:
-        logger.warning("unread count: cache unavailable", exc_info=True)
+    cache_forget_on_commit(_version_key(uid) for uid in set(user_ids))
