@@ -60,10 +60,7 @@ def notification_emails_send() -> int:
                 )
                 for n in due
             ]
-            get_connection().send_messages(messages)
-            Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-                emailed_at=timezone.now()
-            )
+            _deliver(messages, due)
             sent += len(due)
 
 
@@ -84,11 +81,17 @@ def notification_digests_send() -> int:
             for n in due:
                 by_member[n.recipient].append(n)
             messages = [_digest(member, items) for member, items in by_member.items()]
-            get_connection().send_messages(messages)
-            Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-                emailed_at=timezone.now()
-            )
+            _deliver(messages, due)
             sent += len(messages)
+
+
+def _deliver(messages: list[EmailMessage], notifications: list[Notification]) -> None:
+    """Send on one connection and mark the claimed notifications emailed (caller's
+    transaction: a failed send leaves them due)."""
+    get_connection().send_messages(messages)
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        emailed_at=timezone.now()
+    )
 
 
 def _digest(member, items: list[Notification]) -> EmailMessage:
