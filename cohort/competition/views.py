@@ -14,10 +14,6 @@ from cohort.competition.standings import GROUPS, PROGRESS
 from cohort.core.exceptions import DomainError, NotFound
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 @require_GET
 def leaderboards_view(request):
