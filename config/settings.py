@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cohort.journeys",
     "cohort.competition",
     "cohort.activity",
+    "cohort.reviews",
     "cohort.dashboard",
 ]
 

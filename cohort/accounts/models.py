@@ -164,6 +164,14 @@ class User(AbstractBaseUser):
         default=False,
         help_text='Shown on leaderboards outside their group as "a member of <group>".',
     )
+    leetcode_username = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", "Letters, digits, '_', '.' and '-' only.")
+        ],
+        help_text="Public LeetCode profile whose submission calendar gives the coding streak.",
+    )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -80,3 +80,32 @@ class SheetSource(models.Model):
 
     def __str__(self) -> str:
         return f"Sheet for {self.group_id}"
+
+
+class Streak(models.Model):
+    """Consecutive days with activity, kept by the activity services (kind activity, from
+    DailyActivity in the member's own days) and by the LeetCode sync (kind leetcode, from
+    the public submission calendar). Never written from a member-facing form."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "Activity"
+        LEETCODE = "leetcode", "LeetCode"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streaks"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    current = models.PositiveIntegerField(default=0)
+    longest = models.PositiveIntegerField(default=0)
+    last_day = models.DateField(null=True, blank=True, help_text="The latest day counted.")
+    synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_streak_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.current} (longest {self.longest})"

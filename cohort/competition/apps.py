@@ -7,6 +7,6 @@ class CompetitionConfig(AppConfig):
 
     def ready(self):
         from cohort.accounts.signals import standing_changed
-        from cohort.competition.services import standing_changed_received
+        from cohort.competition.services.boards import standing_changed_received
 
         standing_changed.connect(standing_changed_received, dispatch_uid="leaderboards")

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cohort.competition.services import leaderboards_rebuild
+from cohort.competition.services.boards import leaderboards_rebuild
 
 
 @shared_task

@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cohort.competition.api import hundredths
-from cohort.competition.selectors import (
+from cohort.competition.api.boards import hundredths
+from cohort.competition.selectors.boards import (
     board_me,
     board_page,
     cursor_decode,

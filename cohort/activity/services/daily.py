@@ -11,7 +11,7 @@ from django.utils import timezone
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_users
-from cohort.competition.services import standings_refresh
+from cohort.competition.services.boards import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get, path_current_get

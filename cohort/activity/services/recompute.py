@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
-from cohort.competition.services import standings_refresh
+from cohort.competition.services.boards import standings_refresh
 from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
 from cohort.journeys.services import enrollment_follow_on, milestone_notice

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
 from cohort.competition import store
-from cohort.competition.selectors import Scope, board_me, board_page
-from cohort.competition.services import leaderboards_rebuild
+from cohort.competition.selectors.boards import Scope, board_me, board_page
+from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.tests.factories import walkers_on_path
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create

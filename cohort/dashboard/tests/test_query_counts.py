@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.competition import store
-from cohort.competition.selectors import leaderboard_pages_forget
+from cohort.competition.selectors.boards import leaderboard_pages_forget
 from cohort.dashboard.tests.test_dashboard import _bulk_members, _enroll
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.services import NotificationDraft, notifications_create

@@ -3,7 +3,7 @@ from ninja import Query, Router, Schema
 
 from cohort.accounts.auth import token_or_session
 from cohort.competition.schemas import BoardOut, MeOut
-from cohort.competition.selectors import (
+from cohort.competition.selectors.boards import (
     board_me,
     board_page,
     cursor_decode,

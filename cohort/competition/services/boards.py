@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors import leaderboard_pages_forget
+from cohort.competition.selectors.boards import leaderboard_pages_forget
 from cohort.competition.standings import BOARDS, GROUPS, PROGRESS, group_scores, progress_rows
 from cohort.journeys.selectors import path_current_get
 
@@ -86,3 +86,9 @@ def leaderboards_rebuild() -> dict[str, int]:
         store.rebuild_finish(path.id, board)
     leaderboard_pages_forget(path.id)
     return loaded
+
+
+def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
+    """Once the caller's transaction commits, put these members' season scores on the
+    season's points board."""
+    transaction.on_commit(_pages_forget)

@@ -1,0 +1,74 @@
+"""Reads of seasons, categories and a member's points."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
+from cohort.core.caching import cached, cache_forget_on_commit
+
+_CURRENT_KEY = "season:current"
+
+
+def season_current() -> Season | None:
+    """The active season, or None between seasons. Cached; dropped by the season services."""
+    return cached(
+        "season_current",
+        _CURRENT_KEY,
+        lambda: Season.objects.filter(status=Season.Status.ACTIVE).first(),
+        300,
+    )
+
+
+def season_current_forget() -> None:
+    cache_forget_on_commit([_CURRENT_KEY])
+
+
+def season_for_day(day: dt.date) -> Season | None:
+    """The season still taking points whose window holds `day` (the active one, or an
+    upcoming one whose days are being logged early), else None."""
+    current = season_current()
+    if current is not None and current.starts_on <= day <= current.ends_on:
+        return current
+    return (
+        Season.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .exclude(status=Season.Status.FINALISED)
+        .first()
+    )
+
+
+def categories_list() -> list[Category]:
+    return cached("categories", "categories:all", lambda: list(Category.objects.all()), 300)
+
+
+def categories_forget() -> None:
+    cache_forget_on_commit(["categories:all"])
+
+
+def category_by_rule(rule: str) -> list[Category]:
+    return [c for c in categories_list() if c.rule == rule]
+
+
+@dataclass
+class CategoryPoints:
+    category: Category
+    points: int  # raw, as the ledger sums them
+
+    @property
+    def counted(self) -> int:
+        return min(max(self.points, 0), self.category.season_cap)
+
+
+def member_points(*, user_id: int, season: Season) -> tuple[int, list[CategoryPoints]]:
+    """(season score, each category's points against its cap) for one member."""
+    raw = dict(
+        CategoryTotal.objects.filter(user_id=user_id, season=season).values_list(
+            "category_id", "points"
+        )
+    )
+    score = (
+        SeasonScore.objects.filter(user_id=user_id, season=season)
+        .values_list("score", flat=True)
+        .first()
+    )
+    rows = [CategoryPoints(c, raw.get(c.pk, 0)) for c in categories_list()]
+    return score or 0, rows

@@ -1,0 +1,92 @@
+"""The points ledger: every award goes through `points_award`, which appends entries and
+keeps the member's category totals and season score in the same transaction."""
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+
+from cohort.competition.models import Category, CategoryTotal, PointsEntry, Season, SeasonScore
+from cohort.core.exceptions import Conflict
+
+
+def points_award(
+    *, user_id: int, season: Season, category: Category, source: str, points: int, reason: str
+) -> PointsEntry | None:
+    """Make what `source` has earned this member in `season` equal `points`: append the
+    difference as a new entry, or nothing when it already is (a double click, a second
+    approval, a rerun). Returns the new entry or None. Raises Conflict for a finalised
+    season. Serialised per member and season by their score row's lock."""
+    with transaction.atomic():
+        _season_hold(season)
+        score_row = _score_row_locked(user_id=user_id, season=season)
+        earned = (
+            PointsEntry.objects.filter(source=source).aggregate(net=Sum("points"))["net"] or 0
+        )
+        if earned == points:
+            return None
+        sequence = PointsEntry.objects.filter(source=source).count()
+        try:
+            with transaction.atomic():
+                entry = PointsEntry.objects.create(
+                    user_id=user_id,
+                    season=season,
+                    category=category,
+                    points=points - earned,
+                    reason=reason[:200],
+                    source=source,
+                    source_key=f"{source}#{sequence}",
+                )
+        except IntegrityError:  # the same source for another member or season: a caller bug
+            raise Conflict(f"{source!r} was already awarded elsewhere.") from None
+        _category_total_add(user_id=user_id, season=season, category=category, delta=entry.points)
+        score_row.score = season_score_compute(user_id=user_id, season=season)
+        score_row.save(update_fields=["score", "updated_at"])
+    from cohort.competition.services.boards import points_refresh
+
+    points_refresh(season_id=season.pk, user_ids=[user_id])
+    return entry
+
+
+def season_score_compute(*, user_id: int, season: Season) -> int:
+    """Each category's total capped at its cap, summed, capped at the season's cap; never
+    below zero."""
+    totals = CategoryTotal.objects.filter(user_id=user_id, season=season).values_list(
+        "points", "category__season_cap"
+    )
+    capped = sum(min(max(points, 0), cap) for points, cap in totals)
+    return min(capped, season.point_cap)
+
+
+def _season_hold(season: Season) -> None:
+    """Hold the season against finalising until this award commits (a share lock on
+    PostgreSQL: awards don't wait for each other, only for the finaliser's update lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT status FROM competition_season WHERE id = %s FOR SHARE", [season.pk]
+            )
+            status = cursor.fetchone()[0]
+    else:
+        status = Season.objects.filter(pk=season.pk).values_list("status", flat=True).get()
+    if status == Season.Status.FINALISED:
+        raise Conflict(f"{season.name} is finalised; its points are frozen.")
+
+
+def _score_row_locked(*, user_id: int, season: Season) -> SeasonScore:
+    row = SeasonScore.objects.select_for_update().filter(user_id=user_id, season=season).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            SeasonScore.objects.create(user_id=user_id, season=season)
+    except IntegrityError:  # a concurrent first award made it
+        pass
+    return SeasonScore.objects.select_for_update().get(user_id=user_id, season=season)
+
+
+def _category_total_add(*, user_id: int, season: Season, category: Category, delta: int) -> None:
+    """Caller holds the member's score row lock, so the get-or-create cannot race."""
+    total, _ = CategoryTotal.objects.get_or_create(
+        user_id=user_id, season=season, category=category
+    )
+    total.points += delta
+    total.save(update_fields=["points"])

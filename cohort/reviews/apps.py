@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "cohort.reviews"
+    verbose_name = "Assignments and reviews"
