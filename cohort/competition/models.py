@@ -149,6 +149,9 @@ class CategoryTotal(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category_id}: {self.points}"
+
 
 class SeasonScore(models.Model):
     """A member's season score: each category capped, then the season's cap."""
@@ -163,6 +166,9 @@ class SeasonScore(models.Model):
             models.UniqueConstraint(fields=["user", "season"], name="season_score_unique"),
         ]
         indexes = [models.Index(fields=["season", "-score", "user"], name="season_score_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.season_id}: {self.score}"
 
 
 class Legacy(models.Model):
@@ -179,6 +185,9 @@ class Legacy(models.Model):
     class Meta:
         verbose_name_plural = "legacies"
         indexes = [models.Index(fields=["-score", "user"], name="legacy_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.score}"
 
 
 class SeasonStanding(models.Model):
@@ -206,6 +215,9 @@ class SeasonStanding(models.Model):
             models.UniqueConstraint(fields=["season", "user"], name="season_standing_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.season_id} #{self.rank}: {self.user_id}"
+
 
 class Wallet(models.Model):
     """A member's vault credits. The balance changes only with a CreditTransaction, under
@@ -221,6 +233,9 @@ class Wallet(models.Model):
             models.CheckConstraint(condition=Q(balance__gte=0), name="wallet_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.balance} credits"
+
 
 class CreditTransaction(models.Model):
     wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="transactions")
@@ -232,6 +247,9 @@ class CreditTransaction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.wallet_id} {self.amount:+} ({self.reason})"
 
 
 class Title(models.Model):
@@ -279,3 +297,6 @@ class OwnedTitle(models.Model):
                 fields=["user"], condition=Q(is_equipped=True), name="one_equipped_title"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} owns {self.title_id}"

@@ -38,9 +38,7 @@ class Submission(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
     )
-    assignment = models.ForeignKey(
-        Assignment, on_delete=models.PROTECT, related_name="submissions"
-    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="submissions")
     text = models.TextField(blank=True)
     file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
-from cohort.core.caching import cached, cache_forget_on_commit
+from cohort.core.caching import cache_forget_on_commit, cached
 
 _CURRENT_KEY = "season:current"
 

@@ -18,9 +18,7 @@ def points_award(
     with transaction.atomic():
         _season_hold(season)
         score_row = _score_row_locked(user_id=user_id, season=season)
-        earned = (
-            PointsEntry.objects.filter(source=source).aggregate(net=Sum("points"))["net"] or 0
-        )
+        earned = PointsEntry.objects.filter(source=source).aggregate(net=Sum("points"))["net"] or 0
         if earned == points:
             return None
         sequence = PointsEntry.objects.filter(source=source).count()

@@ -1,6 +1,12 @@
+import calendar
+import datetime as dt
 from decimal import Decimal
 
+import factory
+from django.utils import timezone
+
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
+from cohort.competition.models import EPISODE_NAMES, Category, Episode, Season
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
@@ -21,3 +27,42 @@ def walkers_on_path(distances, groups=None, path=None):
         )
         members.append(member)
     return path, members
+
+
+class SeasonFactory(factory.django.DjangoModelFactory):
+    """An active season of four weekly episodes, from `starts_on` (default: this month)."""
+
+    class Meta:
+        model = Season
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Season {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    ends_on = factory.LazyAttribute(
+        lambda s: s.starts_on.replace(
+            day=calendar.monthrange(s.starts_on.year, s.starts_on.month)[1]
+        )
+    )
+    status = Season.Status.ACTIVE
+
+    @factory.post_generation
+    def episodes(season, create, extracted, **kwargs):
+        if not create:
+            return
+        for number, name in enumerate(EPISODE_NAMES, start=1):
+            starts = season.starts_on + dt.timedelta(days=7 * (number - 1))
+            ends = season.ends_on if number == len(EPISODE_NAMES) else starts + dt.timedelta(6)
+            Episode.objects.create(
+                season=season, number=number, name=name, starts_on=starts, ends_on=ends
+            )
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda c: c.name.lower().replace(" ", "-"))
+    season_cap = 100
+    rule = Category.Rule.WORK
