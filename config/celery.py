@@ -43,6 +43,16 @@ def _beat_schedule() -> dict:
             "task": "cohort.competition.tasks.rebuild_leaderboards_task",
             "schedule": _daily_at(settings.LEADERBOARD_REBUILD_TIME, settings.NIGHTLY_TIME_ZONE),
         },
+        # Seasons roll over just after midnight (SEASON_UPDATE_TIME, default 00:05).
+        "update-seasons": {
+            "task": "cohort.competition.tasks.update_seasons_task",
+            "schedule": _daily_at(settings.SEASON_UPDATE_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
+        # LeetCode streaks before the nightly recompute (LEETCODE_SYNC_TIME, default 23:30).
+        "sync-leetcode-streaks": {
+            "task": "cohort.activity.tasks.sync_leetcode_streaks_task",
+            "schedule": _daily_at(settings.LEETCODE_SYNC_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
         "send-notification-emails": {
             "task": "cohort.notifications.tasks.send_notification_emails_task",
             "schedule": float(settings.NOTIFICATION_EMAIL_SECONDS),

@@ -186,6 +186,19 @@ NIGHTLY_TIME = env.string("NIGHTLY_TIME", "23:59")
 NIGHTLY_TIME_ZONE = env.string("NIGHTLY_TIME_ZONE", "America/Chicago")
 PROGRESS_CHUNK_GROUPS = env.integer("PROGRESS_CHUNK_GROUPS", 500, minimum=1)
 
+# --- Seasons, points and streaks --------------------------------------------------------
+# `update_seasons` runs daily at SEASON_UPDATE_TIME in NIGHTLY_TIME_ZONE: it finalises the
+# season that ended, activates the one that began and opens the next.
+SEASON_UPDATE_TIME = env.string("SEASON_UPDATE_TIME", "00:05")
+# LeetCode's public GraphQL endpoint (a local server in tests), read daily at
+# LEETCODE_SYNC_TIME in NIGHTLY_TIME_ZONE, at most LEETCODE_REQUESTS_PER_SECOND, each call
+# within LEETCODE_TIMEOUT_SECONDS and retried LEETCODE_RETRIES times with backoff.
+LEETCODE_BASE_URL = env.string("LEETCODE_BASE_URL", "https://leetcode.com")
+LEETCODE_SYNC_TIME = env.string("LEETCODE_SYNC_TIME", "23:30")
+LEETCODE_TIMEOUT_SECONDS = env.integer("LEETCODE_TIMEOUT_SECONDS", 10, minimum=1)
+LEETCODE_RETRIES = env.integer("LEETCODE_RETRIES", 3, minimum=0)
+LEETCODE_REQUESTS_PER_SECOND = env.integer("LEETCODE_REQUESTS_PER_SECOND", 2, minimum=1)
+
 # --- Notifications and email ------------------------------------------------------------
 # How often the navigation's unread badge asks the server (htmx polling).
 NOTIFICATION_POLL_SECONDS = env.integer("NOTIFICATION_POLL_SECONDS", 30, minimum=5)

@@ -1,0 +1,3 @@
+"""rewards pages."""
+
+urlpatterns: list = []

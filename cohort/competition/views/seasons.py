@@ -1,0 +1,3 @@
+"""seasons pages."""
+
+urlpatterns: list = []
