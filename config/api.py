@@ -6,11 +6,11 @@ from cohort.accounts.api import auth_router, groups_router, tokens_router
 from cohort.activity.api import router as activity_router
 from cohort.competition.api.boards import router as boards_router
 from cohort.competition.api.rewards import router as rewards_router
-from cohort.competition.api.seasons import router as seasons_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.dashboard.api import router as dashboard_router
 from cohort.journeys.api import router as journeys_router
 from cohort.notifications.api import router as notifications_router
+from cohort.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Cohort API",
@@ -41,5 +41,5 @@ api.add_router("", journeys_router)
 api.add_router("", dashboard_router)
 api.add_router("", notifications_router)
 api.add_router("", boards_router)
-api.add_router("", seasons_router)
 api.add_router("", rewards_router)
+api.add_router("", reviews_router)

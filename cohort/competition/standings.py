@@ -12,10 +12,13 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from cohort.accounts.models import Group, User
+from cohort.competition.models import Legacy, SeasonScore
 from cohort.journeys.models import Enrollment
 
-PROGRESS, GROUPS = "progress", "groups"
-BOARDS = (PROGRESS, GROUPS)
+PROGRESS, GROUPS, POINTS, LIFETIME = "progress", "groups", "points", "lifetime"
+BOARDS = (PROGRESS, GROUPS)  # the current path's boards
+MEMBER_BOARDS = (PROGRESS, POINTS, LIFETIME)  # one row per member
+ALL_BOARDS = (PROGRESS, POINTS, LIFETIME, GROUPS)
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,41 @@ def _walkers() -> Q:
 
 def progress_rows(path_id: int, *, group_id=None, division_id=None) -> QuerySet:
     """(user_id, score) of every active member on the path, best first, oldest first in a tie."""
-    rows = Enrollment.objects.filter(_walkers(), path_id=path_id)
+    rows = _scoped(Enrollment.objects.filter(_walkers(), path_id=path_id), group_id, division_id)
+    score = Cast(F("distance") * 100, IntegerField())
+    return rows.annotate(score=score).order_by("-score", "user_id").values_list("user_id", "score")
+
+
+def _scoped(rows: QuerySet, group_id, division_id) -> QuerySet:
     if group_id is not None:
         rows = rows.filter(user__group_id=group_id)
     if division_id is not None:
         rows = rows.filter(user__group__division_id=division_id)
-    score = Cast(F("distance") * 100, IntegerField())
-    return rows.annotate(score=score).order_by("-score", "user_id").values_list("user_id", "score")
+    return rows
+
+
+def points_rows(season_id: int, *, group_id=None, division_id=None) -> QuerySet:
+    """(user_id, season score) of every active member with points in the season, best first."""
+    rows = _scoped(
+        SeasonScore.objects.filter(_walkers(), season_id=season_id), group_id, division_id
+    )
+    return rows.order_by("-score", "user_id").values_list("user_id", "score")
+
+
+def lifetime_rows(*, group_id=None, division_id=None) -> QuerySet:
+    """(user_id, legacy score) of every active member who finished a season, best first."""
+    rows = _scoped(Legacy.objects.filter(_walkers()), group_id, division_id)
+    return rows.order_by("-score", "user_id").values_list("user_id", "score")
+
+
+def member_rows(board: str, context_id: int, *, group_id=None, division_id=None) -> QuerySet:
+    """The (user_id, score) rows of a member board: `context_id` is the path (progress) or
+    the season (points); lifetime has none."""
+    if board == PROGRESS:
+        return progress_rows(context_id, group_id=group_id, division_id=division_id)
+    if board == POINTS:
+        return points_rows(context_id, group_id=group_id, division_id=division_id)
+    return lifetime_rows(group_id=group_id, division_id=division_id)
 
 
 def group_scores(path_id: int, *, group_ids=None, division_id=None) -> dict[int, tuple]:

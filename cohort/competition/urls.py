@@ -1,8 +1,8 @@
 from django.urls import path
 
-from cohort.competition.views import boards, rewards, seasons
+from cohort.competition.views import boards, rewards
 
 app_name = "competition"
 
 urlpatterns = [path("leaderboards/", boards.leaderboards_view, name="leaderboards")]
-urlpatterns += seasons.urlpatterns + rewards.urlpatterns
+urlpatterns += rewards.urlpatterns

@@ -13,13 +13,18 @@ from django.db.models import Q
 
 from cohort.accounts.models import Group, User
 from cohort.competition import store
+from cohort.competition.models import Season
+from cohort.competition.selectors.seasons import season_current
 from cohort.competition.standings import (
+    ALL_BOARDS,
     GROUPS,
-    PROGRESS,
+    LIFETIME,
+    MEMBER_BOARDS,
+    POINTS,
     Standing,
     group_order,
     group_scores,
-    progress_rows,
+    member_rows,
     ranked,
 )
 from cohort.core.caching import cache_forget, cache_version, cached
@@ -53,6 +58,7 @@ class Row:
     total: int | None = None  # groups: the total, in hundredths
     active: int | None = None  # groups: members who logged
     is_viewer: bool = False
+    title: str = ""  # the member's equipped title
 
 
 @dataclass
@@ -74,25 +80,48 @@ class BoardPage:
         return max(0, self.start - PAGE_SIZE) if self.start else None
 
 
-def _path():
+@dataclass(frozen=True)
+class Context:
+    """What a board ranks within: the current path (progress, groups), a season (points) or
+    all time (lifetime, id 0). Only a live context has a Redis board."""
+
+    family: str  # "path", "season" or "all": whose writes invalidate its cached pages
+    id: int
+    unit: str
+    is_live: bool = True
+
+
+def board_context(board: str, season_id: int | None = None) -> Context:
+    """The context of `board`; NotFound when there is nothing to rank yet."""
+    if board not in ALL_BOARDS:
+        raise NotFound(f"No leaderboard called {board!r}; try {', '.join(ALL_BOARDS)}.")
+    if board == POINTS:
+        season = season_current()
+        if season_id is not None and (season is None or season.pk != season_id):
+            season = Season.objects.filter(pk=season_id).first()
+        if season is None:
+            raise NotFound("There is no season running, so no points board yet.")
+        return Context("season", season.pk, "points", season.status == Season.Status.ACTIVE)
+    if board == LIFETIME:
+        return Context("all", 0, "points")
     path = path_current_get()
     if path is None:
         raise NotFound("There is no current path, so no leaderboard yet.")
-    return path
+    return Context("path", path.id, path.unit)
 
 
 def _check(board: str, scope: Scope) -> None:
-    if board not in (PROGRESS, GROUPS):
-        raise NotFound(f"No leaderboard called {board!r}; try progress or groups.")
+    if board not in ALL_BOARDS:
+        raise NotFound(f"No leaderboard called {board!r}; try {', '.join(ALL_BOARDS)}.")
     if board == GROUPS and scope.group_id is not None:
         raise InvalidInput("The groups board ranks groups; it has no group scope.")
 
 
-def _redis_ready(path_id: int, board: str) -> bool:
-    if store.client() is None:
+def _redis_ready(ctx: Context, board: str) -> bool:
+    if store.client() is None or not ctx.is_live:
         return False
     try:
-        if store.is_ready(path_id, board):
+        if store.is_ready(ctx.id, board):
             return True
     except redis.RedisError:
         logger.warning("leaderboards: Redis unavailable, answering from the database")
@@ -112,13 +141,13 @@ def _rebuild_soon() -> None:
         logger.warning("leaderboards: could not queue a rebuild", exc_info=True)
 
 
-def _database_page(path, board: str, scope: Scope, start: int, count: int):
-    """(standings, size) from the database: for progress, OFFSET/LIMIT and one COUNT for the
-    first row's rank; for groups, every group's score (one aggregate query)."""
+def _database_page(ctx: Context, board: str, scope: Scope, start: int, count: int):
+    """(standings, size) from the database: for member boards, OFFSET/LIMIT and one COUNT
+    for the first row's rank; for groups, every group's score (one aggregate query)."""
     if board == GROUPS:
-        everything = ranked(group_order(group_scores(path.id, division_id=scope.division_id)))
+        everything = ranked(group_order(group_scores(ctx.id, division_id=scope.division_id)))
         return everything[start : start + count], len(everything)
-    rows = progress_rows(path.id, group_id=scope.group_id, division_id=scope.division_id)
+    rows = member_rows(board, ctx.id, group_id=scope.group_id, division_id=scope.division_id)
     pairs = list(rows[start : start + count])
     if not pairs:
         return [], rows.count()
@@ -126,85 +155,98 @@ def _database_page(path, board: str, scope: Scope, start: int, count: int):
     return ranked(pairs, start=start, first_rank=higher + 1), rows.count()
 
 
-def _database_position(path, board: str, scope: Scope, me: int) -> int | None:
+def _database_position(ctx: Context, board: str, scope: Scope, me: int) -> int | None:
     if board == GROUPS:
-        order = group_order(group_scores(path.id, division_id=scope.division_id))
+        order = group_order(group_scores(ctx.id, division_id=scope.division_id))
         return next((i for i, (gid, _) in enumerate(order) if gid == me), None)
-    rows = progress_rows(path.id, group_id=scope.group_id, division_id=scope.division_id)
+    rows = member_rows(board, ctx.id, group_id=scope.group_id, division_id=scope.division_id)
     mine = rows.filter(user_id=me).values_list("score", flat=True).first()
     if mine is None:
         return None
     return rows.filter(Q(score__gt=mine) | Q(score=mine, user_id__lt=me)).count()
 
 
-def board_page(*, board: str, scope: Scope, viewer: User, start: int = 0) -> BoardPage:
+def board_page(
+    *, board: str, scope: Scope, viewer: User, start: int = 0, season_id: int | None = None
+) -> BoardPage:
     """PAGE_SIZE rows from position `start` (0-based). The page, without what depends on
     the viewer, is cached until the next write that moves anyone (a new generation)."""
     _check(board, scope)
     if start < 0:
         raise InvalidInput("A page starts at 0 or later.")
-    path = _path()
-    key = f"leaderboard:page:{path.id}:{board}:{scope.group_id}:{scope.division_id}:{start}"
-    key += f":{_generation(path.id)}"
+    ctx = board_context(board, season_id)
+    key = f"leaderboard:page:{ctx.id}:{board}:{scope.group_id}:{scope.division_id}:{start}"
+    key += f":{_generation(ctx.family, ctx.id)}"
     standings, size, source, details = cached(
-        "leaderboard_page", key, lambda: _page_data(path, board, scope, start), 300
+        "leaderboard_page", key, lambda: _page_data(ctx, board, scope, start), 300
     )
     rows = _rows(board, standings, details, viewer)
-    return BoardPage(board, rows, start, size, source, path.unit)
+    return BoardPage(board, rows, start, size, source, ctx.unit)
 
 
-def _page_data(path, board: str, scope: Scope, start: int):
+def _page_data(ctx: Context, board: str, scope: Scope, start: int):
     source = "database"
-    if scope.is_everyone and _redis_ready(path.id, board):
+    if scope.is_everyone and _redis_ready(ctx, board):
         try:
-            standings, size = store.page(path.id, board, start, PAGE_SIZE)
+            standings, size = store.page(ctx.id, board, start, PAGE_SIZE)
             source = "redis"
         except redis.RedisError:
             logger.warning("leaderboards: Redis failed mid-answer, using the database")
     if source == "database":
-        standings, size = _database_page(path, board, scope, start, PAGE_SIZE)
-    return standings, size, source, _details(board, path, standings)
+        standings, size = _database_page(ctx, board, scope, start, PAGE_SIZE)
+    return standings, size, source, _details(board, ctx, standings)
 
 
-def _generation_key(path_id: int) -> str:
-    return f"leaderboard:generation:{path_id}"
+def _generation_key(family: str, context_id: int) -> str:
+    return f"leaderboard:generation:{family}:{context_id}"
 
 
-def _generation(path_id: int) -> int:
-    """A random number that changes whenever a write moves anyone on the path's boards."""
-    version = cache_version(_generation_key(path_id), None)
+def _generation(family: str, context_id: int) -> int:
+    """A random number that changes whenever a write moves anyone on the context's boards."""
+    version = cache_version(_generation_key(family, context_id), None)
     return version if version is not None else secrets.randbits(62)  # no cache: no reuse
 
 
 def leaderboard_pages_forget(path_id: int) -> None:
-    cache_forget([_generation_key(path_id)])
+    """Drop the cached pages of the path's boards (progress, groups)."""
+    cache_forget([_generation_key("path", path_id)])
 
 
-def board_me(*, board: str, scope: Scope, viewer: User, neighbours: int = 2) -> dict:
+def points_pages_forget(season_id: int) -> None:
+    cache_forget([_generation_key("season", season_id)])
+
+
+def lifetime_pages_forget() -> None:
+    cache_forget([_generation_key("all", 0)])
+
+
+def board_me(
+    *, board: str, scope: Scope, viewer: User, neighbours: int = 2, season_id: int | None = None
+) -> dict:
     """The viewer's (or their group's) rank with `neighbours` rows each side, and the start
     of the page that holds it ("jump to me")."""
     _check(board, scope)
-    path = _path()
-    me = viewer.pk if board == PROGRESS else viewer.group_id
+    ctx = board_context(board, season_id)
+    me = viewer.group_id if board == GROUPS else viewer.pk
     if me is None:
         raise NotFound("You are not on this board.")
     position = None
-    if scope.is_everyone and _redis_ready(path.id, board):
+    if scope.is_everyone and _redis_ready(ctx, board):
         try:
-            position = store.position_of(path.id, board, me)
+            position = store.position_of(ctx.id, board, me)
             if position is not None:
                 nearby, _ = store.page(
-                    path.id, board, max(0, position - neighbours), 2 * neighbours + 1
+                    ctx.id, board, max(0, position - neighbours), 2 * neighbours + 1
                 )
         except redis.RedisError:
             position = None
     if position is None:
-        position = _database_position(path, board, scope, me)
+        position = _database_position(ctx, board, scope, me)
         if position is None:
             raise NotFound("You are not on this board yet.")
         first = max(0, position - neighbours)
-        nearby, _ = _database_page(path, board, scope, first, position - first + neighbours + 1)
-    rows = _rows(board, nearby, _details(board, path, nearby), viewer)
+        nearby, _ = _database_page(ctx, board, scope, first, position - first + neighbours + 1)
+    rows = _rows(board, nearby, _details(board, ctx, nearby), viewer)
     mine = next(r for r in rows if r.is_viewer)
     return {"rank": mine.rank, "row": mine, "neighbours": rows, "page_start": _page_of(position)}
 
@@ -213,22 +255,22 @@ def _page_of(position: int) -> int:
     return position - position % PAGE_SIZE
 
 
-def _details(board: str, path, standings: list[Standing]) -> dict:
+def _details(board: str, ctx: Context, standings: list[Standing]) -> dict:
     """What the rows show besides rank and score, the same for every viewer: one query for
     members; two for groups (names, totals)."""
     ids = [s.id for s in standings]
-    if board == PROGRESS:
+    if board in MEMBER_BOARDS:
         people = User.objects.filter(pk__in=ids).values_list(
             "pk", "display_name", "hide_name_outside_group", "group_id", "group__name"
         )
         return {pk: (name, hidden, gid, gname or "") for pk, name, hidden, gid, gname in people}
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
-    totals = group_scores(path.id, group_ids=ids)
+    totals = group_scores(ctx.id, group_ids=ids)
     return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:
-    if board == PROGRESS:
+    if board in MEMBER_BOARDS:
         rows = []
         for s in standings:
             name, hidden, group_id, group_name = details.get(

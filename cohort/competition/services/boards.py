@@ -10,8 +10,22 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors.boards import leaderboard_pages_forget
-from cohort.competition.standings import BOARDS, GROUPS, PROGRESS, group_scores, progress_rows
+from cohort.competition.selectors.boards import (
+    leaderboard_pages_forget,
+    lifetime_pages_forget,
+    points_pages_forget,
+)
+from cohort.competition.selectors.seasons import season_current
+from cohort.competition.standings import (
+    GROUPS,
+    LIFETIME,
+    POINTS,
+    PROGRESS,
+    group_scores,
+    lifetime_rows,
+    points_rows,
+    progress_rows,
+)
 from cohort.journeys.selectors import path_current_get
 
 logger = logging.getLogger(__name__)
@@ -59,36 +73,81 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
 
 
 def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> None:
+    """A member joined, left, moved or changed their privacy: every board may show them."""
     standings_refresh(group_ids=group_ids, user_ids=user_ids)
-
-
-def leaderboards_rebuild() -> dict[str, int]:
-    """Reload every board of the current path from the database. Returns the sizes."""
-    path = path_current_get()
-    if path is None or store.client() is None:
-        return {}
-    for board in BOARDS:
-        store.rebuild_start(path.id, board)
-    loaded = {PROGRESS: 0, GROUPS: 0}
-    batch = {}
-    for user_id, score in progress_rows(path.id).iterator(chunk_size=_BATCH):
-        batch[user_id] = score
-        if len(batch) == _BATCH:
-            store.rebuild_add(path.id, PROGRESS, batch)
-            loaded[PROGRESS] += len(batch)
-            batch = {}
-    store.rebuild_add(path.id, PROGRESS, batch)
-    loaded[PROGRESS] += len(batch)
-    groups = {g: found[0] for g, found in group_scores(path.id).items()}
-    store.rebuild_add(path.id, GROUPS, groups)
-    loaded[GROUPS] = len(groups)
-    for board in BOARDS:
-        store.rebuild_finish(path.id, board)
-    leaderboard_pages_forget(path.id)
-    return loaded
+    season = season_current()
+    if season is not None:
+        points_refresh(season_id=season.pk, user_ids=user_ids)
+    transaction.on_commit(lifetime_pages_forget)
+    if store.client() is not None and user_ids:
+        transaction.on_commit(lambda: _members_write(LIFETIME, 0, lifetime_rows(), set(user_ids)))
 
 
 def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
-    """Once the caller's transaction commits, put these members' season scores on the
-    season's points board."""
-    transaction.on_commit(_pages_forget)
+    """Once the caller's transaction commits, drop the season's cached points pages and put
+    these members at their season scores on its Redis board."""
+    transaction.on_commit(lambda: points_pages_forget(season_id))
+    user_ids = set(user_ids)
+    if store.client() is None or not user_ids:
+        return
+
+    def write() -> None:
+        current = season_current()
+        if current is not None and current.pk == season_id:
+            _members_write(POINTS, season_id, points_rows(season_id), user_ids)
+
+    transaction.on_commit(write)
+
+
+def _members_write(board: str, context_id: int, rows, user_ids: set[int]) -> None:
+    """Put these members at their scores in `rows` (dropping those not in it)."""
+    scores = dict(rows.filter(user_id__in=user_ids))
+    try:
+        store.scores_write(context_id, board, scores, [u for u in user_ids if u not in scores])
+    except redis.RedisError:
+        logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
+
+
+def leaderboards_rebuild() -> dict[str, int]:
+    """Reload every board (the current path's, the current season's points, lifetime) from
+    the database. Returns the sizes."""
+    if store.client() is None:
+        return {}
+    loaded = {}
+    path = path_current_get()
+    if path is not None:
+        loaded[PROGRESS] = _board_rebuild(PROGRESS, path.id, progress_rows(path.id))
+        store.rebuild_start(path.id, GROUPS)
+        groups = {g: found[0] for g, found in group_scores(path.id).items()}
+        store.rebuild_add(path.id, GROUPS, groups)
+        store.rebuild_finish(path.id, GROUPS)
+        loaded[GROUPS] = len(groups)
+        leaderboard_pages_forget(path.id)
+    season = season_current()
+    if season is not None:
+        loaded[POINTS] = _board_rebuild(POINTS, season.pk, points_rows(season.pk))
+        points_pages_forget(season.pk)
+    loaded[LIFETIME] = lifetime_rebuild()
+    return loaded
+
+
+def lifetime_rebuild() -> int:
+    """Reload the lifetime board (after a season is finalised). Returns its size."""
+    lifetime_pages_forget()
+    if store.client() is None:
+        return 0
+    return _board_rebuild(LIFETIME, 0, lifetime_rows())
+
+
+def _board_rebuild(board: str, context_id: int, rows) -> int:
+    """Stream (id, score) rows into the board's side key in batches, then swap it in."""
+    store.rebuild_start(context_id, board)
+    loaded, batch = 0, {}
+    for item_id, score in rows.iterator(chunk_size=_BATCH):
+        batch[item_id] = score
+        if len(batch) == _BATCH:
+            store.rebuild_add(context_id, board, batch)
+            loaded, batch = loaded + len(batch), {}
+    store.rebuild_add(context_id, board, batch)
+    store.rebuild_finish(context_id, board)
+    return loaded + len(batch)

@@ -5,6 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from cohort.competition.models import Category, CategoryTotal, PointsEntry, Season, SeasonScore
+from cohort.competition.services.boards import points_refresh
 from cohort.core.exceptions import Conflict
 
 
@@ -38,8 +39,6 @@ def points_award(
         _category_total_add(user_id=user_id, season=season, category=category, delta=entry.points)
         score_row.score = season_score_compute(user_id=user_id, season=season)
         score_row.save(update_fields=["score", "updated_at"])
-    from cohort.competition.services.boards import points_refresh
-
     points_refresh(season_id=season.pk, user_ids=[user_id])
     return entry
 

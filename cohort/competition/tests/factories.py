@@ -66,3 +66,17 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda c: c.name.lower().replace(" ", "-"))
     season_cap = 100
     rule = Category.Rule.WORK
+
+
+class TitleFactory(factory.django.DjangoModelFactory):
+    """A common title for sale at 50 credits; `award="champion"` (and is_for_sale=False)
+    for one given at a season's end."""
+
+    class Meta:
+        model = "competition.Title"
+
+    name = factory.Sequence(lambda n: f"Title {n}")
+    rarity = "common"
+    cost = 50
+    is_for_sale = True
+    award = ""

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cohort.competition.api.boards import hundredths
+from cohort.competition.api.boards import hundredths, score_fields
 from cohort.competition.selectors.boards import (
     board_me,
     board_page,
@@ -10,8 +10,20 @@ from cohort.competition.selectors.boards import (
     cursor_encode,
     scope_for_viewer,
 )
-from cohort.competition.standings import GROUPS, PROGRESS
+from cohort.competition.standings import GROUPS, LIFETIME, POINTS, PROGRESS
 from cohort.core.exceptions import DomainError, NotFound
+
+BOARD_TABS = [
+    (PROGRESS, "Distance"),
+    (POINTS, "Season points"),
+    (LIFETIME, "Lifetime"),
+    (GROUPS, "Groups"),
+]
+
+
+def _score_text(board: str, score: int) -> str:
+    fields = score_fields(board, score)
+    return fields["distance"] if fields["points"] is None else f"{fields['points']:,}"
 
 
 @login_required
@@ -40,15 +52,15 @@ def leaderboards_view(request):
         return render(request, "error.html", context, status=exc.status_code)
     context = {
         "board": board,
-        "boards": [(PROGRESS, "Members"), (GROUPS, "Groups")],
+        "boards": BOARD_TABS,
         "scope": scope_name,
         "scopes": [("all", "Everyone"), ("group", "My group"), ("division", "My division")]
-        if board == PROGRESS
+        if board != GROUPS
         else [("all", "Everyone"), ("division", "My division")],
         "page": page,
-        "rows": [(r, hundredths(r.score), hundredths(r.total)) for r in page.rows],
+        "rows": [(r, _score_text(board, r.score), hundredths(r.total)) for r in page.rows],
         "me": me,
-        "me_distance": hundredths(me["row"].score) if me else None,
+        "me_distance": _score_text(board, me["row"].score) if me else None,
         "jump": cursor_encode(me["page_start"]) if me else None,
         "next": cursor_encode(page.next_start),
         "previous": cursor_encode(page.previous_start),

@@ -1,5 +1,0 @@
-from ninja import Router
-
-from cohort.accounts.auth import token_or_session
-
-router = Router(tags=["seasons"], auth=token_or_session)

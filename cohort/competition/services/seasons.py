@@ -1,0 +1,166 @@
+"""Opening, activating and finalising seasons. Each step takes the season's row lock and
+checks its status first, so `update_seasons` can run any number of times (or twice at once)
+and change things only once."""
+
+import calendar
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cohort.competition.models import EPISODE_NAMES, Episode, Season
+from cohort.competition.selectors.seasons import season_current_forget
+from cohort.core.exceptions import Conflict, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+
+def programme_today() -> dt.date:
+    """Seasons start and end at midnight in the programme's time zone."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE))
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def episode_windows(starts_on: dt.date, ends_on: dt.date, count: int) -> list[tuple]:
+    """(number, name, starts_on, ends_on) of `count` weekly episodes; the last one runs to the
+    season's end (a month is four weeks and a few days)."""
+    if (ends_on - starts_on).days + 1 < 7 * (count - 1) + 1:
+        raise InvalidInput(f"A season of {count} weekly episodes needs more days.")
+    windows = []
+    for number in range(1, count + 1):
+        starts = starts_on + dt.timedelta(days=7 * (number - 1))
+        ends = ends_on if number == count else starts + dt.timedelta(days=6)
+        name = EPISODE_NAMES[number - 1] if number <= len(EPISODE_NAMES) else f"Week {number}"
+        windows.append((number, name, starts, ends))
+    return windows
+
+
+def season_create(
+    *,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    name: str = "",
+    like: Season | None = None,
+) -> Season:
+    """A new upcoming season (a calendar month from `starts_on` by default) with its weekly
+    episodes, taking its caps, bonus and credit rate from `like` (the previous season)."""
+    ends_on = ends_on or month_end(starts_on)
+    if ends_on < starts_on:
+        raise InvalidInput("A season ends on or after the day it starts.")
+    if Season.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+        raise Conflict(f"Another season already covers part of {starts_on} to {ends_on}.")
+    copied = {}
+    if like is not None:
+        copied = {
+            f: getattr(like, f)
+            for f in ("point_cap", "ascension_bonus", "credit_divisor", "episode_count")
+        }
+    with transaction.atomic():
+        season = Season.objects.create(
+            name=name or starts_on.strftime("%B %Y"), starts_on=starts_on, ends_on=ends_on, **copied
+        )
+        Episode.objects.bulk_create(
+            Episode(season=season, number=n, name=label, starts_on=s, ends_on=e)
+            for n, label, s, e in episode_windows(starts_on, ends_on, season.episode_count)
+        )
+    return season
+
+
+@dataclass
+class SeasonsUpdate:
+    finalised: list[str] = field(default_factory=list)
+    activated: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = [
+            f"{what}: {', '.join(names) if names else 'none'}"
+            for what, names in (
+                ("finalised", self.finalised),
+                ("activated", self.activated),
+                ("created", self.created),
+            )
+        ]
+        return "; ".join(parts)
+
+
+def seasons_update(*, today: dt.date | None = None, create_next: bool = False) -> SeasonsUpdate:
+    """Finalise every active season that has ended, open a season for today when none covers
+    it and there was one before (from the latest one's settings), activate the season whose
+    window holds today, and with `create_next` make sure the following season exists.
+    Idempotent."""
+    from cohort.competition.services.finalise import season_finalise
+
+    today = today or programme_today()
+    done = SeasonsUpdate()
+    for season in Season.objects.filter(status=Season.Status.ACTIVE, ends_on__lt=today):
+        if season_finalise(season=season) is not None:
+            done.finalised.append(season.name)
+    latest = Season.objects.order_by("-ends_on").first()
+    if latest is not None and latest.ends_on < today:
+        done.created.append(_season_next(latest, today).name)
+    started = _season_activate(today)
+    if started is not None:
+        done.activated.append(started.name)
+    if create_next:
+        created = _season_following(today)
+        if created is not None:
+            done.created.append(created.name)
+            if _season_activate(today) is not None:
+                done.activated.append(created.name)
+    return done
+
+
+def _season_following(today: dt.date) -> Season | None:
+    """The season after the one holding today (or this month's, on a fresh install), unless
+    one is already waiting."""
+    latest = Season.objects.order_by("-ends_on").first()
+    if latest is None:
+        return season_create(starts_on=today.replace(day=1))
+    if latest.starts_on <= today <= latest.ends_on:
+        return season_create(starts_on=latest.ends_on + dt.timedelta(days=1), like=latest)
+    return None
+
+
+def _season_next(latest: Season, starts_on: dt.date) -> Season:
+    """The season after `latest`: the month holding `starts_on` (when seasons were skipped,
+    the gap stays a gap), from the day after `latest` at the earliest."""
+    if starts_on > latest.ends_on + dt.timedelta(days=1):
+        starts_on = max(starts_on.replace(day=1), latest.ends_on + dt.timedelta(days=1))
+    return season_create(starts_on=starts_on, like=latest)
+
+
+def _season_activate(today: dt.date) -> Season | None:
+    with transaction.atomic():
+        season = (
+            Season.objects.select_for_update()
+            .filter(status=Season.Status.UPCOMING, starts_on__lte=today, ends_on__gte=today)
+            .first()
+        )
+        if season is None or Season.objects.filter(status=Season.Status.ACTIVE).exists():
+            return None
+        season.status = Season.Status.ACTIVE
+        season.save(update_fields=["status", "updated_at"])
+        season_current_forget()
+        _announce_start(season)
+    return season
+
+
+def _announce_start(season: Season) -> None:
+    from cohort.notifications.services import notifications_create_from_query
+
+    notifications_create_from_query(
+        select_sql=(
+            "SELECT id, CAST(%s AS VARCHAR(300)), '/season/', CAST(%s AS VARCHAR(100)) "
+            "FROM accounts_user "
+            "WHERE role = 'member' AND is_active AND group_id IS NOT NULL"
+        ),
+        params=[f"{season.name} has begun: four weeks of episodes.", f"season-start:{season.pk}"],
+    )

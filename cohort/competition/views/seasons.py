@@ -1,3 +1,0 @@
-"""seasons pages."""
-
-urlpatterns: list = []
