@@ -4,8 +4,10 @@ from ninja import Query, Router
 from cohort.accounts.api import user_out
 from cohort.accounts.auth import token_or_session
 from cohort.accounts.schemas import UserOut
+from cohort.core.exceptions import NotFound
 from cohort.dashboard.rows import Filters, dashboard_page
-from cohort.dashboard.schemas import DashboardOut, DashboardQuery
+from cohort.dashboard.schemas import DashboardOut, DashboardQuery, SeasonCurrentOut
+from cohort.dashboard.season import season_overview
 from cohort.notifications.unread import unread_count_get
 
 router = Router(tags=["me"], auth=token_or_session)
@@ -33,3 +35,33 @@ def dashboard(request: HttpRequest, query: Query[DashboardQuery]):
         progress_max=query.progress_max,
     )
     return dashboard_page(request, viewer=request.user, filters=filters, cursor=query.cursor)
+
+
+@router.get("/seasons/current", response=SeasonCurrentOut, summary="The current season")
+def season_current_view(request: HttpRequest):
+    """The running season with its episodes (their state for the viewer: `locked` until the
+    previous episode's required work is approved, `unlocked`, or `done`), the categories with
+    the viewer's points against each cap, their season score and rank, legacy score,
+    credits and streaks. 404 between seasons."""
+    overview = season_overview(viewer=request.user)
+    season = overview.season
+    if season is None:
+        raise NotFound("No season is running.")
+    return {
+        "season": {**vars(season), "days_left": overview.days_left},
+        "episodes": [{**vars(e.episode), "state": e.state} for e in overview.episodes],
+        "categories": [
+            {
+                "name": c.category.name,
+                "cap": c.category.season_cap,
+                "points": c.points,
+                "counted": c.counted,
+            }
+            for c in overview.categories
+        ],
+        "score": overview.score,
+        "rank": overview.rank,
+        "legacy_score": overview.legacy,
+        "credits": overview.wallet.balance if overview.wallet else None,
+        "streaks": [vars(s) for s in overview.streaks],
+    }

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 
 from cohort.accounts.models import User
-from cohort.activity.models import DailyActivity
+from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
+from cohort.competition.models import SeasonScore
+from cohort.competition.selectors.seasons import season_current
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_current_get
@@ -51,8 +53,8 @@ class DashboardRow:
     today_steps: int
     week_steps: int
     last_logged_on: dt.date | None
-    streak: int | None = None  # with seasons (a later issue)
-    season_points: int | None = None  # with seasons (a later issue)
+    streak: int = 0  # the activity streak, 0 once broken
+    season_points: int | None = None  # None between seasons
 
 
 def dashboard_queryset(*, viewer: User, filters: Filters) -> QuerySet[Enrollment]:
@@ -87,7 +89,32 @@ def dashboard_queryset(*, viewer: User, filters: Filters) -> QuerySet[Enrollment
     return rows.select_related("user__group", "current_milestone").annotate(
         name_key=Lower("user__display_name"),
         last_logged=Coalesce("user__last_logged_on", _NEVER),
+        **_season_columns(),
     )
+
+
+def _season_columns() -> dict:
+    """The streak and season points as subqueries of the page's one query."""
+    streaks = Streak.objects.filter(user_id=OuterRef("user_id"), kind=Streak.Kind.ACTIVITY)
+    columns = {
+        "streak_current": Subquery(streaks.values("current")[:1]),
+        "streak_last_day": Subquery(streaks.values("last_day")[:1]),
+    }
+    season = season_current()
+    if season is not None:
+        scores = SeasonScore.objects.filter(user_id=OuterRef("user_id"), season_id=season.pk)
+        columns["season_score"] = Coalesce(Subquery(scores.values("score")[:1]), 0)
+    return columns
+
+
+def _streak_shown(enrollment: Enrollment) -> int:
+    """The stored streak, unless the member's yesterday went unlogged (the nightly job
+    writes the 0; the page shouldn't wait for it)."""
+    last_day = enrollment.streak_last_day
+    if not enrollment.streak_current or last_day is None:
+        return 0
+    alive = last_day >= member_today(enrollment.user) - dt.timedelta(days=1)
+    return enrollment.streak_current if alive else 0
 
 
 def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[DashboardRow]:
@@ -116,6 +143,8 @@ def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[Dashb
             today_steps=by_user.get(e.user_id, {}).get("today", 0),
             week_steps=by_user.get(e.user_id, {}).get("week", 0),
             last_logged_on=e.user.last_logged_on,
+            streak=_streak_shown(e),
+            season_points=getattr(e, "season_score", None),
         )
         for e in enrollments
     ]
@@ -163,4 +192,8 @@ def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | Non
         query = request.GET.copy()
         query["cursor"] = _cursor_encode(page[-1], order[0].lstrip("-"))
         next_url = f"{request.path}?{query.urlencode()}"
-    return {"results": dashboard_rows(enrollments=page, viewer=viewer), "next": next_url}
+    return {
+        "results": dashboard_rows(enrollments=page, viewer=viewer),
+        "next": next_url,
+        "season": season_current(),
+    }

@@ -24,10 +24,53 @@ class DashboardRowOut(Schema):
     today_steps: int
     week_steps: int
     last_logged_on: dt.date | None
-    streak: int | None
+    streak: int
     season_points: int | None
 
 
 class DashboardOut(Schema):
     results: list[DashboardRowOut]
     next: str | None
+
+
+class SeasonOut(Schema):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    point_cap: int
+    days_left: int
+
+
+class EpisodeOut(Schema):
+    number: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    state: str  # locked, unlocked or done (for the viewer)
+
+
+class CategoryPointsOut(Schema):
+    name: str
+    cap: int
+    points: int  # as earned
+    counted: int  # towards the season score (capped)
+
+
+class StreakOut(Schema):
+    kind: str  # activity or leetcode
+    current: int
+    longest: int
+    last_day: dt.date | None
+
+
+class SeasonCurrentOut(Schema):
+    season: SeasonOut
+    episodes: list[EpisodeOut]
+    categories: list[CategoryPointsOut]
+    score: int  # the viewer's season score
+    rank: int | None  # on the season points board
+    legacy_score: int
+    credits: int | None
+    streaks: list[StreakOut]

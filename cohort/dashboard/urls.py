@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_view, name="map"),
+    path("season/", views.season_view, name="season"),
 ]

@@ -7,6 +7,7 @@ from cohort.accounts.models import User
 from cohort.accounts.selectors import group_get_for_viewer
 from cohort.core.exceptions import DomainError
 from cohort.dashboard.rows import ORDERS, Filters, dashboard_page
+from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import member_card
 from cohort.journeys.selectors import path_current_get, path_markers_for_group
 
@@ -63,3 +64,11 @@ def map_view(request):
         card = member_card(user=request.user, path=path, marker=me) if me else None
     context = {"path": path, "group": group, "markers": markers or [], "card": card}
     return render(request, "dashboard/map.html", context)
+
+
+@login_required
+def season_view(request):
+    """The member's season: episodes, points against caps, streaks, credits and titles."""
+    overview = season_overview(viewer=request.user)
+    context = {"overview": overview, "wallet": overview.wallet, "titles": overview.titles}
+    return render(request, "dashboard/season.html", context)

@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohort.accounts.tests.factories import MemberFactory, StaffFactory
+from cohort.activity.models import Streak
+from cohort.activity.services.daily import member_today
+from cohort.competition.models import Category, Legacy
+from cohort.competition.services.points import points_award
+from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def season():
+    return SeasonFactory()
+
+
+def _award(member, season, category, points, source):
+    points_award(
+        user_id=member.pk,
+        season=season,
+        category=category,
+        source=source,
+        points=points,
+        reason="test",
+    )
+
+
+def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
+    member = MemberFactory()
+    learning = CategoryFactory(name="Learning", season_cap=100)
+    CategoryFactory(name="Outreach", season_cap=200)
+    _award(member, season, learning, 130, "work:1")
+    Legacy.objects.create(user=member, score=640, last_season_score=300, seasons=2)
+    Streak.objects.create(
+        user=member, kind=Streak.Kind.ACTIVITY, current=4, longest=9, last_day=member_today(member)
+    )
+    client.force_login(member)
+
+    body = client.get("/api/v1/seasons/current").json()
+
+    assert body["season"]["name"] == season.name
+    assert [(e["name"], e["state"]) for e in body["episodes"]] == [
+        ("Kickoff", "done"),  # no required work in the factory's episodes
+        ("Build", "done"),
+        ("Intensity", "done"),
+        ("Finale", "done"),
+    ]
+    assert {c["name"]: (c["points"], c["counted"], c["cap"]) for c in body["categories"]} == {
+        "Learning": (130, 100, 100),
+        "Outreach": (0, 0, 200),
+    }
+    assert (body["score"], body["rank"], body["legacy_score"]) == (100, 1, 640)
+    streaks = {s["kind"]: (s["current"], s["longest"]) for s in body["streaks"]}
+    assert streaks == {"activity": (4, 9), "leetcode": (0, 0)}
+
+
+def test_a_broken_streak_shows_zero_before_the_nightly_job(client, season):
+    member = MemberFactory()
+    three_days_ago = member_today(member) - dt.timedelta(days=3)
+    Streak.objects.create(
+        user=member, kind="activity", current=5, longest=5, last_day=three_days_ago
+    )
+    client.force_login(member)
+
+    streaks = {
+        s["kind"]: s["current"] for s in client.get("/api/v1/seasons/current").json()["streaks"]
+    }
+
+    assert streaks["activity"] == 0
+
+
+def test_between_seasons_the_api_says_so(client):
+    client.force_login(MemberFactory())
+
+    response = client.get("/api/v1/seasons/current")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No season is running."}
+
+
+def test_the_page_renders_for_a_member_and_for_staff(client, season):
+    member = MemberFactory()
+    CategoryFactory(name="Career", season_cap=800)
+    client.force_login(member)
+
+    page = client.get("/season/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert season.name in html and "Kickoff" in html and "Career" in html and "Titles" in html
+    client.force_login(StaffFactory())
+    staff_page = client.get("/season/")
+    assert staff_page.status_code == 200 and "Finale" in staff_page.content.decode()
+
+
+def test_the_page_between_seasons(client):
+    client.force_login(MemberFactory())
+
+    assert "No season is running." in client.get("/season/").content.decode()
+
+
+def test_query_count_does_not_grow_with_categories_or_members(client, season):
+    member = MemberFactory()
+    for n in range(2):
+        CategoryFactory(name=f"Small {n}")
+    client.force_login(member)
+    client.get("/api/v1/seasons/current")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/seasons/current")
+    for n in range(20):
+        CategoryFactory(name=f"More {n}")
+    MemberFactory.create_batch(19, group=member.group)
+    Category.objects.update(season_cap=50)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/v1/seasons/current")
+
+    assert len(many) == len(few)
