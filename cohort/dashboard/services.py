@@ -12,6 +12,7 @@ from django.utils import timezone
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.dashboard.demo_seasons import demo_programme_seed
 from cohort.journeys.demo import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
 from cohort.journeys.models import Milestone, Path
 from cohort.journeys.services import path_cache_clear, path_make_current
@@ -85,6 +86,7 @@ def demo_seed(*, members: int, password: str) -> DemoSignIn:
     if new_users:
         _demo_activity(path, emails={u.email for u in new_users})
         progress_recompute_groups(group_ids=list(Group.objects.values_list("pk", flat=True)))
+    demo_programme_seed()
     return DemoSignIn(_member_email(1), organiser_email, password, len(new_users))
 
 

@@ -54,3 +54,25 @@ def test_the_demo_is_refused_on_postgresql_without_the_flag(postgres_only):
     with pytest.raises(CommandError, match="--allow-production"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_the_demo_has_a_running_season_with_history():
+    from cohort.competition.models import Category, Legacy, Season, SeasonStanding, Wallet
+
+    _seed(members=25)
+    _seed(members=25)
+
+    assert list(Season.objects.order_by("starts_on").values_list("status", flat=True)) == [
+        "finalised",
+        "active",
+    ]
+    assert list(Category.objects.values_list("name", "season_cap")) == [
+        ("Learning", 100),
+        ("Outreach", 200),
+        ("Coding streak", 100),
+        ("Career", 800),
+        ("Outcome", 300),
+    ]
+    assert SeasonStanding.objects.count() == 25
+    assert Legacy.objects.count() == 25
+    assert Wallet.objects.filter(balance__gt=0).exists()
