@@ -25,6 +25,10 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class TooLarge(DomainError):
+    status_code = 413
+
+
 class NotAuthenticated(DomainError):
     status_code = 401
 

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         ACTIVITY_IMPORTED = "activity_imported", "Activity imported"
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
+        SUBMISSION_REVIEWED = "submission_reviewed", "Submission reviewed"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

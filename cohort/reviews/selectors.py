@@ -1,0 +1,165 @@
+"""Reads of assignments and submissions: what a member may hand in next (episode states),
+their own submissions, and the work waiting for a reviewer."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cohort.accounts.models import Group, User
+from cohort.competition.models import Episode, Season
+from cohort.core.exceptions import NotFound
+from cohort.reviews.models import Assignment, Submission
+
+DONE, UNLOCKED, LOCKED = "done", "unlocked", "locked"
+
+# The reviewer's queue is long-lived and can be long: keyset pages of this size, oldest first.
+PENDING_PAGE_SIZE = 50
+
+
+@dataclass
+class RequiredWork:
+    assignment: Assignment
+    status: str | None  # the member's latest submission's status, None before any
+
+
+@dataclass
+class EpisodeState:
+    episode: Episode
+    state: str  # DONE, UNLOCKED or LOCKED
+    required: list[RequiredWork] = field(default_factory=list)
+
+    @property
+    def is_open_to_member(self) -> bool:
+        return self.state != LOCKED
+
+
+def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
+    """Each episode of `season` in order, "done" (every required assignment approved for the
+    member), "unlocked" (the first, or the one after a done episode) or "locked", with its
+    required assignments and the member's latest status for each. An unlocked episode with
+    no required assignments counts as done, so it never blocks the next. Three queries:
+    episodes, their required assignments, the member's submissions of them."""
+    required = Assignment.objects.filter(is_required=True).select_related("category")
+    episodes = list(
+        Episode.objects.filter(season=season)
+        .order_by("number")
+        .prefetch_related(Prefetch("assignments", queryset=required, to_attr="required"))
+    )
+    latest, approved = _member_progress(user_id=user_id, season=season)
+    states, previous_done = [], True
+    for episode in episodes:
+        work = [RequiredWork(a, latest.get(a.pk)) for a in episode.required]
+        if not previous_done:
+            state = LOCKED
+        elif all(item.assignment.pk in approved for item in work):
+            state = DONE
+        else:
+            state = UNLOCKED
+        states.append(EpisodeState(episode, state, work))
+        previous_done = state == DONE
+    return states
+
+
+def _member_progress(*, user_id: int, season: Season) -> tuple[dict[int, str], set[int]]:
+    """({assignment id: latest status}, {approved assignment ids}) for the member's
+    submissions of the season's assignments, in one query."""
+    rows = (
+        Submission.objects.filter(user_id=user_id, assignment__episode__season=season)
+        .order_by("created_at", "id")
+        .values_list("assignment_id", "status")
+    )
+    latest, approved = {}, set()
+    for assignment_id, status in rows:
+        latest[assignment_id] = status
+        if status == Submission.Status.APPROVED:
+            approved.add(assignment_id)
+    return latest, approved
+
+
+def episode_state_for(*, user_id: int, episode: Episode) -> str:
+    """The member's state of one episode (see episode_states)."""
+    states = episode_states(user_id=user_id, season=episode.season)
+    return next(s.state for s in states if s.episode.pk == episode.pk)
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    state: str  # of its episode for the viewer; DONE/UNLOCKED for one outside episodes
+    status: str | None  # the viewer's latest submission's status
+
+
+def assignments_for_member(*, user_id: int, season: Season | None) -> list[AssignmentRow]:
+    """The open assignments of `season` (and those outside any episode), each with the
+    member's episode state and latest status. Five queries whatever the sizes."""
+    states, in_season = {}, Q(pk__in=[])
+    if season is not None:
+        states = {s.episode.pk: s.state for s in episode_states(user_id=user_id, season=season)}
+        in_season = Q(episode__season=season)
+    assignments = list(
+        Assignment.objects.filter(in_season | Q(episode__isnull=True), is_open=True)
+        .select_related("category", "episode")
+        .order_by("episode__number", "title", "id")
+    )
+    latest = dict(
+        Submission.objects.filter(user_id=user_id, assignment__in=assignments)
+        .order_by("created_at", "id")
+        .values_list("assignment_id", "status")
+    )
+    return [
+        AssignmentRow(a, states.get(a.episode_id, UNLOCKED), latest.get(a.pk)) for a in assignments
+    ]
+
+
+def submissions_visible_to(viewer: User) -> QuerySet[Submission]:
+    """Submissions the viewer may see: their own, plus (for staff roles) those of members of
+    the groups they may see. Members never see each other's work."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Submission.objects.none()
+    if viewer.role == User.Role.ORGANISER:
+        return Submission.objects.all()
+    if viewer.role == User.Role.MEMBER:
+        return Submission.objects.filter(user=viewer)
+    groups = Group.objects.for_viewer(viewer).values("pk")
+    return Submission.objects.filter(Q(user=viewer) | Q(user__group__in=groups))
+
+
+def _with_relations(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.select_related(
+        "user", "reviewer", "assignment", "assignment__category", "assignment__episode"
+    )
+
+
+def submission_list(
+    *, viewer: User, assignment_id: int | None = None, status: str | None = None
+) -> QuerySet[Submission]:
+    """The viewer's own submissions, newest first, optionally of one assignment or status;
+    relations loaded (one query however many rows)."""
+    rows = Submission.objects.filter(user=viewer)
+    if assignment_id is not None:
+        rows = rows.filter(assignment_id=assignment_id)
+    if status:
+        rows = rows.filter(status=status)
+    return _with_relations(rows).order_by("-id")
+
+
+def submission_get_for_viewer(viewer: User, submission_id: int) -> Submission:
+    """One submission the viewer may see (submissions_visible_to), else NotFound."""
+    found = _with_relations(submissions_visible_to(viewer)).filter(pk=submission_id).first()
+    if found is None:
+        raise NotFound("No such submission.")
+    return found
+
+
+def submissions_pending_for_reviewer(
+    reviewer: User, *, after_id: int | None = None, limit: int = PENDING_PAGE_SIZE
+) -> list[Submission]:
+    """Pending submissions the reviewer may decide, oldest first, never their own: a keyset
+    page after `after_id` (the last id of the previous page). Members get none."""
+    if reviewer.role == User.Role.MEMBER:
+        return []
+    pending = submissions_visible_to(reviewer).filter(status=Submission.Status.PENDING)
+    pending = pending.exclude(user=reviewer)
+    if after_id is not None:
+        pending = pending.filter(pk__gt=after_id)
+    return list(_with_relations(pending).order_by("id")[:limit])
