@@ -76,6 +76,8 @@ def _generate(members: int, days: int, rng: random.Random) -> None:
                 "marker_colour",
                 "is_active",
                 "date_joined",
+                "hide_name_outside_group",
+                "leetcode_username",
             ],
             (
                 (
@@ -88,6 +90,8 @@ def _generate(members: int, days: int, rng: random.Random) -> None:
                     "#2563eb",
                     True,
                     now,
+                    i % 10 == 0,  # one in ten hides their name outside their group
+                    "",
                 )
                 for i in range(members)
             ),
@@ -108,10 +112,57 @@ def _generate(members: int, days: int, rng: random.Random) -> None:
                 " SELECT id, %s, %s, 0, 0, 0, 0, %s FROM accounts_user WHERE role = 'member'",
                 [path_id, today - dt.timedelta(days=days - 1), now],
             )
+        _season(first_user, members, today, rng, now)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     path_cache_clear()
+
+
+def _season(first_user, members, today, rng, now) -> None:
+    """This month's season, active, with points in three categories for most members: the
+    ledger entries, the category totals and the season scores, as the services keep them."""
+    from cohort.competition.models import Category, Season
+    from cohort.competition.services.seasons import season_create
+
+    season = season_create(starts_on=today.replace(day=1))
+    Season.objects.filter(pk=season.pk).update(status=Season.Status.ACTIVE)
+    categories = [
+        Category.objects.create(name=name, slug=name.lower(), season_cap=cap, order=n)
+        for n, (name, cap) in enumerate([("Learning", 100), ("Career", 800), ("Outcome", 300)])
+    ]
+    earned = [
+        [int(rng.uniform(0, 1.1) * c.season_cap) if rng.random() < 0.8 else 0 for c in categories]
+        for _ in range(members)
+    ]
+
+    def entries():
+        for i, points in enumerate(earned):
+            for category, value in zip(categories, points, strict=True):
+                if value:
+                    source = f"bench:{category.pk}:{first_user + i}"
+                    yield (first_user + i, season.pk, category.pk, value, "Bench work",
+                           source, f"{source}#0", now)  # fmt: skip
+
+    def totals():
+        for i, points in enumerate(earned):
+            for category, value in zip(categories, points, strict=True):
+                if value:
+                    yield (first_user + i, season.pk, category.pk, value)
+
+    def scores():
+        for i, points in enumerate(earned):
+            capped = sum(min(v, c.season_cap) for v, c in zip(points, categories, strict=True))
+            if capped:
+                yield (first_user + i, season.pk, min(capped, season.point_cap), now)
+
+    columns = ["user_id", "season_id", "category_id", "points", "reason", "source"]
+    _load("competition_pointsentry", [*columns, "source_key", "created_at"], entries(),
+          members * 3, estimate=True)  # fmt: skip
+    _load("competition_categorytotal", ["user_id", "season_id", "category_id", "points"],
+          totals(), members * 3, estimate=True)  # fmt: skip
+    _load("competition_seasonscore", ["user_id", "season_id", "score", "updated_at"], scores(),
+          members, estimate=True)  # fmt: skip
 
 
 def _activity(first_user, members, days, today, rng, now):
@@ -126,6 +177,12 @@ def _activity(first_user, members, days, today, rng, now):
 
 def _wipe(connection) -> None:
     tables = [
+        "competition_pointsentry",
+        "competition_categorytotal",
+        "competition_seasonscore",
+        "competition_episode",
+        "competition_category",
+        "competition_season",
         "notifications_notification",
         "journeys_enrollment",
         "activity_dailyactivity",

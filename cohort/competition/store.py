@@ -38,10 +38,6 @@ def _item(member: str) -> int:
     return _PAD - int(member)
 
 
-def is_ready(path_id: int, board: str) -> bool:
-    return bool(client().exists(_key(path_id, board, ":ready")))
-
-
 def scores_write(path_id: int, board: str, scores: dict[int, int], gone: list[int]) -> None:
     """Set these items' scores and drop `gone` ones, on the live board and any being built."""
     redis_client = client()
@@ -80,22 +76,57 @@ def rebuild_finish(path_id: int, board: str) -> None:
         pipe.execute()
 
 
-def page(path_id: int, board: str, start: int, count: int) -> tuple[list[Standing], int]:
-    """The standings at positions start .. start+count-1, best first, and the board's size:
-    two round trips (the rows with the size, then the first row's rank)."""
-    redis_client = client()
-    key = _key(path_id, board)
-    with redis_client.pipeline(transaction=False) as pipe:
-        pipe.zrevrange(key, start, start + count - 1, withscores=True)
-        pipe.zcard(key)
-        rows, size = pipe.execute()
-    if not rows:
-        return [], size
-    higher = redis_client.zcount(key, f"({rows[0][1]}", "+inf")
-    pairs = [(_item(member), int(score)) for member, score in rows]
-    return ranked(pairs, start=start, first_rank=higher + 1), size
+# One round trip for a page: nothing (None) unless the board is ready; else the rows with
+# scores, the board's size and how many score above the first row (for its rank).
+_PAGE = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local rows = redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
+local higher = 0
+if #rows > 0 then higher = redis.call('ZCOUNT', KEYS[1], '(' .. rows[2], '+inf') end
+return {rows, redis.call('ZCARD', KEYS[1]), higher}
+"""
+# One round trip for "my rank": nothing unless ready; {-1} when the item is not on the
+# board; else its position, the first neighbour's position, the rows around it and how
+# many score above that first neighbour.
+_AROUND = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local position = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+if not position then return {-1} end
+local first = math.max(0, position - tonumber(ARGV[2]))
+local rows = redis.call('ZREVRANGE', KEYS[1], first, position + tonumber(ARGV[2]), 'WITHSCORES')
+return {position, first, rows, redis.call('ZCOUNT', KEYS[1], '(' .. rows[2], '+inf')}
+"""
 
 
-def position_of(path_id: int, board: str, item_id: int) -> int | None:
-    """The 0-based position of an item, or None if it is not on the board."""
-    return client().zrevrank(_key(path_id, board), _member(item_id))
+def _script(source: str):
+    """The script on the current client (EVALSHA, loading it on first use)."""
+    return client().register_script(source)
+
+
+def _standings(flat: list, start: int, higher: int) -> list[Standing]:
+    pairs = [(_item(flat[i]), int(float(flat[i + 1]))) for i in range(0, len(flat), 2)]
+    return ranked(pairs, start=start, first_rank=higher + 1)
+
+
+def page(path_id: int, board: str, start: int, count: int) -> tuple[list[Standing], int] | None:
+    """The standings at positions start .. start+count-1, best first, and the board's size;
+    None when the board is not ready (never built, or flushed). One round trip."""
+    keys = [_key(path_id, board), _key(path_id, board, ":ready")]
+    found = _script(_PAGE)(keys=keys, args=[start, start + count - 1])
+    if found is None:
+        return None
+    rows, size, higher = found
+    return _standings(rows, start, higher), size
+
+
+def around(path_id: int, board: str, item_id: int, neighbours: int):
+    """(position, standings from `neighbours` before to `neighbours` after it); (None, [])
+    when the item is not on the board; None when the board is not ready. One round trip."""
+    keys = [_key(path_id, board), _key(path_id, board, ":ready")]
+    found = _script(_AROUND)(keys=keys, args=[_member(item_id), neighbours])
+    if found is None:
+        return None
+    if found[0] == -1:
+        return None, []
+    position, first, rows, higher = found
+    return position, _standings(rows, first, higher)

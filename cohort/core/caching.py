@@ -46,6 +46,39 @@ def cached(name: str, key: str, compute: Callable[[], Any], timeout: int = 300) 
     return value
 
 
+def cached_from(found: dict, name: str, key: str, compute: Callable[[], Any], timeout: int) -> Any:
+    """`cached`, when the caller may already hold the value from a `cache_get_many`."""
+    if key in found:
+        cache_count(name, hit=True)
+        return found[key]
+    return cached(name, key, compute, timeout)
+
+
+def cache_get_many(keys: Iterable[str]) -> dict:
+    """Several keys in one round trip; {} when the cache is down."""
+    try:
+        return cache.get_many(list(keys))
+    except Exception:
+        logger.warning("cache unavailable", exc_info=True)
+        return {}
+
+
+def cache_set(key: str, value: Any, timeout: int | None) -> None:
+    """Store a value; a cache that is down is logged, not raised."""
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache unavailable: could not store %s", key, exc_info=True)
+
+
+def cache_set_many(values: dict, timeout: int | None) -> None:
+    """Store several values in one round trip; a cache that is down is logged, not raised."""
+    try:
+        cache.set_many(values, timeout)
+    except Exception:
+        logger.warning("cache unavailable: could not store %d values", len(values), exc_info=True)
+
+
 def cache_forget(keys: Iterable[str]) -> None:
     """Delete these keys now; a cache that is down is logged, not raised."""
     keys = list(keys)

@@ -2,7 +2,7 @@ from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 
-from cohort.core.caching import cached
+from cohort.core.caching import cached_from
 from cohort.journeys.models import Enrollment, Path
 from cohort.journeys.progress import (
     MilestonePoint,
@@ -54,14 +54,17 @@ def _path_view(path: Path) -> PathView:
     )
 
 
-def path_current_get() -> PathView | None:
-    """The current path with milestones, from the cache (dropped whenever a path changes)."""
+def path_current_get(found: dict | None = None) -> PathView | None:
+    """The current path with milestones, from the cache (dropped whenever a path changes);
+    `found`: values the caller already fetched with cache_get_many."""
 
     def load():
         path = Path.objects.filter(is_current=True).first()
         return _path_view(path) if path else False  # False: "no current path", cached too
 
-    return cached("current_path", CURRENT_PATH_KEY, load, _CURRENT_PATH_TTL) or None
+    return (
+        cached_from(found or {}, "current_path", CURRENT_PATH_KEY, load, _CURRENT_PATH_TTL) or None
+    )
 
 
 CHAIN_KEY = "journeys:current-chain:v1"

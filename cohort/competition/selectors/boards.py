@@ -9,31 +9,43 @@ from dataclasses import dataclass
 
 import redis
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from cohort.accounts.models import Group, User
 from cohort.competition import store
 from cohort.competition.models import Season
-from cohort.competition.selectors.seasons import season_current
+from cohort.competition.selectors.rewards import equipped_titles
+from cohort.competition.selectors.seasons import SEASON_CURRENT_KEY, season_current
 from cohort.competition.standings import (
     ALL_BOARDS,
     GROUPS,
     LIFETIME,
     MEMBER_BOARDS,
     POINTS,
+    PROGRESS,
     Standing,
     group_order,
     group_scores,
     member_rows,
     ranked,
 )
-from cohort.core.caching import cache_forget, cache_version, cached
+from cohort.core.caching import (
+    cache_count,
+    cache_forget,
+    cache_forget_on_commit,
+    cache_get_many,
+    cache_set,
+    cache_set_many,
+    cache_version,
+)
 from cohort.core.exceptions import InvalidInput, NotFound
-from cohort.journeys.selectors import path_current_get
+from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+_PERSON_TTL = 3600  # a backstop: every change that shows on a board drops its entry
 
 
 @dataclass(frozen=True)
@@ -91,12 +103,19 @@ class Context:
     is_live: bool = True
 
 
-def board_context(board: str, season_id: int | None = None) -> Context:
-    """The context of `board`; NotFound when there is nothing to rank yet."""
+_FAMILIES = {PROGRESS: "path", GROUPS: "path", POINTS: "season", LIFETIME: "all"}
+# The key each family's context is cached under, read in the same round trip as the page.
+_CONTEXT_KEYS = {"path": CURRENT_PATH_KEY, "season": SEASON_CURRENT_KEY}
+
+
+def board_context(board: str, season_id: int | None = None, found: dict | None = None) -> Context:
+    """The context of `board` (`found`: cache values already fetched); NotFound when there
+    is nothing to rank yet."""
+    found = found or {}
     if board not in ALL_BOARDS:
         raise NotFound(f"No leaderboard called {board!r}; try {', '.join(ALL_BOARDS)}.")
     if board == POINTS:
-        season = season_current()
+        season = season_current(found)
         if season_id is not None and (season is None or season.pk != season_id):
             season = Season.objects.filter(pk=season_id).first()
         if season is None:
@@ -104,7 +123,7 @@ def board_context(board: str, season_id: int | None = None) -> Context:
         return Context("season", season.pk, "points", season.status == Season.Status.ACTIVE)
     if board == LIFETIME:
         return Context("all", 0, "points")
-    path = path_current_get()
+    path = path_current_get(found)
     if path is None:
         raise NotFound("There is no current path, so no leaderboard yet.")
     return Context("path", path.id, path.unit)
@@ -117,17 +136,20 @@ def _check(board: str, scope: Scope) -> None:
         raise InvalidInput("The groups board ranks groups; it has no group scope.")
 
 
-def _redis_ready(ctx: Context, board: str) -> bool:
-    if store.client() is None or not ctx.is_live:
-        return False
+def _from_redis(ctx: Context, scope: Scope, ask):
+    """`ask()`'s answer from the Redis board, or None to answer from the database (no Redis,
+    a narrower scope or a past season, Redis failing, or a board not built: then a rebuild
+    is queued)."""
+    if store.client() is None or not ctx.is_live or not scope.is_everyone:
+        return None
     try:
-        if store.is_ready(ctx.id, board):
-            return True
+        found = ask()
     except redis.RedisError:
         logger.warning("leaderboards: Redis unavailable, answering from the database")
-        return False
-    _rebuild_soon()
-    return False
+        return None
+    if found is None:
+        _rebuild_soon()
+    return found
 
 
 def _rebuild_soon() -> None:
@@ -170,54 +192,56 @@ def board_page(
     *, board: str, scope: Scope, viewer: User, start: int = 0, season_id: int | None = None
 ) -> BoardPage:
     """PAGE_SIZE rows from position `start` (0-based). The page, without what depends on
-    the viewer, is cached until the next write that moves anyone (a new generation)."""
+    the viewer, is cached until the next write that moves anyone (a new generation); the
+    context, the generation and the page come in one cache round trip."""
     _check(board, scope)
     if start < 0:
         raise InvalidInput("A page starts at 0 or later.")
-    ctx = board_context(board, season_id)
-    key = f"leaderboard:page:{ctx.id}:{board}:{scope.group_id}:{scope.division_id}:{start}"
-    key += f":{_generation(ctx.family, ctx.id)}"
-    standings, size, source, details = cached(
-        "leaderboard_page", key, lambda: _page_data(ctx, board, scope, start), 300
-    )
+    family = _FAMILIES[board]
+    key = f"leaderboard:page:{board}:{scope.group_id}:{scope.division_id}:{season_id}:{start}"
+    keys = [_generation_key(family), key]
+    if family in _CONTEXT_KEYS:
+        keys.append(_CONTEXT_KEYS[family])
+    found = cache_get_many(keys)
+    ctx = board_context(board, season_id, found)
+    generation = found.get(keys[0]) or _generation(family)
+    stamp = (ctx.id, generation)
+    hit = found.get(key)
+    cache_count("leaderboard_page", hit=hit is not None and hit[0] == stamp)
+    if hit is not None and hit[0] == stamp:
+        standings, size, source, details = hit[1]
+    else:
+        standings, size, source, details = _page_data(ctx, board, scope, start)
+        cache_set(key, (stamp, (standings, size, source, details)), 300)
     rows = _rows(board, standings, details, viewer)
     return BoardPage(board, rows, start, size, source, ctx.unit)
 
 
 def _page_data(ctx: Context, board: str, scope: Scope, start: int):
-    source = "database"
-    if scope.is_everyone and _redis_ready(ctx, board):
-        try:
-            standings, size = store.page(ctx.id, board, start, PAGE_SIZE)
-            source = "redis"
-        except redis.RedisError:
-            logger.warning("leaderboards: Redis failed mid-answer, using the database")
-    if source == "database":
+    found = _from_redis(ctx, scope, lambda: store.page(ctx.id, board, start, PAGE_SIZE))
+    if found is not None:
+        standings, size = found
+        source = "redis"
+    else:
         standings, size = _database_page(ctx, board, scope, start, PAGE_SIZE)
+        source = "database"
     return standings, size, source, _details(board, ctx, standings)
 
 
-def _generation_key(family: str, context_id: int) -> str:
-    return f"leaderboard:generation:{family}:{context_id}"
+def _generation_key(family: str) -> str:
+    return f"leaderboard:generation:{family}"
 
 
-def _generation(family: str, context_id: int) -> int:
-    """A random number that changes whenever a write moves anyone on the context's boards."""
-    version = cache_version(_generation_key(family, context_id), None)
+def _generation(family: str) -> int:
+    """A random number that changes whenever a write moves anyone on the family's boards."""
+    version = cache_version(_generation_key(family), None)
     return version if version is not None else secrets.randbits(62)  # no cache: no reuse
 
 
-def leaderboard_pages_forget(path_id: int) -> None:
-    """Drop the cached pages of the path's boards (progress, groups)."""
-    cache_forget([_generation_key("path", path_id)])
-
-
-def points_pages_forget(season_id: int) -> None:
-    cache_forget([_generation_key("season", season_id)])
-
-
-def lifetime_pages_forget() -> None:
-    cache_forget([_generation_key("all", 0)])
+def board_pages_forget(*families: str) -> None:
+    """Drop the cached pages of these families' boards ("path": progress and groups;
+    "season": points; "all": lifetime); of every board when none is named."""
+    cache_forget([_generation_key(f) for f in families or ("path", "season", "all")])
 
 
 def board_me(
@@ -231,15 +255,9 @@ def board_me(
     if me is None:
         raise NotFound("You are not on this board.")
     position = None
-    if scope.is_everyone and _redis_ready(ctx, board):
-        try:
-            position = store.position_of(ctx.id, board, me)
-            if position is not None:
-                nearby, _ = store.page(
-                    ctx.id, board, max(0, position - neighbours), 2 * neighbours + 1
-                )
-        except redis.RedisError:
-            position = None
+    found = _from_redis(ctx, scope, lambda: store.around(ctx.id, board, me, neighbours))
+    if found is not None:
+        position, nearby = found
     if position is None:
         position = _database_position(ctx, board, scope, me)
         if position is None:
@@ -256,29 +274,63 @@ def _page_of(position: int) -> int:
 
 
 def _details(board: str, ctx: Context, standings: list[Standing]) -> dict:
-    """What the rows show besides rank and score, the same for every viewer: one query for
-    members; two for groups (names, totals)."""
+    """What the rows show besides rank and score, the same for every viewer: for members,
+    one cache round trip (and two queries for those not cached); for groups, two queries
+    (names, totals)."""
     ids = [s.id for s in standings]
     if board in MEMBER_BOARDS:
-        people = User.objects.filter(pk__in=ids).values_list(
-            "pk", "display_name", "hide_name_outside_group", "group_id", "group__name"
-        )
-        return {pk: (name, hidden, gid, gname or "") for pk, name, hidden, gid, gname in people}
+        return people_details(ids)
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
     totals = group_scores(ctx.id, group_ids=ids)
     return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}
+
+
+def _person_key(user_id: int) -> str:
+    return f"leaderboard:person:{user_id}:v1"
+
+
+def people_details(ids: list[int]) -> dict[int, tuple]:
+    """{user_id: (name, hides name, group id, group name, equipped title)}: from the cache,
+    the missing ones from the database (two queries) and cached for next time."""
+    keys = {user_id: _person_key(user_id) for user_id in ids}
+    found = cache_get_many(keys.values())
+    people = {user_id: found[key] for user_id, key in keys.items() if key in found}
+    missing = [user_id for user_id in ids if user_id not in people]
+    cache_count("leaderboard_people", hit=not missing)
+    if missing:
+        titles = equipped_titles(missing)
+        rows = User.objects.filter(pk__in=missing).values_list(
+            "pk", "display_name", "hide_name_outside_group", "group_id", "group__name"
+        )
+        fresh = {
+            pk: (name, hidden, gid, gname or "", titles.get(pk, ""))
+            for pk, name, hidden, gid, gname in rows
+        }
+        cache_set_many({keys[pk]: value for pk, value in fresh.items()}, _PERSON_TTL)
+        people.update(fresh)
+    return people
+
+
+def people_forget(user_ids) -> None:
+    """After these members' names, privacy, group or title change (on commit), and their
+    rows in cached pages with them."""
+    cache_forget_on_commit([_person_key(user_id) for user_id in user_ids])
+    transaction.on_commit(board_pages_forget)
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:
     if board in MEMBER_BOARDS:
         rows = []
         for s in standings:
-            name, hidden, group_id, group_name = details.get(
-                s.id, ("a former member", False, None, "")
+            name, hidden, group_id, group_name, title = details.get(
+                s.id, ("a former member", False, None, "", "")
             )
             if hidden and group_id != viewer.group_id and s.id != viewer.pk:
                 name = f"a member of {group_name}" if group_name else "a member"
-            rows.append(Row(s.rank, s.id, name, s.score, group_name, is_viewer=s.id == viewer.pk))
+            is_viewer = s.id == viewer.pk
+            rows.append(
+                Row(s.rank, s.id, name, s.score, group_name, is_viewer=is_viewer, title=title)
+            )
         return rows
     return [
         Row(

@@ -4,23 +4,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
-from cohort.core.caching import cache_forget_on_commit, cached
+from cohort.core.caching import cache_forget_on_commit, cached, cached_from
 
-_CURRENT_KEY = "season:current"
+SEASON_CURRENT_KEY = "season:current:v1"
 
 
-def season_current() -> Season | None:
-    """The active season, or None between seasons. Cached; dropped by the season services."""
-    return cached(
-        "season_current",
-        _CURRENT_KEY,
-        lambda: Season.objects.filter(status=Season.Status.ACTIVE).first(),
-        300,
-    )
+def season_current(found: dict | None = None) -> Season | None:
+    """The active season, or None between seasons. Cached; dropped by the season services
+    (`found`: values the caller already fetched with cache_get_many)."""
+
+    def load():
+        return Season.objects.filter(status=Season.Status.ACTIVE).first() or False
+
+    return cached_from(found or {}, "season_current", SEASON_CURRENT_KEY, load, 300) or None
 
 
 def season_current_forget() -> None:
-    cache_forget_on_commit([_CURRENT_KEY])
+    cache_forget_on_commit([SEASON_CURRENT_KEY])
 
 
 def season_for_day(day: dt.date) -> Season | None:

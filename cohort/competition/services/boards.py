@@ -10,11 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors.boards import (
-    leaderboard_pages_forget,
-    lifetime_pages_forget,
-    points_pages_forget,
-)
+from cohort.competition.selectors.boards import board_pages_forget, people_forget
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.standings import (
     GROUPS,
@@ -36,18 +32,12 @@ _BATCH = 10_000
 def standings_refresh(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
     """Once the caller's transaction commits, drop the cached leaderboard pages and put these
     groups' members, these members and these groups at their current scores in Redis."""
-    transaction.on_commit(_pages_forget)
+    transaction.on_commit(lambda: board_pages_forget("path"))
     if store.client() is None:
         return
     group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
     if group_ids or user_ids:
         transaction.on_commit(lambda: _refresh_now(group_ids, user_ids))
-
-
-def _pages_forget() -> None:
-    path = path_current_get()
-    if path is not None:
-        leaderboard_pages_forget(path.id)
 
 
 def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
@@ -74,11 +64,12 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
 
 def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> None:
     """A member joined, left, moved or changed their privacy: every board may show them."""
+    people_forget(user_ids)
     standings_refresh(group_ids=group_ids, user_ids=user_ids)
     season = season_current()
     if season is not None:
         points_refresh(season_id=season.pk, user_ids=user_ids)
-    transaction.on_commit(lifetime_pages_forget)
+    transaction.on_commit(lambda: board_pages_forget("all"))
     if store.client() is not None and user_ids:
         transaction.on_commit(lambda: _members_write(LIFETIME, 0, lifetime_rows(), set(user_ids)))
 
@@ -86,7 +77,7 @@ def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> No
 def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
     """Once the caller's transaction commits, drop the season's cached points pages and put
     these members at their season scores on its Redis board."""
-    transaction.on_commit(lambda: points_pages_forget(season_id))
+    transaction.on_commit(lambda: board_pages_forget("season"))
     user_ids = set(user_ids)
     if store.client() is None or not user_ids:
         return
@@ -122,18 +113,18 @@ def leaderboards_rebuild() -> dict[str, int]:
         store.rebuild_add(path.id, GROUPS, groups)
         store.rebuild_finish(path.id, GROUPS)
         loaded[GROUPS] = len(groups)
-        leaderboard_pages_forget(path.id)
+        board_pages_forget("path")
     season = season_current()
     if season is not None:
         loaded[POINTS] = _board_rebuild(POINTS, season.pk, points_rows(season.pk))
-        points_pages_forget(season.pk)
+        board_pages_forget("season")
     loaded[LIFETIME] = lifetime_rebuild()
     return loaded
 
 
 def lifetime_rebuild() -> int:
     """Reload the lifetime board (after a season is finalised). Returns its size."""
-    lifetime_pages_forget()
+    board_pages_forget("all")
     if store.client() is None:
         return 0
     return _board_rebuild(LIFETIME, 0, lifetime_rows())
@@ -151,3 +142,21 @@ def _board_rebuild(board: str, context_id: int, rows) -> int:
     store.rebuild_add(context_id, board, batch)
     store.rebuild_finish(context_id, board)
     return loaded + len(batch)
+
+
+_SHOWN_ON_BOARDS = {"display_name", "hide_name_outside_group", "group", "group_id"}
+
+
+def user_saved_received(sender, instance, update_fields=None, **kwargs) -> None:
+    """post_save/post_delete of a User (the admin, the profile): their board rows change
+    unless the save touched nothing the boards show (a sign-in stamping last_login)."""
+    if update_fields is not None and not (set(update_fields) & _SHOWN_ON_BOARDS):
+        return
+    people_forget([instance.pk])
+
+
+def group_saved_received(sender, instance, update_fields=None, **kwargs) -> None:
+    """post_save of a Group: a new name shows on its members' rows."""
+    if kwargs.get("created"):
+        return
+    people_forget(instance.members.values_list("pk", flat=True))

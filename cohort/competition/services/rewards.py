@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import User
 from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
+from cohort.competition.selectors.boards import people_forget
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
 # Grants are written this many at a time: bounded memory and IN lists at 100,000 members.
@@ -137,13 +138,17 @@ def title_equip(*, user: User, title_id: int) -> Title:
             is_equipped=False
         )
         OwnedTitle.objects.filter(pk=owned[title_id]).update(is_equipped=True)
+        people_forget([user.pk])  # the boards show the title beside the name
     return Title.objects.get(pk=title_id)
 
 
 def title_unequip(*, user: User) -> int:
     """Take off the member's equipped title, if any; returns 1 or 0."""
     _member_check(user)
-    return OwnedTitle.objects.filter(user=user, is_equipped=True).update(is_equipped=False)
+    taken_off = OwnedTitle.objects.filter(user=user, is_equipped=True).update(is_equipped=False)
+    if taken_off:
+        people_forget([user.pk])
+    return taken_off
 
 
 def _member_check(user: User) -> None:

@@ -11,7 +11,7 @@ from cohort.competition.selectors.rewards import titles_for_member, wallet_summa
 from cohort.competition.services.rewards import title_equip, title_redeem, title_unequip
 from cohort.core.exceptions import DomainError
 
-SEASON_PAGE = "/season/"
+SEASON_PAGE = "dashboard:season"  # a URL name: redirect() reverses it
 
 
 @login_required

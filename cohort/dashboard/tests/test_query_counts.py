@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.competition import store
-from cohort.competition.selectors.boards import leaderboard_pages_forget
+from cohort.competition.selectors.boards import board_pages_forget
 from cohort.dashboard.tests.test_dashboard import _bulk_members, _enroll
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.services import NotificationDraft, notifications_create
@@ -35,7 +35,7 @@ URLS = [
 
 def _drop_caches(viewer, path) -> None:
     """So each measured ask computes its answer instead of reading the last one."""
-    leaderboard_pages_forget(path.pk)
+    board_pages_forget()
     cache.delete_many(
         [f"notifications:unread:v:{viewer.pk}", f"accounts:group:{viewer.group_id}:members:v1"]
     )
