@@ -198,6 +198,8 @@ LEETCODE_SYNC_TIME = env.string("LEETCODE_SYNC_TIME", "23:30")
 LEETCODE_TIMEOUT_SECONDS = env.integer("LEETCODE_TIMEOUT_SECONDS", 10, minimum=1)
 LEETCODE_RETRIES = env.integer("LEETCODE_RETRIES", 3, minimum=0)
 LEETCODE_REQUESTS_PER_SECOND = env.integer("LEETCODE_REQUESTS_PER_SECOND", 2, minimum=1)
+# A submission's file may be at most this many bytes (10 MB by default); larger is a 413.
+SUBMISSION_MAX_BYTES = env.integer("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
 # --- Notifications and email ------------------------------------------------------------
 # How often the navigation's unread badge asks the server (htmx polling).
