@@ -3,8 +3,21 @@ from uuid import uuid4
 from django import forms
 from django.contrib import admin, messages
 
-from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
+from cohort.competition.models import (
+    Category,
+    CreditTransaction,
+    Episode,
+    Legacy,
+    OwnedTitle,
+    PointsEntry,
+    Season,
+    SeasonStanding,
+    Title,
+    Wallet,
+)
+from cohort.competition.selectors.seasons import categories_forget, season_current_forget
 from cohort.competition.services.rewards import credits_grant, titles_grant_many
+from cohort.competition.services.seasons import season_create
 
 # --- Credits and titles -------------------------------------------------------------------
 # A balance changes only through credits_grant (here) or a purchase, under the wallet's
@@ -107,3 +120,87 @@ class OwnedTitleAdmin(admin.ModelAdmin):
 
 
 # --- End of credits and titles ------------------------------------------------------------
+
+
+# --- Seasons, categories and the points ledger -------------------------------------------
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    extra = 0
+    fields = ("number", "name", "starts_on", "ends_on")
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    """A new season gets its weekly episodes from season_create; `update_seasons` moves it
+    from upcoming to active to finalised, so the status is read-only here."""
+
+    list_display = ("name", "starts_on", "ends_on", "status", "point_cap", "finalised_at")
+    list_filter = ("status",)
+    readonly_fields = ("status", "finalised_at")
+    inlines = [EpisodeInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            season_current_forget()
+            return
+        created = season_create(
+            starts_on=obj.starts_on, ends_on=obj.ends_on, name=obj.name, like=obj
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "season_cap", "rule", "points_per_day", "min_steps", "order")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        categories_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        categories_forget()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the services (an append-only ledger, a frozen snapshot)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "season", "category", "points", "reason")
+    list_filter = ("season", "category")
+    list_select_related = ("user", "season", "category")
+    search_fields = ("user__email", "source")
+
+
+@admin.register(SeasonStanding)
+class SeasonStandingAdmin(ReadOnlyAdmin):
+    list_display = ("season", "rank", "user", "score", "award", "bonus", "credits")
+    list_filter = ("season", "award")
+    list_select_related = ("user", "season")
+    search_fields = ("user__email",)
+
+
+@admin.register(Legacy)
+class LegacyAdmin(ReadOnlyAdmin):
+    list_display = ("user", "score", "last_season_score", "seasons")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
