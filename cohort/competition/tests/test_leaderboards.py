@@ -161,3 +161,43 @@ def test_a_page_costs_the_same_queries_for_20_and_200_members(client, board, set
     more_groups = [GroupFactory(division=division) for _ in range(9)]
     walkers_on_path([i % 41 for i in range(180)], more_groups, path=path)
     assert (_page_queries(client, url), _page_queries(client, url + "/me")) == few
+
+
+def test_a_new_name_and_an_equipped_title_show_on_a_cached_board(
+    redis_leaderboards, django_capture_on_commit_callbacks
+):
+    from cohort.competition.models import OwnedTitle, Title
+    from cohort.competition.services.rewards import title_equip
+
+    _, (walker, other) = walkers_on_path([9, 5])
+    leaderboards_rebuild()
+    assert board_page(board="progress", scope=EVERYONE, viewer=other).rows[0].name == (
+        walker.display_name
+    )
+    title = Title.objects.create(name="Night Owl", cost=0)
+    OwnedTitle.objects.create(user=walker, title=title)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        title_equip(user=walker, title_id=title.pk)
+        walker.display_name = "Renamed Walker"
+        walker.save()
+
+    first = board_page(board="progress", scope=EVERYONE, viewer=other).rows[0]
+    assert (first.name, first.title) == ("Renamed Walker", "Night Owl")
+
+
+def test_a_sign_in_does_not_drop_the_cached_boards(
+    redis_leaderboards, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    _, (walker,) = walkers_on_path([9])
+    board_page(board="progress", scope=EVERYONE, viewer=walker)
+    with django_capture_on_commit_callbacks(execute=True):
+        walker.last_login = timezone.now()
+        walker.save(update_fields=["last_login"])
+
+    with CaptureQueriesContext(connection) as queries:
+        board_page(board="progress", scope=EVERYONE, viewer=walker)
+
+    assert len(queries) == 0  # the page and the rows' details came from the cache
