@@ -60,3 +60,15 @@ class RegisterForm(NewPasswordForm):
     display_name = forms.CharField(label="Your name", max_length=100)
 
     field_order = ["group_name", "display_name", "email", "password", "confirm"]
+
+
+class LeetCodeForm(forms.Form):
+    """The member's LeetCode username, and nothing else: streaks are read, never entered."""
+
+    leetcode_username = forms.CharField(
+        label="LeetCode username",
+        max_length=40,
+        required=False,
+        validators=User._meta.get_field("leetcode_username").validators,
+        help_text="Your public profile's name; leave it blank to stop the sync.",
+    )

@@ -21,7 +21,7 @@ from cohort.accounts.selectors import (
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
 from cohort.accounts.services.members import member_add, member_remove
-from cohort.accounts.services.profile import profile_privacy_set
+from cohort.accounts.services.profile import profile_leetcode_set, profile_privacy_set
 from cohort.accounts.services.registration import group_register
 from cohort.accounts.services.signin import (
     SESSION_ENDED,
@@ -239,7 +239,15 @@ def profile_view(request):
     """The viewer's profile: personal API tokens (a new one is shown once, on this answer)."""
     new_token = None
     status = 200
-    if request.method == "POST":
+    leetcode_form = forms.LeetCodeForm(
+        request.POST if "leetcode" in request.POST else None,
+        initial={"leetcode_username": request.user.leetcode_username},
+    )
+    if leetcode_form.is_bound:
+        if leetcode_form.is_valid():
+            return _leetcode_save(request, leetcode_form)
+        status = 400
+    elif request.method == "POST":
         try:
             if "privacy" in request.POST:
                 profile_privacy_set(
@@ -261,8 +269,16 @@ def profile_view(request):
             messages.error(request, exc.detail)
             status = exc.status_code
     tokens = request.user.api_tokens.all()
-    context = {"tokens": tokens, "new_token": new_token}
+    context = {"tokens": tokens, "new_token": new_token, "leetcode_form": leetcode_form}
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _leetcode_save(request, form):
+    profile_leetcode_set(user=request.user, username=form.cleaned_data["leetcode_username"])
+    messages.success(
+        request, "Your LeetCode username is saved; your streak follows at the next sync."
+    )
+    return redirect("accounts:profile")
 
 
 def _int(value: str) -> int:

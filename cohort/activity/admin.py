@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from cohort.activity.models import DailyActivity, SheetSource
+from cohort.activity.models import DailyActivity, SheetSource, Streak
 from cohort.activity.services.daily import activity_review
 
 
@@ -39,3 +39,21 @@ class SheetSourceAdmin(admin.ModelAdmin):
     list_display = ["group", "url", "is_enabled", "last_synced_at", "last_result"]
     list_select_related = ["group"]
     readonly_fields = ["last_synced_at", "last_result"]
+
+
+@admin.register(Streak)
+class StreakAdmin(admin.ModelAdmin):
+    """Read-only: streaks are derived from daily activity and the LeetCode calendar, and
+    rebuilt by the nightly recompute and sync_leetcode_streaks."""
+
+    list_display = ["user", "kind", "current", "longest", "last_day", "synced_at", "last_error"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    readonly_fields = [f.name for f in Streak._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

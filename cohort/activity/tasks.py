@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from cohort.accounts.models import Group
+from cohort.activity.services.leetcode import leetcode_streaks_sync
 from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.activity.services.sheets import sheets_sync_all
 from cohort.ops.services import job_run_chunk_done, job_run_fail, job_run_start
@@ -50,3 +51,10 @@ def update_progress_task(chunk_groups: int | None = None) -> int:
 def sync_sheets_task() -> dict[str, int]:
     """Read every enabled group sheet; each group's outcome is on its SheetSource."""
     return sheets_sync_all()
+
+
+@shared_task
+def sync_leetcode_streaks_task(user_ids: list[int] | None = None) -> dict[str, int]:
+    """Sync the LeetCode streaks of every active member with a username (or of `user_ids`);
+    each member's outcome is on their streak row."""
+    return leetcode_streaks_sync(user_ids=user_ids).as_dict()

@@ -8,3 +8,12 @@ def profile_privacy_set(*, user: User, hide_name: bool) -> User:
     user.hide_name_outside_group = hide_name
     standing_changed.send(sender=User, group_ids=[user.group_id] if user.group_id else [])
     return user
+
+
+def profile_leetcode_set(*, user: User, username: str) -> User:
+    """Set (or clear, with "") the member's LeetCode username; the caller validated it
+    (LeetCodeForm). Their coding streak is read from it at the next sync."""
+    username = username.strip()
+    User.objects.filter(pk=user.pk).update(leetcode_username=username)
+    user.leetcode_username = username
+    return user

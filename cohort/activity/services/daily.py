@@ -1,16 +1,16 @@
 """Logging one member's day: validate, upsert the row, push the change to their progress."""
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, StdDev
-from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
+from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
+from cohort.activity.services.streaks import activity_streak_refresh, zone_today
 from cohort.competition.services.boards import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
@@ -25,11 +25,13 @@ _MIN_HISTORY = 7
 
 def member_today(user: User) -> dt.date:
     """The member's own calendar date, in their time zone."""
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
-    return timezone.localdate(timezone=zone)
+    return zone_today(user.time_zone)
+
+
+def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
+    """Caller is in the day's transaction: the member's streak and activity points follow."""
+    activity_streak_refresh(user_id=user.pk, today=member_today(user))
+    activity_points_settle(user_id=user.pk, day=day)
 
 
 def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
@@ -138,6 +140,7 @@ def activity_log(
         _progress_apply(
             user_id=user.pk, group_id=user.group_id, day=day, delta_steps=row.counted_steps - before
         )
+        _streak_and_points_refresh(user=user, day=day)
         if is_correction:
             audit_record(
                 action=AuditEvent.Action.ACTIVITY_CORRECTED,
@@ -168,6 +171,7 @@ def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> D
             day=row.date,
             delta_steps=row.counted_steps - before,
         )
+        _streak_and_points_refresh(user=row.user, day=row.date)
         audit_record(
             action=AuditEvent.Action.ACTIVITY_REVIEWED, actor=actor, target=row, decision=decision
         )

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
+from cohort.activity.services.points import activity_points_settle_members
+from cohort.activity.services.streaks import activity_streaks_refresh
 from cohort.competition.services.boards import standings_refresh
 from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
@@ -139,21 +141,29 @@ def _enroll_finishers_in_next(path: PathView, enrollments) -> None:
 
 
 def _recompute_members(members) -> int:
-    """Recompute `members` (a User queryset) on the current chain; one transaction."""
+    """Recompute `members` (a User queryset) on the current chain, and their activity streaks
+    and activity points; one transaction."""
+    with transaction.atomic():
+        activity_streaks_refresh(members=members)
+        activity_points_settle_members(members=members)
+        return _recompute_chain(members)
+
+
+def _recompute_chain(members) -> int:
+    """Caller is in a transaction."""
     chain = path_chain_get()
     if not chain:
         return 0
     rows = 0
-    with transaction.atomic():
-        _enroll_missing(chain[0], members)
-        for path in chain:
-            enrollments = Enrollment.objects.filter(path_id=path.id, user__in=members)
-            changed = _recompute_path(path, members)
-            rows += enrollments.count()
-            if changed:  # unchanged rows passed no new milestone: their notices went out
-                _notify_new_milestones(path, members)
-            _enroll_finishers_in_next(path, enrollments)
-        standings_refresh(group_ids=members.values_list("group_id", flat=True).distinct())
+    _enroll_missing(chain[0], members)
+    for path in chain:
+        enrollments = Enrollment.objects.filter(path_id=path.id, user__in=members)
+        changed = _recompute_path(path, members)
+        rows += enrollments.count()
+        if changed:  # unchanged rows passed no new milestone: their notices went out
+            _notify_new_milestones(path, members)
+        _enroll_finishers_in_next(path, enrollments)
+    standings_refresh(group_ids=members.values_list("group_id", flat=True).distinct())
     return rows
 
 

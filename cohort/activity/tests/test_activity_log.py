@@ -202,9 +202,10 @@ def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history
     # A changed day: the member's history (one aggregate), a savepoint, lock the day's row,
     # update it, the member's last logged day, a savepoint, get the enrollment, lock the
     # chain's enrollments, update one, release both savepoints. A new day inserts inside its
-    # own savepoint pair instead.
-    assert changed_day_short == changed_day_long == 11
-    assert new_day_short == new_day_long == 13
+    # own savepoint pair instead. Then the streak: the member's counted dates and their stored
+    # streak row (a new day changes it: one upsert more). No activity category, no points.
+    assert changed_day_short == changed_day_long == 13
+    assert new_day_short == new_day_long == 16
 
 
 def test_the_members_last_logged_day_only_moves_forward(member):

@@ -1,0 +1,216 @@
+"""Activity streaks: consecutive days with counted steps, in the member's own calendar days.
+One member's streak is refreshed in the transaction that changes their day; the nightly
+recompute rebuilds a chunk of members with one set-based query and writes only the rows
+that changed, so any drift (a missed refresh, a day that ended unlogged) is repaired."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort.activity.models import DailyActivity, Streak
+from cohort.notifications.services import NotificationDraft, notifications_create
+
+ONE_DAY = dt.timedelta(days=1)
+BROKEN_NOTICE_MIN = 3  # a run this long that ends earns a "streak broken" notification
+
+
+@dataclass(frozen=True)
+class StreakNumbers:
+    current: int = 0
+    longest: int = 0
+    last_day: dt.date | None = None
+
+
+NO_STREAK = StreakNumbers()
+
+
+@cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
+
+
+def zone_today(time_zone: str) -> dt.date:
+    """Today's date in `time_zone` (the programme's zone when it is unknown)."""
+    return timezone.localdate(timezone=_zone(time_zone))
+
+
+def streak_current(*, trailing: int, last_day: dt.date | None, today: dt.date) -> int:
+    """The run ending on `last_day` is current while that day is today or yesterday: a day
+    not yet logged today keeps yesterday's run alive."""
+    if last_day is None or last_day < today - ONE_DAY:
+        return 0
+    return trailing
+
+
+def streak_compute(days, *, today: dt.date) -> StreakNumbers:
+    """(current, longest, last day) of the runs of consecutive dates in `days`."""
+    longest = run = 0
+    previous = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+        longest = max(longest, run)
+        previous = day
+    if previous is None:
+        return NO_STREAK
+    return StreakNumbers(
+        streak_current(trailing=run, last_day=previous, today=today), longest, previous
+    )
+
+
+def _counted_days():
+    return DailyActivity.objects.filter(steps__gt=0).exclude(review=DailyActivity.Review.REJECTED)
+
+
+def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
+    """Recompute one member's activity streak from their days and store it when it changed.
+    `today` is the member's own date (member_today). Call inside the day's transaction."""
+    days = _counted_days().filter(user_id=user_id).values_list("date", flat=True)
+    numbers = streak_compute(days, today=today)
+    stored = (
+        Streak.objects.filter(user_id=user_id, kind=Streak.Kind.ACTIVITY)
+        .values_list("current", "longest", "last_day")
+        .first()
+    )
+    if (stored is None and numbers == NO_STREAK) or stored == _as_tuple(numbers):
+        return numbers
+    _streaks_write([_row(user_id, numbers)], [])
+    return numbers
+
+
+def _as_tuple(numbers: StreakNumbers) -> tuple:
+    return numbers.current, numbers.longest, numbers.last_day
+
+
+def _row(user_id: int, numbers: StreakNumbers, pk: int | None = None) -> Streak:
+    return Streak(
+        pk=pk,
+        user_id=user_id,
+        kind=Streak.Kind.ACTIVITY,
+        current=numbers.current,
+        longest=numbers.longest,
+        last_day=numbers.last_day,
+        updated_at=timezone.now(),
+    )
+
+
+_FIELDS = ["current", "longest", "last_day", "updated_at"]
+
+
+def _streaks_write(new: list[Streak], changed: list[Streak]) -> None:
+    # An upsert: a member's first day logged meanwhile may have made their row.
+    Streak.objects.bulk_create(
+        new,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=_FIELDS,
+    )
+    Streak.objects.bulk_update(changed, _FIELDS, batch_size=1000)
+
+
+# "Gaps and islands": within one member's counted days ordered by date, date minus row
+# number is the same for every day of a run. Each island gives its last day and length;
+# the member's latest island is the trailing run, the longest is the longest. One
+# statement per chunk, joined with the stored rows so the caller writes only differences.
+_STREAKS_SQL = """
+WITH members AS MATERIALIZED ({members}),
+counted AS (
+    SELECT a.user_id, a.date,
+        {island_key} AS island
+    FROM {activity} a
+    WHERE a.user_id IN (SELECT id FROM members) AND a.steps > 0 AND a.review <> %s
+), islands AS (
+    SELECT user_id, MAX(date) AS last_day, COUNT(*) AS length
+    FROM counted GROUP BY user_id, island
+), ranked AS (
+    SELECT user_id, last_day, length,
+        MAX(length) OVER (PARTITION BY user_id) AS longest,
+        ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY last_day DESC) AS pos
+    FROM islands
+)
+SELECT m.id, m.time_zone, r.length, r.longest, r.last_day,
+    s.id, s.current, s.longest, s.last_day
+FROM members m
+LEFT JOIN ranked r ON r.user_id = m.id AND r.pos = 1
+LEFT JOIN {streak} s ON s.user_id = m.id AND s.kind = %s
+"""
+
+_ROW_NUMBER = "ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY a.date)"
+_ISLAND_KEY = {
+    "postgresql": f"a.date - CAST({_ROW_NUMBER} AS integer)",
+    "sqlite": f"julianday(a.date) - {_ROW_NUMBER}",
+}
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))  # SQLite answers text
+
+
+def _streak_rows(members):
+    try:
+        members_sql, members_params = (
+            members.order_by().values("id", "time_zone").query.sql_with_params()
+        )
+    except EmptyResultSet:  # an empty chunk (no groups yet)
+        return []
+    sql = _STREAKS_SQL.format(
+        members=members_sql,
+        island_key=_ISLAND_KEY[connection.vendor],
+        activity=DailyActivity._meta.db_table,
+        streak=Streak._meta.db_table,
+    )
+    params = [*members_params, DailyActivity.Review.REJECTED, Streak.Kind.ACTIVITY]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def activity_streaks_refresh(*, members) -> int:
+    """Rebuild the activity streaks of `members` (a User queryset: a chunk of the nightly
+    job, or the members an import touched) in one query, write only the rows that differ and
+    notify each member whose run of BROKEN_NOTICE_MIN+ days has just ended. Returns the
+    number of rows written."""
+    new, changed, broken = [], [], []
+    todays: dict[str, dt.date] = {}
+    for uid, zone, trailing, longest, last_day, pk, *stored in _streak_rows(members):
+        last_day = _as_date(last_day)
+        if zone not in todays:
+            todays[zone] = zone_today(zone)
+        current = streak_current(trailing=trailing or 0, last_day=last_day, today=todays[zone])
+        numbers = StreakNumbers(current, longest or 0, last_day)
+        before = StreakNumbers(stored[0], stored[1], _as_date(stored[2])) if pk else NO_STREAK
+        if numbers == before:
+            continue
+        (changed if pk else new).append(_row(uid, numbers, pk))
+        if before.current >= BROKEN_NOTICE_MIN and numbers.current == 0:
+            broken.append((uid, before))
+    _streaks_write(new, changed)
+    _notify_broken(broken)
+    return len(new) + len(changed)
+
+
+def _notify_broken(broken: list[tuple[int, StreakNumbers]]) -> None:
+    drafts = [
+        NotificationDraft(
+            recipient_id=uid,
+            text=f"Your {before.current}-day activity streak has ended. "
+            "Log a day to start a new one.",
+            link=reverse("activity:log"),
+            # One notice per run: the run is named by its last day.
+            dedupe_key=f"streak-broken:activity:{before.last_day}",
+        )
+        for uid, before in broken
+    ]
+    notifications_create(drafts=drafts)
