@@ -29,34 +29,40 @@ def _score_text(board: str, score: int) -> str:
 @login_required
 @require_GET
 def leaderboards_view(request):
+    """A page of one board with the viewer's rank; the tabs stay when a board has nothing
+    to show yet (no path, no season), with the reason in their place."""
     board = request.GET.get("board", PROGRESS)
     scope_name = request.GET.get("scope", "all")
-    viewer = request.user
-    group_id = viewer.group_id if scope_name == "group" else None
-    division_id = None
-    if scope_name == "division":
-        division_id = viewer.group.division_id if viewer.group_id else viewer.division_id
-    try:
-        if scope_name in ("group", "division") and not (group_id or division_id):
-            raise NotFound("You are not in a group or division with a board.")
-        scope = scope_for_viewer(viewer=viewer, group_id=group_id, division_id=division_id)
-        page = board_page(
-            board=board, scope=scope, viewer=viewer, start=cursor_decode(request.GET.get("cursor"))
-        )
-        try:
-            me = board_me(board=board, scope=scope, viewer=viewer)
-        except NotFound:
-            me = None
-    except DomainError as exc:
-        context = {"status": exc.status_code, "detail": exc.detail}
-        return render(request, "error.html", context, status=exc.status_code)
     context = {
         "board": board,
         "boards": BOARD_TABS,
         "scope": scope_name,
-        "scopes": [("all", "Everyone"), ("group", "My group"), ("division", "My division")]
-        if board != GROUPS
-        else [("all", "Everyone"), ("division", "My division")],
+        "scopes": [("all", "Everyone"), ("division", "My division")]
+        if board == GROUPS
+        else [("all", "Everyone"), ("group", "My group"), ("division", "My division")],
+    }
+    try:
+        context.update(_board_context(request.user, board, scope_name, request.GET.get("cursor")))
+    except DomainError as exc:
+        context["problem"] = exc.detail
+        return render(request, "competition/leaderboards.html", context, status=exc.status_code)
+    return render(request, "competition/leaderboards.html", context)
+
+
+def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> dict:
+    group_id = viewer.group_id if scope_name == "group" else None
+    division_id = None
+    if scope_name == "division":
+        division_id = viewer.group.division_id if viewer.group_id else viewer.division_id
+    if scope_name in ("group", "division") and not (group_id or division_id):
+        raise NotFound("You are not in a group or division with a board.")
+    scope = scope_for_viewer(viewer=viewer, group_id=group_id, division_id=division_id)
+    page = board_page(board=board, scope=scope, viewer=viewer, start=cursor_decode(cursor))
+    try:
+        me = board_me(board=board, scope=scope, viewer=viewer)
+    except NotFound:
+        me = None
+    return {
         "page": page,
         "rows": [(r, _score_text(board, r.score), hundredths(r.total)) for r in page.rows],
         "me": me,
@@ -65,4 +71,3 @@ def leaderboards_view(request):
         "next": cursor_encode(page.next_start),
         "previous": cursor_encode(page.previous_start),
     }
-    return render(request, "competition/leaderboards.html", context)
