@@ -30,9 +30,7 @@ def _programme():
     mentor = MemberFactory(role=User.Role.MENTOR, group=None, email="mentor@example.com")
     group.mentors.add(mentor)
     handed_in = Submission.objects.create(user=member, assignment=intro, text="Hello!")
-    submission_review(
-        reviewer=mentor, submission_id=handed_in.pk, decision="approved", feedback=""
-    )
+    submission_review(reviewer=mentor, submission_id=handed_in.pk, decision="approved", feedback="")
     points_award(
         user_id=member.pk, season=season, category=career, source="e2e", points=120, reason="x"
     )
