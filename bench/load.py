@@ -15,8 +15,13 @@ ENDPOINTS = {
     "leaderboard": "/api/v1/leaderboards/progress",
     "leaderboard_groups": "/api/v1/leaderboards/groups",
     "my_rank": "/api/v1/leaderboards/progress/me",
+    "leaderboard_points": "/api/v1/leaderboards/points",
+    "my_rank_points": "/api/v1/leaderboards/points/me",
     "unread_count": "/api/v1/notifications/unread-count",
 }
+# Member boards: how many pages deep the scrolling half of the asks goes (100,000 members
+# on the progress board, about 80,000 with points).
+DEEP_PAGES = {"leaderboard": 2000, "leaderboard_points": 1600}
 ENDPOINT = os.environ.get("BENCH_ENDPOINT", "floor")
 RATE = float(os.environ.get("BENCH_USER_RATE", "0"))
 TOKENS = (
@@ -35,9 +40,10 @@ class Member(HttpUser):
     @task
     def ask(self):
         path = ENDPOINTS[ENDPOINT]
-        if ENDPOINT == "leaderboard" and random.random() < 0.5:
+        if ENDPOINT in DEEP_PAGES and random.random() < 0.5:
             # half the asks are for a deeper page, as people scroll
-            self.client.get(f"{path}?cursor={_cursor(random.randrange(0, 2000) * 50)}", name=path)
+            start = random.randrange(0, DEEP_PAGES[ENDPOINT]) * 50
+            self.client.get(f"{path}?cursor={_cursor(start)}", name=path)
             return
         self.client.get(path, name=path)
 

@@ -24,7 +24,16 @@ from pathlib import Path
 import requests
 from _django import ROOT, database_argument, setup
 
-ENDPOINTS = ["floor", "unread_count", "leaderboard", "leaderboard_groups", "my_rank", "dashboard"]
+ENDPOINTS = [
+    "floor",
+    "unread_count",
+    "leaderboard",
+    "leaderboard_groups",
+    "leaderboard_points",
+    "my_rank",
+    "my_rank_points",
+    "dashboard",
+]
 PORT = 8011
 
 
