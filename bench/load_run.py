@@ -87,11 +87,16 @@ def _prepare(redis_url: str) -> None:
 
 
 def _tokens(count: int) -> list[str]:
-    """Personal API tokens of `count` random members (made once, reused by later runs)."""
+    """Personal API tokens of `count` random members with season points (so each is on
+    every board: "my rank" answers 404 to one who is not)."""
     from cohort.accounts.models import ApiToken, User
     from cohort.accounts.tokens import api_token_create
+    from cohort.competition.models import SeasonScore
 
-    walkers = User.objects.filter(role=User.Role.MEMBER).order_by("?")[:count]
+    scored = User.objects.filter(
+        role=User.Role.MEMBER, pk__in=SeasonScore.objects.values("user_id")
+    )
+    walkers = scored.order_by("?")[:count]
     ApiToken.objects.filter(name="bench").delete()
     return [api_token_create(user=user, name="bench")[1] for user in walkers]
 

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 import redis
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from cohort.accounts.models import Group, User
 from cohort.competition import store
-from cohort.competition.models import Season
-from cohort.competition.selectors.rewards import equipped_titles
+from cohort.competition.models import OwnedTitle, Season
 from cohort.competition.selectors.seasons import SEASON_CURRENT_KEY, season_current
 from cohort.competition.standings import (
     ALL_BOARDS,
@@ -45,7 +44,7 @@ from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
-_PERSON_TTL = 3600  # a backstop: every change that shows on a board drops its entry
+_PERSON_TTL = 26 * 3600  # past the nightly rebuild, which refills it; changes drop entries
 
 
 @dataclass(frozen=True)
@@ -291,24 +290,40 @@ def _person_key(user_id: int) -> str:
 
 def people_details(ids: list[int]) -> dict[int, tuple]:
     """{user_id: (name, hides name, group id, group name, equipped title)}: from the cache,
-    the missing ones from the database (two queries) and cached for next time."""
+    the missing ones from the database (one query) and cached for next time."""
     keys = {user_id: _person_key(user_id) for user_id in ids}
     found = cache_get_many(keys.values())
     people = {user_id: found[key] for user_id, key in keys.items() if key in found}
     missing = [user_id for user_id in ids if user_id not in people]
     cache_count("leaderboard_people", hit=not missing)
     if missing:
-        titles = equipped_titles(missing)
-        rows = User.objects.filter(pk__in=missing).values_list(
-            "pk", "display_name", "hide_name_outside_group", "group_id", "group__name"
-        )
-        fresh = {
-            pk: (name, hidden, gid, gname or "", titles.get(pk, ""))
-            for pk, name, hidden, gid, gname in rows
-        }
+        fresh = _people_load(User.objects.filter(pk__in=missing))
         cache_set_many({keys[pk]: value for pk, value in fresh.items()}, _PERSON_TTL)
         people.update(fresh)
     return people
+
+
+def _people_load(users) -> dict[int, tuple]:
+    worn = OwnedTitle.objects.filter(user=OuterRef("pk"), is_equipped=True).values("title__name")
+    rows = users.annotate(title=Subquery(worn[:1])).values_list(
+        "pk", "display_name", "hide_name_outside_group", "group_id", "group__name", "title"
+    )
+    return {
+        pk: (name, hidden, gid, gname or "", title or "")
+        for pk, name, hidden, gid, gname, title in rows
+    }
+
+
+def people_warm(user_ids: list[int]) -> None:
+    """Cache these members' row details (the nightly rebuild does it for everyone on the
+    boards, so a deep page needs no query)."""
+    cache_set_many(
+        {
+            _person_key(pk): value
+            for pk, value in _people_load(User.objects.filter(pk__in=user_ids)).items()
+        },
+        _PERSON_TTL,
+    )
 
 
 def people_forget(user_ids) -> None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors.boards import board_pages_forget, people_forget
+from cohort.competition.selectors.boards import board_pages_forget, people_forget, people_warm
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.standings import (
     GROUPS,
@@ -131,17 +131,24 @@ def lifetime_rebuild() -> int:
 
 
 def _board_rebuild(board: str, context_id: int, rows) -> int:
-    """Stream (id, score) rows into the board's side key in batches, then swap it in."""
+    """Stream (id, score) rows into the board's side key in batches, then swap it in; with
+    the progress board, cache every member's row details too."""
     store.rebuild_start(context_id, board)
     loaded, batch = 0, {}
     for item_id, score in rows.iterator(chunk_size=_BATCH):
         batch[item_id] = score
         if len(batch) == _BATCH:
-            store.rebuild_add(context_id, board, batch)
+            _batch_add(board, context_id, batch)
             loaded, batch = loaded + len(batch), {}
-    store.rebuild_add(context_id, board, batch)
+    _batch_add(board, context_id, batch)
     store.rebuild_finish(context_id, board)
     return loaded + len(batch)
+
+
+def _batch_add(board: str, context_id: int, batch: dict[int, int]) -> None:
+    store.rebuild_add(context_id, board, batch)
+    if board == PROGRESS and batch:
+        people_warm(list(batch))
 
 
 _SHOWN_ON_BOARDS = {"display_name", "hide_name_outside_group", "group", "group_id"}
