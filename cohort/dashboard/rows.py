@@ -16,7 +16,9 @@ from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
 from cohort.competition.models import SeasonScore
+from cohort.competition.selectors.boards import group_standing_version
 from cohort.competition.selectors.seasons import season_current
+from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_current_get
@@ -178,8 +180,20 @@ def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
 
 
 def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | None) -> dict:
-    """{"results": [DashboardRow...], "next": url or None}: PAGE_SIZE rows after the cursor,
-    by keyset (no OFFSET)."""
+    """{"results": [DashboardRow...], "next": url or None, "season": ...}: PAGE_SIZE rows
+    after the cursor, by keyset (no OFFSET). The viewer's own group (what members open every
+    day) is cached under the group's standing version, which every write that changes one of
+    its rows renews."""
+    season = season_current()
+    if filters == Filters(scope="group", order=filters.order) and not cursor:
+        key = f"dashboard:group:{viewer.group_id}:{filters.order}:{member_today(viewer)}"
+        key += f":{group_standing_version(viewer.group_id)}:{season.pk if season else 0}"
+        compute = lambda: _page(request, viewer=viewer, filters=filters, cursor=None)  # noqa: E731
+        return {**cached("dashboard_group", key, compute, 300), "season": season}
+    return {**_page(request, viewer=viewer, filters=filters, cursor=cursor), "season": season}
+
+
+def _page(request, *, viewer: User, filters: Filters, cursor: str | None) -> dict:
     rows = dashboard_queryset(viewer=viewer, filters=filters)
     order = ORDERS[filters.order]
     rows = rows.order_by(*order)
@@ -192,8 +206,4 @@ def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | Non
         query = request.GET.copy()
         query["cursor"] = _cursor_encode(page[-1], order[0].lstrip("-"))
         next_url = f"{request.path}?{query.urlencode()}"
-    return {
-        "results": dashboard_rows(enrollments=page, viewer=viewer),
-        "next": next_url,
-        "season": season_current(),
-    }
+    return {"results": dashboard_rows(enrollments=page, viewer=viewer), "next": next_url}

@@ -329,8 +329,38 @@ def people_warm(user_ids: list[int]) -> None:
 def people_forget(user_ids) -> None:
     """After these members' names, privacy, group or title change (on commit), and their
     rows in cached pages with them."""
+    user_ids = list(user_ids)
     cache_forget_on_commit([_person_key(user_id) for user_id in user_ids])
     transaction.on_commit(board_pages_forget)
+    group_standings_forget(user_ids=user_ids)
+
+
+def _group_version_key(group_id: int) -> str:
+    return f"standings:group:{group_id}:version"
+
+
+def group_standing_version(group_id: int) -> int:
+    """A number that changes whenever anything a group's members see of each other changes
+    (steps, progress, points, streaks, names): pages built from the group's rows are cached
+    under it."""
+    version = cache_version(_group_version_key(group_id), None)
+    return version if version is not None else secrets.randbits(62)
+
+
+def group_standings_forget(*, group_ids=(), user_ids=()) -> None:
+    """Once the caller's transaction commits, start new versions for these groups and
+    these members' groups."""
+    group_ids, user_ids = {g for g in group_ids if g is not None}, list(user_ids)
+
+    def forget() -> None:
+        groups = set(group_ids)
+        if user_ids:
+            members = User.objects.filter(pk__in=user_ids, group__isnull=False)
+            groups.update(members.values_list("group_id", flat=True))
+        cache_forget([_group_version_key(g) for g in groups])
+
+    if group_ids or user_ids:
+        transaction.on_commit(forget)
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:

@@ -10,7 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors.boards import board_pages_forget, people_forget, people_warm
+from cohort.competition.selectors.boards import (
+    board_pages_forget,
+    group_standings_forget,
+    people_forget,
+    people_warm,
+)
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.standings import (
     GROUPS,
@@ -32,10 +37,11 @@ _BATCH = 10_000
 def standings_refresh(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
     """Once the caller's transaction commits, drop the cached leaderboard pages and put these
     groups' members, these members and these groups at their current scores in Redis."""
+    group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
     transaction.on_commit(lambda: board_pages_forget("path"))
+    group_standings_forget(group_ids=group_ids, user_ids=() if group_ids else user_ids)
     if store.client() is None:
         return
-    group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
     if group_ids or user_ids:
         transaction.on_commit(lambda: _refresh_now(group_ids, user_ids))
 
@@ -79,6 +85,7 @@ def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
     these members at their season scores on its Redis board."""
     transaction.on_commit(lambda: board_pages_forget("season"))
     user_ids = set(user_ids)
+    group_standings_forget(user_ids=user_ids)
     if store.client() is None or not user_ids:
         return
 
