@@ -1,34 +1,12 @@
 """The 20-member cap under real concurrency: threads, each with its own PostgreSQL connection."""
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.services.members import GroupFull, member_add
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
-
-
-def _race(target, count: int) -> tuple[list, list]:
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(n):
-        try:
-            barrier.wait()
-            results.append(target(n))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+from cohort.core.testing import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,7 +14,7 @@ def test_fifty_simultaneous_adds_to_a_group_of_19_end_with_exactly_20(postgres_o
     group = GroupFactory()
     MemberFactory.create_batch(19, group=group)
 
-    results, errors = _race(
+    results, errors = race(
         lambda n: member_add(group=group, email=f"racer{n}@example.com", display_name=f"R{n}"), 50
     )
 
@@ -61,7 +39,7 @@ def test_concurrent_moves_between_two_groups_neither_deadlock_nor_break_the_cap(
         user, target = (lefts[n], right) if n < 10 else (rights[n - 10], left)
         return member_move(user=user, to_group=target, actor=None)
 
-    results, errors = _race(swap, 20)
+    results, errors = race(swap, 20)
     assert errors == []
     left.refresh_from_db()
     right.refresh_from_db()

@@ -80,3 +80,42 @@ class TitleFactory(factory.django.DjangoModelFactory):
     cost = 50
     is_for_sale = True
     award = ""
+
+
+def points_give(member, season, category, points: int, source: str = ""):
+    """Award `points` to a member through the ledger service (a fresh source by default)."""
+    from cohort.competition.services.points import points_award
+
+    return points_award(
+        user_id=member.pk,
+        season=season,
+        category=category,
+        source=source or f"test:{season.pk}:{category.pk}:{member.pk}",
+        points=points,
+        reason="test",
+    )
+
+
+def members_scored(season, category, scores: list[int]) -> list:
+    """Members in groups of up to 20 with these season scores (0: took part, earned nothing)."""
+    groups = [GroupFactory() for _ in range(0, len(scores), 20)]
+    members = []
+    for i, score in enumerate(scores):
+        member = MemberFactory(group=groups[i // 20])
+        if score:
+            points_give(member, season, category, score)
+        members.append(member)
+    return members
+
+
+def answer_without_redis(settings, answer):
+    """`answer()` with Redis out of the picture: the database's answer."""
+    from cohort.competition import store
+
+    redis_url, settings.REDIS_URL = settings.REDIS_URL, ""
+    store.client.cache_clear()
+    try:
+        return answer()
+    finally:
+        settings.REDIS_URL = redis_url
+        store.client.cache_clear()

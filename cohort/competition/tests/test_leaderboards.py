@@ -11,7 +11,7 @@ from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, Membe
 from cohort.competition import store
 from cohort.competition.selectors.boards import Scope, board_me, board_page
 from cohort.competition.services.boards import leaderboards_rebuild
-from cohort.competition.tests.factories import walkers_on_path
+from cohort.competition.tests.factories import answer_without_redis, walkers_on_path
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
@@ -48,23 +48,12 @@ def test_ties_share_a_rank_and_the_older_account_comes_first(settings):
     assert (size, my_rank) == (5, 5)
 
 
-def _from_the_database(settings, answer):
-    """`answer()` with Redis out of the picture."""
-    redis_url, settings.REDIS_URL = settings.REDIS_URL, ""
-    store.client.cache_clear()
-    try:
-        return answer()
-    finally:
-        settings.REDIS_URL = redis_url
-        store.client.cache_clear()
-
-
 def test_redis_and_the_database_agree(redis_leaderboards, settings):
     groups = GroupFactory.create_batch(3)
     _, members = walkers_on_path([12, 40, 40, 7, 0, 55, 40, 3, 12, 12], groups)
     viewer = members[8]
     from_database = {
-        board: _from_the_database(settings, lambda b=board: _answers(b, viewer))
+        board: answer_without_redis(settings, lambda b=board: _answers(b, viewer))
         for board in ("progress", "groups")
     }
     leaderboards_rebuild()

@@ -5,36 +5,22 @@ import datetime as dt
 
 import pytest
 
-from cohort.accounts.tests.factories import GroupFactory, MemberFactory
+from cohort.accounts.tests.factories import MemberFactory
 from cohort.competition import store
 from cohort.competition.models import Legacy
 from cohort.competition.selectors.boards import Scope, board_me, board_page
 from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.points import points_award
-from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
+from cohort.competition.tests.factories import (
+    CategoryFactory,
+    SeasonFactory,
+    answer_without_redis,
+    members_scored,
+)
 
 pytestmark = pytest.mark.django_db
 EVERYONE = Scope()
-
-
-def _scored(season, scores, group=None):
-    category = CategoryFactory(name="Career", season_cap=1000)
-    group = group or GroupFactory()
-    members = []
-    for score in scores:
-        member = MemberFactory(group=group)
-        if score:
-            points_award(
-                user_id=member.pk,
-                season=season,
-                category=category,
-                source=f"t:{member.pk}",
-                points=score,
-                reason="t",
-            )
-        members.append(member)
-    return members, category
 
 
 def _answers(board, viewer, season_id=None):
@@ -43,21 +29,11 @@ def _answers(board, viewer, season_id=None):
     return [(r.rank, r.id, r.score) for r in page.rows], page.size, me["rank"]
 
 
-def _without_redis(settings, answer):
-    redis_url, settings.REDIS_URL = settings.REDIS_URL, ""
-    store.client.cache_clear()
-    try:
-        return answer()
-    finally:
-        settings.REDIS_URL = redis_url
-        store.client.cache_clear()
-
-
 def test_the_points_board_agrees_between_redis_and_the_database(redis_leaderboards, settings):
     season = SeasonFactory()
-    members, _ = _scored(season, [120, 300, 120, 45, 0, 300])
+    members = members_scored(season, CategoryFactory(season_cap=1000), [120, 300, 120, 45, 0, 300])
     viewer = members[3]
-    expected = _without_redis(settings, lambda: _answers("points", viewer))
+    expected = answer_without_redis(settings, lambda: _answers("points", viewer))
 
     leaderboards_rebuild()
 
@@ -72,7 +48,8 @@ def test_an_award_shows_on_the_live_board_at_once(
     redis_leaderboards, django_capture_on_commit_callbacks
 ):
     season = SeasonFactory()
-    members, category = _scored(season, [50, 80])
+    category = CategoryFactory(season_cap=1000)
+    members = members_scored(season, category, [50, 80])
     leaderboards_rebuild()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,7 +71,7 @@ def test_a_past_season_keeps_its_board(settings):
     settings.REDIS_URL = ""
     store.client.cache_clear()
     october = SeasonFactory(starts_on=dt.date(2026, 10, 1))
-    members, _ = _scored(october, [10, 20])
+    members = members_scored(october, CategoryFactory(season_cap=1000), [10, 20])
     season_finalise(season=october)
     SeasonFactory(starts_on=dt.date(2026, 11, 1))
 
@@ -107,7 +84,7 @@ def test_the_lifetime_board_ranks_legacy_after_finalising(
     redis_leaderboards, settings, django_capture_on_commit_callbacks
 ):
     season = SeasonFactory(starts_on=dt.date(2026, 10, 1))
-    members, _ = _scored(season, [70, 90, 0])
+    members = members_scored(season, CategoryFactory(season_cap=1000), [70, 90, 0])
     Legacy.objects.create(user=members[2], score=500, last_season_score=500, seasons=1)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,7 +92,7 @@ def test_the_lifetime_board_ranks_legacy_after_finalising(
 
     assert board_page(board="lifetime", scope=EVERYONE, viewer=members[0]).source == "redis"
     live = _answers("lifetime", members[0])
-    assert live == _without_redis(settings, lambda: _answers("lifetime", members[0]))
+    assert live == answer_without_redis(settings, lambda: _answers("lifetime", members[0]))
     assert [
         (r.id, r.score)
         for r in board_page(board="lifetime", scope=EVERYONE, viewer=members[0]).rows
@@ -128,7 +105,7 @@ def test_the_lifetime_board_ranks_legacy_after_finalising(
 
 def test_the_api_reports_points_and_names_every_board(client):
     season = SeasonFactory()
-    members, _ = _scored(season, [40])
+    members = members_scored(season, CategoryFactory(season_cap=1000), [40])
     client.force_login(members[0])
 
     body = client.get("/api/v1/leaderboards/points").json()

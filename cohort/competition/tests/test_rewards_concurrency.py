@@ -1,10 +1,7 @@
 """Credits and titles under real concurrency: threads, each with its own PostgreSQL
 connection, racing through the same services the pages and the API call."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.competition.models import CreditTransaction, OwnedTitle, Wallet
@@ -17,29 +14,9 @@ from cohort.competition.services.rewards import (
 )
 from cohort.competition.tests.factories import TitleFactory
 from cohort.core.exceptions import Conflict
+from cohort.core.testing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(target, count: int) -> tuple[list, list]:
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(n):
-        try:
-            barrier.wait()
-            results.append(target(n))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def _history(member) -> list[tuple[int, int]]:
@@ -52,7 +29,7 @@ def test_two_titles_bought_at_once_with_credits_for_one_only_one_succeeds(postgr
     credits_grant(user_id=member.pk, amount=60, reason="Season", source_key="s1")
     titles = [TitleFactory(cost=50), TitleFactory(cost=40)]
 
-    results, errors = _race(lambda n: title_redeem(user=member, title_id=titles[n].pk), 2)
+    results, errors = race(lambda n: title_redeem(user=member, title_id=titles[n].pk), 2)
 
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], Conflict) and "more" in errors[0].detail
@@ -66,7 +43,7 @@ def test_many_buyers_of_many_titles_never_go_below_zero(postgres_only):
     credits_grant(user_id=member.pk, amount=100, reason="Season", source_key="s1")
     titles = TitleFactory.create_batch(8, cost=30)
 
-    results, errors = _race(lambda n: title_redeem(user=member, title_id=titles[n].pk), 8)
+    results, errors = race(lambda n: title_redeem(user=member, title_id=titles[n].pk), 8)
 
     assert len(results) == 3 and all(isinstance(e, Conflict) for e in errors)
     assert Wallet.objects.get(user=member).balance == 10
@@ -78,7 +55,7 @@ def test_a_tenfold_double_click_on_redeem_writes_one_transaction(postgres_only):
     credits_grant(user_id=member.pk, amount=500, reason="Season", source_key="s1")
     title = TitleFactory(cost=50)
 
-    results, errors = _race(lambda n: title_redeem(user=member, title_id=title.pk), 10)
+    results, errors = race(lambda n: title_redeem(user=member, title_id=title.pk), 10)
 
     assert len(results) == 1 and len(errors) == 9
     assert all(isinstance(e, Conflict) and "already own" in e.detail for e in errors)
@@ -89,7 +66,7 @@ def test_a_tenfold_double_click_on_redeem_writes_one_transaction(postgres_only):
 def test_the_same_grant_racing_in_ten_times_counts_once(postgres_only):
     member = MemberFactory()  # no wallet yet: the first grants race to make it too
 
-    results, errors = _race(
+    results, errors = race(
         lambda n: credits_grant(user_id=member.pk, amount=25, reason="x", source_key="once"), 10
     )
 
@@ -102,7 +79,7 @@ def test_the_same_grant_racing_in_ten_times_counts_once(postgres_only):
 def test_different_grants_racing_for_a_new_wallet_all_count_in_order(postgres_only):
     member = MemberFactory()
 
-    _, errors = _race(
+    _, errors = race(
         lambda n: credits_grant(user_id=member.pk, amount=n + 1, reason="x", source_key=f"k{n}"),
         10,
     )
@@ -127,7 +104,7 @@ def test_a_bulk_grant_racing_with_purchases_keeps_every_balance_right(postgres_o
             return credits_grant_many(grants=grants)
         return title_redeem(user=members[n - 2], title_id=title.pk)
 
-    results, errors = _race(act, 6)
+    results, errors = race(act, 6)
 
     assert errors == []
     assert sorted(r for r in results if isinstance(r, int)) == [0, 6]
@@ -148,7 +125,7 @@ def test_equipping_two_titles_at_once_leaves_exactly_one_worn(postgres_only):
     for title in titles:
         titles_grant_many(title=title, user_ids=[member.pk])
 
-    _, errors = _race(lambda n: title_equip(user=member, title_id=titles[n].pk), 6)
+    _, errors = race(lambda n: title_equip(user=member, title_id=titles[n].pk), 6)
 
     assert errors == []
     assert OwnedTitle.objects.filter(user=member, is_equipped=True).count() == 1

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 
-from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.competition.models import (
     Legacy,
     OwnedTitle,
@@ -14,30 +13,11 @@ from cohort.competition.models import (
 )
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.points import points_award
-from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
+from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, members_scored
 from cohort.core.exceptions import Conflict
 from cohort.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-def _scored(season, category, scores):
-    """Members in groups of up to 20 with these season scores (0 = took part, earned nothing)."""
-    groups = [GroupFactory() for _ in range(0, len(scores), 20)]
-    members = []
-    for i, score in enumerate(scores):
-        member = MemberFactory(group=groups[i // 20])
-        if score:
-            points_award(
-                user_id=member.pk,
-                season=season,
-                category=category,
-                source=f"test:{i}:{member.pk}",
-                points=score,
-                reason="test",
-            )
-        members.append(member)
-    return members
 
 
 @pytest.fixture
@@ -51,7 +31,7 @@ def category():
 
 
 def test_ranks_titles_and_brackets(season, category):
-    members = _scored(season, category, [500, 400, 400, 300, 200, 100, 100, 50, 0, 0])
+    members = members_scored(season, category, [500, 400, 400, 300, 200, 100, 100, 50, 0, 0])
 
     assert season_finalise(season=season) == 10
 
@@ -65,7 +45,7 @@ def test_ranks_titles_and_brackets(season, category):
 
 
 def test_brackets_over_a_larger_season(season, category):
-    members = _scored(season, category, list(range(400, 0, -10)))  # 40 members, no ties
+    members = members_scored(season, category, list(range(400, 0, -10)))  # 40 members, no ties
 
     season_finalise(season=season)
 
@@ -78,7 +58,7 @@ def test_brackets_over_a_larger_season(season, category):
 
 
 def test_legacy_credits_and_the_ascension_bonus(season, category):
-    climber, slider = _scored(season, category, [300, 100])
+    climber, slider = members_scored(season, category, [300, 100])
     Legacy.objects.create(user=climber, score=1000, last_season_score=250, seasons=3)
     Legacy.objects.create(user=slider, score=900, last_season_score=500, seasons=2)
 
@@ -92,7 +72,7 @@ def test_legacy_credits_and_the_ascension_bonus(season, category):
 
 
 def test_a_first_season_banks_the_score_without_a_bonus(season, category):
-    (newcomer,) = _scored(season, category, [420])
+    (newcomer,) = members_scored(season, category, [420])
 
     season_finalise(season=season)
 
@@ -103,7 +83,7 @@ def test_a_first_season_banks_the_score_without_a_bonus(season, category):
 def test_award_titles_go_to_the_podium(season, category):
     crown = Title.objects.create(name="Season Champion", award="champion", is_for_sale=False)
     silver = Title.objects.create(name="Runner-up", award="runner_up", is_for_sale=False)
-    first, second, third, fourth = _scored(season, category, [90, 80, 70, 60])
+    first, second, third, fourth = members_scored(season, category, [90, 80, 70, 60])
 
     season_finalise(season=season)
 
@@ -112,7 +92,7 @@ def test_award_titles_go_to_the_podium(season, category):
 
 
 def test_each_member_hears_their_final_rank(season, category):
-    first, second = _scored(season, category, [90, 80])
+    first, second = members_scored(season, category, [90, 80])
 
     season_finalise(season=season)
 
@@ -121,7 +101,7 @@ def test_each_member_hears_their_final_rank(season, category):
 
 
 def test_finalising_twice_changes_nothing(season, category):
-    members = _scored(season, category, [90, 80])
+    members = members_scored(season, category, [90, 80])
     season_finalise(season=season)
     snapshot = (
         list(Legacy.objects.order_by("user_id").values_list("score", "seasons")),
@@ -142,7 +122,7 @@ def test_finalising_twice_changes_nothing(season, category):
 
 
 def test_a_finalised_season_takes_no_more_points(season, category):
-    (member,) = _scored(season, category, [90])
+    (member,) = members_scored(season, category, [90])
     season_finalise(season=season)
 
     with pytest.raises(Conflict, match="finalised"):

@@ -8,8 +8,7 @@ from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.models import Streak
 from cohort.activity.services.daily import member_today
 from cohort.competition.models import Category, Legacy
-from cohort.competition.services.points import points_award
-from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
+from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
 
 pytestmark = pytest.mark.django_db
 
@@ -19,22 +18,11 @@ def season():
     return SeasonFactory()
 
 
-def _award(member, season, category, points, source):
-    points_award(
-        user_id=member.pk,
-        season=season,
-        category=category,
-        source=source,
-        points=points,
-        reason="test",
-    )
-
-
 def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
     member = MemberFactory()
     learning = CategoryFactory(name="Learning", season_cap=100)
     CategoryFactory(name="Outreach", season_cap=200)
-    _award(member, season, learning, 130, "work:1")
+    points_give(member, season, learning, 130, "work:1")
     Legacy.objects.create(user=member, score=640, last_season_score=300, seasons=2)
     Streak.objects.create(
         user=member, kind=Streak.Kind.ACTIVITY, current=4, longest=9, last_day=member_today(member)

@@ -1,13 +1,11 @@
 """Two mentors deciding the same submission at once: threads, each with its own PostgreSQL
 connection, released together by a barrier."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cohort.competition.models import PointsEntry
 from cohort.core.exceptions import Conflict
+from cohort.core.testing import race
 from cohort.notifications.models import Notification
 from cohort.ops.models import AuditEvent
 from cohort.reviews.models import Submission
@@ -17,25 +15,8 @@ from cohort.reviews.tests.factories import SubmissionFactory, mentor_of
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(calls) -> tuple[list, list]:
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+def _race_calls(calls) -> tuple[list, list]:
+    return race(lambda n: calls[n](), len(calls))
 
 
 def _decide(reviewer, submission, decision, feedback=""):
@@ -51,7 +32,7 @@ def test_two_mentors_approving_at_once_give_one_decision_and_one_award(
     submission = SubmissionFactory(user=member, assignment=first_work)
     approve = Submission.Status.APPROVED
 
-    results, errors = _race(
+    results, errors = _race_calls(
         [_decide(mentor, submission, approve), _decide(other_mentor, submission, approve)]
     )
 
@@ -71,7 +52,7 @@ def test_an_approval_racing_a_request_for_changes_leaves_one_decision(
     other_mentor = mentor_of(group)
     submission = SubmissionFactory(user=member, assignment=first_work)
 
-    results, errors = _race(
+    results, errors = _race_calls(
         [
             _decide(mentor, submission, Submission.Status.APPROVED),
             _decide(other_mentor, submission, Submission.Status.CHANGES_REQUESTED, "Redo it"),
@@ -91,7 +72,7 @@ def test_two_hand_ins_at_once_leave_one_pending(postgres_only, member, first_wor
     def hand_in(n):
         return lambda: submission_create(user=member, assignment_id=first_work.pk, text=f"v{n}")
 
-    results, errors = _race([hand_in(n) for n in range(4)])
+    results, errors = _race_calls([hand_in(n) for n in range(4)])
 
     assert len(results) == 1
     assert len(errors) == 3 and all(isinstance(e, Conflict) for e in errors)

@@ -1,0 +1,29 @@
+"""Helpers for the concurrency tests (real threads, each with its own database connection)."""
+
+import threading
+from collections.abc import Callable
+
+from django.db import connection
+
+
+def race(target: Callable[[int], object], count: int) -> tuple[list, list]:
+    """Run target(0) .. target(count - 1) in threads released together; returns (results,
+    exceptions). Each thread closes its own connection when done."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            results.append(target(n))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
