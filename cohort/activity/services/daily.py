@@ -11,6 +11,7 @@ from cohort.activity.models import DailyActivity
 from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh, zone_today
+from cohort.competition.selectors.boards import group_standings_forget
 from cohort.competition.services.boards import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
@@ -29,9 +30,11 @@ def member_today(user: User) -> dt.date:
 
 
 def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
-    """Caller is in the day's transaction: the member's streak and activity points follow."""
+    """Caller is in the day's transaction: the member's streak and activity points follow,
+    and their group's cached dashboard with them."""
     activity_streak_refresh(user_id=user.pk, today=member_today(user))
     activity_points_settle(user_id=user.pk, day=day)
+    group_standings_forget(group_ids=[user.group_id])
 
 
 def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
