@@ -80,9 +80,6 @@ def _recompute_path(path: PathView, members) -> int:
     now = timezone.now()
     params += [now, now]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Measured: JIT compiling this statement took 260 of its 440 ms per chunk.
-            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -144,6 +141,11 @@ def _recompute_members(members) -> int:
     """Recompute `members` (a User queryset) on the current chain, and their activity streaks
     and activity points; one transaction."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Measured: JIT compiling took 260 of the progress statement's 440 ms per chunk,
+            # and 0.1 s of the streaks' 0.65 s; these statements gain nothing from it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         activity_streaks_refresh(members=members)
         activity_points_settle_members(members=members)
         return _recompute_chain(members)

