@@ -98,6 +98,9 @@ class Streak(models.Model):
     current = models.PositiveIntegerField(default=0)
     longest = models.PositiveIntegerField(default=0)
     last_day = models.DateField(null=True, blank=True, help_text="The latest day counted.")
+    # Activity: "count:sum:sum of squares" of the counted days (days since 2000-01-01), so
+    # the nightly job rebuilds only the streaks whose days changed.
+    days_signature = models.CharField(max_length=60, blank=True, editable=False)
     synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,7 +5,7 @@ that changed, so any drift (a missed refresh, a day that ended unlogged) is repa
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
@@ -25,6 +25,7 @@ class StreakNumbers:
     current: int = 0
     longest: int = 0
     last_day: dt.date | None = None
+    signature: str = ""  # of the days they came from (days_signature)
 
 
 NO_STREAK = StreakNumbers()
@@ -61,9 +62,20 @@ def streak_compute(days, *, today: dt.date) -> StreakNumbers:
         previous = day
     if previous is None:
         return NO_STREAK
-    return StreakNumbers(
-        streak_current(trailing=run, last_day=previous, today=today), longest, previous
-    )
+    current = streak_current(trailing=run, last_day=previous, today=today)
+    return StreakNumbers(current, longest, previous, days_signature(set(days)))
+
+
+_EPOCH = dt.date(2000, 1, 1)
+
+
+def days_signature(days) -> str:
+    """What the nightly job compares to tell whether a member's counted days changed; the
+    SQL in _SIGNATURES_SQL computes the same string."""
+    offsets = [(day - _EPOCH).days for day in days]
+    if not offsets:
+        return ""
+    return f"{len(offsets)}:{sum(offsets)}:{sum(o * o for o in offsets)}"
 
 
 def _counted_days():
@@ -73,11 +85,11 @@ def _counted_days():
 def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
     """Recompute one member's activity streak from their days and store it when it changed.
     `today` is the member's own date (member_today). Call inside the day's transaction."""
-    days = _counted_days().filter(user_id=user_id).values_list("date", flat=True)
+    days = list(_counted_days().filter(user_id=user_id).values_list("date", flat=True))
     numbers = streak_compute(days, today=today)
     stored = (
         Streak.objects.filter(user_id=user_id, kind=Streak.Kind.ACTIVITY)
-        .values_list("current", "longest", "last_day")
+        .values_list("current", "longest", "last_day", "days_signature")
         .first()
     )
     if (stored is None and numbers == NO_STREAK) or stored == _as_tuple(numbers):
@@ -87,7 +99,7 @@ def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
 
 
 def _as_tuple(numbers: StreakNumbers) -> tuple:
-    return numbers.current, numbers.longest, numbers.last_day
+    return numbers.current, numbers.longest, numbers.last_day, numbers.signature
 
 
 def _row(user_id: int, numbers: StreakNumbers, pk: int | None = None) -> Streak:
@@ -98,23 +110,27 @@ def _row(user_id: int, numbers: StreakNumbers, pk: int | None = None) -> Streak:
         current=numbers.current,
         longest=numbers.longest,
         last_day=numbers.last_day,
+        days_signature=numbers.signature,
         updated_at=timezone.now(),
     )
 
 
-_FIELDS = ["current", "longest", "last_day", "updated_at"]
+_FIELDS = ["current", "longest", "last_day", "days_signature", "updated_at"]
 
 
 def _streaks_write(new: list[Streak], changed: list[Streak]) -> None:
-    # An upsert: a member's first day logged meanwhile may have made their row.
+    """One upsert (INSERT ... ON CONFLICT (user, kind) DO UPDATE) for new and changed rows
+    alike: it also covers a row a member's first log made meanwhile, and it is fast where
+    bulk_update's CASE per row is quadratic (measured: 7.6 s for 10,000 rows)."""
+    for row in changed:
+        row.pk = None
     Streak.objects.bulk_create(
-        new,
-        batch_size=1000,
+        [*new, *changed],
+        batch_size=2000,
         update_conflicts=True,
         unique_fields=["user", "kind"],
         update_fields=_FIELDS,
     )
-    Streak.objects.bulk_update(changed, _FIELDS, batch_size=1000)
 
 
 # "Gaps and islands": within one member's counted days ordered by date, date minus row
@@ -153,12 +169,17 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))  # SQLite answers text
 
 
+def _members_clause(ids: list[int]) -> tuple[str, list]:
+    """`a.user_id <clause>` for a sorted list of ids: `= ANY` on PostgreSQL (an index scan in
+    id order), placeholders on SQLite."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def _islands(ids: list[int]) -> dict[int, tuple]:
     """{user_id: (trailing run, longest run, last day)} for members with counted days."""
-    if connection.vendor == "postgresql":
-        members, params = "= ANY(%s)", [ids]
-    else:
-        members, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    members, params = _members_clause(ids)
     sql = _ISLANDS_SQL.format(
         members=members,
         island_key=_ISLAND_KEY[connection.vendor],
@@ -169,43 +190,75 @@ def _islands(ids: list[int]) -> dict[int, tuple]:
         return {uid: (trailing, longest, _as_date(last)) for uid, trailing, longest, last in cursor}
 
 
-def _streak_rows(members) -> list[tuple]:
-    """(user_id, time zone, trailing, longest, last day, stored pk, stored current, stored
-    longest, stored last day) for each member: three queries per chunk."""
-    people = list(members.order_by("id").values_list("id", "time_zone"))
-    if not people:
-        return []
-    ids = [uid for uid, _ in people]
-    islands = _islands(ids)
-    stored = {
-        row[0]: row[1:]
-        for row in Streak.objects.filter(user_id__in=ids, kind=Streak.Kind.ACTIVITY).values_list(
-            "user_id", "pk", "current", "longest", "last_day"
-        )
-    }
-    return [
-        (uid, zone, *islands.get(uid, (None, None, None)), *stored.get(uid, (None,) * 4))
-        for uid, zone in people
-    ]
+_SIGNATURES_SQL = """
+SELECT a.user_id, COUNT(*), SUM({offset}), SUM({offset} * {offset})
+FROM {activity} a
+WHERE a.user_id {members} AND a.steps > 0 AND a.review <> %s
+GROUP BY a.user_id
+"""
+_OFFSET = {
+    "postgresql": "CAST(a.date - DATE '2000-01-01' AS bigint)",
+    "sqlite": "CAST(julianday(a.date) - julianday('2000-01-01') AS INTEGER)",
+}
+
+
+def _signatures(ids: list[int]) -> dict[int, str]:
+    """{user_id: days_signature} of members with counted days: one aggregate over the index,
+    no sort."""
+    members, params = _members_clause(ids)
+    sql = _SIGNATURES_SQL.format(
+        members=members, offset=_OFFSET[connection.vendor], activity=DailyActivity._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, DailyActivity.Review.REJECTED])
+        return {uid: f"{count}:{total}:{squares}" for uid, count, total, squares in cursor}
+
+
+def _stored(ids: list[int]) -> tuple[dict[int, StreakNumbers], dict[int, int]]:
+    """The members' stored activity streaks, and their rows' ids."""
+    rows = Streak.objects.filter(user_id__in=ids, kind=Streak.Kind.ACTIVITY).values_list(
+        "user_id", "pk", "current", "longest", "last_day", "days_signature"
+    )
+    numbers, pks = {}, {}
+    for uid, pk, current, longest, last_day, signature in rows:
+        numbers[uid] = StreakNumbers(current, longest, _as_date(last_day), signature)
+        pks[uid] = pk
+    return numbers, pks
 
 
 def activity_streaks_refresh(*, members) -> int:
-    """Rebuild the activity streaks of `members` (a User queryset: a chunk of the nightly
-    job, or the members an import touched) in one query, write only the rows that differ and
-    notify each member whose run of BROKEN_NOTICE_MIN+ days has just ended. Returns the
-    number of rows written."""
+    """Bring the activity streaks of `members` (a User queryset: a chunk of the nightly job,
+    or the members an import touched) up to date: rebuild from their days (one set-based
+    query) only those whose counted days changed since their streak was stored; for the
+    others only whether yesterday went unlogged can change. Writes only the rows that differ
+    and notifies each member whose run of BROKEN_NOTICE_MIN+ days has just ended. Returns
+    the number of rows written."""
+    people = list(members.order_by("id").values_list("id", "time_zone"))
+    if not people:
+        return 0
+    ids = [uid for uid, _ in people]
+    signatures = _signatures(ids)
+    stored, pks = _stored(ids)
+    stale = [uid for uid in ids if signatures.get(uid, "") != stored.get(uid, NO_STREAK).signature]
+    islands = _islands(stale) if stale else {}
     new, changed, broken = [], [], []
     todays: dict[str, dt.date] = {}
-    for uid, zone, trailing, longest, last_day, pk, *stored in _streak_rows(members):
-        last_day = _as_date(last_day)
+    for uid, zone in people:
         if zone not in todays:
             todays[zone] = zone_today(zone)
-        current = streak_current(trailing=trailing or 0, last_day=last_day, today=todays[zone])
-        numbers = StreakNumbers(current, longest or 0, last_day)
-        before = StreakNumbers(stored[0], stored[1], _as_date(stored[2])) if pk else NO_STREAK
+        before = stored.get(uid, NO_STREAK)
+        if uid in stale:
+            trailing, longest, last_day = islands.get(uid, (0, 0, None))
+            current = streak_current(trailing=trailing, last_day=last_day, today=todays[zone])
+            numbers = StreakNumbers(current, longest, last_day, signatures.get(uid, ""))
+        else:
+            current = streak_current(
+                trailing=before.current, last_day=before.last_day, today=todays[zone]
+            )
+            numbers = replace(before, current=current)
         if numbers == before:
             continue
-        (changed if pk else new).append(_row(uid, numbers, pk))
+        (changed if uid in pks else new).append(_row(uid, numbers, pks.get(uid)))
         if before.current >= BROKEN_NOTICE_MIN and numbers.current == 0:
             broken.append((uid, before))
     _streaks_write(new, changed)

@@ -17,6 +17,7 @@ from cohort.activity.services.streaks import (
     NO_STREAK,
     StreakNumbers,
     activity_streaks_refresh,
+    days_signature,
     streak_compute,
 )
 from cohort.notifications.models import Notification
@@ -43,7 +44,19 @@ def _days(*offsets: int) -> list[dt.date]:
     ],
 )
 def test_streak_compute(offsets, expected):
-    assert streak_compute(_days(*offsets), today=D) == expected
+    found = streak_compute(_days(*offsets), today=D)
+    assert (found.current, found.longest, found.last_day) == (
+        expected.current,
+        expected.longest,
+        expected.last_day,
+    )
+
+
+def test_the_days_signature_changes_when_the_days_do():
+    assert days_signature(_days(0, 1, 2)) == days_signature(_days(2, 1, 0))
+    assert days_signature(_days(0, 1, 2)) != days_signature(_days(0, 1, 3))
+    assert days_signature(_days(0, 3)) != days_signature(_days(1, 2))  # same count and sum
+    assert days_signature([]) == ""
 
 
 def test_a_day_logged_ahead_of_a_stale_today_keeps_its_run():
@@ -163,13 +176,20 @@ def test_the_nightly_run_repairs_drift_and_then_writes_nothing():
     members = [MemberFactory(group=group) for _ in range(6)]
     _random_days(members, seed=7)
     progress_recompute_groups(group_ids=[group.pk])
-    good = {m.pk: _streak(m) for m in members}
-    # Drift: a wrong count, a lost row, a stale last day.
-    Streak.objects.filter(user=members[0]).update(current=99, longest=99)
+    # Drift: days written behind the services' back (a new one, a deleted one), a lost row.
+    today = member_today(members[0])
+    DailyActivity.objects.update_or_create(
+        user=members[0], date=today, defaults={"steps": 4_000, "review": ""}
+    )
+    DailyActivity.objects.filter(user=members[2], date=today - dt.timedelta(days=1)).delete()
     Streak.objects.filter(user=members[1]).delete()
-    Streak.objects.filter(user=members[2]).update(last_day=dt.date(2020, 1, 1))
     call_command("update_progress", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert {m.pk: _streak(m) for m in members} == good
+    expected = {}
+    for member in members:
+        days = DailyActivity.objects.filter(user=member, steps__gt=0).exclude(review="rejected")
+        found = streak_compute(days.values_list("date", flat=True), today=today)
+        expected[member.pk] = (found.current, found.longest, found.last_day)
+    assert {m.pk: _streak(m) for m in members} == expected
     stamps = list(Streak.objects.order_by("pk").values_list("pk", "updated_at"))
     with CaptureQueriesContext(connection) as queries:
         progress_recompute_groups(group_ids=[group.pk])
