@@ -1,6 +1,6 @@
 """Every page and endpoint of the dashboard, leaderboards and notifications costs the
 viewer the same number of queries with 20 members in all as with 2,000 (database answers:
-no Redis boards, the path whose cost could grow)."""
+no Redis boards, the path whose cost could grow), with a season under way."""
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.competition import store
+from cohort.competition.models import Legacy, SeasonScore
 from cohort.competition.selectors.boards import board_pages_forget
+from cohort.competition.tests.factories import SeasonFactory
 from cohort.dashboard.tests.test_dashboard import _bulk_members, _enroll
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.services import NotificationDraft, notifications_create
@@ -30,6 +32,16 @@ URLS = [
     "/api/v1/notifications",
     "/api/v1/notifications/unread-count",
     "/api/v1/me",
+    "/season/",
+    "/api/v1/seasons/current",
+    "/leaderboards/?board=points",
+    "/leaderboards/?board=lifetime",
+    "/api/v1/leaderboards/points",
+    "/api/v1/leaderboards/points/me",
+    "/api/v1/leaderboards/lifetime",
+    "/api/v1/leaderboards/lifetime/me",
+    "/api/v1/credits",
+    "/api/v1/titles",
 ]
 
 
@@ -37,7 +49,11 @@ def _drop_caches(viewer, path) -> None:
     """So each measured ask computes its answer instead of reading the last one."""
     board_pages_forget()
     cache.delete_many(
-        [f"notifications:unread:v:{viewer.pk}", f"accounts:group:{viewer.group_id}:members:v1"]
+        [
+            f"notifications:unread:v:{viewer.pk}",
+            f"accounts:group:{viewer.group_id}:members:v1",
+            f"standings:group:{viewer.group_id}:version",
+        ]
     )
 
 
@@ -63,8 +79,22 @@ def test_the_same_queries_for_20_and_2000_members(client, settings):
     notifications_create(
         drafts=[NotificationDraft(viewer.pk, f"n{i}", "/", f"k{i}") for i in range(3)]
     )
+    season = SeasonFactory()
+    _scores(season, [viewer, *mates])
     client.force_login(viewer)
     few = _costs(client, viewer, path)
     others = _bulk_members(99)  # 1,980 more in 99 groups
     _enroll(path, others, [i % 90 for i in range(len(others))])
+    _scores(season, others)
     assert _costs(client, viewer, path) == few
+
+
+def _scores(season, members) -> None:
+    """Season scores and legacy scores as the ledger and a finished season leave them."""
+    SeasonScore.objects.bulk_create(
+        SeasonScore(user=m, season=season, score=(i * 37) % 900) for i, m in enumerate(members)
+    )
+    Legacy.objects.bulk_create(
+        Legacy(user=m, score=(i * 53) % 2000, last_season_score=100, seasons=1)
+        for i, m in enumerate(members)
+    )
