@@ -1,8 +1,6 @@
 """Writes of submissions: members hand work in; mentors, coordinators and organisers decide,
 and an approval awards the assignment's points in the same transaction."""
 
-import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.core.files import File
@@ -13,6 +11,7 @@ from cohort.accounts.models import User
 from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
+from cohort.competition.services.seasons import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.ops.models import AuditEvent
@@ -165,14 +164,10 @@ def _points_award_for(submission: Submission) -> None:
 def _award_season(assignment: Assignment) -> Season:
     if assignment.episode_id is not None:
         return assignment.episode.season
-    season = season_for_day(_programme_today())
+    season = season_for_day(programme_today())
     if season is None:
         raise Conflict("No season is taking points today; approve this once one starts.")
     return season
-
-
-def _programme_today() -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE))
 
 
 def _review_notice(submission: Submission) -> NotificationDraft:
