@@ -8,7 +8,9 @@ from cohort.competition.api.boards import router as boards_router
 from cohort.competition.api.rewards import router as rewards_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.dashboard.api import router as dashboard_router
+from cohort.dashboard.mentor_api import router as mentor_router
 from cohort.journeys.api import router as journeys_router
+from cohort.messaging.api import router as messaging_router
 from cohort.notifications.api import router as notifications_router
 from cohort.reviews.api import router as reviews_router
 
@@ -43,3 +45,5 @@ api.add_router("", notifications_router)
 api.add_router("", boards_router)
 api.add_router("", rewards_router)
 api.add_router("", reviews_router)
+api.add_router("", messaging_router)
+api.add_router("", mentor_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cohort.competition",
     "cohort.activity",
     "cohort.reviews",
+    "cohort.messaging",
     "cohort.dashboard",
 ]
 

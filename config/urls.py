@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("cohort.notifications.urls")),
     path("", include("cohort.competition.urls")),
     path("", include("cohort.activity.urls")),
+    path("", include("cohort.reviews.urls")),
+    path("", include("cohort.messaging.urls")),
     path("", include("cohort.dashboard.urls")),
 ]

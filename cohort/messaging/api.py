@@ -1,0 +1,5 @@
+from ninja import Router
+
+from cohort.accounts.auth import token_or_session
+
+router = Router(tags=["messaging"], auth=token_or_session)
