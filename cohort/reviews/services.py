@@ -1,7 +1,6 @@
 """Writes of submissions: members hand work in; mentors, coordinators and organisers decide,
 and an approval awards the assignment's points in the same transaction."""
 
-
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
