@@ -24,6 +24,10 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         SUBMISSION_REVIEWED = "submission_reviewed", "Submission reviewed"
+        MESSAGE_READ_BY_ORGANISER = (
+            "message_read_by_organiser",
+            "Message thread read by an organiser",
+        )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

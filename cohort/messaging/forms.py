@@ -1,0 +1,64 @@
+from django import forms
+
+from cohort.accounts.models import Division, User
+from cohort.messaging.models import Announcement
+from cohort.messaging.selectors import announcement_groups_postable
+from cohort.messaging.services import AnnouncementDraft
+
+
+class AnnouncementForm(forms.Form):
+    """What staff may post; the groups, divisions and audiences offered are the viewer's.
+    The service checks them again."""
+
+    title = forms.CharField(max_length=150)
+    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    audience = forms.ChoiceField(choices=Announcement.Audience.choices)
+    groups = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    division = forms.ModelChoiceField(queryset=None, required=False)
+    priority = forms.TypedChoiceField(
+        choices=Announcement.Priority.choices, coerce=int, initial=Announcement.Priority.NORMAL
+    )
+    event_on = forms.DateField(
+        required=False, label="Event date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Expires",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    publish = forms.BooleanField(required=False, label="Publish now")
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = announcement_groups_postable(viewer)
+        divisions = Division.objects.none()
+        if viewer.role == User.Role.ORGANISER:
+            divisions = Division.objects.all()
+        elif viewer.role == User.Role.COORDINATOR and viewer.division_id:
+            divisions = Division.objects.filter(pk=viewer.division_id)
+        self.fields["division"].queryset = divisions
+        audiences = [(Announcement.Audience.GROUPS, "Groups")]
+        if divisions.exists():
+            audiences.append((Announcement.Audience.DIVISION, "A division"))
+        if viewer.role == User.Role.ORGANISER:
+            audiences.append((Announcement.Audience.EVERYONE, "Everyone"))
+        self.fields["audience"].choices = audiences
+
+    def draft(self) -> AnnouncementDraft:
+        data = self.cleaned_data
+        return AnnouncementDraft(
+            title=data["title"],
+            text=data["text"],
+            audience=data["audience"],
+            group_ids=[g.pk for g in data["groups"]],
+            division_id=data["division"].pk if data["division"] else None,
+            priority=data["priority"],
+            event_on=data["event_on"],
+            expires_at=data["expires_at"],
+        )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        max_length=5000, label="Message", widget=forms.Textarea(attrs={"rows": 3})
+    )

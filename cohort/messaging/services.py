@@ -1,0 +1,242 @@
+"""Writes of announcements (draft, publish with one bulk notification, mark read) and of
+mentor-student threads (start, send, open)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from cohort.accounts.models import Division, User
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.messaging.models import Announcement, AnnouncementRead, Message, Thread
+from cohort.messaging.selectors import (
+    announcement_get_for_viewer,
+    announcement_groups_postable,
+    thread_partners,
+)
+from cohort.notifications.services import (
+    NotificationDraft,
+    notifications_create,
+    notifications_create_from_query,
+)
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
+
+ANNOUNCEMENTS_LINK = "/announcements/"
+TEXT_MAX = 5000
+TITLE_MAX = 150
+
+
+@dataclass(frozen=True)
+class AnnouncementDraft:
+    title: str
+    text: str
+    audience: str
+    group_ids: list[int] = field(default_factory=list)
+    division_id: int | None = None
+    priority: int = Announcement.Priority.NORMAL
+    event_on: dt.date | None = None
+    expires_at: dt.datetime | None = None
+
+
+def announcement_create(
+    *, author: User, draft: AnnouncementDraft, publish: bool = False
+) -> Announcement:
+    """Save a draft addressed to groups the author mentors or (coordinators) looks after,
+    a division (its coordinator or an organiser) or everyone (organisers): members 403,
+    another's group or division 404 (everyone: 403), bad fields 422; `publish` publishes."""
+    if author.role == User.Role.MEMBER:
+        raise PermissionDenied("Only mentors, coordinators and organisers post announcements.")
+    title, text = _announcement_text_validate(draft)
+    groups, division = _audience_resolve(author=author, draft=draft)
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            author=author,
+            audience=draft.audience,
+            division=division,
+            title=title,
+            text=text,
+            priority=draft.priority,
+            event_on=draft.event_on,
+            expires_at=draft.expires_at,
+        )
+        announcement.groups.set(groups)
+        if publish:
+            announcement = announcement_publish(actor=author, announcement_id=announcement.pk)
+    return announcement
+
+
+def _announcement_text_validate(draft: AnnouncementDraft) -> tuple[str, str]:
+    title, text = (draft.title or "").strip(), (draft.text or "").strip()
+    if not title or len(title) > TITLE_MAX:
+        raise InvalidInput(f"Give a title of at most {TITLE_MAX} characters.")
+    if not text or len(text) > TEXT_MAX:
+        raise InvalidInput(f"Write the announcement in at most {TEXT_MAX} characters.")
+    if draft.priority not in Announcement.Priority.values:
+        raise InvalidInput("Priority is 'normal' or 'high'.")
+    if draft.expires_at is not None and draft.expires_at <= timezone.now():
+        raise InvalidInput("The expiry must be in the future.")
+    return title, text
+
+
+def _audience_resolve(*, author: User, draft: AnnouncementDraft):
+    """(groups, division) of the draft's audience, if the author may address it."""
+    if draft.audience == Announcement.Audience.EVERYONE:
+        if author.role != User.Role.ORGANISER:
+            raise PermissionDenied("Only organisers post to everyone.")
+        return [], None
+    if draft.audience == Announcement.Audience.DIVISION:
+        allowed = author.role == User.Role.ORGANISER or (
+            author.role == User.Role.COORDINATOR and author.division_id == draft.division_id
+        )
+        division = None
+        if allowed and draft.division_id:
+            division = Division.objects.filter(pk=draft.division_id).first()
+        if division is None:
+            raise NotFound("No such division among yours.")
+        return [], division
+    if draft.audience == Announcement.Audience.GROUPS:
+        wanted = set(draft.group_ids)
+        if not wanted or len(wanted) > 1000:
+            raise InvalidInput("Choose at least one group.")
+        groups = list(announcement_groups_postable(author).filter(pk__in=wanted))
+        if len(groups) != len(wanted):
+            raise NotFound("No such group among yours.")
+        return groups, None
+    raise InvalidInput("The audience is 'groups', 'division' or 'everyone'.")
+
+
+def announcement_publish(*, actor: User, announcement_id: int) -> Announcement:
+    """Publish the actor's own draft (organisers: anyone's; others' 404) and notify its
+    audience's members in one INSERT ... SELECT. Idempotent: publishing again changes
+    nothing and notifies nobody twice (one dedupe key per announcement); expired 409."""
+    with transaction.atomic():
+        editable = Announcement.objects.select_for_update().filter(pk=announcement_id)
+        if actor.role != User.Role.ORGANISER:
+            editable = editable.filter(author_id=actor.pk)
+        announcement = editable.first()
+        if announcement is None:
+            raise NotFound("No such announcement among yours.")
+        if announcement.is_published:
+            return announcement
+        if announcement.expires_at is not None and announcement.expires_at <= timezone.now():
+            raise Conflict("This announcement has already expired.")
+        announcement.status = Announcement.Status.PUBLISHED
+        announcement.published_at = timezone.now()
+        announcement.save(update_fields=["status", "published_at", "updated_at"])
+        _audience_notify(announcement)
+    return announcement
+
+
+# (recipient_id, text, link, dedupe_key) for each recipient of the ORM-built `recipients`.
+_NOTICE_SQL = (
+    "SELECT r.id, CAST(%s AS VARCHAR(300)), CAST(%s AS VARCHAR(200)), "
+    "CAST(%s AS VARCHAR(100)) FROM ({recipients}) r"
+)
+
+
+def _audience_notify(announcement: Announcement) -> int:
+    """One notification per active member of the audience, in one statement."""
+    members = User.objects.filter(is_active=True, role=User.Role.MEMBER)
+    if announcement.audience == Announcement.Audience.GROUPS:
+        addressed = Announcement.groups.through.objects.filter(announcement_id=announcement.pk)
+        members = members.filter(group_id__in=addressed.values("group_id"))
+    elif announcement.audience == Announcement.Audience.DIVISION:
+        members = members.filter(group__division_id=announcement.division_id)
+    recipients, params = members.order_by().values("id").query.sql_with_params()
+    prefix = "Important: " if announcement.priority == Announcement.Priority.HIGH else ""
+    return notifications_create_from_query(
+        select_sql=_NOTICE_SQL.format(recipients=recipients),
+        params=[
+            f"{prefix}{announcement.title}"[:300],
+            ANNOUNCEMENTS_LINK,
+            f"announcement:{announcement.pk}",
+            *params,
+        ],
+    )
+
+
+def announcement_mark_read(*, user: User, announcement_id: int) -> dt.datetime:
+    """Mark an announcement the user may see as read (404 otherwise); marking again keeps
+    the first time. Returns when it was read."""
+    announcement = announcement_get_for_viewer(user, announcement_id)
+    if announcement.read_at is not None:
+        return announcement.read_at
+    AnnouncementRead.objects.bulk_create(
+        [AnnouncementRead(announcement_id=announcement.pk, user_id=user.pk)],
+        ignore_conflicts=True,
+    )
+    return AnnouncementRead.objects.get(announcement_id=announcement.pk, user_id=user.pk).read_at
+
+
+def thread_start(*, viewer: User, other_id: int) -> tuple[Thread, bool]:
+    """The thread between the viewer and `other_id`, made if new: a member with a mentor
+    of their group, or a mentor with a member of a group they mentor; 404 for any other
+    pair. Returns (thread, created); safe when both start it at once (unique pair)."""
+    other = thread_partners(viewer).filter(pk=other_id).first()
+    if other is None:
+        raise NotFound("No such mentor or student of yours.")
+    if viewer.role == User.Role.MENTOR:
+        mentor, student = viewer, other
+    else:
+        mentor, student = other, viewer
+    return Thread.objects.get_or_create(mentor=mentor, student=student)
+
+
+def _marker_field(thread: Thread, user: User) -> str:
+    return "mentor_last_read_id" if user.pk == thread.mentor_id else "student_last_read_id"
+
+
+def message_send(*, sender: User, thread: Thread, text: str) -> Message:
+    """Add a message from one of the thread's two people (anyone else 404; empty or longer
+    than TEXT_MAX 422); it counts as read by the sender and notifies the other side once."""
+    if not thread.is_participant(sender):
+        raise NotFound("No such conversation.")
+    text = (text or "").strip()
+    if not text or len(text) > TEXT_MAX:
+        raise InvalidInput(f"Write a message of at most {TEXT_MAX} characters.")
+    with transaction.atomic():
+        message = Message.objects.create(thread=thread, sender=sender, text=text)
+        marker = _marker_field(thread, sender)
+        Thread.objects.filter(pk=thread.pk).update(
+            last_message_at=message.created_at, **{marker: Greatest(F(marker), message.pk)}
+        )
+        other_id = thread.student_id if sender.pk == thread.mentor_id else thread.mentor_id
+        notifications_create(
+            drafts=[
+                NotificationDraft(
+                    recipient_id=other_id,
+                    text=f"{sender.display_name}: {text}"[:300],
+                    link=f"/messages/{thread.pk}/",
+                    dedupe_key=f"message:{message.pk}",
+                )
+            ]
+        )
+    return message
+
+
+def thread_open(
+    *, viewer: User, thread: Thread, last_message_id: int | None, ip: str | None = None
+) -> None:
+    """Record that the viewer read the thread up to `last_message_id`: a participant's
+    marker moves forward (never back); an organiser's read of others' thread is audited."""
+    if thread.is_participant(viewer):
+        if last_message_id:
+            marker = _marker_field(thread, viewer)
+            Thread.objects.filter(pk=thread.pk).update(
+                **{marker: Greatest(F(marker), last_message_id)}
+            )
+        return
+    if viewer.role != User.Role.ORGANISER:
+        raise NotFound("No such conversation.")
+    audit_record(
+        action=AuditEvent.Action.MESSAGE_READ_BY_ORGANISER,
+        actor=viewer,
+        ip=ip,
+        target=thread,
+        mentor_id=thread.mentor_id,
+        student_id=thread.student_id,
+    )
