@@ -201,6 +201,18 @@ LEETCODE_RETRIES = env.integer("LEETCODE_RETRIES", 3, minimum=0)
 LEETCODE_REQUESTS_PER_SECOND = env.integer("LEETCODE_REQUESTS_PER_SECOND", 2, minimum=1)
 # A submission's file may be at most this many bytes (10 MB by default); larger is a 413.
 SUBMISSION_MAX_BYTES = env.integer("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# A submission carries at most this many files.
+SUBMISSION_MAX_FILES = env.integer("SUBMISSION_MAX_FILES", 10, minimum=1)
+# Uploaded files go to local media unless USE_CLOUD_STORAGE: then to a private S3 bucket
+# (no public ACL; files are served only through our permission-checking view).
+USE_CLOUD_STORAGE = env.boolean("USE_CLOUD_STORAGE")
+AWS_STORAGE_BUCKET_NAME = env.string("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env.string("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = env.string("AWS_S3_REGION_NAME") or None
+AWS_ACCESS_KEY_ID = env.string("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = env.string("AWS_SECRET_ACCESS_KEY") or None
+if USE_CLOUD_STORAGE and not AWS_STORAGE_BUCKET_NAME:
+    raise env.ImproperlyConfigured("USE_CLOUD_STORAGE needs AWS_STORAGE_BUCKET_NAME.")
 
 # --- Notifications and email ------------------------------------------------------------
 # How often the navigation's unread badge asks the server (htmx polling).
@@ -243,6 +255,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if USE_CLOUD_STORAGE:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "default_acl": None,  # private: the bucket's own policy, never public-read
+            "querystring_auth": True,  # any URL the backend makes is signed and expires
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -1,5 +1,3 @@
-import posixpath
-
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -12,10 +10,11 @@ from cohort.core.http import client_ip
 from cohort.reviews.schemas import AssignmentOut, ReviewIn, SubmissionOut
 from cohort.reviews.selectors import (
     assignments_for_member,
+    submission_file_get_for_viewer,
     submission_get_for_viewer,
     submission_list,
 )
-from cohort.reviews.services import submission_create, submission_review
+from cohort.reviews.services import submission_create, submission_review, submission_update
 
 router = Router(tags=["submissions"], auth=token_or_session)
 
@@ -34,28 +33,72 @@ def create_submission(
     request: HttpRequest,
     assignment: Form[int],
     text: Form[str] = "",
+    link: Form[str] = "",
+    draft: Form[bool] = False,
+    files: File[list[UploadedFile]] = None,
     file: File[UploadedFile] = None,
 ):
-    """Multipart: `assignment` (its id), `text` and/or `file` (at most SUBMISSION_MAX_BYTES,
-    else 413). It starts pending; nothing here sets its status."""
-    created = submission_create(user=request.user, assignment_id=assignment, text=text, file=file)
-    return Status(201, created)
+    """Multipart: `assignment` (its id), `text`, `link` and/or several `files` (PDF, images,
+    office documents by content, else 422; at most SUBMISSION_MAX_FILES of at most
+    SUBMISSION_MAX_BYTES each, else 422/413); `draft=true` keeps it unseen by reviewers.
+    It starts pending (or draft); nothing here sets any other status."""
+    uploads = [*(files or []), *([file] if file else [])]
+    created = submission_create(
+        user=request.user,
+        assignment_id=assignment,
+        text=text,
+        link=link,
+        files=uploads,
+        is_draft=draft,
+    )
+    return Status(201, submission_get_for_viewer(request.user, created.pk))
+
+
+@router.post("/submissions/{int:submission_id}", response=SubmissionOut, summary="Edit a draft")
+def update_submission(
+    request: HttpRequest,
+    submission_id: int,
+    text: Form[str] = "",
+    link: Form[str] = "",
+    draft: Form[bool] = True,
+    files: File[list[UploadedFile]] = None,
+):
+    """The member's own draft: text and link replaced, `files` added; `draft=false` hands
+    it in. Another's is 404, a handed-in one 409."""
+    submission_update(
+        user=request.user,
+        submission_id=submission_id,
+        text=text,
+        link=link,
+        files=files or [],
+        is_draft=draft,
+    )
+    return submission_get_for_viewer(request.user, submission_id)
 
 
 @router.get("/submissions/{int:submission_id}", response=SubmissionOut, summary="One submission")
 def get_submission(request: HttpRequest, submission_id: int):
-    """The viewer's own, or (reviewers) one of their groups'; 404 otherwise."""
+    """The viewer's own, or (reviewers) one of their groups' handed in; 404 otherwise."""
     return submission_get_for_viewer(request.user, submission_id)
 
 
-@router.get("/submissions/{int:submission_id}/file", summary="A submission's file")
-def get_submission_file(request: HttpRequest, submission_id: int):
-    """The attached file, through the default storage, to whoever may see the submission."""
+@router.get("/submissions/{int:submission_id}/file", summary="A submission's first file")
+def get_submission_first_file(request: HttpRequest, submission_id: int):
+    """Kept for clients of the one-file API: the first file, as in /files/{file id}."""
     submission = submission_get_for_viewer(request.user, submission_id)
-    if not submission.file:
+    first = next(iter(submission.files.all()), None)
+    if first is None:
         raise NotFound("This submission has no file.")
-    name = posixpath.basename(submission.file.name)
-    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(first.file.open("rb"), as_attachment=True, filename=first.original_name)
+
+
+@router.get("/submissions/{int:submission_id}/files/{int:file_id}", summary="A file")
+def get_submission_file(request: HttpRequest, submission_id: int, file_id: int):
+    """One file, as an attachment, to whoever may see the submission; 404 otherwise."""
+    found = submission_file_get_for_viewer(request.user, file_id)
+    if found.submission_id != submission_id:
+        raise NotFound("No such file.")
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
 
 
 @router.post(

@@ -1,5 +1,8 @@
 """Assignments (work to hand in, worth points in a category, perhaps required by an episode)
-and members' submissions of them, which mentors approve or send back."""
+and members' submissions of them (text, a link, files), which mentors approve or send back."""
+
+import posixpath
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +24,10 @@ class Assignment(TimeStampedModel):
         default=True, help_text="Its approval is needed to finish the episode."
     )
     is_open = models.BooleanField(default=True, help_text="Members may hand it in.")
+    due_on = models.DateField(null=True, blank=True)
+    accepts_text = models.BooleanField(default=True, help_text="Members may write an answer.")
+    accepts_link = models.BooleanField(default=True, help_text="Members may give a link.")
+    accepts_files = models.BooleanField(default=True, help_text="Members may attach files.")
 
     class Meta:
         ordering = ["episode__number", "title"]
@@ -31,16 +38,18 @@ class Assignment(TimeStampedModel):
 
 class Submission(TimeStampedModel):
     class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
         PENDING = "pending", "Awaiting review"
         APPROVED = "approved", "Approved"
         CHANGES_REQUESTED = "changes", "Changes requested"
+        REJECTED = "rejected", "Rejected"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
     )
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="submissions")
     text = models.TextField(blank=True)
-    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    link = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,3 +72,26 @@ class Submission(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.assignment_id} ({self.status})"
+
+
+def _file_path(instance: "SubmissionFile", filename: str) -> str:
+    """A random name under submissions/ (the original name is kept in a column): names never
+    collide, on S3 nothing is overwritten, and a stored name reveals nothing."""
+    extension = posixpath.splitext(filename)[1].lower()[:10]
+    return f"submissions/{instance.submission_id}/{uuid.uuid4().hex}{extension}"
+
+
+class SubmissionFile(TimeStampedModel):
+    """One file of a submission, in the default storage (private; served by our view)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_file_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

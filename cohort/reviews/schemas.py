@@ -1,7 +1,13 @@
 import datetime as dt
-import posixpath
 
 from ninja import Field, Schema
+
+
+class SubmissionFileOut(Schema):
+    id: int
+    name: str = Field(..., alias="original_name")
+    size: int
+    content_type: str
 
 
 class SubmissionOut(Schema):
@@ -11,8 +17,12 @@ class SubmissionOut(Schema):
     user_id: int
     user_name: str
     text: str
-    file_name: str | None = Field(None, description="the attached file's name, if any")
-    status: str = Field(..., description="'pending', 'approved' or 'changes'")
+    link: str
+    files: list[SubmissionFileOut] = Field(
+        ..., description="download each from /submissions/{id}/files/{file id}"
+    )
+    file_name: str | None = Field(None, description="the first file's name, if any")
+    status: str = Field(..., description="'draft', 'pending', 'approved', 'changes' or 'rejected'")
     feedback: str
     reviewer_name: str | None
     reviewed_at: dt.datetime | None
@@ -27,8 +37,13 @@ class SubmissionOut(Schema):
         return obj.user.display_name
 
     @staticmethod
+    def resolve_files(obj) -> list:
+        return list(obj.files.all())
+
+    @staticmethod
     def resolve_file_name(obj) -> str | None:
-        return posixpath.basename(obj.file.name) if obj.file else None
+        files = list(obj.files.all())
+        return files[0].original_name if files else None
 
     @staticmethod
     def resolve_reviewer_name(obj) -> str | None:
@@ -36,7 +51,7 @@ class SubmissionOut(Schema):
 
 
 class ReviewIn(Schema):
-    decision: str = Field(..., description="'approved' or 'changes'")
+    decision: str = Field(..., description="'approved', 'changes' or 'rejected'")
     feedback: str = Field("", max_length=5000, description="required unless approving")
 
 
@@ -49,6 +64,10 @@ class AssignmentOut(Schema):
     category: str = Field(..., alias="assignment.category.name")
     points: int = Field(..., alias="assignment.points")
     is_required: bool = Field(..., alias="assignment.is_required")
+    due_on: dt.date | None = Field(None, alias="assignment.due_on")
+    accepts_text: bool = Field(..., alias="assignment.accepts_text")
+    accepts_link: bool = Field(..., alias="assignment.accepts_link")
+    accepts_files: bool = Field(..., alias="assignment.accepts_files")
     episode_number: int | None = None
     episode_name: str | None = None
     state: str = Field(..., description="its episode's state for the viewer: done/unlocked/locked")

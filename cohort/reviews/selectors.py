@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from cohort.accounts.models import Group, User
 from cohort.competition.models import Episode, Season
 from cohort.core.exceptions import NotFound
-from cohort.reviews.models import Assignment, Submission
+from cohort.reviews.models import Assignment, Submission, SubmissionFile
 
 DONE, UNLOCKED, LOCKED = "done", "unlocked", "locked"
 
@@ -113,20 +113,28 @@ def assignments_for_member(*, user_id: int, season: Season | None) -> list[Assig
 
 def submissions_visible_to(viewer: User) -> QuerySet[Submission]:
     """Submissions the viewer may see: their own, plus (for staff roles) those of members of
-    the groups they may see. Members never see each other's work."""
+    the groups they may see, drafts excepted. Members never see each other's work."""
     if not viewer.is_authenticated or not viewer.is_active:
         return Submission.objects.none()
-    if viewer.role == User.Role.ORGANISER:
-        return Submission.objects.all()
     if viewer.role == User.Role.MEMBER:
         return Submission.objects.filter(user=viewer)
+    handed_in = ~Q(status=Submission.Status.DRAFT)
+    if viewer.role == User.Role.ORGANISER:
+        return Submission.objects.filter(Q(user=viewer) | handed_in)
     groups = Group.objects.for_viewer(viewer).values("pk")
-    return Submission.objects.filter(Q(user=viewer) | Q(user__group__in=groups))
+    return Submission.objects.filter(Q(user=viewer) | (Q(user__group__in=groups) & handed_in))
 
 
 def _with_relations(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
     return queryset.select_related(
         "user", "reviewer", "assignment", "assignment__category", "assignment__episode"
+    )
+
+
+def _with_files(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Plus the files (one more query for the whole page)."""
+    return _with_relations(queryset).prefetch_related(
+        Prefetch("files", queryset=SubmissionFile.objects.order_by("id"))
     )
 
 
@@ -140,26 +148,92 @@ def submission_list(
         rows = rows.filter(assignment_id=assignment_id)
     if status:
         rows = rows.filter(status=status)
-    return _with_relations(rows).order_by("-id")
+    return _with_files(rows).order_by("-id")
 
 
 def submission_get_for_viewer(viewer: User, submission_id: int) -> Submission:
     """One submission the viewer may see (submissions_visible_to), else NotFound."""
-    found = _with_relations(submissions_visible_to(viewer)).filter(pk=submission_id).first()
+    found = _with_files(submissions_visible_to(viewer)).filter(pk=submission_id).first()
     if found is None:
         raise NotFound("No such submission.")
     return found
 
 
+def submission_file_get_for_viewer(viewer: User, file_id: int) -> SubmissionFile:
+    """One file of a submission the viewer may see (submissions_visible_to), else NotFound:
+    another member's file is 404, never 403, so ids reveal nothing."""
+    visible = submissions_visible_to(viewer).values("pk")
+    found = SubmissionFile.objects.filter(pk=file_id, submission__in=visible).first()
+    if found is None:
+        raise NotFound("No such file.")
+    return found
+
+
 def submissions_pending_for_reviewer(
-    reviewer: User, *, after_id: int | None = None, limit: int = PENDING_PAGE_SIZE
+    reviewer: User,
+    *,
+    after_id: int | None = None,
+    limit: int = PENDING_PAGE_SIZE,
+    with_files: bool = False,
 ) -> list[Submission]:
     """Pending submissions the reviewer may decide, oldest first, never their own: a keyset
-    page after `after_id` (the last id of the previous page). Members get none."""
+    page after `after_id` (the last id of the previous page). Members get none. With
+    `with_files`, each one's `files` are prefetched (one more query)."""
     if reviewer.role == User.Role.MEMBER:
         return []
     pending = submissions_visible_to(reviewer).filter(status=Submission.Status.PENDING)
     pending = pending.exclude(user=reviewer)
     if after_id is not None:
         pending = pending.filter(pk__gt=after_id)
-    return list(_with_relations(pending).order_by("id")[:limit])
+    load = _with_files if with_files else _with_relations
+    return list(load(pending).order_by("id")[:limit])
+
+
+# The /submissions/ page shows this many of the member's past submissions, newest first.
+HISTORY_SIZE = 50
+
+
+@dataclass
+class AssignmentCard:
+    row: AssignmentRow
+    draft: Submission | None  # the member's draft of it, to edit
+
+    @property
+    def can_hand_in(self) -> bool:
+        """Open to the member and neither awaiting review nor approved."""
+        return self.row.state != LOCKED and self.row.status not in (
+            Submission.Status.PENDING,
+            Submission.Status.APPROVED,
+        )
+
+
+@dataclass
+class EpisodeCards:
+    episode: Episode | None  # None: work outside any episode
+    state: str
+    cards: list[AssignmentCard]
+
+
+@dataclass
+class SubmissionsPage:
+    season: Season | None
+    episodes: list[EpisodeCards]
+    history: list[Submission]
+
+
+def submissions_page_get(*, user: User, season: Season | None) -> SubmissionsPage:
+    """The member's open assignments of `season` grouped by episode (outside-episode work
+    last), each with its draft, and their latest HISTORY_SIZE submissions with files. Seven
+    queries whatever the sizes: five for assignments_for_member, then all the member's
+    submissions (a few per assignment; drafts come from them) and their files."""
+    rows = assignments_for_member(user_id=user.pk, season=season)
+    history = list(_with_files(Submission.objects.filter(user=user)).order_by("-id"))
+    drafts = {s.assignment_id: s for s in history if s.status == Submission.Status.DRAFT}
+    groups: dict[int | None, EpisodeCards] = {}
+    for row in sorted(rows, key=lambda r: r.assignment.episode is None):
+        episode = row.assignment.episode
+        key = episode.pk if episode else None
+        if key not in groups:
+            groups[key] = EpisodeCards(episode, row.state, [])
+        groups[key].cards.append(AssignmentCard(row, drafts.get(row.assignment.pk)))
+    return SubmissionsPage(season, list(groups.values()), history[:HISTORY_SIZE])

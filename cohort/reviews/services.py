@@ -1,8 +1,12 @@
 """Writes of submissions: members hand work in; mentors, coordinators and organisers decide,
 and an approval awards the assignment's points in the same transaction."""
 
-from django.conf import settings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,44 +15,136 @@ from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
 from cohort.competition.services.seasons import programme_today
-from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
-from cohort.reviews.models import Assignment, Submission
+from cohort.reviews.files import CheckedFile, files_check
+from cohort.reviews.models import Assignment, Submission, SubmissionFile
 from cohort.reviews.selectors import LOCKED, episode_state_for, submissions_visible_to
 
-DECISIONS = (Submission.Status.APPROVED, Submission.Status.CHANGES_REQUESTED)
+DECISIONS = (
+    Submission.Status.APPROVED,
+    Submission.Status.CHANGES_REQUESTED,
+    Submission.Status.REJECTED,
+)
 SUBMISSIONS_LINK = "/submissions/"
 
 
 def submission_create(
-    *, user: User, assignment_id: int, text: str, file: File | None = None
+    *,
+    user: User,
+    assignment_id: int,
+    text: str,
+    file: File | None = None,
+    files: Sequence[File] = (),
+    link: str = "",
+    is_draft: bool = False,
 ) -> Submission:
-    """Hand in work for the member themselves: members only (403); the assignment must exist
-    (404), be open, its episode unlocked for them and its season not finalised (409); 409
-    while one is pending or once approved; text or a file (422) of at most
-    SUBMISSION_MAX_BYTES (413). The file goes to the default storage."""
+    """Hand in work (pending) or keep it as a draft (unseen by reviewers) for the member
+    themselves: members only (403); the assignment must exist (404), be open, its episode
+    unlocked and its season not finalised (409); 409 while a draft or pending one exists or
+    once approved (after changes or a rejection a new submission is made). Text, link and
+    files as the assignment accepts them (422; something is needed unless a draft); files
+    are checked by cohort.reviews.files (413/422) and go to the default storage."""
     if user.role != User.Role.MEMBER:
         raise PermissionDenied("Only members hand in work.")
-    text = (text or "").strip()
-    has_file = file is not None and bool(file.size)
-    if not text and not has_file:
-        raise InvalidInput("Write something or attach a file.")
-    if has_file and file.size > settings.SUBMISSION_MAX_BYTES:
-        limit_mb = settings.SUBMISSION_MAX_BYTES / (1024 * 1024)
-        raise TooLarge(f"The file is too large; the limit is {limit_mb:g} MB.")
+    uploads = [*files, *([file] if file is not None else [])]
     assignment = _assignment_open_to(user=user, assignment_id=assignment_id)
+    content = _content_check(assignment=assignment, text=text, link=link, uploads=uploads)
+    if not is_draft:
+        _content_require(content)
     with transaction.atomic():
         # One member's hand-ins queue on their user row, so a double click cannot leave two
         # pending submissions of one assignment (the check below runs under the lock).
         list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         _refuse_duplicate(user_id=user.pk, assignment=assignment)
-        submission = Submission(user=user, assignment=assignment, text=text)
-        if has_file:
-            submission.file = file  # written through the default storage by save()
-        submission.save()
+        submission = Submission.objects.create(
+            user=user,
+            assignment=assignment,
+            text=content.text,
+            link=content.link,
+            status=Submission.Status.DRAFT if is_draft else Submission.Status.PENDING,
+        )
+        _files_store(submission=submission, checked=content.files)
     return submission
+
+
+def submission_update(
+    *,
+    user: User,
+    submission_id: int,
+    text: str,
+    link: str = "",
+    files: Sequence[File] = (),
+    is_draft: bool = True,
+) -> Submission:
+    """Edit the member's own draft (another's, or none, is 404; a handed-in one 409): text
+    and link are replaced, files added (the count includes the stored ones). With
+    is_draft=False it is handed in (pending), under the same checks as submission_create."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update().filter(pk=submission_id, user_id=user.pk).first()
+        )
+        if submission is None:
+            raise NotFound("No such submission.")
+        if submission.status != Submission.Status.DRAFT:
+            raise Conflict("Only a draft can be edited; this one is handed in.")
+        assignment = _assignment_open_to(user=user, assignment_id=submission.assignment_id)
+        stored = submission.files.count()
+        content = _content_check(
+            assignment=assignment, text=text, link=link, uploads=list(files), stored=stored
+        )
+        if not is_draft:
+            _content_require(content, stored=stored)
+            submission.status = Submission.Status.PENDING
+        submission.text, submission.link = content.text, content.link
+        submission.save(update_fields=["text", "link", "status", "updated_at"])
+        _files_store(submission=submission, checked=content.files)
+    return submission
+
+
+@dataclass
+class _Content:
+    text: str
+    link: str
+    files: list[CheckedFile]
+
+
+def _content_check(
+    *, assignment: Assignment, text: str, link: str, uploads: list, stored: int = 0
+) -> _Content:
+    text, link = (text or "").strip(), (link or "").strip()
+    if text and not assignment.accepts_text:
+        raise InvalidInput(f"“{assignment.title}” takes no written answer.")
+    if link and not assignment.accepts_link:
+        raise InvalidInput(f"“{assignment.title}” takes no link.")
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise InvalidInput("The link must be a full http(s) address.") from None
+    checked = files_check(uploads, already=stored)
+    if checked and not assignment.accepts_files:
+        raise InvalidInput(f"“{assignment.title}” takes no files.")
+    return _Content(text, link, checked)
+
+
+def _content_require(content: _Content, *, stored: int = 0) -> None:
+    if not (content.text or content.link or content.files or stored):
+        raise InvalidInput("Write something, give a link or attach a file.")
+
+
+def _files_store(*, submission: Submission, checked: list[CheckedFile]) -> None:
+    """Writes each file through the default storage (local media or S3)."""
+    for item in checked:
+        SubmissionFile.objects.create(
+            submission=submission,
+            file=item.upload,
+            original_name=item.original_name,
+            size=item.size,
+            content_type=item.content_type,
+        )
 
 
 def _assignment_open_to(*, user: User, assignment_id: int) -> Assignment:
@@ -75,9 +171,15 @@ def _refuse_duplicate(*, user_id: int, assignment: Assignment) -> None:
         Submission.objects.filter(
             user_id=user_id,
             assignment=assignment,
-            status__in=[Submission.Status.PENDING, Submission.Status.APPROVED],
+            status__in=[
+                Submission.Status.DRAFT,
+                Submission.Status.PENDING,
+                Submission.Status.APPROVED,
+            ],
         ).values_list("status", flat=True)
     )
+    if Submission.Status.DRAFT in statuses:
+        raise Conflict(f"You have a draft of “{assignment.title}”; edit or hand in that one.")
     if Submission.Status.APPROVED in statuses:
         raise Conflict(f"“{assignment.title}” is already approved.")
     if Submission.Status.PENDING in statuses:
@@ -87,7 +189,8 @@ def _refuse_duplicate(*, user_id: int, assignment: Assignment) -> None:
 def submission_review(
     *, reviewer: User, submission_id: int, decision: str, feedback: str, ip: str | None = None
 ) -> Submission:
-    """Approve a pending submission or send it back with feedback (422 without). Reviewers
+    """Approve a pending submission, request changes or reject it, the last two with
+    feedback (422 without). Reviewers
     are organisers, the submitter's division's coordinator or group's mentors, never the
     submitter (403); one they may not see is 404; a decided one 409. Under the submission's
     row lock, so concurrent reviews give one decision; approval awards the points once."""
@@ -124,10 +227,10 @@ def submission_review(
 
 def _decision_validate(*, decision: str, feedback: str) -> str:
     if decision not in DECISIONS:
-        raise InvalidInput("Decide 'approved' or 'changes'.")
+        raise InvalidInput("Decide 'approved', 'changes' or 'rejected'.")
     feedback = (feedback or "").strip()
     if decision != Submission.Status.APPROVED and not feedback:
-        raise InvalidInput("Say what needs to change.")
+        raise InvalidInput("Say why: feedback is needed unless approving.")
     return feedback
 
 
@@ -173,6 +276,8 @@ def _review_notice(submission: Submission) -> NotificationDraft:
     title = submission.assignment.title
     if submission.status == Submission.Status.APPROVED:
         text = f"“{title}” was approved, worth {submission.assignment.points} points."
+    elif submission.status == Submission.Status.REJECTED:
+        text = f"“{title}” was not accepted: {submission.feedback}"
     else:
         text = f"“{title}” needs changes: {submission.feedback}"
     return NotificationDraft(

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cohort.reviews import views
 
 app_name = "reviews"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("submissions/", views.submissions_view, name="submissions"),
+    path("submissions/files/<int:file_id>/", views.submission_file_view, name="file-download"),
+]

@@ -1,4 +1,8 @@
+import struct
+import zlib
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import MemberFactory
@@ -42,3 +46,35 @@ def mentor_of(group) -> User:
     mentor = MemberFactory(role=User.Role.MENTOR, group=None)
     group.mentors.add(mentor)
     return mentor
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG, built here."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def pdf_bytes() -> bytes:
+    """A small one-page PDF, built here."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def pdf_upload(name: str = "essay.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")

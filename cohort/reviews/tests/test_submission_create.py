@@ -6,9 +6,15 @@ from cohort.accounts.models import User
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.competition.models import Season
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
-from cohort.reviews.models import Submission
+from cohort.reviews.models import Submission, SubmissionFile
 from cohort.reviews.services import submission_create
-from cohort.reviews.tests.factories import AssignmentFactory, SubmissionFactory, episode_of
+from cohort.reviews.tests.factories import (
+    AssignmentFactory,
+    SubmissionFactory,
+    episode_of,
+    pdf_bytes,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +29,18 @@ def test_a_member_hands_in_text_and_it_awaits_review(member, first_work):
 
 
 def test_the_file_is_stored_through_the_default_storage(member, first_work, media_root):
-    upload = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 my cv", content_type="application/pdf")
-    submission = submission_create(user=member, assignment_id=first_work.pk, text="", file=upload)
-    name = Submission.objects.get(pk=submission.pk).file.name
+    submission = submission_create(
+        user=member, assignment_id=first_work.pk, text="", file=pdf_upload("cv.pdf")
+    )
+    stored = SubmissionFile.objects.get(submission=submission)
+    name = stored.file.name
     assert name.startswith("submissions/") and name.endswith(".pdf")
+    assert (stored.original_name, stored.size) == ("cv.pdf", len(pdf_bytes()))
+    assert stored.content_type == "application/pdf"
     assert default_storage.exists(name)
     assert (media_root / name).is_file()
-    with default_storage.open(name) as stored:
-        assert stored.read() == b"%PDF-1.4 my cv"
+    with default_storage.open(name) as handle:
+        assert handle.read() == pdf_bytes()
 
 
 def test_a_file_over_the_limit_is_413_and_nothing_is_stored(member, first_work, settings):

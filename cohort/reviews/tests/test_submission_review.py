@@ -78,7 +78,7 @@ def test_changes_need_feedback_and_award_nothing(mentor, member, pending):
     assert "Add a summary" in Notification.objects.get(recipient=member).text
 
 
-@pytest.mark.parametrize("decision", ["rejected", "pending", "", "APPROVED"])
+@pytest.mark.parametrize("decision", ["draft", "pending", "", "APPROVED"])
 def test_an_unknown_decision_is_422(mentor, pending, decision):
     with pytest.raises(InvalidInput):
         submission_review(

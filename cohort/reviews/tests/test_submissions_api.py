@@ -4,12 +4,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.competition.models import PointsEntry
-from cohort.reviews.models import Submission
+from cohort.reviews.models import Submission, SubmissionFile
 from cohort.reviews.tests.factories import (
     AssignmentFactory,
     SubmissionFactory,
     episode_of,
     mentor_of,
+    pdf_bytes,
+    pdf_upload,
+    png_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,17 +37,27 @@ def _review(client, submission, decision="approved", feedback=""):
     )
 
 
-def test_post_hands_in_work_as_multipart_with_a_file(signed_in, member, first_work, media_root):
-    upload = SimpleUploadedFile("notes.txt", b"my notes", content_type="text/plain")
+def test_post_hands_in_work_as_multipart_with_files_and_a_link(
+    signed_in, member, first_work, media_root
+):
     response = signed_in(member).post(
-        URL, {"assignment": first_work.pk, "text": "See file", "file": upload}
+        URL,
+        {
+            "assignment": first_work.pk,
+            "text": "See files",
+            "link": "https://example.com/repo",
+            "files": [pdf_upload("notes.pdf"), png_upload("shot.png")],
+        },
     )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending" and body["assignment_id"] == first_work.pk
-    assert body["file_name"].startswith("notes") and body["file_name"].endswith(".txt")
-    stored = Submission.objects.get(pk=body["id"]).file
-    assert (media_root / stored.name).read_bytes() == b"my notes"
+    assert body["link"] == "https://example.com/repo"
+    assert [f["name"] for f in body["files"]] == ["notes.pdf", "shot.png"]
+    assert body["file_name"] == "notes.pdf"
+    stored = SubmissionFile.objects.filter(submission_id=body["id"]).order_by("id")
+    assert (media_root / stored[0].file.name).read_bytes() == pdf_bytes()
+    assert [f.content_type for f in stored] == ["application/pdf", "image/png"]
 
 
 def test_no_field_of_the_post_sets_status_reviewer_or_owner(signed_in, member, first_work):
@@ -114,13 +127,22 @@ def test_the_list_costs_the_same_queries_for_2_and_20(
 ):
     for n in range(count):
         status = Submission.Status.APPROVED if n % 2 else Submission.Status.PENDING
-        SubmissionFactory(user=member, assignment=first_work, status=status, reviewer=mentor)
+        submission = SubmissionFactory(
+            user=member, assignment=first_work, status=status, reviewer=mentor
+        )
+        SubmissionFile.objects.create(
+            submission=submission,
+            file=f"submissions/{n}.pdf",
+            original_name=f"{n}.pdf",
+            size=1,
+            content_type="application/pdf",
+        )
     client = signed_in(member)
     client.get(URL)  # the first request stamps the session's sign-in times
     # (the session, when sessions live in the database), the signed-in user, the page of
     # submissions with their member, reviewer, assignment, category and episode (one joined
-    # query; the cursor paginator counts nothing)
-    with django_assert_num_queries(2 + settings.SESSION_ENGINE.endswith(".db")):
+    # query; the cursor paginator counts nothing), the page's files (one prefetch)
+    with django_assert_num_queries(3 + settings.SESSION_ENGINE.endswith(".db")):
         response = client.get(URL)
     assert len(response.json()["results"]) == count
 
@@ -142,13 +164,16 @@ def test_detail_shows_to_the_member_and_their_mentor(signed_in, member, mentor, 
 def test_the_file_downloads_only_for_those_who_may_see_it(
     signed_in, member, mentor, first_work, media_root
 ):
-    upload = SimpleUploadedFile("essay.txt", b"essay")
-    created = signed_in(member).post(URL, {"assignment": first_work.pk, "file": upload}).json()
-    response = signed_in(mentor).get(f"{URL}/{created['id']}/file")
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"essay"
-    outsider = mentor_of(GroupFactory())
-    assert signed_in(outsider).get(f"{URL}/{created['id']}/file").status_code == 404
+    created = signed_in(member).post(URL, {"assignment": first_work.pk, "file": pdf_upload()})
+    created = created.json()
+    file_id = created["files"][0]["id"]
+    for path in (f"{URL}/{created['id']}/file", f"{URL}/{created['id']}/files/{file_id}"):
+        response = signed_in(mentor).get(path)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == pdf_bytes()
+        assert response["Content-Disposition"].startswith("attachment")
+        for outsider in (mentor_of(GroupFactory()), MemberFactory(group=member.group)):
+            assert signed_in(outsider).get(path).status_code == 404
 
 
 def test_a_member_posting_a_review_is_403(signed_in, member, first_work):
@@ -227,3 +252,21 @@ def test_signed_out_is_401(client, first_work):
     assert client.get(URL).status_code == 401
     assert client.post(URL, {"assignment": first_work.pk, "text": "x"}).status_code == 401
     assert client.get("/api/v1/assignments").status_code == 401
+
+
+def test_a_draft_through_the_api_is_edited_then_handed_in(
+    signed_in, member, mentor, first_work, media_root
+):
+    client = signed_in(member)
+    body = client.post(URL, {"assignment": first_work.pk, "text": "rough", "draft": "true"})
+    body = body.json()
+    assert body["status"] == "draft"
+    assert signed_in(mentor).get(f"{URL}/{body['id']}").status_code == 404
+    client = signed_in(member)
+    edited = client.post(f"{URL}/{body['id']}", {"text": "done", "files": [pdf_upload()]})
+    assert (edited.json()["status"], len(edited.json()["files"])) == ("draft", 1)
+    handed_in = client.post(f"{URL}/{body['id']}", {"text": "done", "draft": "false"}).json()
+    assert handed_in["status"] == "pending" and handed_in["text"] == "done"
+    assert client.post(f"{URL}/{body['id']}", {"text": "again"}).status_code == 409
+    other = signed_in(MemberFactory(group=member.group))
+    assert other.post(f"{URL}/{body['id']}", {"text": "mine"}).status_code == 404
