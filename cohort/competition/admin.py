@@ -158,7 +158,15 @@ class SeasonAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "season_cap", "rule", "points_per_day", "min_steps", "order")
+    list_display = (
+        "name",
+        "season_cap",
+        "rule",
+        "points_per_day",
+        "min_steps",
+        "order",
+        "monthly_target",
+    )
     prepopulated_fields = {"slug": ("name",)}
 
     def save_model(self, request, obj, form, change):

@@ -95,6 +95,11 @@ class Category(models.Model):
         default=0, help_text="Activity rule: the threshold for a day to count."
     )
     order = models.PositiveSmallIntegerField(default=0)
+    monthly_target = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="At least this many approved submissions a calendar month (0: no target); "
+        "mentors see who falls short.",
+    )
 
     class Meta:
         ordering = ["order", "name"]

@@ -18,6 +18,7 @@ from cohort.competition.models import (
 from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.seasons import month_end, programme_today, season_create
+from cohort.dashboard.demo_mentors import demo_mentors_seed
 from cohort.reviews.models import Assignment
 
 CATEGORIES = [
@@ -70,6 +71,7 @@ def demo_programme_seed() -> None:
     _demo_points(current, categories, days=(today - current.starts_on).days + 1, seed=2)
     _assignments(current, categories)
     leaderboards_rebuild()
+    demo_mentors_seed()
 
 
 def _categories() -> dict[str, Category]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohort.dashboard import views
+from cohort.dashboard import mentor_views, views
 
 app_name = "dashboard"
 
@@ -8,4 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_view, name="map"),
     path("season/", views.season_view, name="season"),
+    path("mentor/", mentor_views.mentor_home, name="mentor"),
+    path("mentor/reviews/", mentor_views.mentor_review_bulk, name="mentor-review-bulk"),
+    path("mentor/reviews/<int:submission_id>/", mentor_views.mentor_review, name="mentor-review"),
+    path("mentor/students/", mentor_views.mentor_students, name="mentor-students"),
+    path("mentor/groups/", mentor_views.mentor_groups, name="mentor-groups"),
+    path("mentor/report/", mentor_views.mentor_report_view, name="mentor-report"),
+    path("report/", mentor_views.member_report_view, name="report"),
 ]

@@ -45,7 +45,7 @@ def test_a_category_edit_shows_at_once(organiser_client, django_capture_on_commi
         organiser_client.post(
             reverse("admin:competition_category_change", args=[category.pk]),
             {"name": "Learning", "slug": "learning", "season_cap": 150, "rule": "work",
-             "points_per_day": 0, "min_steps": 0, "order": 0},
+             "points_per_day": 0, "min_steps": 0, "order": 0, "monthly_target": 1},
         )  # fmt: skip
 
     assert [c.season_cap for c in categories_list()] == [150]

@@ -26,7 +26,8 @@ def _seed(**options) -> str:
 def test_seeding_twice_changes_nothing_the_second_time():
     first = _seed(members=25)
     counts = _counts()
-    assert counts["User"] == 26 and counts["Group"] == 2  # an organiser and 25 in 20 + 5
+    # an organiser, a mentor for each group, and 25 members in 20 + 5
+    assert counts["User"] == 28 and counts["Group"] == 2
     assert counts["Enrollment"] == 25 and counts["DailyActivity"] > 25 * 20
     assert "member1@demo.cohort.example" in first and "camino-de-santiago-demo" in first
     assert not User.objects.filter(role="member", last_logged_on__isnull=True).exists()
@@ -76,3 +77,30 @@ def test_the_demo_has_a_running_season_with_history():
     assert SeasonStanding.objects.count() == 25
     assert Legacy.objects.count() == 25
     assert Wallet.objects.filter(balance__gt=0).exists()
+
+
+def test_the_demo_has_mentors_with_pending_kickoff_work(client):
+    from cohort.reviews.models import Submission
+    from cohort.reviews.selectors import submissions_pending_for_reviewer
+
+    _seed(members=25)
+    pending = Submission.objects.filter(status="pending").count()
+    _seed(members=25)
+
+    mentors = User.objects.filter(role=User.Role.MENTOR).order_by("email")
+    assert [m.email for m in mentors] == [
+        "mentor1@demo.cohort.example",
+        "mentor2@demo.cohort.example",
+    ]
+    mentor1 = mentors[0]
+    assert [g.name for g in mentor1.mentored_groups.all()] == ["Walkers 001"]
+    assert pending > 0 and Submission.objects.filter(status="pending").count() == pending
+    queue = submissions_pending_for_reviewer(mentor1)
+    assert queue and {s.assignment.episode.name for s in queue} == {"Kickoff"}
+    assert {s.user.group.name for s in queue} == {"Walkers 001"}
+    response = client.post(
+        "/api/v1/auth/login",
+        {"email": mentor1.email, "password": "camino-de-santiago-demo"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200

@@ -1,0 +1,170 @@
+"""The mentor pages: the review queue (/mentor/), the students board (/mentor/students/),
+mentor assignment (/mentor/groups/) and monthly reports (/report/, /mentor/report/)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cohort.core.exceptions import DomainError, InvalidInput
+from cohort.core.http import client_ip
+from cohort.dashboard.mentor import (
+    mentor_groups_list,
+    mentors_list,
+    review_queue,
+    reviewer_require,
+    students_board,
+)
+from cohort.dashboard.mentor_services import (
+    group_mentor_assign,
+    group_mentor_unassign,
+    submissions_review_bulk,
+)
+from cohort.dashboard.reports import (
+    member_report,
+    mentor_report,
+    report_csv,
+    report_month_parse,
+)
+from cohort.reviews.services import submission_review
+
+
+def _domain_errors_as_pages(view):
+    """Login required; a DomainError becomes the error page with its status (never a 500)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            context = {"status": exc.status_code, "detail": exc.detail}
+            return render(request, "error.html", context, status=exc.status_code)
+
+    return wrapped
+
+
+def _number(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise InvalidInput(f"{name} must be a number.")
+    return int(value)
+
+
+@require_GET
+@_domain_errors_as_pages
+def mentor_home(request):
+    """The groups the viewer looks after and their review queue, oldest first (?group=,
+    ?after= for the next page)."""
+    group_id = _number(request.GET.get("group"), "group")
+    page = review_queue(
+        viewer=request.user, group_id=group_id, after_id=_number(request.GET.get("after"), "after")
+    )
+    groups = mentor_groups_list(viewer=request.user)
+    context = {"page": page, "groups": groups, "group_id": group_id}
+    return render(request, "dashboard/mentor.html", context)
+
+
+@require_POST
+@_domain_errors_as_pages
+def mentor_review(request, submission_id: int):
+    """Approve or request changes (feedback required) on one submission."""
+    decided = submission_review(
+        reviewer=request.user,
+        submission_id=submission_id,
+        decision=request.POST.get("decision", ""),
+        feedback=request.POST.get("feedback", ""),
+        ip=client_ip(request),
+    )
+    messages.success(request, f"“{decided.assignment.title}”: {decided.get_status_display()}.")
+    return redirect(_back(request))
+
+
+@require_POST
+@_domain_errors_as_pages
+def mentor_review_bulk(request):
+    """Approve (or send back) every checked submission; each failure is reported."""
+    ids = [_number(value, "ids") for value in request.POST.getlist("ids")]
+    outcomes = submissions_review_bulk(
+        reviewer=request.user,
+        ids=ids,
+        decision=request.POST.get("decision", "approved"),
+        feedback=request.POST.get("feedback", ""),
+        ip=client_ip(request),
+    )
+    done = sum(o.is_ok for o in outcomes)
+    messages.success(request, f"{done} submission{'s' if done != 1 else ''} reviewed.")
+    for outcome in outcomes:
+        if not outcome.is_ok:
+            messages.error(request, f"Submission {outcome.id}: {outcome.detail}")
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    group = request.POST.get("group", "")
+    return f"/mentor/?group={group}" if group.isdigit() else "/mentor/"
+
+
+@require_GET
+@_domain_errors_as_pages
+def mentor_students(request):
+    """Each student with season points by category, streak, pending work, target flags."""
+    group_id = _number(request.GET.get("group"), "group")
+    board = students_board(viewer=request.user, group_id=group_id)
+    groups = mentor_groups_list(viewer=request.user)
+    context = {"board": board, "groups": groups, "group_id": group_id}
+    return render(request, "dashboard/mentor_students.html", context)
+
+
+@_domain_errors_as_pages
+def mentor_groups(request):
+    """Groups in reach with their mentors; coordinators and organisers assign and unassign."""
+    if request.method == "POST":
+        remove = request.POST.get("action") == "remove"
+        change = group_mentor_unassign if remove else group_mentor_assign
+        group = change(
+            viewer=request.user,
+            group_id=_number(request.POST.get("group"), "group") or 0,
+            mentor_id=_number(request.POST.get("mentor"), "mentor") or 0,
+        )
+        messages.success(request, f"Mentors of {group.name} updated.")
+        return redirect("dashboard:mentor-groups")
+    reviewer_require(request.user)
+    context = {"groups": mentor_groups_list(viewer=request.user), "mentors": mentors_list()}
+    return render(request, "dashboard/mentor_groups.html", context)
+
+
+@require_GET
+@_domain_errors_as_pages
+def member_report_view(request):
+    """A member's month (?user=, ?month=YYYY-MM, ?format=csv)."""
+    report = member_report(
+        viewer=request.user,
+        user_id=_number(request.GET.get("user"), "user"),
+        month=report_month_parse(request.GET.get("month")),
+    )
+    return _report_response(request, report)
+
+
+@require_GET
+@_domain_errors_as_pages
+def mentor_report_view(request):
+    """A mentor's month over all their students (?mentor=, ?month=YYYY-MM, ?format=csv)."""
+    report = mentor_report(
+        viewer=request.user,
+        mentor_id=_number(request.GET.get("mentor"), "mentor"),
+        month=report_month_parse(request.GET.get("month")),
+    )
+    return _report_response(request, report)
+
+
+def _report_response(request, report):
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="report-{report.slug}.csv"'
+        return response
+    return render(request, "dashboard/report.html", {"report": report})
