@@ -37,7 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data ready ({result.created_members} new members).")
         self.stdout.write("")
         self.stdout.write("  Sign in as a member:    " + result.member_email)
+        self.stdout.write("  Sign in as a mentor:    mentor1@demo.cohort.example  (/mentor/)")
         self.stdout.write(
             "  Sign in as organiser:   " + result.organiser_email + "  (also /admin/)"
         )
-        self.stdout.write("  Password (both):        " + result.password)
+        self.stdout.write("  Password (all three):   " + result.password)
