@@ -67,3 +67,14 @@ def redis_leaderboards(settings):
         client.delete(key)
     yield client
     store.client.cache_clear()
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) -> the test client, signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

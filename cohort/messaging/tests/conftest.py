@@ -16,12 +16,3 @@ def group(division):
 @pytest.fixture
 def member(group):
     return MemberFactory(group=group)
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in

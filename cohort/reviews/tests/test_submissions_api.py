@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/submissions"
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def _review(client, submission, decision="approved", feedback=""):
     return client.post(
         f"{URL}/{submission.pk}/review",
