@@ -6,6 +6,8 @@ seed of 100,000 members takes seconds."""
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from cohort.accounts.models import User
 from cohort.competition.models import (
     Category,
@@ -119,6 +121,11 @@ def _demo_points(season: Season, categories: dict, *, days: int, seed: int) -> N
             SeasonScore(user_id=user_id, season=season, score=min(score, season.point_cap))
         )
     PointsEntry.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
+    # Dated inside the season (the ledger stamps "now"), so monthly reports find them.
+    earned_on = season.starts_on + dt.timedelta(days=max(0, days - 1) // 2)
+    PointsEntry.objects.filter(season=season, source__startswith="demo:").update(
+        created_at=timezone.make_aware(dt.datetime.combine(earned_on, dt.time(12)))
+    )
     CategoryTotal.objects.bulk_create(totals, batch_size=5000, ignore_conflicts=True)
     SeasonScore.objects.bulk_create(scores, batch_size=5000, ignore_conflicts=True)
 

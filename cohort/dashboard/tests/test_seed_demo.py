@@ -104,3 +104,20 @@ def test_the_demo_has_mentors_with_pending_kickoff_work(client):
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+def test_the_demo_ledger_is_dated_inside_each_season():
+    from django.utils import timezone
+
+    from cohort.competition.models import PointsEntry, Season
+
+    _seed(members=5)
+
+    for season in Season.objects.all():
+        days = {
+            timezone.localdate(stamp)
+            for stamp in PointsEntry.objects.filter(season=season).values_list(
+                "created_at", flat=True
+            )
+        }
+        assert days and all(season.starts_on <= day <= season.ends_on for day in days)
