@@ -272,10 +272,29 @@ if USE_CLOUD_STORAGE:
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
+# --- Feature flags (the seed's names; each default is the better behaviour) -------------
+# USE_ANALYTICS_SUMMARY: pages read the pre-computed summaries (off: computed per request).
+USE_ANALYTICS_SUMMARY = env.boolean("USE_ANALYTICS_SUMMARY", True)
+# USE_NOTIFICATION_CACHE: the unread count comes from the versioned cache (off: counted).
+USE_NOTIFICATION_CACHE = env.boolean("USE_NOTIFICATION_CACHE", True)
+# USE_ASYNC_TASKS: queue jobs to Celery when a broker is configured (off: run in-process).
+USE_ASYNC_TASKS = env.boolean("USE_ASYNC_TASKS", True)
+# LOG_QUERY_TIMES: log every query slower than SLOW_QUERY_MS (off by default: it wraps
+# every query).
+LOG_QUERY_TIMES = env.boolean("LOG_QUERY_TIMES", False)
+SLOW_QUERY_MS = env.integer("SLOW_QUERY_MS", 200, minimum=1)
+FEATURE_FLAGS = (
+    "USE_ANALYTICS_SUMMARY",
+    "USE_NOTIFICATION_CACHE",
+    "USE_CLOUD_STORAGE",
+    "USE_ASYNC_TASKS",
+    "LOG_QUERY_TIMES",
+)
+
 # --- Background jobs ---------------------------------------------------------------------
 CELERY_BROKER_URL = env.string("CELERY_BROKER_URL")
-# Without a broker every task runs in-process, at the moment it is queued.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker (or with USE_ASYNC_TASKS off) every task runs in-process, when queued.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or not USE_ASYNC_TASKS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
