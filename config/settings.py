@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cohort.activity",
     "cohort.reviews",
     "cohort.messaging",
+    "cohort.analytics",
     "cohort.dashboard",
 ]
 

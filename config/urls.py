@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("cohort.activity.urls")),
     path("", include("cohort.reviews.urls")),
     path("", include("cohort.messaging.urls")),
+    path("", include("cohort.analytics.urls")),
     path("", include("cohort.dashboard.urls")),
 ]

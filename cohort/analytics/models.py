@@ -1,0 +1,1 @@
+"""Pre-computed summaries per day, group, path and season."""
