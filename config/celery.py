@@ -53,6 +53,11 @@ def _beat_schedule() -> dict:
             "task": "cohort.activity.tasks.sync_leetcode_streaks_task",
             "schedule": _daily_at(settings.LEETCODE_SYNC_TIME, settings.NIGHTLY_TIME_ZONE),
         },
+        # The analytics summaries, after the leaderboards (ANALYTICS_TIME, default 00:45).
+        "recompute-analytics": {
+            "task": "cohort.analytics.tasks.recompute_analytics_task",
+            "schedule": _daily_at(settings.ANALYTICS_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
         "send-notification-emails": {
             "task": "cohort.notifications.tasks.send_notification_emails_task",
             "schedule": float(settings.NOTIFICATION_EMAIL_SECONDS),
@@ -60,6 +65,12 @@ def _beat_schedule() -> dict:
         "send-notification-digests": {
             "task": "cohort.notifications.tasks.send_notification_digests_task",
             "schedule": _daily_at(settings.DIGEST_TIME, settings.NIGHTLY_TIME_ZONE),
+        },
+        # Every day at three in the morning in NIGHTLY_TIME_ZONE (default America/Chicago),
+        # well after the nightly jobs: old read notifications, job runs and audit events go.
+        "prune-old-records": {
+            "task": "cohort.ops.tasks.prune_old_records_task",
+            "schedule": _daily_at("03:00", settings.NIGHTLY_TIME_ZONE),
         },
     }
 

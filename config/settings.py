@@ -8,7 +8,9 @@ CELERY_BROKER_URL switch each piece to its production counterpart.
 import secrets
 from pathlib import Path
 
-from config import env
+from csp import constants as csp
+
+from config import env, sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("COHORT_VAR_DIR", str(BASE_DIR / "var")))
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cohort.ops.middleware.MetricsMiddleware",
     "cohort.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "cohort.core.middleware.DomainErrorMiddleware",
 ]
 
@@ -135,14 +139,50 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# --- Security (the production profile: HTTPS=1) -----------------------------------------
+# How many reverse proxies sit in front of the app; their X-Forwarded-For entries are trusted.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 HTTPS = env.boolean("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# htmx sends the token from the page (hx-headers in base.html); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# X-Forwarded-Proto is believed only from a proxy we trust (TLS_PROXY_HEADER, on by default
+# when TRUSTED_PROXY_COUNT > 0): without one, any client could claim to be on HTTPS.
+TLS_PROXY_HEADER = env.boolean("TLS_PROXY_HEADER", HTTPS and TRUSTED_PROXY_COUNT > 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TLS_PROXY_HEADER else None
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]  # probes and scrapes may use plain HTTP
+# HSTS: a year by default under HTTPS. Subdomains and preload can be turned off (then
+# `check --deploy` says so) for a domain whose other hosts are not all on HTTPS yet.
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 365 * 86400 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-# How many reverse proxies sit in front of the app; their X-Forwarded-For entries are trusted.
-TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Content Security Policy (django-csp): our own scripts only (htmx is served from static),
+# no inline <script>; inline style= attributes (the progress bars) are allowed. The one
+# hash lets the `onclick="this.select()"` on the token and invite-link fields run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [
+            csp.SELF,
+            csp.UNSAFE_HASHES,
+            "'sha256-biFQTroSCI3Z5BmsMGyEE2jFZdwjjG1Oe7JLytgH6jM='",  # this.select()
+        ],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 
 # --- Authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -224,6 +264,7 @@ NOTIFICATION_EMAIL_SECONDS = env.integer("NOTIFICATION_EMAIL_SECONDS", 60, minim
 DIGEST_TIME = env.string("DIGEST_TIME", "07:00")
 # The Redis leaderboards are rebuilt from the database daily at this time (NIGHTLY_TIME_ZONE).
 LEADERBOARD_REBUILD_TIME = env.string("LEADERBOARD_REBUILD_TIME", "00:30")
+ANALYTICS_TIME = env.string("ANALYTICS_TIME", "00:45")  # recompute_analytics, daily
 # The site's address, for links in emails.
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Cohort <cohort@localhost>")
@@ -291,6 +332,16 @@ FEATURE_FLAGS = (
     "USE_ASYNC_TASKS",
     "LOG_QUERY_TIMES",
 )
+# /metrics answers organisers and `Authorization: Bearer <METRICS_TOKEN>` (or METRICS_TOKEN_FILE);
+# empty: organisers only. Multiprocess mode: PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+METRICS_TOKEN = env.string("METRICS_TOKEN")
+
+# --- Retention (`manage.py prune`, daily at 03:00 in NIGHTLY_TIME_ZONE) -------------------
+# Read notifications are kept this many days (unread ones always); job runs and audit events
+# theirs.
+RETENTION_NOTIFICATION_DAYS = env.integer("RETENTION_NOTIFICATION_DAYS", 180, minimum=1)
+RETENTION_JOB_RUN_DAYS = env.integer("RETENTION_JOB_RUN_DAYS", 90, minimum=1)
+RETENTION_AUDIT_DAYS = env.integer("RETENTION_AUDIT_DAYS", 365, minimum=1)
 
 # --- Background jobs ---------------------------------------------------------------------
 CELERY_BROKER_URL = env.string("CELERY_BROKER_URL")
@@ -328,3 +379,5 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "models.W040"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
+
+SENTRY_ENABLED = sentry.sentry_configure()  # SENTRY_DSN set: errors go to Sentry

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from cohort.accounts.tests.factories import GROUP_PASSWORD, GroupFactory, MemberFactory
 from cohort.competition.tests.factories import walkers_on_path
@@ -64,6 +65,7 @@ def test_an_organiser_loads_more_of_the_dashboard_in_place(live_server, page):
     rows = page.locator("#dashboard-rows tr:not(#load-more-row)")
     assert rows.count() == 50
     page.get_by_role("link", name="Load more").click()
-    page.wait_for_function("document.querySelectorAll('#dashboard-rows tr').length === 60")
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#dashboard-rows tr")).to_have_count(60)
     assert rows.count() == 60 and page.get_by_role("link", name="Load more").count() == 0
     assert page.url == f"{live_server.url}/"  # loaded in place, no navigation

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cohort.analytics import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("analytics/", views.analytics_home, name="home"),
+    path("analytics/export/<slug:kind>.csv", views.analytics_export, name="export"),
+]

@@ -4,12 +4,13 @@ Each member's count is cached under a version. Every create or read deletes the 
 (after commit); the next poll starts a fresh random version and counts in the database
 once. A poll that read an old version can only store its count under that old version,
 which nobody reads again, so there is no stale window. Without a cache, the database
-answers (one indexed COUNT).
+answers (one indexed COUNT), as it does every time with USE_NOTIFICATION_CACHE off.
 """
 
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 
 from cohort.core.caching import cache_count, cache_forget_on_commit, cache_version
@@ -33,6 +34,9 @@ def _count_in_database(user_id: int) -> int:
 
 
 def unread_count_get(*, user_id: int) -> int:
+    """The member's exact unread count."""
+    if not settings.USE_NOTIFICATION_CACHE:
+        return _count_in_database(user_id)
     version = cache_version(_version_key(user_id), _TTL)
     count = None
     if version is not None:
@@ -53,5 +57,7 @@ def unread_count_get(*, user_id: int) -> int:
 
 
 def unread_count_changed(user_ids: Iterable[int]) -> None:
-    """Call inside the transaction that creates or reads notifications of these members."""
+    """Call inside the transaction that creates or reads notifications of these members.
+    Versions are dropped even with USE_NOTIFICATION_CACHE off, so turning it back on
+    cannot serve a count cached before the change."""
     cache_forget_on_commit(_version_key(uid) for uid in set(user_ids))

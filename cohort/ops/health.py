@@ -55,3 +55,8 @@ def run_checks() -> dict[str, dict]:
             "error": error,
         }
     return results
+
+
+def feature_flags() -> dict[str, bool]:
+    """Every flag named in settings.FEATURE_FLAGS and its value in this process."""
+    return {name: bool(getattr(settings, name)) for name in settings.FEATURE_FLAGS}

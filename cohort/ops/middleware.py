@@ -2,7 +2,10 @@ import logging
 import time
 import uuid
 
+from django.db import connection
 from django.utils.functional import empty
+
+from cohort.ops import metrics
 
 logger = logging.getLogger("cohort.request")
 
@@ -37,6 +40,33 @@ class RequestLogMiddleware:
         )
         response[_REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class MetricsMiddleware:
+    """Prometheus metrics per request: latency, status, query count and query time (one
+    execute_wrapper around the request: a counter and a clock per query), and the slow-query
+    log when LOG_QUERY_TIMES is on. First in MIDDLEWARE, so it times everything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        timer = metrics.QueryTimer(request)
+        with connection.execute_wrapper(timer):
+            response = self.get_response(request)
+        metrics.request_observe(
+            route=metrics.route_of(request),
+            method=request.method if request.method in _METHODS else "other",
+            status=response.status_code,
+            seconds=time.perf_counter() - started,
+            timer=timer,
+        )
+        metrics.pool_observe()
+        return response
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def _user_id(request) -> int | None:

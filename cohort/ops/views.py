@@ -1,11 +1,14 @@
+import secrets
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cohort.core.caching import cache_hit_rates
-from cohort.ops.health import run_checks
+from cohort.ops.health import feature_flags, run_checks
+from cohort.ops.metrics import CONTENT_TYPE, metrics_render
 from cohort.ops.models import JobRun
 
 WATCHED_JOBS = ["update_progress"]
@@ -59,5 +62,25 @@ def health_summary(request):
             "jobs": "celery" if settings.CELERY_BROKER_URL else "in-process",
         },
         "cache_hit_rates": cache_hit_rates(),  # this process's, since it started
+        "flags": feature_flags(),
     }
     return JsonResponse(body)
+
+
+def _metrics_allowed(request) -> bool:
+    """A scraper with `Authorization: Bearer <METRICS_TOKEN>`, or a signed-in organiser.
+    The token is checked first, so a scrape never loads a session."""
+    header = request.headers.get("Authorization", "")
+    token = settings.METRICS_TOKEN
+    if token and header.startswith("Bearer "):
+        return secrets.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
+    return request.user.is_authenticated and request.user.is_staff
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus text format. Anyone else gets 404: the endpoint does not admit it exists."""
+    if not _metrics_allowed(request):
+        raise Http404
+    return HttpResponse(metrics_render(), content_type=CONTENT_TYPE)

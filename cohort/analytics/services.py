@@ -1,0 +1,225 @@
+"""Writes of the analytics summaries: each summary recomputed from the raw tables and upserted
+on its natural key, writing only the rows whose figures changed and deleting the rows whose
+key is gone. Idempotent: a second run with the same data writes nothing."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max, Min, Model, QuerySet
+
+from cohort.activity.models import DailyActivity
+from cohort.analytics import summaries
+from cohort.analytics.models import (
+    DailyGroupSummary,
+    MentorWorkload,
+    PathProgressSummary,
+    SeasonCategorySummary,
+    SubmissionStatusSummary,
+)
+from cohort.competition.services.seasons import programme_today
+
+DAYS_PER_CHUNK = 7
+BATCH_SIZE = 2000
+# /analytics/ recomputes today's daily rows when they are older than this (the activity
+# services, which this app may not change, do not call analytics_today_refresh on writes).
+TODAY_REFRESH_SECONDS = 300
+TODAY_REFRESH_KEY = "analytics:today-refreshed"
+
+
+@dataclass
+class Changes:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "Changes") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit of the recompute (a summary, or a week of daily rows) for the progress bar."""
+
+    summary: str
+    label: str
+    run: Callable[[bool], Changes]
+
+
+def summary_sync(
+    *, model: type[Model], keys: list[str], existing: QuerySet, desired: dict, dry_run: bool
+) -> Changes:
+    """Make the rows of `existing` equal `desired` ({key tuple: {field: value}}): upsert the
+    new and changed rows, delete those whose key is gone; with dry_run only count them."""
+    fields = list(next(iter(desired.values())).keys()) if desired else []
+    columns = [_column(model, k) for k in keys]
+    current = {}
+    for row in existing.values(*columns, "pk", *fields).order_by():
+        current[tuple(row[c] for c in columns)] = row
+    writes = [k for k, v in desired.items() if k not in current or _differs(current[k], v)]
+    stale = [current[k]["pk"] for k in current.keys() - desired.keys()]
+    changes = Changes(
+        created=sum(1 for k in writes if k not in current),
+        updated=sum(1 for k in writes if k in current),
+        deleted=len(stale),
+        unchanged=len(desired) - len(writes),
+    )
+    if dry_run or not changes.written:
+        return changes
+    rows = [model(**_key_kwargs(model, keys, k), **desired[k]) for k in writes]
+    with transaction.atomic():
+        if rows:
+            model.objects.bulk_create(
+                rows,
+                batch_size=BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=keys,
+                update_fields=[*fields, "updated_at"],
+            )
+        for start in range(0, len(stale), BATCH_SIZE):
+            model.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
+    return changes
+
+
+def _column(model: type[Model], name: str) -> str:
+    """The attribute holding a key field's value: `group_id` for the `group` foreign key."""
+    return model._meta.get_field(name).attname
+
+
+def _key_kwargs(model: type[Model], keys: list[str], key: tuple) -> dict:
+    return {_column(model, k): v for k, v in zip(keys, key, strict=True)}
+
+
+def _differs(row: dict, values: dict) -> bool:
+    return any(row[field] != value for field, value in values.items())
+
+
+def daily_summaries_sync(
+    *, start: dt.date, end: dt.date, group_id: int | None = None, dry_run: bool = False
+) -> Changes:
+    """Recompute the daily group rows of days start..end (of one group, if given)."""
+    existing = DailyGroupSummary.objects.filter(date__range=(start, end))
+    if group_id is not None:
+        existing = existing.filter(group_id=group_id)
+    desired = summaries.daily_group_figures(start=start, end=end, group_id=group_id)
+    return summary_sync(
+        model=DailyGroupSummary,
+        keys=["date", "group"],
+        existing=existing,
+        desired=desired,
+        dry_run=dry_run,
+    )
+
+
+def analytics_today_refresh(*, group_id: int | None = None) -> Changes:
+    """Recompute the daily rows from yesterday to tomorrow (members' own days straddle the
+    programme's), for one group or all: what a write or the page calls to stay current."""
+    today = programme_today()
+    one_day = dt.timedelta(days=1)
+    return daily_summaries_sync(start=today - one_day, end=today + one_day, group_id=group_id)
+
+
+def analytics_today_refresh_if_stale() -> bool:
+    """Refresh today's daily rows unless another request did in the last few minutes (the
+    cache's atomic add lets one request through); False when nothing was done."""
+    if not settings.USE_ANALYTICS_SUMMARY:
+        return False
+    if not cache.add(TODAY_REFRESH_KEY, True, timeout=TODAY_REFRESH_SECONDS):
+        return False
+    analytics_today_refresh()
+    return True
+
+
+def _daily_steps() -> list[Step]:
+    """One step per DAYS_PER_CHUNK days, over every day in the raw table or the summary."""
+    bounds = [
+        DailyActivity.objects.aggregate(low=Min("date"), high=Max("date")),
+        DailyGroupSummary.objects.aggregate(low=Min("date"), high=Max("date")),
+    ]
+    lows = [b["low"] for b in bounds if b["low"]]
+    if not lows:
+        return []
+    start, end = min(lows), max(b["high"] for b in bounds if b["high"])
+    steps = []
+    while start <= end:
+        stop = min(end, start + dt.timedelta(days=DAYS_PER_CHUNK - 1))
+        steps.append(
+            Step(
+                "daily",
+                f"days {start}..{stop}",
+                lambda dry_run, a=start, b=stop: daily_summaries_sync(
+                    start=a, end=b, dry_run=dry_run
+                ),
+            )
+        )
+        start = stop + dt.timedelta(days=1)
+    return steps
+
+
+def _whole(model: type[Model], keys: list[str], figures: Callable[[], dict]) -> Callable:
+    def run(dry_run: bool) -> Changes:
+        return summary_sync(
+            model=model,
+            keys=keys,
+            existing=model.objects.all(),
+            desired=figures(),
+            dry_run=dry_run,
+        )
+
+    return run
+
+
+def analytics_steps() -> list[Step]:
+    """Every step of a full recompute, in order."""
+    return [
+        *_daily_steps(),
+        Step(
+            "progress",
+            "path progress",
+            _whole(
+                PathProgressSummary, ["path", "group", "bucket"], summaries.path_progress_figures
+            ),
+        ),
+        Step(
+            "points",
+            "season points",
+            _whole(
+                SeasonCategorySummary,
+                ["season", "category", "group"],
+                summaries.season_category_figures,
+            ),
+        ),
+        Step(
+            "submissions",
+            "submissions",
+            _whole(
+                SubmissionStatusSummary,
+                ["season", "group", "status"],
+                summaries.submission_status_figures,
+            ),
+        ),
+        Step(
+            "workload",
+            "mentor workload",
+            _whole(MentorWorkload, ["mentor"], summaries.mentor_workload_figures),
+        ),
+    ]
+
+
+def analytics_recompute(*, dry_run: bool = False) -> dict[str, Changes]:
+    """Recompute every summary (see analytics_steps); the changes per summary."""
+    totals: dict[str, Changes] = {}
+    for step in analytics_steps():
+        totals.setdefault(step.summary, Changes()).add(step.run(dry_run))
+    return totals

@@ -1,0 +1,74 @@
+"""/analytics/ (organisers and coordinators) and the CSV exports (organisers)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cohort.accounts.models import User
+from cohort.analytics.charts import bar_chart, column_chart
+from cohort.analytics.exports import export_lines
+from cohort.analytics.selectors import AnalyticsPage, analytics_page_get, analytics_viewer_require
+from cohort.analytics.services import analytics_today_refresh_if_stale
+from cohort.core.exceptions import PermissionDenied
+
+
+@require_GET
+@login_required
+def analytics_home(request):
+    """The charts and the mentor workload table; today's rows refreshed when stale."""
+    analytics_viewer_require(request.user)
+    analytics_today_refresh_if_stale()
+    page = analytics_page_get(viewer=request.user)
+    context = {"page": page, "charts": _charts(page)}
+    return render(request, "analytics/home.html", context)
+
+
+def _charts(page: AnalyticsPage) -> list:
+    days = [(f"{d.date.day} {d.date:%b}", d.total_steps) for d in page.days]
+    path = page.path.name if page.path else "no current path"
+    season = page.season.name if page.season else "no season"
+    return [
+        column_chart(
+            slug="steps",
+            title="Steps per day, last 30 days",
+            rows=days,
+            description="Total steps logged each day.",
+            value_label="Steps",
+        ),
+        column_chart(
+            slug="progress",
+            title=f"Progress on {path}",
+            rows=page.progress,
+            description="Members in each band of progress along the path.",
+            value_label="Members",
+        ),
+        bar_chart(
+            slug="groups",
+            title="Top groups by average steps",
+            rows=page.top_groups,
+            description="Average steps per active member a day, last 30 days.",
+            value_label="Average steps",
+        ),
+        column_chart(
+            slug="points",
+            title=f"Points by category, {season}",
+            rows=[(name, total) for name, total, _ in page.categories],
+            description="Points earned in each category this season.",
+            value_label="Points",
+        ),
+    ]
+
+
+@require_GET
+@login_required
+def analytics_export(request, kind: str):
+    """A CSV of members, activity or leaderboards, streamed row by row."""
+    if request.user.role != User.Role.ORGANISER:
+        raise PermissionDenied("Exports are for organisers.")
+    lines = export_lines(kind)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{kind}-{stamp}.csv"'
+    return response
