@@ -130,6 +130,26 @@ def analytics_today_refresh(*, group_id: int | None = None) -> Changes:
     return daily_summaries_sync(start=today - one_day, end=today + one_day, group_id=group_id)
 
 
+TODAY_QUEUE_SECONDS = 60
+
+
+def day_changed_received(sender, group_id=None, **kwargs) -> None:
+    """A member's day changed (after commit): refresh their group's rows for today. With
+    Celery, at most once a minute per group, a minute later, so one refresh covers a burst
+    of logs; in-process (the embedded default), at once."""
+    if not settings.USE_ANALYTICS_SUMMARY or group_id is None:
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        analytics_today_refresh(group_id=group_id)
+        return
+    from cohort.analytics.tasks import analytics_today_refresh_task
+
+    if cache.add(f"analytics:today-queued:{group_id}", True, timeout=TODAY_QUEUE_SECONDS):
+        analytics_today_refresh_task.apply_async(
+            kwargs={"group_id": group_id}, countdown=TODAY_QUEUE_SECONDS
+        )
+
+
 def analytics_today_refresh_if_stale() -> bool:
     """Refresh today's daily rows unless another request did in the last few minutes (the
     cache's atomic add lets one request through); False when nothing was done."""
