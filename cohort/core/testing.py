@@ -1,5 +1,7 @@
 """Helpers for the concurrency tests (real threads, each with its own database connection)."""
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
@@ -27,3 +29,19 @@ def race(target: Callable[[int], object], count: int) -> tuple[list, list]:
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def python_run(args: list[str], environ: dict[str, str]) -> "subprocess.CompletedProcess":
+    """Our interpreter in a fresh process (settings read again from `environ`), from the
+    project folder, its output captured; the caller checks the return code."""
+    from django.conf import settings
+
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -3,11 +3,11 @@
 import os
 import secrets
 import subprocess  # noqa: S404
-import sys
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
+
+from cohort.core.testing import python_run
 
 PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(60),
@@ -28,15 +28,7 @@ def _run(argv: list[str], **env: str) -> subprocess.CompletedProcess:
     dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, *argv],
-        cwd=django_settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return python_run(argv, environment)
 
 
 def _setting(name: str, **env: str) -> str:

@@ -4,11 +4,10 @@ prometheus-client picks its storage when first imported, so each worker is a sub
 """
 
 import os
-import subprocess
-import sys
 
-from django.conf import settings as django_settings
 from prometheus_client.parser import text_string_to_metric_families
+
+from cohort.core.testing import python_run
 
 _WORKER = """
 import django
@@ -26,6 +25,7 @@ _SCRAPE = """
 import django
 django.setup()
 from prometheus_client import generate_latest
+from cohort.core.testing import python_run
 from cohort.ops import metrics
 
 print(generate_latest(metrics.process_collector()).decode())
@@ -33,15 +33,7 @@ print(generate_latest(metrics.process_collector()).decode())
 
 
 def _run(script: str, environ: dict) -> str:
-    child = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", script],
-        cwd=django_settings.BASE_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    child = python_run(["-c", script], environ)
     assert child.returncode == 0, child.stderr
     return child.stdout
 

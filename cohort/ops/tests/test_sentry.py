@@ -3,8 +3,6 @@
 import gzip
 import json
 import os
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,6 +11,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import path
 
+from cohort.core.testing import python_run
 from config import sentry
 
 BOOM = "sentry delivery test: the view failed"
@@ -94,15 +93,7 @@ def test_an_error_in_a_view_is_sent_to_the_dsn(sentry_server, tmp_path):
         COHORT_VAR_DIR=str(tmp_path),  # the embedded default; the view runs no query
         DJANGO_SETTINGS_MODULE="config.settings",
     )
-    child = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _CHILD],
-        cwd=django_settings.BASE_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    child = python_run(["-c", _CHILD], environ)
     assert child.returncode == 0, child.stderr
     assert child.stdout.strip() == "500"
     assert {path for path, _ in _SentryStandIn.received} == {"/api/42/envelope/"}
