@@ -99,6 +99,11 @@ if env.is_set("DATABASE_URL"):
             env.string("DATABASE_URL"), pool=env.boolean("DB_POOL", True)
         )
     }
+    # Behind PgBouncer in transaction mode: no WITH HOLD cursors (QuerySet.iterator()
+    # then fetches in chunks of plain queries).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.boolean(
+        "DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 else:
     DATABASES = {
         "default": {

@@ -83,3 +83,12 @@ def test_https_adds_hsts_and_redirects_plain_http_except_health_checks(client, s
         "max-age=31536000; includeSubDomains; preload"
     )
     assert client.get("/health/live/").status_code == 200
+
+
+def test_pgbouncer_mode_turns_server_side_cursors_off():
+    found = _setting(
+        "DATABASES",
+        DATABASE_URL="postgres://cohort@127.0.0.1:6432/cohort",
+        DB_DISABLE_SERVER_SIDE_CURSORS="1",
+    )
+    assert "'DISABLE_SERVER_SIDE_CURSORS': True" in found
