@@ -92,3 +92,5 @@ def test_pgbouncer_mode_turns_server_side_cursors_off():
         DB_DISABLE_SERVER_SIDE_CURSORS="1",
     )
     assert "'DISABLE_SERVER_SIDE_CURSORS': True" in found
+    direct = _setting("DATABASES", DATABASE_URL="postgres://cohort@127.0.0.1:5432/cohort")
+    assert "'DISABLE_SERVER_SIDE_CURSORS': False" in direct
