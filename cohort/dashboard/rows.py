@@ -16,8 +16,8 @@ from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
 from cohort.competition.models import SeasonScore
-from cohort.competition.selectors.boards import group_standing_version
 from cohort.competition.selectors.seasons import season_current
+from cohort.competition.selectors.versions import group_standing_version
 from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment

@@ -12,7 +12,7 @@ from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh, zone_today
 from cohort.activity.signals import day_changed
-from cohort.competition.selectors.boards import group_standings_forget
+from cohort.competition.selectors.versions import group_standings_forget
 from cohort.competition.services.boards import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment

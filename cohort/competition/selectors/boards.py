@@ -3,19 +3,19 @@ Either way a page costs a fixed number of queries, and both give the same answer
 
 import binascii
 import logging
-import secrets
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 
 import redis
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from cohort.accounts.models import Group, User
 from cohort.competition import store
-from cohort.competition.models import OwnedTitle, Season
+from cohort.competition.models import Season
+from cohort.competition.selectors.people import people_details
 from cohort.competition.selectors.seasons import SEASON_CURRENT_KEY, season_current
+from cohort.competition.selectors.versions import generation, generation_key
 from cohort.competition.standings import (
     ALL_BOARDS,
     GROUPS,
@@ -31,12 +31,8 @@ from cohort.competition.standings import (
 )
 from cohort.core.caching import (
     cache_count,
-    cache_forget,
-    cache_forget_on_commit,
     cache_get_many,
     cache_set,
-    cache_set_many,
-    cache_version,
 )
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
@@ -44,7 +40,6 @@ from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
-_PERSON_TTL = 26 * 3600  # past the nightly rebuild, which refills it; changes drop entries
 
 
 @dataclass(frozen=True)
@@ -198,13 +193,13 @@ def board_page(
         raise InvalidInput("A page starts at 0 or later.")
     family = _FAMILIES[board]
     key = f"leaderboard:page:{board}:{scope.group_id}:{scope.division_id}:{season_id}:{start}"
-    keys = [_generation_key(family), key]
+    keys = [generation_key(family), key]
     if family in _CONTEXT_KEYS:
         keys.append(_CONTEXT_KEYS[family])
     found = cache_get_many(keys)
     ctx = board_context(board, season_id, found)
-    generation = found.get(keys[0]) or _generation(family)
-    stamp = (ctx.id, generation)
+    version = found.get(keys[0]) or generation(family)
+    stamp = (ctx.id, version)
     hit = found.get(key)
     cache_count("leaderboard_page", hit=hit is not None and hit[0] == stamp)
     if hit is not None and hit[0] == stamp:
@@ -225,22 +220,6 @@ def _page_data(ctx: Context, board: str, scope: Scope, start: int):
         standings, size = _database_page(ctx, board, scope, start, PAGE_SIZE)
         source = "database"
     return standings, size, source, _details(board, ctx, standings)
-
-
-def _generation_key(family: str) -> str:
-    return f"leaderboard:generation:{family}"
-
-
-def _generation(family: str) -> int:
-    """A random number that changes whenever a write moves anyone on the family's boards."""
-    version = cache_version(_generation_key(family), None)
-    return version if version is not None else secrets.randbits(62)  # no cache: no reuse
-
-
-def board_pages_forget(*families: str) -> None:
-    """Drop the cached pages of these families' boards ("path": progress and groups;
-    "season": points; "all": lifetime); of every board when none is named."""
-    cache_forget([_generation_key(f) for f in families or ("path", "season", "all")])
 
 
 def board_me(
@@ -282,85 +261,6 @@ def _details(board: str, ctx: Context, standings: list[Standing]) -> dict:
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
     totals = group_scores(ctx.id, group_ids=ids)
     return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}
-
-
-def _person_key(user_id: int) -> str:
-    return f"leaderboard:person:{user_id}:v1"
-
-
-def people_details(ids: list[int]) -> dict[int, tuple]:
-    """{user_id: (name, hides name, group id, group name, equipped title)}: from the cache,
-    the missing ones from the database (one query) and cached for next time."""
-    keys = {user_id: _person_key(user_id) for user_id in ids}
-    found = cache_get_many(keys.values())
-    people = {user_id: found[key] for user_id, key in keys.items() if key in found}
-    missing = [user_id for user_id in ids if user_id not in people]
-    cache_count("leaderboard_people", hit=not missing)
-    if missing:
-        fresh = _people_load(User.objects.filter(pk__in=missing))
-        cache_set_many({keys[pk]: value for pk, value in fresh.items()}, _PERSON_TTL)
-        people.update(fresh)
-    return people
-
-
-def _people_load(users) -> dict[int, tuple]:
-    worn = OwnedTitle.objects.filter(user=OuterRef("pk"), is_equipped=True).values("title__name")
-    rows = users.annotate(title=Subquery(worn[:1])).values_list(
-        "pk", "display_name", "hide_name_outside_group", "group_id", "group__name", "title"
-    )
-    return {
-        pk: (name, hidden, gid, gname or "", title or "")
-        for pk, name, hidden, gid, gname, title in rows
-    }
-
-
-def people_warm(user_ids: list[int]) -> None:
-    """Cache these members' row details (the nightly rebuild does it for everyone on the
-    boards, so a deep page needs no query)."""
-    cache_set_many(
-        {
-            _person_key(pk): value
-            for pk, value in _people_load(User.objects.filter(pk__in=user_ids)).items()
-        },
-        _PERSON_TTL,
-    )
-
-
-def people_forget(user_ids) -> None:
-    """After these members' names, privacy, group or title change (on commit), and their
-    rows in cached pages with them."""
-    user_ids = list(user_ids)
-    cache_forget_on_commit([_person_key(user_id) for user_id in user_ids])
-    transaction.on_commit(board_pages_forget)
-    group_standings_forget(user_ids=user_ids)
-
-
-def _group_version_key(group_id: int) -> str:
-    return f"standings:group:{group_id}:version"
-
-
-def group_standing_version(group_id: int) -> int:
-    """A number that changes whenever anything a group's members see of each other changes
-    (steps, progress, points, streaks, names): pages built from the group's rows are cached
-    under it."""
-    version = cache_version(_group_version_key(group_id), None)
-    return version if version is not None else secrets.randbits(62)
-
-
-def group_standings_forget(*, group_ids=(), user_ids=()) -> None:
-    """Once the caller's transaction commits, start new versions for these groups and
-    these members' groups."""
-    group_ids, user_ids = {g for g in group_ids if g is not None}, list(user_ids)
-
-    def forget() -> None:
-        groups = set(group_ids)
-        if user_ids:
-            members = User.objects.filter(pk__in=user_ids, group__isnull=False)
-            groups.update(members.values_list("group_id", flat=True))
-        cache_forget([_group_version_key(g) for g in groups])
-
-    if group_ids or user_ids:
-        transaction.on_commit(forget)
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:

@@ -10,13 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from cohort.competition import store
-from cohort.competition.selectors.boards import (
-    board_pages_forget,
-    group_standings_forget,
-    people_forget,
-    people_warm,
-)
+from cohort.competition.selectors.people import people_forget, people_warm
 from cohort.competition.selectors.seasons import season_current
+from cohort.competition.selectors.versions import board_pages_forget, group_standings_forget
 from cohort.competition.standings import (
     GROUPS,
     LIFETIME,

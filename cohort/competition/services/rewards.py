@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import User
 from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
-from cohort.competition.selectors.boards import people_forget
+from cohort.competition.selectors.people import people_forget
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
 # Grants are written this many at a time: bounded memory and IN lists at 100,000 members.
