@@ -15,7 +15,7 @@ from cohort.competition.models import (
     Title,
     Wallet,
 )
-from cohort.competition.selectors.seasons import categories_forget, season_current_forget
+from cohort.competition.selectors.seasons import season_current_forget
 from cohort.competition.services.rewards import credits_grant, titles_grant_many
 from cohort.competition.services.seasons import season_create
 
@@ -168,14 +168,6 @@ class CategoryAdmin(admin.ModelAdmin):
         "monthly_target",
     )
     prepopulated_fields = {"slug": ("name",)}
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        categories_forget()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        categories_forget()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

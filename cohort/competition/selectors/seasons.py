@@ -44,6 +44,11 @@ def categories_forget() -> None:
     cache_forget_on_commit(["categories:all"])
 
 
+def category_saved_received(sender, **kwargs) -> None:
+    """post_save/post_delete of a Category, from anywhere (the admin, the demo, a shell)."""
+    categories_forget()
+
+
 def category_by_rule(rule: str) -> list[Category]:
     return [c for c in categories_list() if c.rule == rule]
 

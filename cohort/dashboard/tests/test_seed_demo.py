@@ -121,3 +121,13 @@ def test_the_demo_ledger_is_dated_inside_each_season():
             )
         }
         assert days and all(season.starts_on <= day <= season.ends_on for day in days)
+
+
+def test_the_seeded_categories_show_at_once(django_capture_on_commit_callbacks):
+    from cohort.competition.selectors.seasons import categories_list
+
+    categories_list()  # cached empty before the seed, as a request might
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed(members=5)
+
+    assert [c.name for c in categories_list()][:2] == ["Learning", "Outreach"]
