@@ -49,3 +49,29 @@ def member_card(*, user, path: PathView, marker: Marker) -> MemberCard:
         pace_distance=pace_distance,
         pace_steps=pace_steps,
     )
+
+
+def steps_chart(*, user, days: int = 14):
+    """The member's counted steps on each of their last `days` days, as a column chart
+    (one query)."""
+    from cohort.activity.models import DailyActivity
+    from cohort.analytics.charts import column_chart
+
+    today = member_today(user)
+    first = today - dt.timedelta(days=days - 1)
+    logged = dict(
+        DailyActivity.objects.filter(user=user, date__gte=first, date__lte=today)
+        .exclude(review=DailyActivity.Review.REJECTED)
+        .values_list("date", "steps")
+    )
+    rows = [
+        ((first + dt.timedelta(days=n)).strftime("%-d %b"), logged.get(first + dt.timedelta(n), 0))
+        for n in range(days)
+    ]
+    return column_chart(
+        slug="my-steps",
+        title=f"Your steps, last {days} days",
+        description=f"Steps you logged on each of your last {days} days.",
+        rows=rows,
+        value_label="Steps",
+    )

@@ -8,7 +8,7 @@ from cohort.accounts.selectors import group_get_for_viewer
 from cohort.core.exceptions import DomainError
 from cohort.dashboard.rows import ORDERS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
-from cohort.dashboard.selectors import member_card
+from cohort.dashboard.selectors import member_card, steps_chart
 from cohort.journeys.selectors import path_current_get, path_markers_for_group
 
 
@@ -36,6 +36,8 @@ def home(request):
     context = {"page": page, "filters": filters, "group": viewer.group, "orders": ORDERS}
     if request.htmx:
         return render(request, "dashboard/_rows.html", context)
+    if viewer.is_member:
+        context["chart"] = steps_chart(user=viewer)
     return render(request, "dashboard/home.html", context)
 
 
