@@ -36,6 +36,8 @@ def test_logging_steps_moves_the_marker_on_the_map(live_server, page):
     assert _marker_x(page) == pytest.approx(start_x + 300, abs=0.5)
     progress = page.get_by_role("progressbar")
     assert progress.get_attribute("aria-valuenow") == "30.00"
+    # Passing Ford was a milestone: the navigation's badge counts its notification.
+    assert page.locator("#notification-badge").get_by_label("1 unread").is_visible()
 
 
 def test_a_bad_step_count_shows_the_reason_on_the_form(live_server, page):
