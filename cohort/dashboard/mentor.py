@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cohort.accounts.models import Group, User
 from cohort.activity.models import Streak
-from cohort.activity.services.streaks import zone_today
+from cohort.activity.services.streaks import streak_current, zone_today
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.services.seasons import programme_today
@@ -213,8 +213,6 @@ def _approved_this_month(students: list[User]) -> dict[tuple, int]:
 
 
 def _student_row(user: User, categories: list, totals: dict, approved: dict) -> StudentRow:
-    yesterday = zone_today(user.time_zone) - dt.timedelta(days=1)
-    alive = user.streak_last_day is not None and user.streak_last_day >= yesterday
     missed = [
         TargetMiss(c, approved.get((user.pk, c.pk), 0), c.monthly_target)
         for c in categories
@@ -224,7 +222,11 @@ def _student_row(user: User, categories: list, totals: dict, approved: dict) -> 
         user=user,
         points=[(c, totals.get((user.pk, c.pk), 0)) for c in categories],
         season_score=user.season_score,
-        streak=user.streak_current if alive else 0,
+        streak=streak_current(
+            trailing=user.streak_current,
+            last_day=user.streak_last_day,
+            today=zone_today(user.time_zone),
+        ),
         pending=user.pending_count,
         missed=missed,
     )

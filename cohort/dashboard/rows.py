@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Lower
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
+from cohort.activity.services.streaks import streak_current
 from cohort.competition.models import SeasonScore
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.selectors.versions import group_standing_version
@@ -112,11 +113,11 @@ def _season_columns() -> dict:
 def _streak_shown(enrollment: Enrollment) -> int:
     """The stored streak, unless the member's yesterday went unlogged (the nightly job
     writes the 0; the page shouldn't wait for it)."""
-    last_day = enrollment.streak_last_day
-    if not enrollment.streak_current or last_day is None:
-        return 0
-    alive = last_day >= member_today(enrollment.user) - dt.timedelta(days=1)
-    return enrollment.streak_current if alive else 0
+    return streak_current(
+        trailing=enrollment.streak_current or 0,
+        last_day=enrollment.streak_last_day,
+        today=member_today(enrollment.user),
+    )
 
 
 def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[DashboardRow]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cohort.accounts.models import User
 from cohort.activity.models import Streak
 from cohort.activity.services.daily import member_today
+from cohort.activity.services.streaks import streak_current
 from cohort.competition.models import Legacy, Season, SeasonStanding
 from cohort.competition.selectors.boards import Scope, board_me
 from cohort.competition.selectors.rewards import WalletSummary, titles_for_member, wallet_summary
@@ -88,14 +89,15 @@ def _streaks(viewer: User) -> list[StreakView]:
     """Both kinds, 0 for a kind never kept; an activity streak whose yesterday went unlogged
     shows 0 before the nightly job writes it."""
     found = {s.kind: s for s in Streak.objects.filter(user=viewer)}
-    yesterday = member_today(viewer) - dt.timedelta(days=1)
+    today = member_today(viewer)
     views = []
     for kind, label in Streak.Kind.choices:
         row = found.get(kind)
         if row is None:
             views.append(StreakView(kind, label, 0, 0, None))
             continue
-        alive = row.last_day is not None and row.last_day >= yesterday
-        current = row.current if alive or kind == Streak.Kind.LEETCODE else 0
+        current = row.current
+        if kind == Streak.Kind.ACTIVITY:
+            current = streak_current(trailing=row.current, last_day=row.last_day, today=today)
         views.append(StreakView(kind, label, current, row.longest, row.last_day))
     return views
