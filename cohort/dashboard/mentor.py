@@ -16,7 +16,7 @@ from cohort.activity.models import Streak
 from cohort.activity.services.streaks import streak_current, zone_today
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
-from cohort.competition.services.seasons import programme_today
+from cohort.competition.services.seasons import month_end, programme_today
 from cohort.core.exceptions import NotFound, PermissionDenied
 from cohort.reviews.models import Submission
 from cohort.reviews.selectors import submissions_visible_to
@@ -134,7 +134,7 @@ class StudentsBoard:
 def month_window(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the calendar month starting on `first`, in the programme's time zone."""
     zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    following = month_end(first) + dt.timedelta(days=1)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     return start, dt.datetime.combine(following, dt.time.min, tzinfo=zone)
 

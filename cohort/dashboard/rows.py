@@ -16,7 +16,7 @@ from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
-from cohort.competition.models import SeasonScore
+from cohort.competition.models import Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.selectors.versions import group_standing_version
 from cohort.core.caching import cached
@@ -60,7 +60,9 @@ class DashboardRow:
     season_points: int | None = None  # None between seasons
 
 
-def dashboard_queryset(*, viewer: User, filters: Filters) -> QuerySet[Enrollment]:
+def dashboard_queryset(
+    *, viewer: User, filters: Filters, season: Season | None
+) -> QuerySet[Enrollment]:
     """Enrollments on the current path the viewer may see, filtered and ordered."""
     if filters.order not in ORDERS:
         raise InvalidInput(f"Order by {', '.join(ORDERS)}.")
@@ -92,18 +94,17 @@ def dashboard_queryset(*, viewer: User, filters: Filters) -> QuerySet[Enrollment
     return rows.select_related("user__group", "current_milestone").annotate(
         name_key=Lower("user__display_name"),
         last_logged=Coalesce("user__last_logged_on", _NEVER),
-        **_season_columns(),
+        **_season_columns(season),
     )
 
 
-def _season_columns() -> dict:
+def _season_columns(season: Season | None) -> dict:
     """The streak and season points as subqueries of the page's one query."""
     streaks = Streak.objects.filter(user_id=OuterRef("user_id"), kind=Streak.Kind.ACTIVITY)
     columns = {
         "streak_current": Subquery(streaks.values("current")[:1]),
         "streak_last_day": Subquery(streaks.values("last_day")[:1]),
     }
-    season = season_current()
     if season is not None:
         scores = SeasonScore.objects.filter(user_id=OuterRef("user_id"), season_id=season.pk)
         columns["season_score"] = Coalesce(Subquery(scores.values("score")[:1]), 0)
@@ -189,13 +190,16 @@ def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | Non
     if filters == Filters(scope="group", order=filters.order) and not cursor:
         key = f"dashboard:group:{viewer.group_id}:{filters.order}:{member_today(viewer)}"
         key += f":{group_standing_version(viewer.group_id)}:{season.pk if season else 0}"
-        compute = lambda: _page(request, viewer=viewer, filters=filters, cursor=None)  # noqa: E731
+        compute = lambda: _page(request, viewer=viewer, filters=filters, cursor=None, season=season)  # noqa: E731
         return {**cached("dashboard_group", key, compute, 300), "season": season}
-    return {**_page(request, viewer=viewer, filters=filters, cursor=cursor), "season": season}
+    page = _page(request, viewer=viewer, filters=filters, cursor=cursor, season=season)
+    return {**page, "season": season}
 
 
-def _page(request, *, viewer: User, filters: Filters, cursor: str | None) -> dict:
-    rows = dashboard_queryset(viewer=viewer, filters=filters)
+def _page(
+    request, *, viewer: User, filters: Filters, cursor: str | None, season: Season | None
+) -> dict:
+    rows = dashboard_queryset(viewer=viewer, filters=filters, season=season)
     order = ORDERS[filters.order]
     rows = rows.order_by(*order)
     if cursor:
