@@ -2,7 +2,7 @@
 keeps the member's category totals and season score in the same transaction."""
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from cohort.competition.models import Category, CategoryTotal, PointsEntry, Season, SeasonScore
 from cohort.competition.services.boards import points_refresh
@@ -19,10 +19,12 @@ def points_award(
     with transaction.atomic():
         _season_hold(season)
         score_row = _score_row_locked(user_id=user_id, season=season)
-        earned = PointsEntry.objects.filter(source=source).aggregate(net=Sum("points"))["net"] or 0
+        so_far = PointsEntry.objects.filter(source=source).aggregate(
+            net=Sum("points"), entries=Count("id")
+        )
+        earned, sequence = so_far["net"] or 0, so_far["entries"]
         if earned == points:
             return None
-        sequence = PointsEntry.objects.filter(source=source).count()
         try:
             with transaction.atomic():
                 entry = PointsEntry.objects.create(
