@@ -3,7 +3,9 @@
 Members are zero-padded complements of the ids (10**12 - id), so Redis's reverse order
 breaks a tie by the smaller id first, as the database does. A board is usable once a
 rebuild marked it ready; while one rebuilds (into a side key, swapped in at the end) the
-writes go to both. Every call may raise redis.RedisError; callers fall back to the database.
+writes go to both. Every write carries a ticket taken before its scores were read, and an
+item keeps the score of its newest ticket (see `ticket`). Every call may raise
+redis.RedisError; callers fall back to the database.
 """
 
 from functools import cache
@@ -38,30 +40,37 @@ def _item(member: str) -> int:
     return _PAD - int(member)
 
 
-def scores_write(path_id: int, board: str, scores: dict[int, int], gone: list[int]) -> None:
-    """Set these items' scores and drop `gone` ones, on the live board and any being built."""
-    redis_client = client()
-    keys = [_key(path_id, board)]
-    if redis_client.exists(_key(path_id, board, ":building")):
-        keys.append(_key(path_id, board, ":next"))
-    with redis_client.pipeline() as pipe:
-        for key in keys:
-            if scores:
-                pipe.zadd(key, {_member(i): s for i, s in scores.items()})
-            if gone:
-                pipe.zrem(key, *[_member(i) for i in gone])
-        pipe.execute()
+def ticket() -> int:
+    """A number that orders score reads: take it BEFORE reading scores from the database,
+    then write them with it. A write carrying an older ticket than the item's last one is
+    dropped, so two refreshes that overlap (or a rebuild's batch read before a member's
+    change) cannot put an older score back over a newer one."""
+    return client().incr(_TICKET)
+
+
+def scores_write(
+    path_id: int, board: str, scores: dict[int, int], gone: list[int], ticket: int
+) -> None:
+    """Set these items' scores and drop `gone` ones, on the live board and any being built,
+    each only if `ticket` is newer than the item's last write there. One round trip."""
+    keys = [_key(path_id, board), _key(path_id, board, ":tickets")]
+    keys += [_key(path_id, board, ":building")]
+    keys += [_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets")]
+    _script(_WRITE)(keys=keys, args=_write_args(ticket, scores, gone, live=True))
 
 
 def rebuild_start(path_id: int, board: str) -> None:
     redis_client = client()
-    redis_client.delete(_key(path_id, board, ":next"))
+    redis_client.delete(_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets"))
     redis_client.set(_key(path_id, board, ":building"), 1, ex=_BUILD_TTL)
 
 
-def rebuild_add(path_id: int, board: str, scores: dict[int, int]) -> None:
+def rebuild_add(path_id: int, board: str, scores: dict[int, int], ticket: int) -> None:
+    """Add a batch read under `ticket` to the board being built; an item written since
+    (with a newer ticket) keeps that newer score."""
     if scores:
-        client().zadd(_key(path_id, board, ":next"), {_member(i): s for i, s in scores.items()})
+        keys = [_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets")]
+        _script(_WRITE)(keys=keys, args=_write_args(ticket, scores, [], live=False))
 
 
 def rebuild_finish(path_id: int, board: str) -> None:
@@ -71,9 +80,53 @@ def rebuild_finish(path_id: int, board: str) -> None:
             pipe.rename(_key(path_id, board, ":next"), _key(path_id, board))
         else:
             pipe.delete(_key(path_id, board))
+        if redis_client.exists(_key(path_id, board, ":next:tickets")):
+            pipe.rename(_key(path_id, board, ":next:tickets"), _key(path_id, board, ":tickets"))
+        else:
+            pipe.delete(_key(path_id, board, ":tickets"))
         pipe.set(_key(path_id, board, ":ready"), 1)
         pipe.delete(_key(path_id, board, ":building"))
         pipe.execute()
+
+
+def _write_args(ticket: int, scores: dict[int, int], gone: list[int], *, live: bool) -> list:
+    args = [ticket, 1 if live else 0, len(scores)]
+    for item_id, score in scores.items():
+        args += [_member(item_id), score]
+    return args + [_member(item_id) for item_id in gone]
+
+
+_TICKET = "leaderboard:ticket"
+# KEYS: board, its tickets[, building flag, side board, side tickets]. ARGV: ticket, whether
+# KEYS[3..5] are given (a live write also goes to a board being built), how many scores,
+# then member/score pairs, then members to drop. Each item is written where its stored
+# ticket is older than this one, and its ticket is kept (also for a dropped item, so an
+# older batch cannot bring it back).
+_WRITE = """
+local ticket = tonumber(ARGV[1])
+local targets = {{KEYS[1], KEYS[2]}}
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then
+  targets[2] = {KEYS[4], KEYS[5]}
+end
+local count = tonumber(ARGV[3])
+for _, target in ipairs(targets) do
+  for i = 0, count - 1 do
+    local member = ARGV[4 + 2 * i]
+    if tonumber(redis.call('HGET', target[2], member) or '0') < ticket then
+      redis.call('ZADD', target[1], ARGV[5 + 2 * i], member)
+      redis.call('HSET', target[2], member, ticket)
+    end
+  end
+  for i = 4 + 2 * count, #ARGV do
+    local member = ARGV[i]
+    if tonumber(redis.call('HGET', target[2], member) or '0') < ticket then
+      redis.call('ZREM', target[1], member)
+      redis.call('HSET', target[2], member, ticket)
+    end
+  end
+end
+return 0
+"""
 
 
 # One round trip for a page: nothing (None) unless the board is ready; else the rows with

@@ -47,6 +47,11 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
     path = path_current_get()
     if path is None:
         return
+    try:
+        ticket = store.ticket()
+    except redis.RedisError:
+        logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
+        return
     # The members as one subquery on users: an OR across the enrollment and user tables
     # made PostgreSQL read every enrollment and user (about 200 ms a logged day at 100,000).
     members = progress_rows(path.id).filter(
@@ -55,12 +60,14 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
     scores = dict(members)
     groups = group_scores(path.id, group_ids=group_ids)
     try:
-        store.scores_write(path.id, PROGRESS, scores, [u for u in user_ids if u not in scores])
+        gone = [u for u in user_ids if u not in scores]
+        store.scores_write(path.id, PROGRESS, scores, gone, ticket)
         store.scores_write(
             path.id,
             GROUPS,
             {g: found[0] for g, found in groups.items()},
             [g for g in group_ids if g not in groups],
+            ticket,
         )
     except redis.RedisError:
         # The database still answers correctly; the nightly rebuild brings Redis back in line.
@@ -98,9 +105,11 @@ def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
 
 def _members_write(board: str, context_id: int, rows, user_ids: set[int]) -> None:
     """Put these members at their scores in `rows` (dropping those not in it)."""
-    scores = dict(rows.filter(user_id__in=user_ids))
     try:
-        store.scores_write(context_id, board, scores, [u for u in user_ids if u not in scores])
+        ticket = store.ticket()
+        scores = dict(rows.filter(user_id__in=user_ids))
+        gone = [u for u in user_ids if u not in scores]
+        store.scores_write(context_id, board, scores, gone, ticket)
     except redis.RedisError:
         logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
 
@@ -115,8 +124,9 @@ def leaderboards_rebuild() -> dict[str, int]:
     if path is not None:
         loaded[PROGRESS] = _board_rebuild(PROGRESS, path.id, progress_rows(path.id))
         store.rebuild_start(path.id, GROUPS)
+        ticket = store.ticket()
         groups = {g: found[0] for g, found in group_scores(path.id).items()}
-        store.rebuild_add(path.id, GROUPS, groups)
+        store.rebuild_add(path.id, GROUPS, groups, ticket)
         store.rebuild_finish(path.id, GROUPS)
         loaded[GROUPS] = len(groups)
         board_pages_forget("path")
@@ -140,19 +150,20 @@ def _board_rebuild(board: str, context_id: int, rows) -> int:
     """Stream (id, score) rows into the board's side key in batches, then swap it in; with
     the progress board, cache every member's row details too."""
     store.rebuild_start(context_id, board)
+    ticket = store.ticket()  # before the rows are read: a change made since wins
     loaded, batch = 0, {}
     for item_id, score in rows.iterator(chunk_size=_BATCH):
         batch[item_id] = score
         if len(batch) == _BATCH:
-            _batch_add(board, context_id, batch)
+            _batch_add(board, context_id, batch, ticket)
             loaded, batch = loaded + len(batch), {}
-    _batch_add(board, context_id, batch)
+    _batch_add(board, context_id, batch, ticket)
     store.rebuild_finish(context_id, board)
     return loaded + len(batch)
 
 
-def _batch_add(board: str, context_id: int, batch: dict[int, int]) -> None:
-    store.rebuild_add(context_id, board, batch)
+def _batch_add(board: str, context_id: int, batch: dict[int, int], ticket: int) -> None:
+    store.rebuild_add(context_id, board, batch, ticket)
     if board == PROGRESS and batch:
         people_warm(list(batch))
 
