@@ -3,6 +3,7 @@ on its natural key, writing only the rows whose figures changed and deleting the
 key is gone. Idempotent: a second run with the same data writes nothing."""
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from cohort.analytics.models import (
     SubmissionStatusSummary,
 )
 from cohort.competition.services.seasons import programme_today
+
+logger = logging.getLogger(__name__)
 
 DAYS_PER_CHUNK = 7
 BATCH_SIZE = 2000
@@ -144,10 +147,15 @@ def day_changed_received(sender, group_id=None, **kwargs) -> None:
         return
     from cohort.analytics.tasks import analytics_today_refresh_task
 
-    if cache.add(f"analytics:today-queued:{group_id}", True, timeout=TODAY_QUEUE_SECONDS):
-        analytics_today_refresh_task.apply_async(
-            kwargs={"group_id": group_id}, countdown=TODAY_QUEUE_SECONDS
-        )
+    queued_key = f"analytics:today-queued:{group_id}"
+    if cache.add(queued_key, True, timeout=TODAY_QUEUE_SECONDS):
+        try:
+            analytics_today_refresh_task.apply_async(
+                kwargs={"group_id": group_id}, countdown=TODAY_QUEUE_SECONDS
+            )
+        except Exception:  # no broker: the day is saved; a later log or the night catches up
+            cache.delete(queued_key)
+            logger.warning("analytics: could not queue today's refresh", exc_info=True)
 
 
 def analytics_today_refresh_if_stale() -> bool:

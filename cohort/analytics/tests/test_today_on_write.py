@@ -27,3 +27,36 @@ def test_with_the_summaries_off_a_log_writes_none(settings):
     activity_log(user=walker, day=member_today(walker), steps=4_000)
 
     assert not DailyGroupSummary.objects.exists()
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Celery configured for a broker that nobody answers (a closed port), not eager."""
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_publish_retry")}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_publish_retry=False)
+    _forget_connections(app)
+    yield
+    app.conf.update(saved)
+    _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """The next publish connects to the broker configured now (kombu keys its pools by URL)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_a_day_logged_while_the_broker_is_down_is_saved_and_answered(broker_down, client):
+    walker = MemberFactory(group=GroupFactory())
+    client.force_login(walker)
+    day = member_today(walker)
+
+    answer = client.put(
+        f"/api/v1/activity/{day}", {"steps": 5_000}, content_type="application/json"
+    )
+
+    assert answer.status_code == 200, answer.content
+    assert walker.daily_activity.get(date=day).steps == 5_000
