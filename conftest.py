@@ -18,6 +18,34 @@ def pytest_configure():
     # Serve static files from the app folders: tests never run collectstatic.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    _force_login_verifies_organisers()
+
+
+def _force_login_verifies_organisers():
+    """An organiser signed in by client.force_login has also passed the TOTP step (a
+    confirmed device and django-otp's session key), as after a real sign-in; the code step
+    itself is tested in system/security/ and e2e/."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if getattr(user, "role", None) == "organiser":
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            from cohort.accounts.services.two_factor import SESSION_VERIFIED_USER
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[SESSION_VERIFIED_USER] = user.pk
+            session.save()
+
+    Client.force_login = force_login_verified
 
 
 @pytest.fixture(autouse=True)

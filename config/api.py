@@ -1,12 +1,20 @@
 """The JSON API: one NinjaAPI, each app's Router, and one handler for domain errors."""
 
+import logging
+
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.views import defaults
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.parser import Parser
 
 from cohort.accounts.api import auth_router, groups_router, tokens_router
 from cohort.activity.api import router as activity_router
 from cohort.competition.api.boards import router as boards_router
 from cohort.competition.api.rewards import router as rewards_router
 from cohort.core.exceptions import DomainError, RateLimited
+from cohort.core.middleware import unavailable_response
 from cohort.dashboard.api import router as dashboard_router
 from cohort.dashboard.mentor_api import router as mentor_router
 from cohort.journeys.api import router as journeys_router
@@ -14,7 +22,101 @@ from cohort.messaging.api import router as messaging_router
 from cohort.notifications.api import router as notifications_router
 from cohort.reviews.api import router as reviews_router
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+# The errors an operation may answer, each `{"detail": ...}` (a list of problems for 422 from
+# input validation, else a sentence), declared in the OpenAPI document so that it is the
+# whole contract: clients (and the fuzzer in system/fuzz/) hold us to it.
+ERROR_STATUSES = {
+    400: "Malformed request body",
+    401: "Not signed in, or a wrong email/password pair",
+    403: "Not allowed for this role",
+    404: "Not found (including another group's objects)",
+    409: "Conflict with the current state",
+    413: "A file or the request is too large",
+    422: "Invalid input",
+    429: "Too many requests (see Retry-After)",
+    503: "The database is briefly unavailable (see Retry-After)",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+            "description": "what went wrong; for input validation, one object per problem",
+        }
+    },
+    "required": ["detail"],
+}
+
+
+def _errors_of(method: str, operation: dict) -> list[int]:
+    """Every operation can reject its input; signed-in ones also 401/403/404; writes also
+    conflict, multipart ones can be too large; any write or sign-in can be rate-limited."""
+    statuses = [422, 503]
+    if operation.get("security"):
+        statuses += [401, 403, 404]
+    if operation.get("operationId", "").endswith("_login"):
+        statuses += [401, 429]
+    if method != "get":
+        statuses += [400, 409, 429]
+        body = operation.get("requestBody", {}).get("content", {})
+        if "multipart/form-data" in body:
+            statuses.append(413)
+    return sorted(set(statuses))
+
+
+class CohortAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        }
+        for path in schema["paths"].values():
+            for method, operation in path.items():
+                for status in _errors_of(method, operation):
+                    operation["responses"].setdefault(
+                        status, {"description": ERROR_STATUSES[status], **error}
+                    )
+        return schema
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    name = getattr(value, "name", None)  # an uploaded file's
+    return isinstance(name, str) and "\x00" in name
+
+
+class InputParser(Parser):
+    """Ninja's parser, refusing NUL characters anywhere in the input: PostgreSQL text cannot
+    hold them, so they are bad input (400 in a JSON body, 422 in a query or form), never a
+    database error half-way through a request."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("a NUL character")  # Ninja answers 400 "Cannot parse request body"
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        values = super().parse_querydict(data, list_fields, request)
+        bad = [key for key, value in values.items() if _has_nul(key) or _has_nul(value)]
+        if bad:
+            msg = "NUL characters are not allowed"
+            raise ValidationError(
+                [{"loc": [key], "msg": msg, "type": "value_error"} for key in bad]
+            )
+        return values
+
+
+api = CohortAPI(
     title="Cohort API",
     version="1",
     description=(
@@ -23,6 +125,7 @@ api = NinjaAPI(
         '`{"detail": ...}` with the matching status.'
     ),
     urls_namespace="api",
+    parser=InputParser(),
     docs_url="/docs",
 )
 
@@ -33,6 +136,31 @@ def domain_error(request, exc: DomainError):
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is down or restarting: 503 {"detail"}, never a 500 traceback."""
+    return unavailable_response(request)
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc):
+    """A value the database cannot store (out of a column's range): 422, and logged, since
+    input validation should have stopped it first."""
+    logger.warning("API input the database refused: %s", exc)
+    return api.create_response(
+        request, {"detail": "A value is out of range or cannot be stored."}, status=422
+    )
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (an id that is not a number matches no route, so Django
+    answers before Ninja), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 api.add_router("/auth", auth_router)

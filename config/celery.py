@@ -4,6 +4,7 @@ Without CELERY_BROKER_URL, settings make every task run eagerly in-process.
 """
 
 import datetime as dt
+import functools
 import os
 import zoneinfo
 
@@ -21,7 +22,8 @@ def _daily_at(hh_mm: str, zone_name: str) -> crontab:
     """A daily crontab at local time `hh_mm` in `zone_name`, whatever Celery's own zone."""
     hour, minute = (int(part) for part in hh_mm.split(":"))
     zone = zoneinfo.ZoneInfo(zone_name)
-    return crontab(hour=hour, minute=minute, nowfun=lambda: dt.datetime.now(zone))
+    # A partial, not a lambda: beat's persistent scheduler pickles the schedule.
+    return crontab(hour=hour, minute=minute, nowfun=functools.partial(dt.datetime.now, zone))
 
 
 def _beat_schedule() -> dict:

@@ -77,7 +77,13 @@ def database_from_url(url: str, *, pool: bool) -> dict:
         raise ImproperlyConfigured("The database URL must name a database")
     options: dict = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
     if pool:
-        options["pool"] = {"min_size": 2, "max_size": integer("DB_POOL_MAX_SIZE", 10, minimum=1)}
+        options["pool"] = {
+            "min_size": 2,
+            "max_size": integer("DB_POOL_MAX_SIZE", 10, minimum=1),
+            # How long a request waits for a connection: with the database down it then
+            # answers 503 (config/api.py, core/middleware.py) instead of hanging for 30 s.
+            "timeout": integer("DB_POOL_TIMEOUT", 5, minimum=1),
+        }
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "django_htmx",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cohort.core",
     "cohort.ops",
     "cohort.accounts",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
+    "cohort.accounts.middleware.OrganiserTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +123,18 @@ else:
             "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
+# A PostgreSQL streaming replica (hot standby) for reads: cohort/core/db_router.py sends a
+# web request's reads there until it writes, then the primary for the rest of the request
+# and REPLICA_PIN_SECONDS after (a cookie); sessions, accounts and tokens always read the
+# primary, as do Celery tasks and commands. Unset: one database, nothing routed.
+REPLICA_PIN_SECONDS = env.integer("REPLICA_PIN_SECONDS", 5, minimum=0)
+if env.is_set("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env.database_from_url(
+        env.string("DATABASE_REPLICA_URL"), pool=env.boolean("DB_POOL", True)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same test database
+    DATABASE_ROUTERS = ["cohort.core.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE = ["cohort.core.db_router.ReplicaRoutingMiddleware", *MIDDLEWARE]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------
@@ -127,13 +142,22 @@ REDIS_URL = env.string("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a miss or a no-op, not an error: the degraded mode
+            # (docs/reliability.md). After a failure it is left alone for
+            # CACHE_RETRY_SECONDS, so a dead Redis costs one short timeout per period.
+            "BACKEND": "cohort.core.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.string("CACHE_KEY_PREFIX", "cohort"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "RETRY_SECONDS": env.integer("CACHE_RETRY_SECONDS", 5, minimum=1),
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are written to the database and read through the cache: they survive Redis
+    # going away or restarting empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -213,8 +237,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_EMAIL = env.string("LOGIN_FAILURES_PER_EMAIL", "5/15m")
 LOGIN_FAILURES_PER_IP = env.string("LOGIN_FAILURES_PER_IP", "100/15m")
 RATELIMIT_USE_CACHE = "default"
+# With the cache down (the degraded mode) limits are not counted rather than refusing
+# every request: sign-in and activity writes keep working, without their limits.
+RATELIMIT_FAIL_OPEN = True
 INVITE_MAX_AGE_DAYS = env.integer("INVITE_MAX_AGE_DAYS", 7, minimum=1)
 REGISTRATION_OPEN = env.boolean("REGISTRATION_OPEN", False)
+# Organisers confirm each sign-in with a TOTP code (django-otp); the first sign-in enrols an
+# authenticator app. Wrong codes allowed per organiser per window (django-ratelimit syntax).
+ORGANISER_2FA_REQUIRED = env.boolean("ORGANISER_2FA_REQUIRED", True)
+TWO_FACTOR_FAILURES_PER_USER = env.string("TWO_FACTOR_FAILURES_PER_USER", "5/15m")
+OTP_TOTP_ISSUER = env.string("OTP_TOTP_ISSUER", "Cohort")
 
 # --- Activity ---------------------------------------------------------------------------
 ACTIVITY_MAX_STEPS = env.integer("ACTIVITY_MAX_STEPS", 100_000, minimum=1)

@@ -3,6 +3,11 @@ from django.urls import include, path
 
 from config.api import api
 
+# An unavailable database answers 503 (JSON under /api/), wherever it was met.
+handler500 = "cohort.core.middleware.server_error"
+# Under /api/, a URL that matches no route answers JSON {"detail": ...} like the rest.
+handler404 = "config.api.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,6 +16,10 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "two_factor: keeps organisers' TOTP step on in e2e")
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -30,6 +34,14 @@ def browser():
         )  # fmt: skip
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _organiser_two_factor(request, settings):
+    """Organisers' TOTP step is off in the browser tests except those marked two_factor
+    (test_two_factor_signin.py walks it): the others sign organisers in with the password."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.ORGANISER_2FA_REQUIRED = False
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -18,6 +18,8 @@ from cohort.accounts.services.members import member_move, member_remove
 from cohort.accounts.services.signin import signin_audit, signin_failed, signin_guard
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
 
 admin.site.unregister(AuthGroup)
 admin.site.site_header = "Cohort administration"
@@ -202,8 +204,18 @@ class UserAdmin(admin.ModelAdmin):
                 obj.group = None
                 obj.save()
             else:
-                obj.group_id = User.objects.values_list("group_id", flat=True).get(pk=obj.pk)
+                before = User.objects.values("group_id", "role").get(pk=obj.pk)
+                obj.group_id = before["group_id"]
                 obj.save()
+                if before["role"] != obj.role:
+                    audit_record(
+                        action=AuditEvent.Action.ROLE_CHANGED,
+                        actor=request.user,
+                        ip=client_ip(request),
+                        target=obj,
+                        old=before["role"],
+                        new=obj.role,
+                    )
             if target_group is not None and target_group.pk != obj.group_id:
                 member_move(
                     user=obj, to_group=target_group, actor=request.user, ip=client_ip(request)

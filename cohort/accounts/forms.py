@@ -72,3 +72,19 @@ class LeetCodeForm(forms.Form):
         validators=User._meta.get_field("leetcode_username").validators,
         help_text="Your public profile's name; leave it blank to stop the sync.",
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+        help_text="The 6-digit code your authenticator app shows for Cohort.",
+    )

@@ -1,9 +1,14 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from cohort.accounts.services.signin import SESSION_AUTH_AT, SESSION_ENDED, SESSION_SEEN_AT
+from cohort.accounts.services.two_factor import two_factor_is_verified, two_factor_required
 
 # Refresh "last seen" at most this often, so an active session is not rewritten per request.
 _SEEN_RESOLUTION_SECONDS = 60
@@ -32,4 +37,35 @@ class SessionTimeoutMiddleware:
                 request.session[SESSION_ENDED] = True
             elif now - seen_at >= _SEEN_RESOLUTION_SECONDS:
                 session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class OrganiserTwoFactorMiddleware:
+    """Keep an organiser's session that has not passed the TOTP step out of everything but
+    the code pages: pages redirect to /2fa/ (which enrols a first device), the API answers
+    403 {"detail": ...}. Bearer-token API calls carry no session and pass through."""
+
+    _OPEN_PREFIXES = ("/2fa/", "/logout/", "/login/", "/static/", "/health/", "/api/v1/auth/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            settings.ORGANISER_2FA_REQUIRED
+            and not path.startswith(self._OPEN_PREFIXES)
+            and request.session.get(BACKEND_SESSION_KEY)
+            and two_factor_required(request.user)
+            and not two_factor_is_verified(request)
+        ):
+            if path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Two-factor verification required: enter your code at /2fa/."},
+                    status=403,
+                )
+            target = reverse("accounts:two-factor")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
         return self.get_response(request)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from cohort.accounts import views
+from cohort.accounts import two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("2fa/", two_factor_views.two_factor_view, name="two-factor"),
+    path("2fa/setup/", two_factor_views.two_factor_setup_view, name="two-factor-setup"),
     path("join/<str:token>/", views.join_view, name="join"),
     path("signup/", views.register_view, name="register"),
     path("profile/", views.profile_view, name="profile"),

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from cohort.accounts.auth import token_or_session
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
-from cohort.activity.schemas import ActivityIn, ActivityOut, ActivitySavedOut, ReviewIn
+from cohort.activity.schemas import ActivityIn, ActivityOut, ActivitySavedOut, FlagReviewIn
 from cohort.activity.selectors import (
     activity_get,
     activity_list,
@@ -47,7 +47,10 @@ def _rate_limit(request: HttpRequest) -> None:
 def list_days(request: HttpRequest, days: Query[DayRange]):
     """`from` and `to` (YYYY-MM-DD; default: the last 30 days; a year at most)."""
     last = parse_day(days.end) if days.end else member_today(request.user)
-    first = parse_day(days.start) if days.start else last - dt.timedelta(days=29)
+    # min(): 30 days back from `to`, or from the first day there is (never an OverflowError).
+    first = (
+        parse_day(days.start) if days.start else last - min(dt.timedelta(29), last - dt.date.min)
+    )
     return list(activity_list(user=request.user, start=first, end=last))
 
 
@@ -103,7 +106,7 @@ def _saved(row: DailyActivity) -> dict:
     response=ActivityOut,
     summary="Confirm or reject a flagged day (the group's mentors, organisers)",
 )
-def review_flag(request: HttpRequest, activity_id: int, payload: ReviewIn):
+def review_flag(request: HttpRequest, activity_id: int, payload: FlagReviewIn):
     row = flagged_activity_for_reviewer(viewer=request.user).filter(pk=activity_id).first()
     if row is None:
         raise NotFound("No such flagged day.")

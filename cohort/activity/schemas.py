@@ -27,5 +27,5 @@ class ActivitySavedOut(ActivityOut):
     progress: list[ProgressOut]
 
 
-class ReviewIn(Schema):
+class FlagReviewIn(Schema):
     decision: str = Field(..., description="'confirmed' or 'rejected'")

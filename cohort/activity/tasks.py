@@ -1,5 +1,7 @@
 """Celery tasks: ids in, one service call, nothing else."""
 
+import time
+
 from celery import shared_task
 from django.conf import settings
 
@@ -27,13 +29,21 @@ def progress_chunks(chunk_groups: int | None = None) -> list[list[int]]:
     max_retries=5,
 )
 def update_progress_chunk_task(self, run_id: int, group_ids: list[int]) -> int:
+    """One chunk of the nightly recompute; the run's record counts it under this worker's
+    name (w1@host; the host's name when run eagerly), so it shows how the work was split."""
+    started = time.perf_counter()
     try:
         rows = progress_recompute_groups(group_ids=group_ids)
     except Exception as exc:
         if self.request.retries >= self.max_retries:
             job_run_fail(run_id=run_id, error=repr(exc))
         raise
-    job_run_chunk_done(run_id=run_id, rows=rows)
+    job_run_chunk_done(
+        run_id=run_id,
+        rows=rows,
+        worker=self.request.hostname,
+        seconds=time.perf_counter() - started,
+    )
     return rows
 
 

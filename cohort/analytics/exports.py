@@ -9,6 +9,8 @@ from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.competition.models import Season, SeasonScore
 from cohort.core.exceptions import NotFound
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
 
 CHUNK_SIZE = 5000
 
@@ -84,3 +86,8 @@ def export_lines(kind: str) -> Iterator[str]:
             yield writer.writerow(row)
 
     return lines()
+
+
+def export_audit(*, actor: User, kind: str, ip: str | None) -> None:
+    """Record who took which export (personal data leaves the site); call before streaming."""
+    audit_record(action=AuditEvent.Action.DATA_EXPORTED, actor=actor, ip=ip, kind=kind)

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET
 
 from cohort.accounts.models import User
 from cohort.analytics.charts import bar_chart, column_chart
-from cohort.analytics.exports import export_lines
+from cohort.analytics.exports import export_audit, export_lines
 from cohort.analytics.selectors import AnalyticsPage, analytics_page_get, analytics_viewer_require
 from cohort.analytics.services import analytics_today_refresh_if_stale
 from cohort.core.exceptions import PermissionDenied
+from cohort.core.http import client_ip
 
 
 @require_GET
@@ -68,6 +69,7 @@ def analytics_export(request, kind: str):
     if request.user.role != User.Role.ORGANISER:
         raise PermissionDenied("Exports are for organisers.")
     lines = export_lines(kind)
+    export_audit(actor=request.user, kind=kind, ip=client_ip(request))
     stamp = timezone.now().strftime("%Y%m%d")
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{kind}-{stamp}.csv"'

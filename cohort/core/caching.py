@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import transaction
 from prometheus_client import Counter
 
+from cohort.core.db_router import primary_reads
+
 logger = logging.getLogger(__name__)
 
 _MISSING = object()
@@ -38,7 +40,10 @@ def cached(name: str, key: str, compute: Callable[[], Any], timeout: int = 300) 
     cache_count(name, hit=value is not _MISSING)
     if value is not _MISSING:
         return value
-    value = compute()
+    # From the primary: a value built from a lagging replica would be stored under the key a
+    # write just renewed, and served stale until the next change.
+    with primary_reads():
+        value = compute()
     try:
         cache.set(key, value, timeout)
     except Exception:

@@ -13,11 +13,11 @@ from cohort.notifications.unread import unread_count_get
 router = Router(tags=["me"], auth=token_or_session)
 
 
-class MeOut(UserOut):
+class ViewerOut(UserOut):
     unread_count: int
 
 
-@router.get("/me", response=MeOut, summary="The signed-in viewer")
+@router.get("/me", response=ViewerOut, summary="The signed-in viewer")
 def me(request: HttpRequest):
     return {**user_out(request.user), "unread_count": unread_count_get(user_id=request.user.pk)}
 

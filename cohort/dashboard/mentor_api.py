@@ -30,7 +30,7 @@ class BulkReviewOut(Schema):
     outcomes: list[ReviewOutcomeOut]
 
 
-class CategoryPointsOut(Schema):
+class StudentPointsOut(Schema):
     category: str
     points: int
 
@@ -45,7 +45,7 @@ class StudentOut(Schema):
     id: int
     name: str
     group: str
-    points: list[CategoryPointsOut]
+    points: list[StudentPointsOut]
     season_score: int
     streak: int
     last_logged_on: dt.date | None

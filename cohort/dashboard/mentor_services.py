@@ -8,6 +8,8 @@ from django.db import transaction
 from cohort.accounts.models import Group, User
 from cohort.core.exceptions import DomainError, InvalidInput, NotFound, PermissionDenied
 from cohort.dashboard.mentor import reviewer_require
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
 from cohort.reviews.models import Submission
 from cohort.reviews.services import DECISIONS, submission_review
 
@@ -79,11 +81,16 @@ def _mentor_get(mentor_id: int) -> User:
 
 def group_mentor_assign(*, viewer: User, group_id: int, mentor_id: int) -> Group:
     """Make the user a mentor of the group (nothing changes if they already are). 404 for a
-    group outside the viewer's reach, 422 for a user who is not an active mentor. Not
-    audited: ops' AuditEvent has no action for mentor changes."""
+    group outside the viewer's reach, 422 for a user who is not an active mentor. Audited."""
     with transaction.atomic():
         group = _group_for_assigner(viewer=viewer, group_id=group_id)
         group.mentors.add(_mentor_get(mentor_id))
+        audit_record(
+            action=AuditEvent.Action.MENTOR_ASSIGNED,
+            actor=viewer,
+            target=group,
+            mentor_id=mentor_id,
+        )
     return group
 
 
@@ -93,4 +100,10 @@ def group_mentor_unassign(*, viewer: User, group_id: int, mentor_id: int) -> Gro
     with transaction.atomic():
         group = _group_for_assigner(viewer=viewer, group_id=group_id)
         group.mentors.remove(_mentor_get(mentor_id))
+        audit_record(
+            action=AuditEvent.Action.MENTOR_UNASSIGNED,
+            actor=viewer,
+            target=group,
+            mentor_id=mentor_id,
+        )
     return group

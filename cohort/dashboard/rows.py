@@ -163,13 +163,31 @@ def _cursor_encode(row: Enrollment, field: str) -> str:
     return urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
+def _cursor_value(field: str, value):
+    """The cursor's value as its column holds it; ValueError for one no page gave out (a
+    forged one must not reach the database: NUL in text, a number past the column)."""
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError
+    if field == "distance":
+        number = Decimal(value)
+        if not number.is_finite() or abs(number) >= 10**9:
+            raise ValueError
+        return number
+    if field == "last_logged":
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
     """Rows after the cursor's (value, user_id) in this order: a true keyset condition, so a
     page costs the same however deep and however many rows tie on the value."""
     try:
         value, user_id = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         user_id = int(user_id)
-    except (ValueError, TypeError, binascii.Error):
+        if not 0 <= user_id < 2**63:  # past bigint: SQLite raises OverflowError
+            raise ValueError
+        value = _cursor_value(order[0].lstrip("-"), value)
+    except (ValueError, TypeError, ArithmeticError, binascii.Error):
         raise InvalidInput("That cursor is not one this dashboard gave out.") from None
     field = order[0].lstrip("-")
     beyond = "lt" if order[0].startswith("-") else "gt"

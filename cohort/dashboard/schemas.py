@@ -1,12 +1,14 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
 
 class DashboardQuery(Schema):
-    scope: str = Field("group", description="group (the viewer's) or all (staff)")
-    order: str = Field("progress", description="progress, name or last_activity")
+    # Literals: anything else is a 422 before the cached page's key is built from it.
+    scope: Literal["group", "all"] = Field("group", description="the viewer's group, or all")
+    order: Literal["progress", "name", "last_activity"] = "progress"
     group: int | None = None
     q: str = Field("", max_length=100, description="part of a name or email")
     progress_min: Decimal | None = Field(None, ge=0, le=100)

@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from cohort.accounts.auth import token_or_session
 from cohort.core.http import client_ip
+from cohort.core.pagination import CursorPagination
 from cohort.messaging.models import Announcement
 from cohort.messaging.schemas import (
     AnnouncementIn,

@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from ninja.errors import ValidationError
-from ninja.pagination import CursorPagination
 
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
+from cohort.core.pagination import CursorPagination
 from cohort.messaging.api import ANNOUNCEMENT_ORDER, PAGE_SIZE
 from cohort.messaging.forms import AnnouncementForm, MessageForm
 from cohort.messaging.selectors import (

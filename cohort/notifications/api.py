@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from cohort.accounts.auth import token_or_session
 from cohort.core.exceptions import InvalidInput
+from cohort.core.pagination import CursorPagination
 from cohort.notifications.pagination import ORDERING, PAGE_SIZE
 from cohort.notifications.schemas import MarkedOut, MarkReadIn, NotificationOut, UnreadCountOut
 from cohort.notifications.selectors import notifications_of

@@ -1,7 +1,7 @@
 """Cursor pagination of notifications, shared by the API and the page: Ninja's own
 CursorPagination (opaque cursor, no OFFSET), newest first by id."""
 
-from ninja.pagination import CursorPagination
+from cohort.core.pagination import CursorPagination
 
 PAGE_SIZE = 20
 ORDERING = ("-id",)

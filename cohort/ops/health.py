@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from cohort.core.redis_cache import cache_degraded
+
 
 def check_database() -> str | None:
     try:
@@ -21,6 +23,8 @@ def check_cache() -> str | None:
     try:
         cache.set("health:probe", "ok", 10)
         if cache.get("health:probe") != "ok":
+            if cache_degraded():
+                return "cache unreachable: serving from the database (degraded mode)"
             return "cache did not return what was stored"
     except Exception as exc:
         return f"cache unreachable: {type(exc).__name__}"

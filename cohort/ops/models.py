@@ -28,6 +28,17 @@ class AuditEvent(models.Model):
             "message_read_by_organiser",
             "Message thread read by an organiser",
         )
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor device enrolled"
+        TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor device reset"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MENTOR_ASSIGNED = "mentor_assigned", "Mentor assigned to a group"
+        MENTOR_UNASSIGNED = "mentor_unassigned", "Mentor removed from a group"
+        SEASON_FINALISED = "season_finalised", "Season finalised"
+        TITLES_GRANTED = "titles_granted", "Titles granted"
+        DATA_EXPORTED = "data_exported", "Data exported"
+        RECORDS_PRUNED = "records_pruned", "Old records deleted"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

@@ -1,4 +1,5 @@
-"""Deleting old rows that nobody needs any more: read notifications, job runs, audit events.
+"""Deleting old rows that nobody needs any more: read notifications, job runs, audit events,
+expired sessions.
 
 Rows go in small batches, each its own short transaction, so a first prune of a large
 table neither holds locks for long nor loads every id into memory.
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import Model, Q
 from django.utils import timezone
 
 from cohort.ops.models import AuditEvent, JobRun
+from cohort.ops.services import audit_record
 
 BATCH_SIZE = 1000
 
@@ -43,6 +46,8 @@ def _policies(*, notification_days: int, job_run_days: int, audit_days: int, now
         ),
         ("job runs", JobRun, job_run_cutoff, Q(started_at__lt=job_run_cutoff)),
         ("audit events", AuditEvent, audit_cutoff, Q(created_at__lt=audit_cutoff)),
+        # Sessions live in the database (`db` or `cached_db`): nothing else removes them.
+        ("expired sessions", Session, now, Q(expire_date__lt=now)),
     ]
 
 
@@ -88,4 +93,6 @@ def records_prune(
         else:
             count = _delete_in_batches(model, condition, batch_size)
         results.append(PruneResult(name=name, cutoff=cutoff, count=count))
+    if not dry_run:
+        audit_record(action=AuditEvent.Action.RECORDS_PRUNED, **{r.name: r.count for r in results})
     return results

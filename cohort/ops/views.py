@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cohort.core.caching import cache_hit_rates
+from cohort.core.redis_cache import cache_degraded
 from cohort.ops.health import feature_flags, run_checks
 from cohort.ops.metrics import CONTENT_TYPE, metrics_render
 from cohort.ops.models import JobRun
@@ -42,6 +43,10 @@ def health_live(request):
 def health_ready(request):
     results = run_checks()
     failed = {name: r["error"] for name, r in results.items() if not r["ok"]}
+    if set(failed) == {"cache"} and cache_degraded():
+        # The degraded mode serves everything from the database: still ready, so a load
+        # balancer keeps sending traffic rather than taking every server out with Redis.
+        return JsonResponse({"status": "degraded", "degraded": failed})
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
     return JsonResponse({"status": "ok"})

@@ -1,12 +1,13 @@
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from cohort.accounts.auth import token_or_session
 from cohort.competition.selectors.seasons import season_current
 from cohort.core.exceptions import NotFound
 from cohort.core.http import client_ip
+from cohort.core.pagination import CursorPagination
 from cohort.reviews.schemas import AssignmentOut, ReviewIn, SubmissionOut
 from cohort.reviews.selectors import (
     assignments_for_member,

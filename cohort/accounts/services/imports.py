@@ -79,6 +79,8 @@ def _row_error(row: _Row, seen: dict[str, int]) -> str | None:
     if row.email in seen:
         return f"{row.email} is a duplicate of line {seen[row.email]}"
     seen[row.email] = row.line
+    if "\x00" in row.name + row.group:
+        return "the name or group holds a NUL character"
     if not row.name:
         return "the name is blank"
     if len(row.name) > 100:
@@ -157,10 +159,12 @@ def import_members(
     if errors:
         return ImportResult(errors=errors)
     with transaction.atomic():
-        keys = {row.group.lower() for row in rows}
+        # PostgreSQL text cannot hold NUL: such values are rows to report, not to look up.
+        keys = {row.group.lower() for row in rows if "\x00" not in row.group}
         locked = Group.objects.select_for_update().annotate(key=Lower("name"))
         groups = {g.key: g for g in locked.filter(key__in=keys).order_by("pk")}
-        users = User.objects.annotate(key=Lower("email")).filter(key__in={r.email for r in rows})
+        emails = {r.email for r in rows if "\x00" not in r.email}
+        users = User.objects.annotate(key=Lower("email")).filter(key__in=emails)
         plan = _plan(rows, groups, {u.key: u for u in users}, create_groups)
         if not plan.errors and not dry_run:
             _write(plan, groups, actor)

@@ -132,13 +132,17 @@ def _parse_day(text: str) -> dt.date:
     moment = dt.datetime.fromisoformat(text)  # ValueError if neither
     if moment.tzinfo is None:
         return moment.date()
-    return moment.astimezone(zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)).date()
+    try:
+        return moment.astimezone(zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)).date()
+    except OverflowError:  # a moment at the calendar's edge (year 1 or 9999) in another zone
+        raise ValueError(text) from None
 
 
 def _parse_steps(text: str) -> int:
     if not _WHOLE_NUMBER.fullmatch(text):
         raise ValueError
-    return int(float(text.replace(",", "")))
+    # Whole digits only: float() would turn 400 nines into infinity (an OverflowError).
+    return int(text.replace(",", "").partition(".")[0])  # ValueError past 4,300 digits
 
 
 def _row_day(row: RawRow, user: User) -> dt.date:
@@ -192,13 +196,17 @@ def _existing_days(user_ids: set[int], days: set[dt.date]) -> dict[tuple[int, dt
 
 def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple[int, str]]]:
     """(line, user, day, steps) of each good row, and (line, reason) of each bad one."""
-    users = _members_by_email({normalize_email(r.email) for r in rows if r.email})
+    # PostgreSQL text cannot hold NUL: such an email is reported below, never looked up.
+    emails = {normalize_email(r.email) for r in rows if r.email and "\x00" not in r.email}
+    users = _members_by_email(emails)
     good, errors, seen = [], [], {}
     for row in rows:
         user = users.get(normalize_email(row.email))
         try:
             if not row.email:
                 raise ValueError("the email is blank")
+            if "\x00" in row.email:
+                raise ValueError(f"{row.email!r} holds a NUL character")
             if user is None:
                 raise ValueError(f"no member has the email {row.email}")
             if user.role != User.Role.MEMBER or not user.is_active:

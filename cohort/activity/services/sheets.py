@@ -81,6 +81,8 @@ def _rows_from_json(text: str) -> list[RawRow]:
         raise UnreadableSource(
             f"the answer is not valid JSON ({exc.msg}, line {exc.lineno})"
         ) from None
+    except (ValueError, RecursionError):  # a number past 4,300 digits, nesting too deep
+        raise UnreadableSource("the answer is JSON too large or too deep to read") from None
     values = answer.get("values") if isinstance(answer, dict) else None
     if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
         raise UnreadableSource('the JSON answer has no "values" list of rows')

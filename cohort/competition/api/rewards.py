@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import CursorPagination
 
 from cohort.accounts.auth import token_or_session
 from cohort.competition.selectors.rewards import (
@@ -11,6 +10,7 @@ from cohort.competition.selectors.rewards import (
     wallet_balance,
 )
 from cohort.competition.services.rewards import title_equip, title_redeem, title_unequip
+from cohort.core.pagination import CursorPagination
 
 router = Router(tags=["rewards"], auth=token_or_session)
 

@@ -35,6 +35,7 @@ from cohort.core.caching import (
     cache_set,
 )
 from cohort.core.exceptions import InvalidInput, NotFound
+from cohort.core.redis_cache import cache_degraded
 from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
 
 logger = logging.getLogger(__name__)
@@ -134,19 +135,19 @@ def _from_redis(ctx: Context, scope: Scope, ask):
     """`ask()`'s answer from the Redis board, or None to answer from the database (no Redis,
     a narrower scope or a past season, Redis failing, or a board not built: then a rebuild
     is queued)."""
-    if store.client() is None or not ctx.is_live or not scope.is_everyone:
-        return None
+    if store.client() is None or not ctx.is_live or not scope.is_everyone or cache_degraded():
+        return None  # a degraded cache means Redis is down: no waiting for its timeout here
     try:
         found = ask()
     except redis.RedisError:
         logger.warning("leaderboards: Redis unavailable, answering from the database")
         return None
     if found is None:
-        _rebuild_soon()
+        leaderboards_rebuild_soon()
     return found
 
 
-def _rebuild_soon() -> None:
+def leaderboards_rebuild_soon() -> None:
     """The board is missing (a flushed or new Redis): rebuild it once, in the background."""
     from cohort.competition.tasks import rebuild_leaderboards_task
 
@@ -322,7 +323,8 @@ def cursor_decode(cursor: str | None) -> int:
     try:
         text = urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         name, value = text.split("=", 1)
-        if name != "start" or not value.isdigit():
+        # No board holds a billion rows; a larger start would overflow the database's OFFSET.
+        if name != "start" or not value.isdigit() or len(value) > 9:
             raise ValueError
         return int(value)
     except (ValueError, UnicodeDecodeError, binascii.Error):

@@ -3,7 +3,7 @@ group's rows after commit; a rebuild reloads everything (nightly, after a flush,
 command) into a side key swapped in at the end."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import redis
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from cohort.accounts.models import User
 from cohort.competition import store
+from cohort.competition.selectors.boards import leaderboards_rebuild_soon
 from cohort.competition.selectors.people import people_forget, people_warm
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.selectors.versions import board_pages_forget, group_standings_forget
@@ -24,6 +25,7 @@ from cohort.competition.standings import (
     points_rows,
     progress_rows,
 )
+from cohort.core.redis_cache import cache_degraded
 from cohort.journeys.selectors import path_current_get
 
 logger = logging.getLogger(__name__)
@@ -47,19 +49,18 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
     path = path_current_get()
     if path is None:
         return
-    try:
+
+    def write() -> None:
         ticket = store.ticket()
-    except redis.RedisError:
-        logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
-        return
-    # The members as one subquery on users: an OR across the enrollment and user tables
-    # made PostgreSQL read every enrollment and user (about 200 ms a logged day at 100,000).
-    members = progress_rows(path.id).filter(
-        user_id__in=User.objects.filter(Q(group_id__in=group_ids) | Q(pk__in=user_ids)).values("pk")
-    )
-    scores = dict(members)
-    groups = group_scores(path.id, group_ids=group_ids)
-    try:
+        # The members as one subquery on users: an OR across the enrollment and user tables
+        # made PostgreSQL read every enrollment and user (about 200 ms a logged day at 100,000).
+        members = progress_rows(path.id).filter(
+            user_id__in=User.objects.filter(Q(group_id__in=group_ids) | Q(pk__in=user_ids)).values(
+                "pk"
+            )
+        )
+        scores = dict(members)
+        groups = group_scores(path.id, group_ids=group_ids)
         gone = [u for u in user_ids if u not in scores]
         store.scores_write(path.id, PROGRESS, scores, gone, ticket)
         store.scores_write(
@@ -69,9 +70,33 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
             [g for g in group_ids if g not in groups],
             ticket,
         )
+
+    _redis_write(write)
+
+
+class _Missed:
+    """Whether this process lost a board write to a Redis outage since its last success."""
+
+    writes = False
+
+
+def _redis_write(write: Callable[[], None]) -> None:
+    """Run a board write; when Redis is down, skip it and remember that this process missed
+    one. The first write that succeeds after that queues a rebuild: Redis may have come back
+    with its boards (a network blip, not a restart) but without the changes made meanwhile.
+    The database answers correctly all along."""
+    if cache_degraded():
+        _Missed.writes = True
+        return
+    try:
+        write()
     except redis.RedisError:
-        # The database still answers correctly; the nightly rebuild brings Redis back in line.
-        logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
+        _Missed.writes = True
+        logger.warning("leaderboards: Redis unavailable, a change waits for a rebuild")
+        return
+    if _Missed.writes:
+        _Missed.writes = False
+        leaderboards_rebuild_soon()
 
 
 def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> None:
@@ -105,13 +130,14 @@ def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
 
 def _members_write(board: str, context_id: int, rows, user_ids: set[int]) -> None:
     """Put these members at their scores in `rows` (dropping those not in it)."""
-    try:
+
+    def write() -> None:
         ticket = store.ticket()
         scores = dict(rows.filter(user_id__in=user_ids))
         gone = [u for u in user_ids if u not in scores]
         store.scores_write(context_id, board, scores, gone, ticket)
-    except redis.RedisError:
-        logger.warning("leaderboards: Redis unavailable, a change waits for the rebuild")
+
+    _redis_write(write)
 
 
 def leaderboards_rebuild() -> dict[str, int]:

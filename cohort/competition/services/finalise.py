@@ -9,6 +9,8 @@ from cohort.accounts.models import User
 from cohort.competition.models import Legacy, Season, SeasonScore, SeasonStanding, Title
 from cohort.competition.selectors.seasons import season_current_forget
 from cohort.competition.standings import ranked
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
 
 _BATCH = 5_000
 _BRACKETS = (
@@ -35,6 +37,9 @@ def season_finalise(*, season: Season) -> int | None:
         season.finalised_at = timezone.now()
         season.save(update_fields=["status", "finalised_at", "updated_at"])
         _announce_ranks(season, len(standings))
+        audit_record(
+            action=AuditEvent.Action.SEASON_FINALISED, target=season, ranked=len(standings)
+        )
         season_current_forget()
     from cohort.competition.services.boards import lifetime_rebuild
 

@@ -12,6 +12,8 @@ from cohort.accounts.models import User
 from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
 from cohort.competition.selectors.people import people_forget
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
 
 # Grants are written this many at a time: bounded memory and IN lists at 100,000 members.
 _CHUNK = 2_000
@@ -94,6 +96,12 @@ def titles_grant_many(*, title: Title, user_ids: Iterable[int]) -> int:
             # ignore_conflicts: a concurrent grant of the same title is not an error.
             OwnedTitle.objects.bulk_create(new, ignore_conflicts=True)
             created += len(new)
+        audit_record(
+            action=AuditEvent.Action.TITLES_GRANTED,
+            target=title,
+            members=len(user_ids),
+            new=created,
+        )
     return created
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -48,6 +49,13 @@ def rows():
         AuditEvent.objects.filter(pk=row.pk).update(created_at=_days_ago(age))
         return row.pk
 
+    def session(key: str, *, expires_in_days: int):
+        Session.objects.create(
+            session_key=key, session_data="", expire_date=_days_ago(-expires_in_days)
+        )
+        return key
+
+    session("expired", expires_in_days=-1)
     note("old read", age=200, read=True)
     note("old read 2", age=181, read=True)
     job(91)
@@ -59,6 +67,7 @@ def rows():
         },
         "job_runs": {job(89)},
         "audit": {audit(364)},
+        "sessions": {session("live", expires_in_days=1)},
     }
 
 
@@ -66,7 +75,13 @@ def _surviving():
     return {
         "notifications": set(_notification_model().objects.values_list("pk", flat=True)),
         "job_runs": set(JobRun.objects.values_list("pk", flat=True)),
-        "audit": set(AuditEvent.objects.values_list("pk", flat=True)),
+        # The prune's own record of what it deleted is not one of the rows under test.
+        "audit": set(
+            AuditEvent.objects.exclude(action=AuditEvent.Action.RECORDS_PRUNED).values_list(
+                "pk", flat=True
+            )
+        ),
+        "sessions": set(Session.objects.values_list("pk", flat=True)),
     }
 
 
@@ -77,6 +92,14 @@ def test_old_rows_go_while_recent_and_unread_ones_stay(rows):
     assert "read notifications: deleted 2 " in out.getvalue()
     assert "job runs: deleted 1 " in out.getvalue()
     assert "audit events: deleted 1 " in out.getvalue()
+    assert "expired sessions: deleted 1 " in out.getvalue()
+    pruned = AuditEvent.objects.get(action=AuditEvent.Action.RECORDS_PRUNED)
+    assert pruned.detail == {
+        "read notifications": 2,
+        "job runs": 1,
+        "audit events": 1,
+        "expired sessions": 1,
+    }
 
 
 def test_dry_run_counts_and_deletes_nothing(rows):
@@ -100,7 +123,12 @@ def test_deletes_in_batches_until_nothing_old_is_left(rows):
         row = JobRun.objects.create(name="sync_sheets")
         JobRun.objects.filter(pk=row.pk).update(started_at=_days_ago(120))
     results = {r.name: r.count for r in records_prune(batch_size=2)}
-    assert results == {"read notifications": 2, "job runs": 6, "audit events": 1}
+    assert results == {
+        "read notifications": 2,
+        "job runs": 6,
+        "audit events": 1,
+        "expired sessions": 1,
+    }
     assert _surviving() == rows
 
 
@@ -110,4 +138,5 @@ def test_the_nightly_task_prunes_with_the_settings(rows, settings):
         "read notifications": 2,
         "job runs": 2,
         "audit events": 1,
+        "expired sessions": 1,
     }

@@ -42,3 +42,11 @@ class Command(BaseCommand):
             "  Sign in as organiser:   " + result.organiser_email + "  (also /admin/)"
         )
         self.stdout.write("  Password (all three):   " + result.password)
+        if settings.ORGANISER_2FA_REQUIRED:
+            self.stdout.write(
+                "  The organiser then sets up two-factor sign-in in the browser: the first "
+                "sign-in\n  shows a QR code for an authenticator app; later sign-ins ask for "
+                "its 6-digit code.\n  (Lost it? `manage.py two_factor_reset "
+                + result.organiser_email
+                + "`; ORGANISER_2FA_REQUIRED=0 turns the step off.)"
+            )

@@ -1,0 +1,200 @@
+"""Organisers' TOTP two-factor sign-in (django-otp): enrol, verify, reset.
+
+After the password, an organiser's session is "unverified" until a code from their
+authenticator app is checked here; OrganiserTwoFactorMiddleware keeps every other page and
+API operation closed meanwhile. Wrong codes are counted per organiser in the cache (like
+sign-in failures) on top of django-otp's own growing delay between attempts.
+"""
+
+import logging
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import get_usage
+
+from cohort.accounts.models import User, normalize_email
+from cohort.core.exceptions import InvalidInput, NotFound, RateLimited
+from cohort.core.http import client_ip
+from cohort.ops.models import AuditEvent
+from cohort.ops.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+WRONG_CODE = "That code is not right. Check your authenticator app and try again."
+# Set with the device id once the code is checked; the middleware compares it with the
+# signed-in user, so a session cannot carry another user's verification.
+SESSION_VERIFIED_USER = "cohort_2fa_user"
+_DEVICE_NAME = "Authenticator app"
+
+
+def two_factor_required(user) -> bool:
+    """Whether this signed-in user must confirm a TOTP code before using the site."""
+    return bool(
+        settings.ORGANISER_2FA_REQUIRED
+        and user.is_authenticated
+        and user.role == User.Role.ORGANISER
+    )
+
+
+def two_factor_is_verified(request) -> bool:
+    """Whether this session passed the code step for its own user (no query: session only)."""
+    session = request.session
+    return bool(session.get(DEVICE_ID_SESSION_KEY)) and (
+        session.get(SESSION_VERIFIED_USER) == request.user.pk
+    )
+
+
+def two_factor_device(user: User) -> TOTPDevice | None:
+    """The organiser's confirmed TOTP device, if they have enrolled one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def two_factor_enrol_start(user: User) -> TOTPDevice:
+    """The unconfirmed device being enrolled: made once, shown until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def two_factor_qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URL as an inline SVG QR code for the enrolment page."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111827")
+
+
+def two_factor_secret(device: TOTPDevice) -> str:
+    """The key in base32 (what apps ask for when typed in), grouped in fours."""
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _limit(request, user: User, *, increment: bool) -> dict | None:
+    try:
+        return get_usage(
+            request,
+            group="two-factor",
+            key=lambda _g, _r: str(user.pk),
+            rate=settings.TWO_FACTOR_FAILURES_PER_USER,
+            increment=increment,
+        )
+    except Exception:
+        # Degraded mode, as for sign-in: django-otp's own delay still slows guessing.
+        logger.warning("two-factor limiter unavailable", exc_info=True)
+        return None
+
+
+def _guard(request, user: User) -> None:
+    usage = _limit(request, user, increment=False)
+    if usage and usage["limit"] and usage["count"] >= usage["limit"]:
+        minutes = max(1, round(usage["time_left"] / 60))
+        raise RateLimited(
+            f"Too many wrong codes. Try again in about {minutes} minute"
+            f"{'s' if minutes != 1 else ''}.",
+            retry_after=usage["time_left"],
+        )
+
+
+def _failed(request, user: User, *, step: str) -> None:
+    usage = _limit(request, user, increment=True)
+    ip = client_ip(request)
+    with transaction.atomic():
+        audit_record(action=AuditEvent.Action.TWO_FACTOR_FAILED, actor=user, ip=ip, step=step)
+        if usage and usage["limit"] and usage["count"] == usage["limit"]:
+            audit_record(action=AuditEvent.Action.LOCKOUT, actor=user, ip=ip, by=["two_factor"])
+    raise InvalidInput(WRONG_CODE)
+
+
+def _check(request, user: User, device: TOTPDevice, code: str, *, step: str) -> None:
+    """Raise unless `code` is the device's current one. The device row is locked (and so read
+    from the primary) while the code is checked: two requests with one code cannot both
+    pass, and the "used once" and pause counters are never read stale. django-otp doubles a
+    pause after each wrong code; a code typed during the pause is refused without counting."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
+        if locked is None:  # reset meanwhile
+            raise NotFound("No authenticator is set up any more; sign in again.")
+        allowed, info = locked.verify_is_allowed()
+        ok = allowed and locked.verify_token(_clean(code))
+    if not allowed:
+        until = (info or {}).get("locked_until")
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+        raise RateLimited(
+            f"Wait {seconds} second{'s' if seconds != 1 else ''} before the next code.",
+            retry_after=seconds,
+        )
+    if not ok:
+        _failed(request, user, step=step)
+
+
+def _mark_verified(request, device: TOTPDevice) -> None:
+    # A new session key at the step that raises the session's privileges.
+    request.session.cycle_key()
+    otp_login(request, device)
+    request.session[SESSION_VERIFIED_USER] = request.user.pk
+
+
+def _clean(code: str) -> str:
+    return "".join((code or "").split())[:16]
+
+
+def two_factor_enrol_confirm(request, *, code: str) -> TOTPDevice:
+    """Confirm the device being enrolled with a first code; the session is then verified.
+    Raises RateLimited, InvalidInput (wrong code) or NotFound (nothing being enrolled)."""
+    user = request.user
+    _guard(request, user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise NotFound("There is no authenticator being set up; start again.")
+    _check(request, user, device, code, step="enrol")
+    with transaction.atomic():
+        # One confirmed device per organiser: enrolling again replaces the old one.
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            action=AuditEvent.Action.TWO_FACTOR_ENROLLED,
+            actor=user,
+            ip=client_ip(request),
+            target=user,
+        )
+    _mark_verified(request, device)
+    return device
+
+
+def two_factor_verify(request, *, code: str) -> TOTPDevice:
+    """Check a code from the organiser's confirmed device; the session is then verified.
+    Raises RateLimited, InvalidInput (wrong code) or NotFound (no device: enrol first)."""
+    user = request.user
+    _guard(request, user)
+    device = two_factor_device(user)
+    if device is None:
+        raise NotFound("No authenticator is set up yet.")
+    _check(request, user, device, code, step="verify")
+    audit_record(action=AuditEvent.Action.TWO_FACTOR_VERIFIED, actor=user, ip=client_ip(request))
+    _mark_verified(request, device)
+    return device
+
+
+def two_factor_reset(*, email: str, actor=None, ip: str | None = None) -> int:
+    """Remove an organiser's devices (a lost phone): their next sign-in enrols again.
+    Returns how many devices went; raises NotFound for an unknown email."""
+    user = User.objects.filter(email=normalize_email(email)).first()
+    if user is None:
+        raise NotFound(f"No user with the email {email!r}.")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit_record(
+            action=AuditEvent.Action.TWO_FACTOR_RESET,
+            actor=actor,
+            ip=ip,
+            target=user,
+            devices=removed,
+        )
+    return removed

@@ -1,0 +1,132 @@
+"""Group isolation: people of group A ask for group B's objects on every page and API route
+with an id in it. The routes come from the URL resolver and the OpenAPI document, so a new
+route with an id and no entry below fails `test_every_object_route_has_an_entry`."""
+
+import re
+
+import pytest
+
+from system.security.conftest import api_operations, client_for, page_routes
+from system.security.matrix import api_bodies, differences, observe, page_bodies
+from system.security.urls_fill import params_of
+
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
+
+# Routes with a parameter that names no group's object, and why they are not in the matrix.
+NOT_GROUP_OBJECTS = {
+    "GET join/<str:token>/": "an invite token: unguessable, hashed, answers 410 when unknown",
+    "POST join/<str:token>/": "an invite token (see test_tokens_hashed_at_rest)",
+    "GET analytics/export/<slug:kind>.csv": "a kind of export, organisers only (role matrix)",
+    "POST analytics/export/<slug:kind>.csv": "GET only",
+    "GET season/titles/<int:title_id>/equip/": "POST only",
+    "GET season/titles/<int:title_id>/redeem/": "POST only",
+    "POST season/titles/<int:title_id>/equip/": "titles are one shop for everyone",
+    "POST season/titles/<int:title_id>/redeem/": "titles are one shop for everyone",
+    "POST /api/v1/titles/{title_id}/equip": "titles are one shop for everyone",
+    "POST /api/v1/titles/{title_id}/redeem": "titles are one shop for everyone",
+    "GET /api/v1/activity/{day}": "a date of the viewer's own activity, never another's",
+    "PUT /api/v1/activity/{day}": "a date of the viewer's own activity, never another's",
+    "GET /api/v1/leaderboards/{board}": "a board's name; names outside the group follow privacy",
+    "GET /api/v1/leaderboards/{board}/me": "a board's name; the viewer's own rank",
+    "GET /api/v1/paths/{path_id}/positions": "the shared path; positions of the viewer's group",
+    "GET announcements/<int:announcement_id>/publish/": "POST only",
+    "GET announcements/<int:announcement_id>/read/": "POST only",
+    "GET group/<int:group_id>/leader/": "POST only",
+    "GET group/<int:group_id>/members/": "POST only",
+    "GET group/<int:group_id>/members/<int:user_id>/remove/": "POST only",
+    "GET group/<int:group_id>/password/": "POST only",
+    "GET mentor/reviews/<int:submission_id>/": "POST only",
+    "POST submissions/files/<int:file_id>/": "GET only",
+}
+
+VIEWERS = ("member", "leader", "mentor")  # of group A: a plain member, its leader, its mentor
+
+# What each of group A's viewers gets for group B's object. 404 everywhere, except where the
+# route is closed to that role whatever the group (403, the same for A's own object: the role
+# matrix holds those), so the answer never tells that B's object exists.
+EXPECTED = {
+    "GET group/<int:group_id>/": (404, 404, 404),
+    "POST group/<int:group_id>/": (404, 404, 404),
+    "POST group/<int:group_id>/leader/": (404, 404, 404),
+    "POST group/<int:group_id>/members/": (404, 404, 404),
+    "POST group/<int:group_id>/members/<int:user_id>/remove/": (404, 404, 404),
+    "POST group/<int:group_id>/password/": (404, 404, 404),
+    "GET messages/<int:thread_id>/": (404, 404, 404),
+    "POST messages/<int:thread_id>/": (404, 404, 404),
+    "GET submissions/files/<int:file_id>/": (404, 404, 404),
+    "POST announcements/<int:announcement_id>/publish/": (404, 404, 404),
+    "POST announcements/<int:announcement_id>/read/": (404, 404, 404),
+    "POST mentor/reviews/<int:submission_id>/": (403, 403, 404),
+    "DELETE /api/v1/tokens/{token_id}": (404, 404, 404),
+    "GET /api/v1/messages/threads/{thread_id}": (404, 404, 404),
+    "POST /api/v1/messages/threads/{thread_id}": (404, 404, 404),
+    "GET /api/v1/submissions/{submission_id}": (404, 404, 404),
+    "POST /api/v1/submissions/{submission_id}": (404, 404, 404),
+    "GET /api/v1/submissions/{submission_id}/file": (404, 404, 404),
+    "GET /api/v1/submissions/{submission_id}/files/{file_id}": (404, 404, 404),
+    "POST /api/v1/submissions/{submission_id}/review": (403, 403, 404),
+    "POST /api/v1/activity/flags/{activity_id}/review": (404, 404, 404),
+    "POST /api/v1/announcements/{announcement_id}/publish": (404, 404, 404),
+    "POST /api/v1/announcements/{announcement_id}/read": (404, 404, 404),
+    "POST /api/v1/groups/{group_id}/members": (403, 403, 403),
+}
+
+
+def _object_routes() -> tuple[list[str], list[str]]:
+    pages = [f"{m} {r}" for r in page_routes() if _PARAM.search(r) for m in ("GET", "POST")]
+    api = [op for op in api_operations() if _PARAM.search(op)]
+    return pages, api
+
+
+def _viewers(world) -> dict:
+    return {
+        "member": lambda: client_for(world.a.member),
+        "leader": lambda: client_for(world.a.leader),
+        "mentor": lambda: client_for(world.a.mentor),
+    }
+
+
+def _ask_all(world, side) -> dict[str, tuple]:
+    pages, api = _object_routes()
+    pages = [key for key in pages if key not in NOT_GROUP_OBJECTS]
+    api = [key for key in api if key not in NOT_GROUP_OBJECTS]
+    values = params_of(side, world)
+    return {
+        **observe(pages, values, _viewers(world), api=False, bodies=page_bodies(side)),
+        **observe(api, values, _viewers(world), api=True, bodies=api_bodies(world.a)),
+    }
+
+
+def test_every_object_route_has_an_entry():
+    pages, api = _object_routes()
+    routes = set(pages) | set(api)
+    unlisted = sorted(routes - set(EXPECTED) - set(NOT_GROUP_OBJECTS))
+    assert unlisted == [], f"add these routes to EXPECTED or NOT_GROUP_OBJECTS: {unlisted}"
+    stale = sorted((set(EXPECTED) | set(NOT_GROUP_OBJECTS)) - routes)
+    assert stale == [], f"entries for routes that are gone: {stale}"
+
+
+@pytest.mark.django_db
+def test_group_b_objects_answer_404_to_group_a(world):
+    observed = _ask_all(world, world.b)
+    assert differences(EXPECTED, observed) == []
+    own = _ask_all(world, world.a)
+    for key, statuses in observed.items():
+        for viewer, theirs, ours in zip(VIEWERS, statuses, own[key], strict=True):
+            # A 403 for B's object is allowed only where A's own object gets it too.
+            assert theirs == 404 or theirs == ours, f"{key} as {viewer}: {theirs} vs own {ours}"
+
+
+@pytest.mark.django_db
+def test_no_content_of_group_b_reaches_group_a(world):
+    """The bodies too: nothing of B's (message text, notification, news) in any answer."""
+    secrets = ["Hello from Bravo", "Secret of Bravo", "Draft for Bravo", "News for Bravo"]
+    client = client_for(world.a.leader)
+    urls = [
+        "/", "/messages/", "/notifications/", "/announcements/", "/submissions/", "/group/",
+        "/api/v1/messages/threads", "/api/v1/notifications", "/api/v1/announcements",
+        "/api/v1/dashboard", "/api/v1/submissions",
+    ]  # fmt: skip
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert not [s for s in secrets if s in body], url

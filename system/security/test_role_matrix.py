@@ -1,0 +1,195 @@
+"""The role matrix: every page route (the URL resolver's, GET and POST) and every API
+operation (the OpenAPI document's) asked by each role, each request rolled back. A route
+without an entry fails `test_every_route_has_an_entry`; a changed answer fails the matrix.
+
+Writes carry a valid body (matrix.api_bodies / page_bodies) where an empty one would stop
+at input validation before the role check. Pages answer anonymous visitors 302 (to
+/login/), the API 401; an organiser who gave the password but not the TOTP code is sent to
+/2fa/ (302) on every page and refused (403) on every API operation but the sign-in ones.
+The ids are group A's objects; A's leader owns the submission, thread and token.
+"""
+
+import pytest
+
+from system.security.conftest import api_operations, page_routes
+from system.security.matrix import api_bodies, differences, observe, page_bodies, role_clients
+from system.security.urls_fill import params_of
+
+ROLES = ("anonymous", "member", "leader", "mentor", "organiser", "organiser_unverified")
+
+PAGES = {
+    "GET ": (302, 200, 200, 200, 200, 302),
+    "POST ": (302, 200, 200, 200, 200, 302),
+    "GET 2fa/": (302, 302, 302, 302, 302, 200),
+    "POST 2fa/": (302, 302, 302, 302, 302, 200),
+    "GET 2fa/setup/": (302, 302, 302, 302, 302, 302),
+    "POST 2fa/setup/": (302, 302, 302, 302, 302, 302),
+    "GET activity/": (302, 200, 200, 200, 200, 302),
+    "POST activity/": (302, 200, 200, 200, 200, 302),
+    "GET analytics/": (302, 403, 403, 403, 200, 302),
+    "POST analytics/": (405, 405, 405, 405, 405, 302),
+    "GET analytics/export/<slug:kind>.csv": (302, 403, 403, 403, 200, 302),
+    "POST analytics/export/<slug:kind>.csv": (405, 405, 405, 405, 405, 302),
+    "GET announcements/": (302, 200, 200, 200, 200, 302),
+    "POST announcements/": (302, 405, 405, 405, 405, 302),
+    "GET announcements/<int:announcement_id>/publish/": (302, 405, 405, 405, 405, 302),
+    "POST announcements/<int:announcement_id>/publish/": (302, 404, 404, 302, 302, 302),
+    "GET announcements/<int:announcement_id>/read/": (302, 405, 405, 405, 405, 302),
+    "POST announcements/<int:announcement_id>/read/": (302, 404, 404, 302, 404, 302),
+    "GET announcements/new/": (302, 405, 405, 405, 405, 302),
+    "POST announcements/new/": (302, 302, 302, 302, 302, 302),
+    "GET group/": (302, 200, 200, 200, 200, 302),
+    "POST group/": (302, 200, 200, 200, 200, 302),
+    "GET group/<int:group_id>/": (302, 200, 200, 200, 200, 302),
+    "POST group/<int:group_id>/": (302, 200, 200, 200, 200, 302),
+    "GET group/<int:group_id>/leader/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/leader/": (302, 403, 400, 403, 400, 302),
+    "GET group/<int:group_id>/members/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/members/": (302, 403, 400, 403, 400, 302),
+    "GET group/<int:group_id>/members/<int:user_id>/remove/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/members/<int:user_id>/remove/": (302, 403, 302, 403, 302, 302),
+    "GET group/<int:group_id>/password/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/password/": (302, 403, 400, 403, 400, 302),
+    "GET health/": (200, 200, 200, 200, 200, 200),
+    "POST health/": (405, 405, 405, 405, 405, 405),
+    "GET health/live/": (200, 200, 200, 200, 200, 200),
+    "POST health/live/": (405, 405, 405, 405, 405, 405),
+    "GET health/ready/": (200, 200, 200, 200, 200, 200),
+    "POST health/ready/": (405, 405, 405, 405, 405, 405),
+    "GET join/<str:token>/": (410, 410, 410, 410, 410, 302),
+    "POST join/<str:token>/": (410, 410, 410, 410, 410, 302),
+    "GET leaderboards/": (302, 200, 200, 200, 200, 302),
+    "POST leaderboards/": (302, 405, 405, 405, 405, 302),
+    "GET login/": (200, 200, 200, 200, 200, 200),
+    "POST login/": (200, 200, 200, 200, 200, 200),
+    "GET logout/": (405, 405, 405, 405, 405, 405),
+    "POST logout/": (302, 302, 302, 302, 302, 302),
+    "GET map/": (302, 200, 200, 200, 200, 302),
+    "POST map/": (302, 200, 200, 200, 200, 302),
+    "GET mentor/": (302, 403, 403, 200, 200, 302),
+    "POST mentor/": (405, 405, 405, 405, 405, 302),
+    "GET mentor/groups/": (302, 403, 403, 200, 200, 302),
+    "POST mentor/groups/": (302, 403, 403, 403, 404, 302),
+    "GET mentor/report/": (302, 404, 404, 200, 404, 302),
+    "POST mentor/report/": (405, 405, 405, 405, 405, 302),
+    "GET mentor/reviews/": (405, 405, 405, 405, 405, 302),
+    "POST mentor/reviews/": (302, 403, 403, 302, 302, 302),
+    "GET mentor/reviews/<int:submission_id>/": (405, 405, 405, 405, 405, 302),
+    "POST mentor/reviews/<int:submission_id>/": (302, 403, 403, 302, 302, 302),
+    "GET mentor/students/": (302, 403, 403, 200, 200, 302),
+    "POST mentor/students/": (405, 405, 405, 405, 405, 302),
+    "GET messages/": (302, 200, 200, 200, 200, 302),
+    "POST messages/": (302, 405, 405, 405, 405, 302),
+    "GET messages/<int:thread_id>/": (302, 404, 200, 200, 200, 302),
+    "POST messages/<int:thread_id>/": (302, 404, 200, 200, 200, 302),
+    "GET messages/start/": (302, 405, 405, 405, 405, 302),
+    "POST messages/start/": (302, 404, 404, 404, 404, 302),
+    "GET metrics": (404, 404, 404, 404, 200, 302),
+    "POST metrics": (405, 405, 405, 405, 405, 302),
+    "GET notifications/": (302, 200, 200, 200, 200, 302),
+    "POST notifications/": (302, 405, 405, 405, 405, 302),
+    "GET notifications/badge/": (302, 200, 200, 200, 200, 302),
+    "POST notifications/badge/": (302, 405, 405, 405, 405, 302),
+    "GET notifications/preferences/": (302, 405, 405, 405, 405, 302),
+    "POST notifications/preferences/": (302, 302, 302, 302, 302, 302),
+    "GET notifications/read/": (302, 405, 405, 405, 405, 302),
+    "POST notifications/read/": (302, 302, 302, 302, 302, 302),
+    "GET profile/": (302, 200, 200, 200, 200, 302),
+    "POST profile/": (302, 201, 201, 201, 201, 302),
+    "GET report/": (302, 200, 200, 200, 200, 302),
+    "POST report/": (405, 405, 405, 405, 405, 302),
+    "GET season/": (302, 200, 200, 200, 200, 302),
+    "POST season/": (302, 200, 200, 200, 200, 302),
+    "GET season/titles/<int:title_id>/equip/": (302, 405, 405, 405, 405, 302),
+    "POST season/titles/<int:title_id>/equip/": (302, 302, 302, 302, 302, 302),
+    "GET season/titles/<int:title_id>/redeem/": (302, 405, 405, 405, 405, 302),
+    "POST season/titles/<int:title_id>/redeem/": (302, 302, 302, 302, 302, 302),
+    "GET season/titles/unequip/": (302, 405, 405, 405, 405, 302),
+    "POST season/titles/unequip/": (302, 302, 302, 302, 302, 302),
+    "GET signup/": (404, 404, 404, 404, 404, 302),
+    "POST signup/": (404, 404, 404, 404, 404, 302),
+    "GET submissions/": (302, 200, 200, 200, 200, 302),
+    "POST submissions/": (302, 422, 422, 422, 422, 302),
+    "GET submissions/files/<int:file_id>/": (302, 404, 200, 200, 200, 302),
+    "POST submissions/files/<int:file_id>/": (302, 405, 405, 405, 405, 302),
+}
+
+API = {
+    "GET /api/v1/activity": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/activity/flags/{activity_id}/review": (401, 404, 404, 200, 200, 403),
+    "GET /api/v1/activity/{day}": (401, 404, 404, 404, 404, 403),
+    "PUT /api/v1/activity/{day}": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/announcements": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/announcements": (401, 403, 403, 403, 201, 403),
+    "POST /api/v1/announcements/{announcement_id}/publish": (401, 404, 404, 200, 200, 403),
+    "POST /api/v1/announcements/{announcement_id}/read": (401, 404, 404, 200, 404, 403),
+    "GET /api/v1/assignments": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/auth/login": (401, 401, 401, 401, 401, 401),
+    "POST /api/v1/auth/logout": (401, 204, 204, 204, 204, 204),
+    "GET /api/v1/credits": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/dashboard": (401, 200, 200, 422, 422, 403),
+    "POST /api/v1/groups": (401, 403, 403, 403, 201, 403),
+    "POST /api/v1/groups/{group_id}/members": (401, 403, 403, 403, 201, 403),
+    "GET /api/v1/leaderboards/{board}": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/leaderboards/{board}/me": (401, 404, 404, 404, 404, 403),
+    "GET /api/v1/me": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/mentor/reviews": (401, 403, 403, 200, 200, 403),
+    "GET /api/v1/mentor/students": (401, 403, 403, 200, 200, 403),
+    "GET /api/v1/messages/threads": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/messages/threads": (401, 201, 200, 404, 404, 403),
+    "GET /api/v1/messages/threads/{thread_id}": (401, 404, 200, 200, 200, 403),
+    "POST /api/v1/messages/threads/{thread_id}": (401, 404, 201, 201, 404, 403),
+    "GET /api/v1/notifications": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/notifications/read": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/notifications/unread-count": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/paths/current": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/paths/{path_id}/positions": (401, 200, 200, 422, 422, 403),
+    "GET /api/v1/seasons/current": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/submissions": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/submissions": (401, 201, 409, 403, 403, 403),
+    "GET /api/v1/submissions/{submission_id}": (401, 404, 200, 200, 200, 403),
+    "POST /api/v1/submissions/{submission_id}": (401, 404, 409, 404, 404, 403),
+    "GET /api/v1/submissions/{submission_id}/file": (401, 404, 200, 200, 200, 403),
+    "GET /api/v1/submissions/{submission_id}/files/{file_id}": (401, 404, 200, 200, 200, 403),
+    "POST /api/v1/submissions/{submission_id}/review": (401, 403, 403, 200, 200, 403),
+    "GET /api/v1/titles": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/titles/unequip": (401, 200, 200, 403, 403, 403),
+    "POST /api/v1/titles/{title_id}/equip": (401, 404, 404, 403, 403, 403),
+    "POST /api/v1/titles/{title_id}/redeem": (401, 409, 409, 403, 403, 403),
+    "GET /api/v1/tokens": (401, 200, 200, 200, 200, 403),
+    "POST /api/v1/tokens": (401, 201, 201, 201, 201, 403),
+    "DELETE /api/v1/tokens/{token_id}": (401, 404, 204, 404, 404, 403),
+}
+
+
+def _page_keys() -> list[str]:
+    return [f"{method} {route}" for route in page_routes() for method in ("GET", "POST")]
+
+
+def test_every_route_has_an_entry():
+    assert sorted(set(_page_keys()) ^ set(PAGES)) == [], "PAGES and the resolver differ"
+    assert sorted(api_operations() ^ set(API)) == [], "API and the OpenAPI document differ"
+
+
+@pytest.mark.django_db
+def test_pages_answer_each_role_as_the_matrix_says(world):
+    observed = observe(
+        _page_keys(),
+        params_of(world.a, world),
+        role_clients(world),
+        api=False,
+        bodies=page_bodies(world.a),
+    )
+    assert differences(PAGES, observed) == []
+
+
+@pytest.mark.django_db
+def test_api_answers_each_role_as_the_matrix_says(world):
+    observed = observe(
+        api_operations(),
+        params_of(world.a, world),
+        role_clients(world),
+        api=True,
+        bodies=api_bodies(world.a),
+    )
+    assert differences(API, observed) == []
