@@ -6,6 +6,7 @@ itself as one JSON line (cohort.request), so gunicorn's access log stays off.
 
 import multiprocessing
 import os
+import sys
 
 
 def _integer(name: str, default: int) -> int:
@@ -22,6 +23,15 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{_integer('PORT', 8000)}")
 # Workers: the classic 2 x cores + 1, capped so a large host does not exhaust database
 # connections (each worker holds its own pool of up to DB_POOL_MAX_SIZE).
 workers = _integer("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
+if not os.environ.get("REDIS_URL") and workers > 1:
+    # Without Redis each process keeps its own local-memory cache, so a change made through
+    # one worker would leave the others serving stale pages: one worker, more threads.
+    print(
+        f"gunicorn: REDIS_URL is not set, so 1 worker instead of {workers} "
+        "(each would cache on its own); set REDIS_URL to run several",
+        file=sys.stderr,
+    )
+    workers = 1
 # Threads per worker: requests mostly wait on PostgreSQL and Redis.
 threads = _integer("GUNICORN_THREADS", 4)
 worker_class = "gthread"
