@@ -113,6 +113,8 @@ def board_context(board: str, season_id: int | None = None, found: dict | None =
         season = season_current(found)
         if season_id is not None and (season is None or season.pk != season_id):
             season = Season.objects.filter(pk=season_id).first()
+            if season is None:
+                raise NotFound(f"No season with id {season_id}.")
         if season is None:
             raise NotFound("There is no season running, so no points board yet.")
         return Context("season", season.pk, "points", season.status == Season.Status.ACTIVE)

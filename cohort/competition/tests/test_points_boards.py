@@ -127,3 +127,13 @@ def test_no_season_no_points_board(client):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "There is no season running, so no points board yet."}
+
+
+def test_an_unknown_season_is_named_in_the_answer_while_one_runs(client):
+    SeasonFactory()
+    client.force_login(MemberFactory())
+
+    response = client.get("/api/v1/leaderboards/points?season=999999")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No season with id 999999."}
