@@ -1,5 +1,6 @@
 """Generate a benchmark data set: groups of 20 members, one current path of 30 milestones
-and `--days` days of activity per member, loaded with PostgreSQL COPY (bulk_create on
+and `--days` days of activity per member, a current season with points and lifetime scores
+from an earlier one, loaded with PostgreSQL COPY (bulk_create on
 SQLite), with a progress bar. Replaces whatever the benchmark database held.
 
     .venv/bin/python bench/generate.py --members 100000
@@ -25,12 +26,26 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=2_000)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--skip-progress",
+        action="store_true",
+        help="leave enrollments at zero (no update_progress run after loading)",
+    )
     database_argument(parser)
     args = parser.parse_args()
     setup(args.database_url)
     started = time.perf_counter()
     _generate(args.members, args.days, random.Random(args.seed))
     print(f"Generated {args.members:,} members in {time.perf_counter() - started:.1f} s.")
+    if not args.skip_progress:
+        # What a live installation holds: progress, milestones reached (and their
+        # notifications), streaks and activity points, from the nightly job.
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("update_progress")
+        print(f"update_progress brought enrollments up to date in "
+              f"{time.perf_counter() - started:.1f} s.")  # fmt: skip
 
 
 def _generate(members: int, days: int, rng: random.Random) -> None:
@@ -163,6 +178,21 @@ def _season(first_user, members, today, rng, now) -> None:
           totals(), members * 3, estimate=True)  # fmt: skip
     _load("competition_seasonscore", ["user_id", "season_id", "score", "updated_at"], scores(),
           members, estimate=True)  # fmt: skip
+    _legacy(first_user, members, season.point_cap, rng)
+
+
+def _legacy(first_user, members, point_cap, rng) -> None:
+    """Lifetime scores, as if about 7 members in 10 had finished one earlier season: the data
+    of the lifetime leaderboard."""
+
+    def rows():
+        for i in range(members):
+            if rng.random() < 0.7:
+                score = int(rng.uniform(0, 1) * point_cap)
+                yield (first_user + i, score, score, 1)
+
+    _load("competition_legacy", ["user_id", "score", "last_season_score", "seasons"], rows(),
+          members, estimate=True)  # fmt: skip
 
 
 def _activity(first_user, members, days, today, rng, now):
@@ -177,6 +207,7 @@ def _activity(first_user, members, days, today, rng, now):
 
 def _wipe(connection) -> None:
     tables = [
+        "competition_legacy",
         "competition_pointsentry",
         "competition_categorytotal",
         "competition_seasonscore",

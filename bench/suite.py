@@ -1,0 +1,235 @@
+"""The load suite: every scenario against gunicorn on 127.0.0.1 in one bounded run, one
+markdown table per data size, written into BENCHMARKS.md between marker comments.
+
+    .venv/bin/python bench/suite.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/cohort_bench \\
+        --compare-to postgres://postgres@127.0.0.1:5432/cohort_bench_2k [--seconds 30]
+
+For each scenario (the floor `/health/live/`, the unread count, the dashboard, each
+leaderboard, my rank on two boards, the map's markers, activity upsert, sign-in): 64
+connections as fast as they go (locust, bench/load.py), then a fixed offered rate of 200
+requests a second, open loop (bench/openloop.py). Then the realistic mix (2,000 browsing
+members for --mix-seconds, bench/mix.py), 512 simultaneous connections on the unread count,
+the workers' memory, and with --compare-to the 200 req/s rows again on the smaller data
+set. Targets (issue 10) are printed beside the figures. Needs the data of
+bench/generate.py and Redis (db 3, flushed). The server and every generator stop themselves.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _django import DEFAULT_URL, ROOT
+from _report import locust_rows, markdown, write_section
+from _serve import Server, serving, settle, worker_rss
+from openloop import run_closed, run_open
+from scenarios import builder, context_load
+
+SCENARIOS = [
+    "floor",
+    "unread_count",
+    "dashboard",
+    "leaderboard",
+    "leaderboard_groups",
+    "leaderboard_points",
+    "leaderboard_lifetime",
+    "my_rank",
+    "my_rank_points",
+    "map",
+    "activity_upsert",
+    "signin",
+]
+SECRET = "bench-only-not-secret-" + "x" * 50
+VAR_DIR = Path(tempfile.gettempdir()) / "cohort-bench-var"  # its own static files
+
+
+def main() -> None:
+    args = _arguments()
+    started = time.monotonic()
+    server = Server("gunicorn", args.workers, args.threads)
+    env = environment(args.database_url, args.redis_url)
+    with tempfile.TemporaryDirectory(prefix="cohort-bench-") as folder:
+        context_file = Path(folder) / "context.json"
+        context = prepare(env, context_file, args.members)
+        rows_file = narrowed(context_file, args.tokens)
+        rows_context = context_load(str(rows_file))
+        report = {"context": context, "server": server.label, "args": args, "rows": {}}
+        with serving(server, args.port, env) as process:
+            url = f"http://127.0.0.1:{args.port}"
+            rows_env = {**env, "BENCH_CONTEXT": str(rows_file)}
+            for name in args.only:
+                report["rows"][name] = _scenario(name, url, rows_env, rows_context, args)
+                print(f"  {name}: done ({time.monotonic() - started:.0f} s)", flush=True)
+            if not args.skip_mix:
+                report["mix"] = _mix(url, {**env, "BENCH_CONTEXT": str(context_file)}, args)
+            if args.connections:
+                report["many"] = _many(url, rows_context, args)
+            settle(url)
+            report["rss"] = worker_rss(process)
+        if args.compare_to:
+            report["compare"] = _compare(args, server, Path(folder))
+    report["minutes"] = (time.monotonic() - started) / 60
+    report["when"] = dt.datetime.now(dt.UTC)
+    section = markdown(report, _command_line())
+    print(section)
+    if args.write:
+        write_section(Path(args.write), context["members"], section)
+        print(f"Written into {args.write} ({report['minutes']:.1f} minutes in all).")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--compare-to", help="a smaller data set's database: 200 req/s there too")
+    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="more than 1: gthread workers")
+    parser.add_argument("--seconds", type=float, default=30, help="each scenario's runs")
+    parser.add_argument("--users", type=int, default=64, help="saturation: connections")
+    parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds first")
+    parser.add_argument("--rate", type=float, default=200, help="offered requests a second")
+    parser.add_argument("--signin-rate", type=float, default=5,
+                        help="sign-in's offered rate (Argon2 caps it below --rate)")  # fmt: skip
+    parser.add_argument("--mix-seconds", type=float, default=120)
+    parser.add_argument("--mix-users", type=int, default=2_000)
+    parser.add_argument("--skip-mix", action="store_true")
+    parser.add_argument("--connections", type=int, default=512, help="0: skip that run")
+    parser.add_argument("--tokens", type=int, default=500,
+                        help="the endpoint rows: API tokens of this many members")  # fmt: skip
+    parser.add_argument("--only", nargs="*", default=SCENARIOS, choices=SCENARIOS)
+    parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"),
+                        help="the markdown file to write into ('' to print only)")  # fmt: skip
+    args = parser.parse_args()
+    args.members = max(args.tokens, 0 if args.skip_mix else args.mix_users)
+    return args
+
+
+def _command_line() -> str:
+    return " ".join([".venv/bin/python", "bench/suite.py", *sys.argv[1:]])
+
+
+def environment(database_url: str, redis_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"})
+    env.setdefault("SECRET_KEY", SECRET)
+    env["COHORT_VAR_DIR"] = str(VAR_DIR)
+    # The limiters run on every write, as in production, but high enough that the bench's
+    # few thousand members asking hundreds of times a second are not turned away.
+    env["ACTIVITY_UPDATES_PER_MEMBER"] = "100000/m"
+    env["LOGIN_FAILURES_PER_IP"] = "100000/15m"
+    env["PYTHONPATH"] = str(ROOT / "bench")
+    return env
+
+
+def prepare(env: dict, context_file: Path, members: int) -> dict:
+    VAR_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_prepare.py"), "--database-url",
+         env["DATABASE_URL"], "--redis-url", env["REDIS_URL"], "--out", str(context_file),
+         "--members", str(members)],
+        env=env, check=True, timeout=1_800,
+    )  # fmt: skip
+    return context_load(str(context_file))
+
+
+def narrowed(context_file: Path, tokens: int) -> Path:
+    """A copy of the context with only the first `tokens` members, for the endpoint rows."""
+    context = context_load(str(context_file))
+    for key in ("tokens", "emails", "sessions"):
+        context[key] = context[key][:tokens]
+    path = context_file.with_name(f"{context_file.stem}-rows.json")
+    path.write_text(json.dumps(context))
+    return path
+
+
+def _scenario(name: str, url: str, env: dict, context: dict, args) -> dict:
+    """Saturation (locust) then the fixed offered rate (open loop) for one scenario, after
+    a few unmeasured seconds that warm the caches this scenario reads."""
+    warm_up(url, builder(name, context), args.warmup)
+    settle(url)
+    saturated = locust_run(url, env, "load.py", {"BENCH_ENDPOINT": name}, args.users, args.seconds)
+    rate = args.signin_rate if name == "signin" else args.rate
+    settle(url)
+    paced = run_open(url, builder(name, context), rate=rate, seconds=args.seconds).summary()
+    paced["offered"] = rate
+    return {"saturated": saturated[next(iter(saturated))], "paced": paced}
+
+
+def warm_up(url: str, make, seconds: float) -> None:
+    """Ask for `seconds` with 16 connections and forget the figures (not sign-in: Argon2
+    has nothing to warm and would only queue)."""
+    if seconds > 0 and make.__name__ != "signin":
+        run_closed(url, make, connections=16, seconds=seconds)
+
+
+def _mix(url: str, env: dict, args) -> dict:
+    settle(url)
+    ramp = max(5.0, args.mix_users / 200)  # 200 new users a second
+    rows = locust_run(url, env, "mix.py", {}, args.mix_users, args.mix_seconds + ramp,
+                   spawn_rate=args.mix_users / ramp)  # fmt: skip
+    return {"rows": rows, "users": args.mix_users, "seconds": args.mix_seconds}
+
+
+def _many(url: str, context: dict, args) -> dict:
+    make = builder("unread_count", context)
+    settle(url)
+    outcome = run_closed(url, make, connections=args.connections, seconds=args.seconds, timeout=60)
+    return {**outcome.summary(), "connections": args.connections}
+
+
+def _compare(args, server: Server, folder: Path) -> dict:
+    """The open-loop rows again on the smaller data set (same server, same settings)."""
+    env = environment(args.compare_to, args.redis_url)
+    context_file = folder / "compare.json"
+    prepare(env, context_file, args.tokens)
+    context = context_load(str(narrowed(context_file, args.tokens)))
+    rows = {}
+    with serving(server, args.port, env):
+        url = f"http://127.0.0.1:{args.port}"
+        for name in args.only:
+            if name == "signin":
+                continue  # Argon2's cost does not depend on the data
+            warm_up(url, builder(name, context), args.warmup)
+            settle(url)
+            rows[name] = run_open(url, builder(name, context), rate=args.rate,
+                                  seconds=args.seconds).summary()  # fmt: skip
+    return {"members": context["members"], "rows": rows}
+
+
+def locust_run(url: str, env: dict, locustfile: str, extra: dict, users: int, seconds: float,
+            spawn_rate: float | None = None) -> dict:  # fmt: skip
+    """Run locust headless (one process); its rows by name, each with the generator's CPU."""
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = Path(folder) / "run"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / locustfile), "--headless",
+             "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{int(seconds)}s",
+             "--host", url, "--csv", str(prefix),
+             "--only-summary", "--reset-stats", "--stop-timeout", "5", "--loglevel", "ERROR"],
+            env={**env, **extra}, check=False, timeout=seconds + 120,
+            stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL,
+        )  # fmt: skip
+        wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+        rows = locust_rows(Path(f"{prefix}_stats.csv"))
+    if not rows:
+        raise SystemExit(f"locust recorded nothing ({locustfile} {extra}); BENCH_DEBUG=1 shows why")
+    for row in rows.values():
+        row["cpu"] = cpu
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""bench/_report.py: sections between markers, targets beside the figures; the scenarios'
+requests."""
+
+import datetime as dt
+import random
+from argparse import Namespace
+
+from _report import markdown, write_section
+from scenarios import builder, cursor
+
+
+def test_write_section_appends_then_replaces_only_its_own_size(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\nHand-written notes.\n")
+    write_section(path, 2000, "first 2k\n")
+    write_section(path, 100000, "first 100k\n")
+    write_section(path, 2000, "second 2k\n")
+    text = path.read_text()
+    assert text.startswith("# Benchmarks\n\nHand-written notes.\n")
+    assert "second 2k" in text and "first 2k" not in text
+    assert "first 100k" in text
+    assert text.count("<!-- bench/suite.py 2000 members start -->") == 1
+
+
+def _report(paced_p95: float, unread_rps: float) -> dict:
+    def row(rps, p95, errors=0):
+        figures = {"rps": rps, "p50": p95 / 2, "p95": p95, "p99": p95, "errors": errors}
+        return {**figures, "cpu": 0.5, "offered": 200, "late_ms": 1.0}
+
+    context = {"members": 2000, "groups": 100, "days": 10, "progress_size": 2000,
+               "points_size": 1900, "lifetime_size": 1400, "tokens": ["t"], "database": "x",
+               "argon2": "m=1", "argon2_cpu_ms": 1.0}  # fmt: skip
+    return {
+        "context": context,
+        "server": "gunicorn sync, 4 workers",
+        "args": Namespace(users=64, seconds=5, rate=200, tokens=500),
+        "rows": {
+            "floor": {"saturated": row(1000, 40), "paced": row(200, 5)},
+            "unread_count": {"saturated": row(unread_rps, 80), "paced": row(200, paced_p95)},
+        },
+        "rss": [120.0, 110.0],
+        "minutes": 1.0,
+        "when": dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+    }
+
+
+def test_targets_say_met_or_by_how_much_they_are_missed():
+    met = markdown(_report(paced_p95=20, unread_rps=600), "cmd")
+    assert "p95 < 50 ms, 0 errors: met; ≥ 50% of the floor: met" in met
+    missed = markdown(_report(paced_p95=65, unread_rps=400), "cmd")
+    assert "**missed** (p95 15 ms over)" in missed
+    assert "≥ 50% of the floor: **missed** by 10 points" in missed
+    assert "largest 120 MB, target under 300 MB: met" in missed
+
+
+def test_upserts_vary_member_and_day():
+    context = {"tokens": [f"coh_{n}" for n in range(50)], "today": "2026-11-25"}
+    make = builder("activity_upsert", context)
+    rng = random.Random(3)
+    asks = [make(rng) for _ in range(40)]
+    assert {(a[1], a[2]["Authorization"]) for a in asks}.__len__() > 30
+    assert all(a[0] == "PUT" and a[1].startswith("/api/v1/activity/2026-11-") for a in asks)
+
+
+def test_cursor_is_the_apps():
+    from cohort.competition.selectors.boards import cursor_encode
+
+    assert cursor(2500) == cursor_encode(2500)
