@@ -16,10 +16,12 @@ bench/generate.py and Redis (db 3, flushed). The server and every generator stop
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,14 +56,14 @@ def main() -> None:
     args = _arguments()
     started = time.monotonic()
     server = Server("gunicorn", args.workers, args.threads)
-    env = environment(args.database_url, args.redis_url)
+    env = environment(args.database_url, args.redis_url, args.broker_url)
     with tempfile.TemporaryDirectory(prefix="cohort-bench-") as folder:
         context_file = Path(folder) / "context.json"
         context = prepare(env, context_file, args.members)
         rows_file = narrowed(context_file, args.tokens)
         rows_context = context_load(str(rows_file))
         report = {"context": context, "server": server.label, "args": args, "rows": {}}
-        with serving(server, args.port, env) as process:
+        with celery_worker(env), serving(server, args.port, env) as process:
             url = f"http://127.0.0.1:{args.port}"
             rows_env = {**env, "BENCH_CONTEXT": str(rows_file)}
             for name in args.only:
@@ -88,6 +90,12 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument(
+        "--broker-url",
+        default="redis://127.0.0.1:6379/2",
+        help="Celery broker (flushed first) with one worker, as in production; '' runs the "
+        "jobs inside the requests (the embedded default)",
+    )
     parser.add_argument("--compare-to", help="a smaller data set's database: 200 req/s there too")
     parser.add_argument("--port", type=int, default=8010)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
@@ -116,8 +124,9 @@ def _command_line() -> str:
     return " ".join([".venv/bin/python", "bench/suite.py", *sys.argv[1:]])
 
 
-def environment(database_url: str, redis_url: str) -> dict:
+def environment(database_url: str, redis_url: str, broker_url: str = "") -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env["CELERY_BROKER_URL"] = broker_url  # empty: jobs run inside the requests
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"})
     env.setdefault("SECRET_KEY", SECRET)
     env["COHORT_VAR_DIR"] = str(VAR_DIR)
@@ -127,6 +136,31 @@ def environment(database_url: str, redis_url: str) -> dict:
     env["LOGIN_FAILURES_PER_IP"] = "100000/15m"
     env["PYTHONPATH"] = str(ROOT / "bench")
     return env
+
+
+@contextlib.contextmanager
+def celery_worker(env: dict):
+    """With a broker, one Celery worker (concurrency 1) takes the jobs the requests queue,
+    as in production; it shares the machine's cores with everything else."""
+    if not env["CELERY_BROKER_URL"]:
+        yield
+        return
+    import redis
+
+    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
+         "--loglevel", "WARNING", "--hostname", "bench@%h"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
 
 
 def prepare(env: dict, context_file: Path, members: int) -> dict:
@@ -187,12 +221,12 @@ def _many(url: str, context: dict, args) -> dict:
 
 def _compare(args, server: Server, folder: Path) -> dict:
     """The open-loop rows again on the smaller data set (same server, same settings)."""
-    env = environment(args.compare_to, args.redis_url)
+    env = environment(args.compare_to, args.redis_url, args.broker_url)
     context_file = folder / "compare.json"
     prepare(env, context_file, args.tokens)
     context = context_load(str(narrowed(context_file, args.tokens)))
     rows = {}
-    with serving(server, args.port, env):
+    with celery_worker(env), serving(server, args.port, env):
         url = f"http://127.0.0.1:{args.port}"
         for name in args.only:
             if name == "signin":
