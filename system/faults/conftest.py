@@ -91,6 +91,8 @@ class Services:
             "ACTIVITY_UPDATES_PER_MEMBER": "100000/m",
             "ACTIVITY_EDIT_WINDOW_DAYS": "40",
             "LOG_LEVEL": "WARNING",
+            # Its own folder: the static files collected below, nothing of the checkout's var/.
+            "COHORT_VAR_DIR": str(self.workdir / "var"),
             **extra,
         }
 
@@ -288,6 +290,7 @@ def faults(redis_server):
     services = redis_server
     services.pg_create()
     services.manage("migrate", "--noinput")
+    services.manage("collectstatic", "--noinput", "--verbosity", "0")  # as a deploy does
     services.manage(
         "seed_demo", "--members", str(MEMBERS), "--password", PASSWORD, "--allow-production"
     )
