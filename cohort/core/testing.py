@@ -1,5 +1,6 @@
 """Helpers for the concurrency tests (real threads, each with its own database connection)."""
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -45,3 +46,25 @@ def python_run(args: list[str], environ: dict[str, str]) -> "subprocess.Complete
         timeout=60,
         check=False,
     )
+
+
+@contextlib.contextmanager
+def database_unreachable():
+    """The default connection pointed at a database that does not answer (a closed port on
+    PostgreSQL, a missing folder on SQLite), restored afterwards."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+        connection.settings_dict["OPTIONS"] = {
+            k: v for k, v in saved["OPTIONS"].items() if k != "pool"
+        }
+        connection.settings_dict["OPTIONS"]["connect_timeout"] = 2
+    else:
+        connection.settings_dict["NAME"] = "/nonexistent-dir/cohort.sqlite3"
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)

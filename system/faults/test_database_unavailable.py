@@ -5,33 +5,11 @@ it runs everywhere; test_postgres_outage.py does the same against a real Postgre
 
 # ruff: noqa: S101
 
-import contextlib
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from cohort.accounts.tests.factories import MemberFactory
-
-
-@contextlib.contextmanager
-def _database_unreachable():
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-        connection.settings_dict["OPTIONS"] = {
-            k: v for k, v in saved["OPTIONS"].items() if k != "pool"
-        }
-        connection.settings_dict["OPTIONS"]["connect_timeout"] = 2
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent-dir/cohort.sqlite3"
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
+from cohort.core.testing import database_unreachable
 
 
 def _assert_unavailable_json(response):
@@ -50,7 +28,7 @@ def _assert_unavailable_page(response):
 @pytest.mark.django_db(transaction=True)
 def test_api_view_meeting_no_database_answers_503_json():
     client = Client(raise_request_exception=False)
-    with _database_unreachable():
+    with database_unreachable():
         response = client.post(
             "/api/v1/auth/login",
             {"email": "someone@example.com", "password": "whatever-password"},
@@ -63,7 +41,7 @@ def test_api_view_meeting_no_database_answers_503_json():
 def test_signed_in_requests_failing_in_a_middleware_answer_503():
     client = Client(raise_request_exception=False)
     client.force_login(MemberFactory())
-    with _database_unreachable():
+    with database_unreachable():
         api = client.get("/api/v1/me")
         page = client.get("/")
     _assert_unavailable_json(api)
@@ -73,7 +51,7 @@ def test_signed_in_requests_failing_in_a_middleware_answer_503():
 @pytest.mark.django_db(transaction=True)
 def test_page_view_meeting_no_database_answers_a_plain_503_page():
     client = Client(raise_request_exception=False)
-    with _database_unreachable():
+    with database_unreachable():
         response = client.post(
             "/login/", {"email": "someone@example.com", "password": "whatever-password"}
         )

@@ -1,6 +1,7 @@
 import pytest
-from django.db import connection
 from django.test import override_settings
+
+from cohort.core.testing import database_unreachable
 
 
 @pytest.mark.django_db
@@ -11,22 +12,8 @@ def test_ready_and_live_answer_when_everything_is_up(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_ready_is_503_naming_the_database_when_it_is_unreachable(client):
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-        connection.settings_dict["OPTIONS"] = {
-            k: v for k, v in saved["OPTIONS"].items() if k != "pool"
-        }
-        connection.settings_dict["OPTIONS"]["connect_timeout"] = 2
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent-dir/cohort.sqlite3"
-    try:
+    with database_unreachable():
         response = client.get("/health/ready/")
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert list(response.json()["failed"]) == ["database"]
     assert "database unreachable" in response.json()["failed"]["database"]
