@@ -69,7 +69,7 @@ def serving(server: Server, port: int, env: dict):
         _wait_ready(process, port)
         yield process
     finally:
-        _stop(process)
+        stop_process_group(process)
 
 
 def _wait_ready(process: subprocess.Popen, port: int) -> None:
@@ -89,14 +89,15 @@ def _wait_ready(process: subprocess.Popen, port: int) -> None:
     raise SystemExit(f"the server on port {port} did not answer within a minute")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the server's whole process group, then SIGKILL what is left after 20 s."""
+def stop_process_group(process: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM the process's whole group (started with start_new_session), then SIGKILL what
+    is left after `grace` seconds."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

@@ -19,7 +19,6 @@ import math
 import os
 import secrets
 import shutil
-import signal
 import subprocess  # noqa: S404 - our own programs
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import redis
 import requests
+from _serve import stop_process_group
 from replica import Clusters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,16 +77,8 @@ class Topology:
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process is not None:
+            stop_process_group(process)
 
     def stop_all(self) -> None:
         for name in reversed(list(self.processes)):

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
-from _serve import Server, serving, settle, worker_rss
+from _serve import Server, serving, settle, stop_process_group, worker_rss
 from openloop import run_closed, run_open
 from scenarios import builder, context_load
 
@@ -156,11 +155,7 @@ def celery_worker(env: dict):
     try:
         yield
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_process_group(worker, grace=30)
 
 
 def prepare(env: dict, context_file: Path, members: int) -> dict:
