@@ -16,7 +16,7 @@ from cohort.accounts.schemas import (
 )
 from cohort.accounts.selectors import group_get_for_viewer
 from cohort.accounts.services.groups import group_create
-from cohort.accounts.services.members import member_add
+from cohort.accounts.services.members import member_add_or_restore
 from cohort.accounts.services.signin import sign_in, sign_out
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.core.exceptions import NotFound, PermissionDenied
@@ -79,12 +79,15 @@ def create_group(request: HttpRequest, payload: GroupIn):
 @groups_router.post(
     "/{int:group_id}/members",
     response={201: MemberOut},
-    summary="Add a member (organisers); 409 when the group is full",
+    summary="Add a member, or bring back a removed one (organisers); 409 when the group is full",
 )
 def add_member(request: HttpRequest, group_id: int, payload: MemberIn):
+    """A new email makes a new member; the email of a member without a group (removed)
+    brings that account back, its old API tokens still revoked. 409 when full or when the
+    email belongs to someone in a group or on the staff."""
     _require_organiser(request.user)
     group = group_get_for_viewer(viewer=request.user, group_id=group_id)
-    user = member_add(
+    user = member_add_or_restore(
         group=group,
         email=payload.email,
         display_name=payload.display_name,
