@@ -20,7 +20,7 @@ from cohort.accounts.services.members import member_add_or_restore
 from cohort.accounts.services.signin import sign_in, sign_out
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.core.exceptions import NotFound, PermissionDenied
-from cohort.core.http import client_ip
+from cohort.core.http import client_ip, same_origin_json_required
 
 auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"], auth=django_auth)
@@ -43,7 +43,9 @@ def user_out(user: User) -> dict:
 
 @auth_router.post("/login", response={200: UserOut}, summary="Sign in with the group password")
 def login(request: HttpRequest, payload: LoginIn):
-    """401 for a wrong email/password pair, 429 (with Retry-After) once locked out."""
+    """401 for a wrong email/password pair, 429 (with Retry-After) once locked out; 415 for a
+    body that is not JSON and 403 for another site's Origin or Referer (sign-in CSRF)."""
+    same_origin_json_required(request)
     return user_out(sign_in(request, email=payload.email, password=payload.password))
 
 
