@@ -102,8 +102,7 @@ def member_add(
 def member_restore(*, user: User, group: Group, actor: User, ip: str | None = None) -> User:
     """Organisers only: bring a member without a group (a removed one) back into `group`.
 
-    Their API tokens were revoked when they left and stay so; sessions from before do not
-    come back either (the session hash follows the group). Locks group, then user, as
+    Their API tokens were revoked when they left and stay so. Locks group, then user, as
     member_add does.
     """
     if actor is None or not actor.is_active or actor.role != User.Role.ORGANISER:
