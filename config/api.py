@@ -34,6 +34,7 @@ ERROR_STATUSES = {
     404: "Not found (including another group's objects)",
     409: "Conflict with the current state",
     413: "A file or the request is too large",
+    415: "The body is not in the required media type (sign-in: application/json)",
     422: "Invalid input",
     429: "Too many requests (see Retry-After)",
     503: "The database is briefly unavailable (see Retry-After)",
@@ -58,7 +59,8 @@ def _errors_of(method: str, operation: dict) -> list[int]:
     if operation.get("security"):
         statuses += [401, 403, 404]
     if operation.get("operationId", "").endswith("_login"):
-        statuses += [401, 429]
+        # 403 and 415: sign-in CSRF (another site's Origin/Referer, a body that is not JSON)
+        statuses += [401, 403, 415, 429]
     if method != "get":
         statuses += [400, 409, 429]
         body = operation.get("requestBody", {}).get("content", {})

@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.accounts.services.groups import (
@@ -14,7 +15,7 @@ from cohort.accounts.services.groups import (
     group_password_rotate,
     group_password_validate,
 )
-from cohort.accounts.services.members import member_move, member_remove
+from cohort.accounts.services.members import member_move, member_remove, member_restore
 from cohort.accounts.services.signin import signin_audit, signin_failed, signin_guard
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
@@ -190,7 +191,7 @@ class UserAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["email", "display_name", "group__name"]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["remove_from_group"]
+    actions = ["remove_from_group", "restore_to_group"]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -216,7 +217,12 @@ class UserAdmin(admin.ModelAdmin):
                         old=before["role"],
                         new=obj.role,
                     )
-            if target_group is not None and target_group.pk != obj.group_id:
+            if target_group is not None and obj.group_id is None and obj.is_member:
+                # A removed member coming back: the organiser's restore, audited as such.
+                member_restore(
+                    user=obj, group=target_group, actor=request.user, ip=client_ip(request)
+                )
+            elif target_group is not None and target_group.pk != obj.group_id:
                 member_move(
                     user=obj, to_group=target_group, actor=request.user, ip=client_ip(request)
                 )
@@ -232,3 +238,33 @@ class UserAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Removed {removed} member(s) from their group.", messages.SUCCESS
         )
+
+    @admin.action(description="Bring the selected former members back into a group")
+    def restore_to_group(self, request, queryset):
+        """Two steps: choose the group (an intermediate page), then restore each member
+        without a group through member_restore; members still in a group are left alone."""
+        form = RestoreForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Bring former members back",
+                "form": form,
+                "users": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/accounts/user/restore_to_group.html", context)
+        restored, group = 0, form.cleaned_data["group"]
+        for user in queryset.filter(group__isnull=True, role=User.Role.MEMBER).order_by("pk"):
+            try:
+                member_restore(user=user, group=group, actor=request.user, ip=client_ip(request))
+            except DomainError as exc:
+                self.message_user(request, exc.detail, messages.ERROR)
+                break
+            restored += 1
+        self.message_user(request, f"Brought back {restored} member(s) into {group.name}.")
+        return None
+
+
+class RestoreForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=Group.objects.order_by("name"), label="Into group")

@@ -16,11 +16,11 @@ from cohort.accounts.schemas import (
 )
 from cohort.accounts.selectors import group_get_for_viewer
 from cohort.accounts.services.groups import group_create
-from cohort.accounts.services.members import member_add
+from cohort.accounts.services.members import member_add_or_restore
 from cohort.accounts.services.signin import sign_in, sign_out
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.core.exceptions import NotFound, PermissionDenied
-from cohort.core.http import client_ip
+from cohort.core.http import client_ip, same_origin_json_required
 
 auth_router = Router(tags=["auth"])
 tokens_router = Router(tags=["tokens"], auth=django_auth)
@@ -43,7 +43,9 @@ def user_out(user: User) -> dict:
 
 @auth_router.post("/login", response={200: UserOut}, summary="Sign in with the group password")
 def login(request: HttpRequest, payload: LoginIn):
-    """401 for a wrong email/password pair, 429 (with Retry-After) once locked out."""
+    """401 for a wrong email/password pair, 429 (with Retry-After) once locked out; 415 for a
+    body that is not JSON and 403 for another site's Origin or Referer (sign-in CSRF)."""
+    same_origin_json_required(request)
     return user_out(sign_in(request, email=payload.email, password=payload.password))
 
 
@@ -79,12 +81,15 @@ def create_group(request: HttpRequest, payload: GroupIn):
 @groups_router.post(
     "/{int:group_id}/members",
     response={201: MemberOut},
-    summary="Add a member (organisers); 409 when the group is full",
+    summary="Add a member, or bring back a removed one (organisers); 409 when the group is full",
 )
 def add_member(request: HttpRequest, group_id: int, payload: MemberIn):
+    """A new email makes a new member; the email of a member without a group (removed)
+    brings that account back, its old API tokens still revoked. 409 when full or when the
+    email belongs to someone in a group or on the staff."""
     _require_organiser(request.user)
     group = group_get_for_viewer(viewer=request.user, group_id=group_id)
-    user = member_add(
+    user = member_add_or_restore(
         group=group,
         email=payload.email,
         display_name=payload.display_name,

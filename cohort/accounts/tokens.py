@@ -46,6 +46,15 @@ def api_token_revoke(*, user: User, token_id: int, ip: str | None = None) -> Api
     return token
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of `user` (they left their group); how many were live."""
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    hashes = list(live.values_list("key_hash", flat=True))
+    revoked = live.update(revoked_at=timezone.now())
+    _forget(hashes)
+    return revoked
+
+
 _CACHE_SECONDS = 60
 
 

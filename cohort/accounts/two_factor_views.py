@@ -53,7 +53,7 @@ def two_factor_setup_view(request):
         # Re-enrolling needs `manage.py two_factor_reset`: a stolen password alone must not
         # be enough to register the thief's phone.
         return redirect("accounts:two-factor")
-    device = two_factor_enrol_start(request.user)
+    device = two_factor_enrol_start(request)
     form = TwoFactorCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -25,6 +25,10 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+
+
 class TooLarge(DomainError):
     status_code = 413
 

@@ -1,5 +1,10 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import is_same_domain
+
+from cohort.core.exceptions import PermissionDenied, UnsupportedMediaType
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -15,3 +20,33 @@ def client_ip(request: HttpRequest) -> str:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _trusted_origin(request: HttpRequest, origin: str) -> bool:
+    """Our own scheme and host, or one of CSRF_TRUSTED_ORIGINS (with Django's `*.` form)."""
+    own = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"
+    if origin == own or origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    parts = urlsplit(origin)
+    return any(
+        "*" in trusted
+        and urlsplit(trusted).scheme == parts.scheme
+        and is_same_domain(parts.netloc, urlsplit(trusted).netloc)
+        for trusted in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+def same_origin_json_required(request: HttpRequest) -> None:
+    """For API calls that start a session (sign-in CSRF): the body must be JSON, which a
+    browser sends cross-origin only after a CORS preflight that we never grant, and an
+    Origin or Referer, when a browser sends one, must be ours. A script sends neither
+    header and is no CSRF vector, so JSON alone lets it through.
+    Raises UnsupportedMediaType (415) or PermissionDenied (403)."""
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType("Send the sign-in as JSON (Content-Type: application/json).")
+    origin = request.headers.get("Origin")
+    if origin is None and "Referer" in request.headers:
+        referer = urlsplit(request.headers["Referer"])
+        origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else "null"
+    if origin is not None and not _trusted_origin(request, origin):
+        raise PermissionDenied("Sign-in from another site is refused; use this site's pages.")

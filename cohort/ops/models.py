@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_REMOVED = "member_removed", "Member removed"
         MEMBER_MOVED = "member_moved", "Member moved"
+        MEMBER_RESTORED = "member_restored", "Former member brought back"
         MEMBER_JOINED = "member_joined", "Member joined by invite"
         LEADER_CHANGED = "leader_changed", "Group leader changed"
         MEMBERS_IMPORTED = "members_imported", "Members imported"

@@ -92,6 +92,16 @@ def _member_moved(w, tmp):
     return w.organiser
 
 
+def _member_restored(w, tmp):
+    client_for(w.a.leader).post(f"/group/{w.a.group.pk}/members/{w.a.member.pk}/remove/")
+    client_for(w.organiser).post(
+        f"/api/v1/groups/{w.b.group.pk}/members",
+        {"email": w.a.member.email},
+        content_type="application/json",
+    )
+    return w.organiser
+
+
 def _member_joined(w, tmp):
     invite_accept(
         token=invite_token_create(group=w.a.group), email="joiner@example.com", display_name="J"
@@ -242,6 +252,7 @@ SENSITIVE_ACTIONS = {
     A.MEMBER_ADDED: _member_added,
     A.MEMBER_REMOVED: _member_removed,
     A.MEMBER_MOVED: _member_moved,
+    A.MEMBER_RESTORED: _member_restored,
     A.MEMBER_JOINED: _member_joined,
     A.LEADER_CHANGED: _leader_changed,
     A.MEMBERS_IMPORTED: _members_imported,

@@ -6,11 +6,17 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from cohort.accounts.models import Group, User
-from cohort.accounts.services.members import member_add
-from cohort.core.exceptions import InvalidInput
+from cohort.accounts.services.members import EmailTaken, member_add
+from cohort.core.exceptions import Conflict, InvalidInput
 from cohort.ops.models import AuditEvent
 
 _SALT = "cohort.accounts.invite"
+# One answer for every address that has an account, wherever it stands: an invite link is
+# a bearer secret that may have travelled, and must not tell its holder who uses Cohort.
+JOIN_REFUSED = (
+    "This email address cannot join with an invite link. If you already use Cohort, sign "
+    "in instead; if you have left a group, an organiser can bring you back."
+)
 
 
 def _password_fingerprint(group: Group) -> str:
@@ -44,13 +50,17 @@ def invite_group_get(*, token: str) -> Group:
 
 @transaction.atomic
 def invite_accept(*, token: str, email: str, display_name: str, ip: str | None = None) -> User:
-    """Join the invite's group as a new member while it has room."""
+    """Join the invite's group as a NEW member while it has room. Raises GroupFull, or
+    Conflict(JOIN_REFUSED) for an email that has an account: it is never signed in here."""
     group = invite_group_get(token=token)
-    return member_add(
-        group=group,
-        email=email,
-        display_name=display_name,
-        actor=None,
-        ip=ip,
-        action=AuditEvent.Action.MEMBER_JOINED,
-    )
+    try:
+        return member_add(
+            group=group,
+            email=email,
+            display_name=display_name,
+            actor=None,
+            ip=ip,
+            action=AuditEvent.Action.MEMBER_JOINED,
+        )
+    except EmailTaken as exc:
+        raise Conflict(JOIN_REFUSED) from exc

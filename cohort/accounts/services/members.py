@@ -5,7 +5,8 @@ from django.db.models import F
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
 from cohort.accounts.signals import standing_changed
-from cohort.core.exceptions import Conflict, InvalidInput, NotFound
+from cohort.accounts.tokens import api_tokens_revoke_all
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -13,6 +14,19 @@ from cohort.ops.services import audit_record
 class GroupFull(Conflict):
     def __init__(self, group: Group):
         super().__init__(f"{group.name} is full: a group has at most {MAX_GROUP_MEMBERS} members.")
+
+
+class EmailTaken(Conflict):
+    """The email already has an account. member_add never hands an account over to whoever
+    names its email; the answer is the same wherever the account is (another group, removed,
+    staff), so it tells nobody where a person stands. Organisers bring former members back
+    with member_restore."""
+
+    def __init__(self, email: str):
+        super().__init__(
+            f"{email} cannot be added here. An organiser adds people who already use Cohort "
+            "and brings back former members."
+        )
 
 
 def _lock_groups(*group_ids: int) -> dict[int, Group]:
@@ -61,30 +75,23 @@ def member_add(
     ip: str | None = None,
     action: str = AuditEvent.Action.MEMBER_ADDED,
 ) -> User:
-    """Add a member by email: a new user, or a former member without a group coming back.
+    """Add a NEW member by email; raises GroupFull, or EmailTaken for any existing account.
 
+    Fullness is checked before the email, so a full group answers alike for every address.
     The group's row lock serialises concurrent adds, so the cap holds under any load.
     """
     email, display_name = _clean_profile(email, display_name)
     locked = _lock_groups(group.pk).get(group.pk)
     if locked is None:
         raise NotFound("No such group.")
-    existing = User.objects.select_for_update().filter(email=email).first()
-    if existing is not None and (existing.group_id is not None or not existing.is_member):
-        if existing.group_id == locked.pk:
-            raise Conflict(f"{email} is already a member of {locked.name}.")
-        raise Conflict(f"{email} already has an account in another group.")
     _take_place(locked)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(email, display_name, group=locked)
-        except IntegrityError as exc:
-            raise Conflict(f"{email} already has an account.") from exc
-    else:
-        user = existing
-        user.group, user.is_active, user.display_name = locked, True, display_name
-        user.save(update_fields=["group", "is_active", "display_name"])
+    if User.objects.filter(email=email).exists():
+        raise EmailTaken(email)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, display_name, group=locked)
+    except IntegrityError as exc:  # the same email created concurrently
+        raise EmailTaken(email) from exc
     audit_record(action=action, actor=actor, ip=ip, target=user, group_id=locked.pk)
     standing_changed.send(sender=User, group_ids=[locked.pk])
     group.member_count = locked.member_count
@@ -92,8 +99,54 @@ def member_add(
 
 
 @transaction.atomic
+def member_restore(*, user: User, group: Group, actor: User, ip: str | None = None) -> User:
+    """Organisers only: bring a member without a group (a removed one) back into `group`.
+
+    Their API tokens were revoked when they left and stay so. Locks group, then user, as
+    member_add does.
+    """
+    if actor is None or not actor.is_active or actor.role != User.Role.ORGANISER:
+        raise PermissionDenied("Only organisers bring back former members.")
+    locked = _lock_groups(group.pk).get(group.pk)
+    if locked is None:
+        raise NotFound("No such group.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_member:
+        raise InvalidInput("Only members belong to a group.")
+    if user.group_id is not None:
+        raise Conflict(f"{user.email} is already in a group: move them instead.")
+    _take_place(locked)
+    user.group, user.is_active = locked, True
+    user.save(update_fields=["group", "is_active"])
+    audit_record(
+        action=AuditEvent.Action.MEMBER_RESTORED,
+        actor=actor,
+        ip=ip,
+        target=user,
+        group_id=locked.pk,
+    )
+    standing_changed.send(sender=User, group_ids=[locked.pk], user_ids=[user.pk])
+    group.member_count = locked.member_count
+    return user
+
+
+def member_add_or_restore(
+    *, group: Group, email: str, display_name: str = "", actor: User, ip: str | None = None
+) -> User:
+    """Organisers: restore the member without a group who has this email, else add a new
+    member (an account in a group or on the staff stays EmailTaken)."""
+    if actor.role != User.Role.ORGANISER:
+        raise PermissionDenied("Only organisers can do this.")
+    existing = User.objects.filter(email=normalize_email(email)).first()
+    if existing is not None and existing.is_member and existing.group_id is None:
+        return member_restore(user=existing, group=group, actor=actor, ip=ip)
+    return member_add(group=group, email=email, display_name=display_name, actor=actor, ip=ip)
+
+
+@transaction.atomic
 def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> User:
-    """Take a member out of their group. They keep their history but can no longer sign in."""
+    """Take a member out of their group. They keep their history but can no longer sign in,
+    and their API tokens are revoked for good (a restore does not bring them back)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.group_id is None:
         raise Conflict("That person is not in a group.")
@@ -104,8 +157,14 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
     user.group = None
     user.is_active = user.is_active and not user.is_member
     user.save(update_fields=["group", "is_active"])
+    revoked = api_tokens_revoke_all(user=user) if user.is_member else 0
     audit_record(
-        action=AuditEvent.Action.MEMBER_REMOVED, actor=actor, ip=ip, target=user, group_id=group.pk
+        action=AuditEvent.Action.MEMBER_REMOVED,
+        actor=actor,
+        ip=ip,
+        target=user,
+        group_id=group.pk,
+        tokens_revoked=revoked,
     )
     standing_changed.send(sender=User, group_ids=[group.pk], user_ids=[user.pk])
     return user

@@ -6,6 +6,7 @@ API operation closed meanwhile. Wrong codes are counted per organiser in the cac
 sign-in failures) on top of django-otp's own growing delay between attempts.
 """
 
+import datetime as dt
 import logging
 
 import segno
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
 
 from cohort.accounts.models import User, normalize_email
-from cohort.core.exceptions import InvalidInput, NotFound, RateLimited
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound, RateLimited
 from cohort.core.http import client_ip
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -29,6 +30,10 @@ WRONG_CODE = "That code is not right. Check your authenticator app and try again
 # Set with the device id once the code is checked; the middleware compares it with the
 # signed-in user, so a session cannot carry another user's verification.
 SESSION_VERIFIED_USER = "cohort_2fa_user"
+# The id of the unconfirmed device this session is setting up. A key being set up belongs
+# to one session: another session with the same password (a thief) gets its own key, which
+# is deleted when the owner confirms theirs.
+SESSION_ENROL_DEVICE = "cohort_2fa_enrol_device"
 _DEVICE_NAME = "Authenticator app"
 
 
@@ -54,11 +59,25 @@ def two_factor_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def two_factor_enrol_start(user: User) -> TOTPDevice:
-    """The unconfirmed device being enrolled: made once, shown until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def _session_device(request) -> TOTPDevice | None:
+    """The unconfirmed device this session started setting up, if it still exists."""
+    device_id = request.session.get(SESSION_ENROL_DEVICE)
+    if not isinstance(device_id, int):
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+
+
+def two_factor_enrol_start(request) -> TOTPDevice:
+    """This session's unconfirmed device: a new key for each session that starts set-up,
+    the same one on a reload of the page, never shown to another session."""
+    device = _session_device(request)
     if device is None:
+        user = request.user
+        # Attempts of sessions that have since ended can never be confirmed: drop them.
+        stale = timezone.now() - dt.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+        TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
         device = TOTPDevice.objects.create(user=user, name=_DEVICE_NAME, confirmed=False)
+        request.session[SESSION_ENROL_DEVICE] = device.pk
     return device
 
 
@@ -145,25 +164,32 @@ def _clean(code: str) -> str:
 
 
 def two_factor_enrol_confirm(request, *, code: str) -> TOTPDevice:
-    """Confirm the device being enrolled with a first code; the session is then verified.
-    Raises RateLimited, InvalidInput (wrong code) or NotFound (nothing being enrolled)."""
+    """Confirm this session's device with a first code; the session is then verified and
+    every other attempt's key is deleted. Raises RateLimited, InvalidInput (wrong code),
+    NotFound (this session is setting nothing up) or Conflict (a device is confirmed
+    already: a second one needs `two_factor_reset`)."""
     user = request.user
     _guard(request, user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = _session_device(request)
     if device is None:
         raise NotFound("There is no authenticator being set up; start again.")
     _check(request, user, device, code, step="enrol")
     with transaction.atomic():
-        # One confirmed device per organiser: enrolling again replaces the old one.
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        # The user's row lock serialises two sessions confirming at once: one device wins.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise Conflict("An authenticator is already set up: sign in with its code.")
+        if not TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True):
+            raise NotFound("There is no authenticator being set up; start again.")
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         audit_record(
             action=AuditEvent.Action.TWO_FACTOR_ENROLLED,
             actor=user,
             ip=client_ip(request),
             target=user,
         )
+    request.session.pop(SESSION_ENROL_DEVICE, None)
     _mark_verified(request, device)
     return device
 

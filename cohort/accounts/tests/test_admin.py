@@ -118,3 +118,66 @@ def test_admin_sign_in_with_own_password_and_not_a_group_one(client):
     assert ok.status_code == 302
     # The password alone is not enough for an organiser: the admin waits for the TOTP step.
     assert client.get(reverse("admin:index"))["Location"].startswith(reverse("accounts:two-factor"))
+
+
+def _removed_member() -> User:
+    from cohort.accounts.services.members import member_remove
+
+    member = MemberFactory()
+    member_remove(user=member, actor=None)
+    member.refresh_from_db()
+    return member
+
+
+def test_admin_action_brings_removed_members_back_into_a_chosen_group(organiser_client):
+    removed, in_a_group = _removed_member(), MemberFactory()
+    target = GroupFactory(name="Second Chance")
+    url = reverse("admin:accounts_user_changelist")
+    chosen = {"action": "restore_to_group", "_selected_action": [removed.pk, in_a_group.pk]}
+    form = organiser_client.post(url, chosen)
+    assert form.status_code == 200
+    assert "Second Chance" in form.content.decode()
+    removed.refresh_from_db()
+    assert removed.group_id is None  # nothing happens before a group is chosen
+
+    done = organiser_client.post(url, {**chosen, "group": target.pk, "apply": "1"})
+    assert done.status_code == 302
+    removed.refresh_from_db()
+    target.refresh_from_db()
+    assert (removed.group_id, removed.is_active, target.member_count) == (target.pk, True, 1)
+    assert AuditEvent.objects.filter(action="member_restored", target_id=removed.pk).exists()
+    in_a_group.refresh_from_db()
+    assert in_a_group.group_id != target.pk  # members still in a group are moved, not restored
+
+
+def test_admin_action_reports_a_full_group_and_restores_nobody(organiser_client):
+    removed, group = _removed_member(), _full_group()
+    url = reverse("admin:accounts_user_changelist")
+    organiser_client.post(
+        url,
+        {"action": "restore_to_group", "_selected_action": [removed.pk], "group": group.pk,
+         "apply": "1"},
+    )  # fmt: skip
+    removed.refresh_from_db()
+    assert removed.group_id is None
+    page = organiser_client.get(url).content.decode()
+    assert f"{group.name} is full" in page
+
+
+def test_admin_setting_a_removed_members_group_is_a_restore(organiser_client):
+    removed, target = _removed_member(), GroupFactory()
+    response = organiser_client.post(
+        reverse("admin:accounts_user_change", args=[removed.pk]),
+        {
+            "email": removed.email,
+            "display_name": removed.display_name,
+            "role": "member",
+            "group": target.pk,
+            "time_zone": removed.time_zone,
+            "marker_colour": removed.marker_colour,
+        },
+    )
+    assert response.status_code == 302
+    removed.refresh_from_db()
+    assert (removed.group_id, removed.is_active) == (target.pk, True)
+    assert AuditEvent.objects.filter(action="member_restored", target_id=removed.pk).exists()

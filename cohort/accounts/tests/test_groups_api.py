@@ -67,3 +67,36 @@ def test_an_unknown_division_is_404(client):
     response = _create(client, division_id=999_999)
     assert response.status_code == 404
     assert response.json() == {"detail": "No such division."}
+
+
+def test_an_organiser_adds_a_new_member_or_brings_back_a_removed_one(client):
+    from cohort.accounts.services.members import member_remove
+
+    group, organiser = GroupFactory(), StaffFactory()
+    former = MemberFactory()
+    member_remove(user=former, actor=None)
+    client.force_login(organiser)
+    url = f"{URL}/{group.pk}/members"
+    new = client.post(url, {"email": "New@Example.com"}, content_type="application/json")
+    back = client.post(url, {"email": former.email}, content_type="application/json")
+    assert (new.status_code, back.status_code) == (201, 201)
+    assert back.json()["id"] == former.pk and back.json()["group_id"] == group.pk
+    assert AuditEvent.objects.filter(action="member_restored", target_id=former.pk).exists()
+    elsewhere = client.post(url, {"email": MemberFactory().email}, content_type="application/json")
+    assert elsewhere.status_code == 409 and "cannot be added" in elsewhere.json()["detail"]
+
+
+def test_a_leader_cannot_bring_back_a_removed_member_through_the_api(client):
+    from cohort.accounts.services.members import member_remove
+
+    leader = MemberFactory()
+    former = MemberFactory()
+    member_remove(user=former, actor=None)
+    client.force_login(leader)
+    response = client.post(
+        f"{URL}/{leader.group_id}/members", {"email": former.email},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 403
+    former.refresh_from_db()
+    assert former.group_id is None

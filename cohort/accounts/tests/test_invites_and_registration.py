@@ -100,3 +100,17 @@ def test_no_form_lets_a_member_change_their_own_group_or_role(client):
     member.refresh_from_db()
     assert (member.group_id, member.role) != (other.pk, "organiser")
     assert member.role == "member"
+
+
+def test_an_invite_never_signs_in_as_a_removed_member(client):
+    from cohort.accounts.services.members import member_remove
+
+    former = MemberFactory(display_name="Rita")
+    member_remove(user=former, actor=None)
+    response = client.post(_join_url(GroupFactory()), {"display_name": "X", "email": former.email})
+    assert response.status_code == 409
+    assert "cannot join with an invite link" in response.content.decode()
+    assert former.email in response.content.decode()  # the form keeps what was typed
+    assert client.get("/api/v1/me").status_code == 401
+    former.refresh_from_db()
+    assert (former.group_id, former.is_active, former.display_name) == (None, False, "Rita")

@@ -141,3 +141,21 @@ def test_logout_needs_csrf_and_then_ends_the_session():
         token = client.cookies["csrftoken"].value
     assert client.post("/api/v1/auth/logout", HTTP_X_CSRFTOKEN=token).status_code == 204
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_api_sign_in_takes_json_only(client):
+    member = MemberFactory()
+    body = f'{{"email": "{member.email}", "password": "{GROUP_PASSWORD}"}}'
+    plain = client.post("/api/v1/auth/login", body, content_type="text/plain")
+    assert plain.status_code == 415
+    assert plain.json() == {"detail": "Send the sign-in as JSON (Content-Type: application/json)."}
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_api_sign_in_refuses_another_origin(client):
+    member = MemberFactory()
+    response = _login(client, member.email, GROUP_PASSWORD, HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert "another site" in response.json()["detail"]
+    assert not AuditEvent.objects.filter(action="sign_in").exists()
+    assert _login(client, member.email, GROUP_PASSWORD).status_code == 200

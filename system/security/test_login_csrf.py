@@ -1,0 +1,138 @@
+"""Item 9 of the review: no sign-in CSRF. The API sign-in takes JSON only (a browser cannot
+send that cross-origin without a CORS preflight, which we never grant) and refuses a
+cross-origin Origin or Referer; every HTML page that starts a session needs Django's CSRF
+token. A script with neither header (curl, a device) still signs in with JSON."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cohort.accounts.services.invites import invite_token_create
+from cohort.accounts.tests.factories import GROUP_PASSWORD, MemberFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/api/v1/auth/login"
+
+
+def _post(body: str, content_type: str, **headers):
+    client = Client()
+    response = client.post(LOGIN, body, content_type=content_type, headers=headers)
+    return client, response
+
+
+def _no_session(client, response) -> None:
+    assert "sessionid" not in response.cookies
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_cross_site_form_cannot_sign_anyone_in(content_type):
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    client, response = _post(body, content_type, Origin="https://evil.example")
+    assert response.status_code in (403, 415)
+    assert "detail" in response.json()
+    _no_session(client, response)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_415_even_without_an_origin(content_type):
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    client, response = _post(body, content_type)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    _no_session(client, response)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://testserver.evil.example"},
+        {"Referer": "https://evil.example/page"},
+        {"Referer": "not a url"},
+    ],
+)
+def test_json_from_another_origin_is_403(headers):
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    client, response = _post(body, "application/json", **headers)
+    assert response.status_code == 403
+    assert "detail" in response.json()
+    _no_session(client, response)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Origin": "http://testserver"}, {"Referer": "http://testserver/login/"}],
+)
+def test_json_from_our_own_pages_or_a_script_signs_in(headers):
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    client, response = _post(body, "application/json; charset=utf-8", **headers)
+    assert response.status_code == 200
+    assert client.get("/api/v1/me").json()["id"] == member.pk
+
+
+def test_a_trusted_origin_signs_in(settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.example.org"]
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    _client, response = _post(body, "application/json", Origin="https://app.example.org")
+    assert response.status_code == 200
+
+
+def test_no_public_api_write_starts_a_session_from_a_cross_site_form():
+    """Every POST that needs no sign-in, sent as a cross-site form would send it."""
+    from config.api import api
+
+    member = MemberFactory()
+    body = json.dumps({"email": member.email, "password": GROUP_PASSWORD})
+    schema = api.get_openapi_schema()
+    public_posts = [
+        path
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method == "post" and not operation.get("security")
+    ]
+    assert LOGIN in public_posts
+    for path in public_posts:
+        client, response = _post(body, "text/plain", Origin="https://evil.example")
+        assert response.status_code >= 400, path
+        _no_session(client, response)
+
+
+def test_every_page_that_starts_a_session_needs_the_csrf_token(settings):
+    settings.REGISTRATION_OPEN = True
+    member = MemberFactory()
+    organiser = StaffFactory()
+    join = reverse("accounts:join", args=[invite_token_create(group=member.group)])
+    pages = {
+        reverse("accounts:login"): {"email": member.email, "password": GROUP_PASSWORD},
+        join: {"display_name": "New", "email": "new@example.com"},
+        reverse("accounts:register"): {
+            "group_name": "Forged",
+            "display_name": "F",
+            "email": "forged@example.com",
+            "password": "a-forged-group-password",
+            "confirm": "a-forged-group-password",
+        },
+        "/admin/login/": {"username": organiser.email, "password": "x"},
+    }
+    for url, data in pages.items():
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(url, data, headers={"Origin": "https://evil.example"})
+        assert response.status_code == 403, url
+        _no_session(client, response)
+    # The code step, for a session the attacker does not hold, needs the token too.
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(organiser)
+    assert signed_in.post("/2fa/", {"code": "123456"}).status_code == 403
+    assert signed_in.post("/2fa/setup/", {"code": "123456"}).status_code == 403
