@@ -6,7 +6,6 @@ from django.db import DataError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views import defaults
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
 from ninja.parser import Parser
 
 from cohort.accounts.api import auth_router, groups_router, tokens_router
@@ -14,7 +13,7 @@ from cohort.activity.api import router as activity_router
 from cohort.competition.api.boards import router as boards_router
 from cohort.competition.api.rewards import router as rewards_router
 from cohort.core.exceptions import DomainError, RateLimited
-from cohort.core.middleware import unavailable_response
+from cohort.core.middleware import has_nul, unavailable_response
 from cohort.dashboard.api import router as dashboard_router
 from cohort.dashboard.mentor_api import router as mentor_router
 from cohort.journeys.api import router as journeys_router
@@ -28,7 +27,7 @@ logger = logging.getLogger(__name__)
 # input validation, else a sentence), declared in the OpenAPI document so that it is the
 # whole contract: clients (and the fuzzer in system/fuzz/) hold us to it.
 ERROR_STATUSES = {
-    400: "Malformed request body",
+    400: "Malformed request: a NUL character in it, or a body that cannot be read",
     401: "Not signed in, or a wrong email/password pair",
     403: "Not allowed for this role",
     404: "Not found (including another group's objects)",
@@ -53,16 +52,17 @@ ERROR_SCHEMA = {
 
 
 def _errors_of(method: str, operation: dict) -> list[int]:
-    """Every operation can reject its input; signed-in ones also 401/403/404; writes also
-    conflict, multipart ones can be too large; any write or sign-in can be rate-limited."""
-    statuses = [422, 503]
+    """Every operation can reject its input (400 malformed, 422 invalid); signed-in ones also
+    401/403/404; writes also conflict, multipart ones can be too large; any write or sign-in
+    can be rate-limited."""
+    statuses = [400, 422, 503]
     if operation.get("security"):
         statuses += [401, 403, 404]
     if operation.get("operationId", "").endswith("_login"):
         # 403 and 415: sign-in CSRF (another site's Origin/Referer, a body that is not JSON)
         statuses += [401, 403, 415, 429]
     if method != "get":
-        statuses += [400, 409, 429]
+        statuses += [409, 429]
         body = operation.get("requestBody", {}).get("content", {})
         if "multipart/form-data" in body:
             statuses.append(413)
@@ -85,37 +85,17 @@ class CohortAPI(NinjaAPI):
         return schema
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    name = getattr(value, "name", None)  # an uploaded file's
-    return isinstance(name, str) and "\x00" in name
-
-
 class InputParser(Parser):
-    """Ninja's parser, refusing NUL characters anywhere in the input: PostgreSQL text cannot
-    hold them, so they are bad input (400 in a JSON body, 422 in a query or form), never a
-    database error half-way through a request."""
+    """Ninja's parser, refusing NUL characters in a JSON body (PostgreSQL text cannot hold
+    them): 400 before any handler runs. The path, query string and form bodies are checked
+    for every request, pages and API alike, by cohort.core.middleware.NulCharacterMiddleware;
+    only this parser reads JSON, where a NUL hides behind a \\u0000 escape."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
-        if _has_nul(data):
+        if has_nul(data):
             raise ValueError("a NUL character")  # Ninja answers 400 "Cannot parse request body"
         return data
-
-    def parse_querydict(self, data, list_fields, request):
-        values = super().parse_querydict(data, list_fields, request)
-        bad = [key for key, value in values.items() if _has_nul(key) or _has_nul(value)]
-        if bad:
-            msg = "NUL characters are not allowed"
-            raise ValidationError(
-                [{"loc": [key], "msg": msg, "type": "value_error"} for key in bad]
-            )
-        return values
 
 
 api = CohortAPI(

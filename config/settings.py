@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "cohort.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and every view: a NUL in the path, query or form is a 400.
+    "cohort.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -256,6 +258,9 @@ ACTIVITY_FLAG_STEPS = env.integer("ACTIVITY_FLAG_STEPS", 40_000, minimum=1)
 ACTIVITY_FLAG_MIN_SPREAD = env.integer("ACTIVITY_FLAG_MIN_SPREAD", 2_000, minimum=0)
 ACTIVITY_UPDATES_PER_MEMBER = env.string("ACTIVITY_UPDATES_PER_MEMBER", "30/m")
 SHEET_TIMEOUT_SECONDS = env.integer("SHEET_TIMEOUT_SECONDS", 10, minimum=1)
+# A sheet's URL (and every redirect) must resolve to public addresses only; set this for a
+# sheet server inside your own network (loopback, private, link-local).
+SHEET_ALLOW_PRIVATE_ADDRESSES = env.boolean("SHEET_ALLOW_PRIVATE_ADDRESSES", False)
 # The groups' sheets are read daily at SHEET_SYNC_TIME in NIGHTLY_TIME_ZONE, before the
 # nightly recompute. With SHEET_SYNC_SKIP_INVALID a sheet's good rows land despite bad ones.
 SHEET_SYNC_TIME = env.string("SHEET_SYNC_TIME", "23:45")

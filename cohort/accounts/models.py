@@ -172,6 +172,9 @@ class User(AbstractBaseUser):
         ],
         help_text="Public LeetCode profile whose submission calendar gives the coding streak.",
     )
+    # Set when the member showed the username is theirs (their leetcode_code in its "About
+    # me"); cleared when the username changes. Only verified usernames are synced.
+    leetcode_verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -185,10 +188,27 @@ class User(AbstractBaseUser):
         ordering = ["display_name"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            # One verified LeetCode username belongs to one member (LeetCode's names are
+            # case-insensitive); anyone may type it, only one can hold it.
+            models.UniqueConstraint(
+                Lower("leetcode_username"),
+                condition=models.Q(leetcode_verified_at__isnull=False),
+                name="user_leetcode_verified_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>"
+
+    @property
+    def leetcode_code(self) -> str:
+        """The code this member puts in their LeetCode "About me" to show the username is
+        theirs: derived (keyed with SECRET_KEY) from the member and the username, so it
+        differs per member and changes with the username; "" without a username."""
+        if not self.leetcode_username:
+            return ""
+        value = f"{self.pk}:{self.leetcode_username.lower()}"
+        return "cohort-" + salted_hmac("cohort.leetcode-code", value).hexdigest()[:6]
 
     @property
     def is_staff(self) -> bool:

@@ -4,13 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from cohort.activity.api import _rate_limit
 from cohort.activity.forms import DayForm
 from cohort.activity.selectors import activity_list, parse_day
 from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.leetcode_verify import leetcode_username_verify
 from cohort.core.exceptions import DomainError
+
+# Each Verify asks LeetCode once: a member gets a few tries a minute, not a relay.
+LEETCODE_VERIFY_RATE = "5/m"
 
 
 def _editable_days(today: dt.date) -> list[tuple[dt.date, str]]:
@@ -56,3 +61,30 @@ def activity_view(request):
         "window": settings.ACTIVITY_EDIT_WINDOW_DAYS,
     }
     return render(request, "activity/log.html", context, status=status)
+
+
+@login_required
+@require_POST
+def leetcode_verify_view(request):
+    """The profile's Verify button: check the member's code in their LeetCode "About me",
+    then back to the profile with the outcome (or the reason) shown."""
+    try:
+        usage = get_usage(
+            request,
+            group="leetcode-verify",
+            key=lambda _g, r: str(r.user.pk),
+            rate=LEETCODE_VERIFY_RATE,
+            increment=True,
+        )
+    except Exception:
+        usage = None  # degraded mode: cache down, no limit
+    if usage and usage["should_limit"]:
+        messages.error(request, "Too many tries; wait a minute, then press Verify again.")
+        return redirect("accounts:profile")
+    try:
+        leetcode_username_verify(user_id=request.user.pk)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Your LeetCode username is verified: your streak follows.")
+    return redirect("accounts:profile")

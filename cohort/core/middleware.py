@@ -1,8 +1,11 @@
 import logging
 import sys
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.shortcuts import render
 from django.views import defaults
 
@@ -59,3 +62,70 @@ class DomainErrorMiddleware:
             logger.warning("database unavailable: %s", exception)
             return unavailable_response(request)
         return None
+
+
+NUL_DETAIL = (
+    "The request holds a NUL character (an invisible control character) in its address or "
+    "a form field; it cannot be stored. Remove it and send the request again."
+)
+UNREADABLE_DETAIL = "The request's form body could not be read."
+
+
+def _page(title: str, detail: str) -> str:
+    # No template: the guard runs before the session and the user are known.
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><h1>{title}</h1><p>{detail}</p>"
+        '<p><a href="/">Back to the dashboard</a></p></html>'
+    )
+
+
+def bad_request_response(request, detail: str) -> HttpResponse:
+    """400 for a malformed request: JSON {"detail"} under /api/, a short plain page else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=400)
+    return HttpResponse(_page("400 Bad Request", detail), status=400)
+
+
+def has_nul(value) -> bool:
+    """Whether a parsed input (text, a dict or list of them, an uploaded file's name) holds a
+    NUL character anywhere, keys included."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    name = getattr(value, "name", None)  # an uploaded file's
+    return isinstance(name, str) and "\x00" in name
+
+
+class NulCharacterMiddleware:
+    """The one guard for NUL characters in a request's path, query string and form body
+    (pages, the admin and the API alike): PostgreSQL text cannot hold them, so they are a
+    malformed request (400) before any view, form or admin filter turns them into a query.
+    JSON bodies are checked by the API's parser (config/api.py), the only one to read them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            refused = self._holds_nul(request)
+        except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+            # Too many fields, a broken multipart body, a client gone: no view could read it.
+            return bad_request_response(request, UNREADABLE_DETAIL)
+        if refused:
+            return bad_request_response(request, NUL_DETAIL)
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request) -> bool:
+        if "\x00" in request.path_info or has_nul(list(request.GET.lists())):
+            return True
+        if request.method != "POST":
+            return False  # Django parses form bodies of POSTs only; the API's PUTs are JSON
+        # Reading the form here parses it once for the whole request (the CSRF check reads it
+        # anyway); bodies of other types are not read.
+        return has_nul(list(request.POST.lists())) or has_nul(list(request.FILES.lists()))

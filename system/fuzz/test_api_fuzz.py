@@ -33,12 +33,11 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 @schemathesis.check
 def well_formed_is_not_400(ctx, response, case):
     """400 means a malformed request; one the schema allows is never answered so (but a NUL
-    character, which no text column can hold, is refused in any body)."""
+    character, which no text column can hold, is refused anywhere: path, query or body)."""
     if response.status_code != 400 or case.meta is None:
         return None
-    if case.meta.generation.mode.is_positive and "\\u0000" not in json.dumps(
-        case.body, default=str
-    ):
+    sent = [case.path_parameters, case.query, case.body]
+    if case.meta.generation.mode.is_positive and "\\u0000" not in json.dumps(sent, default=str):
         raise AssertionError(f"A request the schema allows was answered 400: {response.text}")
     return None
 

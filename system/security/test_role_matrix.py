@@ -26,6 +26,9 @@ PAGES = {
     "POST 2fa/setup/": (302, 302, 302, 302, 302, 302),
     "GET activity/": (302, 200, 200, 200, 200, 302),
     "POST activity/": (302, 200, 200, 200, 200, 302),
+    # Verify a LeetCode username: POST only; the outcome is a message back on the profile.
+    "GET activity/leetcode/verify/": (302, 405, 405, 405, 405, 302),
+    "POST activity/leetcode/verify/": (302, 302, 302, 302, 302, 302),
     "GET analytics/": (302, 403, 403, 403, 200, 302),
     "POST analytics/": (405, 405, 405, 405, 405, 302),
     "GET analytics/export/<slug:kind>.csv": (302, 403, 403, 403, 200, 302),

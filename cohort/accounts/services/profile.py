@@ -12,8 +12,16 @@ def profile_privacy_set(*, user: User, hide_name: bool) -> User:
 
 def profile_leetcode_set(*, user: User, username: str) -> User:
     """Set (or clear, with "") the member's LeetCode username; the caller validated it
-    (LeetCodeForm). Their coding streak is read from it at the next sync."""
+    (LeetCodeForm). A new username is unverified: the sync reads it only once the member
+    has shown it is theirs (cohort.activity.services.leetcode_verify)."""
     username = username.strip()
-    User.objects.filter(pk=user.pk).update(leetcode_username=username)
-    user.leetcode_username = username
+    # One statement: the verification goes with any change of the stored username, even one
+    # this request's copy of the user has not seen.
+    changed = (
+        User.objects.filter(pk=user.pk)
+        .exclude(leetcode_username=username)
+        .update(leetcode_username=username, leetcode_verified_at=None)
+    )
+    if changed:
+        user.leetcode_username, user.leetcode_verified_at = username, None
     return user

@@ -1,5 +1,7 @@
 import pytest
+from django.utils import timezone
 
+from cohort.accounts.models import User
 from cohort.accounts.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,26 @@ def test_the_profile_form_ignores_a_posted_streak(client):
     client.force_login(member)
     _post(client, leetcode_username="ada", current="99", longest="99", last_day="2026-01-01")
     assert not member.streaks.exists()  # streaks are only ever read from activity and LeetCode
+
+
+def test_changing_the_username_resets_its_verification(client):
+    member = MemberFactory(leetcode_username="ada", leetcode_verified_at=timezone.now())
+    client.force_login(member)
+    _post(client, leetcode_username="ada")  # saved again unchanged: still verified
+    member.refresh_from_db()
+    assert member.leetcode_verified_at is not None
+    _post(client, leetcode_username="someone-else")
+    member.refresh_from_db()
+    assert (member.leetcode_username, member.leetcode_verified_at) == ("someone-else", None)
+
+
+def test_the_profile_shows_the_code_and_what_verification_is_for(client):
+    member = MemberFactory(leetcode_username="ada")
+    client.force_login(member)
+    page = client.get("/profile/").content.decode()
+    assert member.leetcode_code in page
+    assert "Not verified" in page and "no coding streak or points" in page
+    assert 'action="/activity/leetcode/verify/"' in page
+    User.objects.filter(pk=member.pk).update(leetcode_verified_at=timezone.now())
+    page = client.get("/profile/").content.decode()
+    assert "Verified" in page and member.leetcode_code not in page

@@ -253,11 +253,12 @@ def leetcode_streaks_sync(
     backoff: float | None = None,
     on_member: Callable[[str, str, str], None] | None = None,
 ) -> SyncResult:
-    """Sync every active member with a LeetCode username (or those of `user_ids`); each
-    member's outcome is on their streak row and `on_member(email, outcome, detail)`."""
-    members = User.objects.filter(role=User.Role.MEMBER, is_active=True).exclude(
-        leetcode_username=""
-    )
+    """Sync every active member with a verified LeetCode username (or those of `user_ids`);
+    each member's outcome is on their streak row and `on_member(email, outcome, detail)`.
+    An unverified username is never read: anyone can type anyone's (leetcode_verify)."""
+    members = User.objects.filter(
+        role=User.Role.MEMBER, is_active=True, leetcode_verified_at__isnull=False
+    ).exclude(leetcode_username="")
     if user_ids is not None:
         members = members.filter(pk__in=user_ids)
     client = LeetCodeClient.from_settings(backoff=backoff)

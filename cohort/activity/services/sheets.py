@@ -4,9 +4,7 @@ a row without one counts for the member's today."""
 
 import json
 import logging
-import time
 
-import requests
 from django.conf import settings
 from django.utils import timezone
 
@@ -19,45 +17,13 @@ from cohort.activity.services.imports import (
     rows_from_csv,
     rows_from_records,
 )
+from cohort.activity.services.sheet_fetch import SheetUnavailable, sheet_fetch
+
+__all__ = ["SheetUnavailable", "sheet_rows", "sheet_sync", "sheets_sync_all"]
 
 logger = logging.getLogger(__name__)
 
-MAX_SHEET_BYTES = 5 * 1024 * 1024
 SHEET_ORDER = ("email", "steps", "date")  # the seed's column order when there is no header
-
-
-class SheetUnavailable(Exception):
-    """The sheet could not be fetched: timeout, refused, an error status, too large."""
-
-
-def _fetch(url: str) -> tuple[bytes, str]:
-    """The answer's body and content type, read within SHEET_TIMEOUT_SECONDS in all."""
-    limit = settings.SHEET_TIMEOUT_SECONDS
-    deadline = time.monotonic() + limit
-    try:
-        with requests.get(
-            url,
-            timeout=limit,
-            stream=True,
-            headers={"Accept": "text/csv, application/json;q=0.9"},
-        ) as response:
-            response.raise_for_status()
-            body = bytearray()
-            # read1 returns what has arrived, so a server that trickles bytes still meets
-            # the deadline (iter_content would wait for each whole chunk).
-            while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                body += chunk
-                if len(body) > MAX_SHEET_BYTES:
-                    raise SheetUnavailable(f"the answer is over {MAX_SHEET_BYTES // 2**20} MB")
-                if time.monotonic() > deadline:
-                    raise requests.Timeout
-            return bytes(body), response.headers.get("Content-Type", "")
-    except requests.Timeout:
-        raise SheetUnavailable(f"no complete answer within {limit} s") from None
-    except requests.HTTPError as exc:
-        raise SheetUnavailable(f"the sheet answered HTTP {exc.response.status_code}") from None
-    except requests.RequestException as exc:
-        raise SheetUnavailable(f"could not reach the sheet ({type(exc).__name__})") from None
 
 
 def sheet_rows(body: bytes, content_type: str) -> list[RawRow]:
@@ -93,7 +59,7 @@ def sheet_sync(source: SheetSource, *, skip_invalid: bool = False, dry_run: bool
     """Fetch and import one group's sheet; record the outcome on `source` (unless a dry run).
     Raises SheetUnavailable or UnreadableSource, having written nothing."""
     try:
-        rows = sheet_rows(*_fetch(source.url))
+        rows = sheet_rows(*sheet_fetch(source.url))
         result = activity_import(
             rows,
             source=DailyActivity.Source.SHEET,
@@ -111,9 +77,14 @@ def sheet_sync(source: SheetSource, *, skip_invalid: bool = False, dry_run: bool
 
 
 def _outcome(result: ImportResult) -> str:
+    """The outcome shown in the admin: counts and row numbers, never a fetched cell (the
+    reasons quote cells; `sync_sheet GROUP --dry-run` prints them to whoever runs it)."""
     if result.errors and not result.written:
-        line, reason = result.errors[0]
-        return f"{len(result.errors)} bad row(s), nothing written; row {line}: {reason}"
+        line = result.errors[0][0]
+        return (
+            f"{len(result.errors)} bad row(s), nothing written; first at row {line} "
+            "(sync_sheet --dry-run lists why)"
+        )
     skipped = f", {len(result.errors)} bad row(s) skipped" if result.errors else ""
     return result.summary() + skipped
 

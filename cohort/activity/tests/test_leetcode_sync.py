@@ -3,11 +3,7 @@ endpoint: per username a set of submission days, and a script of misbehaviours."
 
 import datetime as dt
 import io
-import json
 import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -19,6 +15,7 @@ from cohort.activity.models import Streak
 from cohort.activity.services.leetcode import leetcode_streaks_sync
 from cohort.activity.services.points import coding_points_for, coding_source
 from cohort.activity.tasks import sync_leetcode_streaks_task
+from cohort.activity.tests.fake_leetcode import fake_leetcode
 from cohort.competition.models import Category, PointsEntry
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
 
@@ -26,7 +23,6 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC)
 TODAY = NOW.date()
-UNKNOWN = {"data": {"matchedUser": None}, "errors": [{"message": "That user does not exist."}]}
 
 
 def _stamp(day: dt.date) -> str:
@@ -37,79 +33,10 @@ def _run(last: dt.date, length: int) -> set[dt.date]:
     return {last - dt.timedelta(days=i) for i in range(length)}
 
 
-class FakeLeetCode:
-    def __init__(self):
-        self.days: dict[str, set[dt.date]] = {}
-        self.script: dict[str, list[str]] = {}  # misbehaviours in turn; the last one stays
-        self.seen: list[tuple[str, float]] = []  # (username, monotonic time) per request
-        self.release = threading.Event()  # ends a "slow" answer's wait at teardown
-        self.lock = threading.Lock()
-
-    def requests_for(self, username: str) -> int:
-        return sum(1 for name, _ in self.seen if name == username)
-
-    def answer(self, variables: dict) -> tuple[int, bytes]:
-        username = variables["username"]
-        with self.lock:
-            self.seen.append((username, time.monotonic()))
-            script = self.script.get(username, [])
-            behaviour = (script.pop(0) if len(script) > 1 else script[0]) if script else "ok"
-        if behaviour == "500":
-            return 500, b"<html>Internal Server Error</html>"
-        if behaviour == "slow":
-            self.release.wait(5)
-        if behaviour == "not-json":
-            return 200, b'{"data": {"matchedUser": '
-        if behaviour == "bad-calendar":
-            calendar = {"submissionCalendar": "[1, 2"}
-            return 200, json.dumps({"data": {"matchedUser": {"thisYear": calendar}}}).encode()
-        if username not in self.days:
-            return 200, json.dumps(UNKNOWN).encode()
-        years = {"thisYear": variables["year"], "lastYear": variables["previousYear"]}
-        user = {alias: self._calendar(username, year) for alias, year in years.items()}
-        return 200, json.dumps({"data": {"matchedUser": user}}).encode()
-
-    def _calendar(self, username: str, year: int) -> dict:
-        counts = {_stamp(d): 3 for d in self.days[username] if d.year == year}
-        # LeetCode's own "streak" field is never trusted: it is absurd here on purpose.
-        return {"submissionCalendar": json.dumps(counts), "streak": 999, "totalActiveDays": 999}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        assert self.path == "/graphql"
-        assert "userCalendar(year: $year)" in body["query"]
-        status, payload = self.server.fake.answer(body["variables"])
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a slow answer's client has gone away: a broken pipe is expected
-
-
 @pytest.fixture
 def leetcode(settings):
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = FakeLeetCode()
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    settings.LEETCODE_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.LEETCODE_TIMEOUT_SECONDS = 1
-    settings.LEETCODE_RETRIES = 2
-    settings.LEETCODE_REQUESTS_PER_SECOND = 1000
-    yield server.fake
-    server.fake.release.set()
-    server.shutdown()
-    server.server_close()
+    with fake_leetcode(settings) as fake:
+        yield fake
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +46,8 @@ def _pinned_clock():
 
 
 def _coder(fake, username, days=None, script=None):
-    member = MemberFactory(leetcode_username=username)
+    """A member whose LeetCode username is verified as theirs (only those are synced)."""
+    member = MemberFactory(leetcode_username=username, leetcode_verified_at=NOW)
     if days is not None:
         fake.days[username] = days
     if script:
@@ -206,7 +134,7 @@ def test_a_refused_connection_is_retried_and_fails(settings):
     settings.LEETCODE_BASE_URL = f"http://127.0.0.1:{port}"
     settings.LEETCODE_RETRIES = 2
     settings.LEETCODE_REQUESTS_PER_SECOND = 1000
-    member = MemberFactory(leetcode_username="ada")
+    member = MemberFactory(leetcode_username="ada", leetcode_verified_at=NOW)
     assert _sync().failed == 1
     assert _streak(member).last_error.startswith("no answer after 2 retries: ")
     assert "refused" in _streak(member).last_error
@@ -248,9 +176,11 @@ def test_one_failure_of_each_kind_does_not_stop_the_others(leetcode):
     inactive.is_active = False
     inactive.save()
     MemberFactory(leetcode_username="")
+    MemberFactory(leetcode_username="unverified")  # not shown to be theirs: never asked
     result = _sync()
     assert result.as_dict() == {"synced": 2, "unchanged": 0, "unknown_user": 1, "failed": 1}
     assert leetcode.requests_for("gone") == 0
+    assert leetcode.requests_for("unverified") == 0
 
 
 def test_requests_are_spaced_by_the_rate_bound(leetcode, settings):

@@ -2,10 +2,6 @@
 
 import datetime as dt
 import json
-import threading
-import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
@@ -20,59 +16,9 @@ from cohort.activity.services.daily import member_today
 from cohort.activity.services.imports import UnreadableSource
 from cohort.activity.services.sheets import SheetUnavailable, sheet_rows, sheet_sync
 from cohort.activity.tasks import sync_sheets_task
+from cohort.activity.tests.sheet_server import Answer, SheetServer
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
-
-
-@dataclass
-class Answer:
-    body: bytes
-    status: int = 200
-    content_type: str = "text/csv"
-    delay: float = 0.0  # before the headers
-    trickle: float = 0.0  # between bytes of the body
-
-
-class SheetServer:
-    """Serves `answers[path]`; unknown paths get 404."""
-
-    def __init__(self):
-        self.answers: dict[str, Answer] = {}
-        answers = self.answers
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                answer = answers.get(self.path, Answer(b"not here", status=404))
-                time.sleep(answer.delay)
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                try:
-                    if answer.trickle:
-                        for byte in answer.body:
-                            self.wfile.write(bytes([byte]))
-                            self.wfile.flush()
-                            time.sleep(answer.trickle)
-                    else:
-                        self.wfile.write(answer.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up, as it should
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +26,13 @@ def server():
     sheet_server = SheetServer()
     yield sheet_server
     sheet_server.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_addresses_allowed(settings):
+    """The stand-in sheet server listens on 127.0.0.1, which the sync refuses by default
+    (test_sheet_addresses.py)."""
+    settings.SHEET_ALLOW_PRIVATE_ADDRESSES = True
 
 
 @pytest.fixture
@@ -150,7 +103,9 @@ def test_a_bad_row_writes_nothing_and_is_reported_with_its_row(server, group, to
     assert result.errors == [(3, "stranger@example.com is not in Pilgrims")]
     assert not result.written and not DailyActivity.objects.exists()
     source.refresh_from_db()
-    assert source.last_result.startswith("1 bad row(s), nothing written; row 3:")
+    # The recorded outcome names the row, never the fetched cells (no echo of content).
+    assert source.last_result.startswith("1 bad row(s), nothing written; first at row 3")
+    assert stranger.email not in source.last_result
     assert source.last_synced_at is None
     assert sheet_sync(source, skip_invalid=True).created == 1
 

@@ -6,10 +6,10 @@ from cohort.activity.services.leetcode import leetcode_streaks_sync
 
 class Command(BaseCommand):
     help = (
-        "Read each active member's LeetCode submission calendar (members with a LeetCode "
-        "username on their profile), store their LeetCode streak and settle their coding-streak "
-        "points. Safe to rerun: the streak is computed from the calendar each time. One "
-        "member's failure is kept on their streak row and the others go on."
+        "Read each active member's LeetCode submission calendar (members with a verified "
+        "LeetCode username on their profile), store their LeetCode streak and settle their "
+        "coding-streak points. Safe to rerun: the streak is computed from the calendar each "
+        "time. One member's failure is kept on their streak row and the others go on."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +24,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No member has the email {user}.")
             if not member.leetcode_username:
                 raise CommandError(f"{member.email} has no LeetCode username on their profile.")
+            if member.leetcode_verified_at is None:
+                raise CommandError(
+                    f"{member.email} has not verified their LeetCode username "
+                    f"{member.leetcode_username!r} (the Verify button on their profile)."
+                )
             user_ids = [member.pk]
 
         def report(email: str, outcome: str, detail: str) -> None:
