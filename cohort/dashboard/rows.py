@@ -128,10 +128,14 @@ def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[Dashb
     monday = today - dt.timedelta(days=today.weekday())
     ids = [e.user_id for e in enrollments]
     steps = (
-        DailyActivity.objects.filter(user_id__in=ids, date__gte=monday, date__lte=today)
-        .exclude(review=DailyActivity.Review.REJECTED)
+        DailyActivity.objects.filter(
+            user_id__in=ids, date__gte=monday, date__lte=today, counted_steps__gt=0
+        )
         .values("user_id")
-        .annotate(week=Sum("steps"), today=Coalesce(Sum("steps", filter=Q(date=today)), 0))
+        .annotate(
+            week=Sum("counted_steps"),
+            today=Coalesce(Sum("counted_steps", filter=Q(date=today)), 0),
+        )
     )
     by_user = {row["user_id"]: row for row in steps}
     return [
