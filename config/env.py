@@ -5,6 +5,7 @@ secrets can come from mounted files instead of the process environment.
 """
 
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,22 @@ def integer(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
     return number
+
+
+_RATE = re.compile(r"[1-9][0-9]*/[0-9]*[smhd]")
+
+
+def rate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as "20/m" or "100/15m" (a count per period)."""
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip()
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate like 20/m, 100/15m or 500/h, got {value!r}"
+        )
+    return value
 
 
 def string_list(name: str, default: list[str]) -> list[str]:

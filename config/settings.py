@@ -297,6 +297,12 @@ AWS_SECRET_ACCESS_KEY = env.string("AWS_SECRET_ACCESS_KEY") or None
 if USE_CLOUD_STORAGE and not AWS_STORAGE_BUCKET_NAME:
     raise env.ImproperlyConfigured("USE_CLOUD_STORAGE needs AWS_STORAGE_BUCKET_NAME.")
 
+# --- Write limits (django-ratelimit syntax, per person; then 429 with Retry-After) --------
+# Each message notifies the other side; each announcement every member of its audience.
+MESSAGES_PER_SENDER = env.rate("MESSAGES_PER_SENDER", "20/m")
+SUBMISSIONS_PER_MEMBER = env.rate("SUBMISSIONS_PER_MEMBER", "10/m")
+ANNOUNCEMENTS_PER_AUTHOR = env.rate("ANNOUNCEMENTS_PER_AUTHOR", "20/h")
+
 # --- Notifications and email ------------------------------------------------------------
 # How often the navigation's unread badge asks the server (htmx polling).
 NOTIFICATION_POLL_SECONDS = env.integer("NOTIFICATION_POLL_SECONDS", 30, minimum=5)

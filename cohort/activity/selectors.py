@@ -34,11 +34,18 @@ def activity_list(*, user: User, start: dt.date, end: dt.date) -> QuerySet[Daily
 
 
 def activity_stats(*, user_id: int, today: dt.date) -> dict:
-    """Today's steps, the personal best day and the last update, in one query each."""
+    """Today's steps, the personal best day (by counted steps) and the last update, in one
+    query each."""
     rows = DailyActivity.objects.filter(user_id=user_id).exclude(
         review=DailyActivity.Review.REJECTED
     )
-    best = rows.order_by("-steps", "date").values("date", "steps").first()
+    best = (
+        rows.filter(counted_steps__gt=0)
+        .order_by("-counted_steps", "date")
+        .values("date", "counted_steps")
+        .first()
+    )
+    best = best and {"date": best["date"], "steps": best["counted_steps"]}
     last_updated_at = rows.aggregate(last=Max("updated_at"))["last"]
     today_steps = rows.filter(date=today).values_list("steps", flat=True).first()
     return {"today_steps": today_steps or 0, "best_day": best, "last_updated_at": last_updated_at}

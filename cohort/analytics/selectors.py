@@ -114,7 +114,9 @@ def _days_raw(groups, start, end) -> list[Day]:
     rows = _in_scope(
         summaries.counted_activity().filter(date__range=(start, end)), groups, "user__group"
     )
-    rows = rows.values_list("date").annotate(a=Count("pk", filter=Q(steps__gt=0)), t=Sum("steps"))
+    rows = rows.values_list("date").annotate(
+        a=Count("pk", filter=Q(counted_steps__gt=0)), t=Sum("counted_steps")
+    )
     return _day_list(rows.order_by(), start, end)
 
 
@@ -140,7 +142,7 @@ def _top_groups_raw(groups, start, end) -> list[tuple[str, int]]:
         summaries.counted_activity().filter(date__range=(start, end)), groups, "user__group"
     )
     rows = rows.values_list("user__group_id", "user__group__name").annotate(
-        a=Count("pk", filter=Q(steps__gt=0)), t=Sum("steps")
+        a=Count("pk", filter=Q(counted_steps__gt=0)), t=Sum("counted_steps")
     )
     return _top_list((name, active, total) for _, name, active, total in rows.order_by())
 

@@ -28,10 +28,9 @@ def average(total: int, active: int) -> int:
 
 
 def counted_activity() -> QuerySet:
-    """Members' days that count: rejected days count for nothing; staff have no group."""
-    return DailyActivity.objects.exclude(review=DailyActivity.Review.REJECTED).filter(
-        user__group__isnull=False
-    )
+    """Members' days that count (their `counted_steps`: rejected days count for nothing,
+    flagged ones at most the member's plausible maximum); staff have no group."""
+    return DailyActivity.objects.filter(counted_steps__gt=0, user__group__isnull=False)
 
 
 def daily_group_figures(
@@ -42,7 +41,7 @@ def daily_group_figures(
     if group_id is not None:
         days = days.filter(user__group_id=group_id)
     rows = days.values_list("date", "user__group_id").annotate(
-        active=Count("pk", filter=Q(steps__gt=0)), total=Sum("steps")
+        active=Count("pk", filter=Q(counted_steps__gt=0)), total=Sum("counted_steps")
     )
     return {
         (day, group): {

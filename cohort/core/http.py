@@ -1,10 +1,10 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import is_same_domain
 
-from cohort.core.exceptions import PermissionDenied, UnsupportedMediaType
+from cohort.core.exceptions import DomainError, PermissionDenied, RateLimited, UnsupportedMediaType
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -50,3 +50,18 @@ def same_origin_json_required(request: HttpRequest) -> None:
         origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else "null"
     if origin is not None and not _trusted_origin(request, origin):
         raise PermissionDenied("Sign-in from another site is refused; use this site's pages.")
+
+
+def form_error_add(form, field: str | None, error: DomainError) -> DomainError:
+    """Show a service's refusal on the form (which keeps what was typed); returns it."""
+    form.add_error(field, error.detail)
+    return error
+
+
+def error_response(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    """The page answered with the refusal's status, and Retry-After for a rate limit."""
+    if error is not None:
+        response.status_code = error.status_code
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+    return response

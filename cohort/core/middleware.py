@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views import defaults
 
 from cohort.core.exceptions import DomainError
+from cohort.core.http import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError):
             context = {"status": exception.status_code, "detail": exception.detail}
-            return render(request, "error.html", context, status=exception.status_code)
+            response = render(request, "error.html", context, status=exception.status_code)
+            return error_response(response, exception)
         if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.warning("database unavailable: %s", exception)
             return unavailable_response(request)

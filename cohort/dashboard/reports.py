@@ -136,7 +136,7 @@ def _month_facts(users: list[User], month: dt.date) -> tuple[dict, dict, dict, d
         .exclude(review=DailyActivity.Review.REJECTED)
         .order_by()
         .values_list("user_id")
-        .annotate(days=Count("id"), steps=Sum("steps"))
+        .annotate(days=Count("id"), steps=Sum("counted_steps"))
     )
     points = (
         PointsEntry.objects.filter(user__in=users, created_at__gte=start, created_at__lt=end)

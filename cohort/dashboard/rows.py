@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 
-from cohort.accounts.models import User
+from cohort.accounts.models import Group, User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
@@ -74,12 +74,10 @@ def dashboard_queryset(
             raise InvalidInput("You are not in a group; ask for scope=all.")
         rows = rows.filter(user__group_id=viewer.group_id)
     elif filters.scope == "all":
-        if viewer.role == User.Role.MENTOR:
-            rows = rows.filter(user__group__mentors=viewer)
-        elif viewer.role == User.Role.COORDINATOR:
-            rows = rows.filter(user__group__division_id=viewer.division_id)
-        elif viewer.role != User.Role.ORGANISER:
+        if viewer.role == User.Role.MEMBER:
             raise PermissionDenied("Only organisers, coordinators and mentors see everyone.")
+        if viewer.role != User.Role.ORGANISER:  # the groups they look after, and no others
+            rows = rows.filter(user__group__in=Group.objects.for_viewer(viewer))
     else:
         raise InvalidInput("The scope is group or all.")
     if filters.group_id is not None:
@@ -128,10 +126,14 @@ def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[Dashb
     monday = today - dt.timedelta(days=today.weekday())
     ids = [e.user_id for e in enrollments]
     steps = (
-        DailyActivity.objects.filter(user_id__in=ids, date__gte=monday, date__lte=today)
-        .exclude(review=DailyActivity.Review.REJECTED)
+        DailyActivity.objects.filter(
+            user_id__in=ids, date__gte=monday, date__lte=today, counted_steps__gt=0
+        )
         .values("user_id")
-        .annotate(week=Sum("steps"), today=Coalesce(Sum("steps", filter=Q(date=today)), 0))
+        .annotate(
+            week=Sum("counted_steps"),
+            today=Coalesce(Sum("counted_steps", filter=Q(date=today)), 0),
+        )
     )
     by_user = {row["user_id"]: row for row in steps}
     return [

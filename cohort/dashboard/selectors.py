@@ -60,9 +60,9 @@ def steps_chart(*, user, days: int = 14):
     today = member_today(user)
     first = today - dt.timedelta(days=days - 1)
     logged = dict(
-        DailyActivity.objects.filter(user=user, date__gte=first, date__lte=today)
-        .exclude(review=DailyActivity.Review.REJECTED)
-        .values_list("date", "steps")
+        DailyActivity.objects.filter(
+            user=user, date__gte=first, date__lte=today, counted_steps__gt=0
+        ).values_list("date", "counted_steps")
     )
     rows = [
         ((first + dt.timedelta(days=n)).strftime("%-d %b"), logged.get(first + dt.timedelta(n), 0))

@@ -88,9 +88,30 @@ class AnnouncementRead(models.Model):
         return f"{self.user_id} read {self.announcement_id}"
 
 
+class ThreadQuerySet(models.QuerySet):
+    def with_is_current(self) -> "ThreadQuerySet":
+        """Each thread with `is_current`: its mentor mentors the student's group now. Access
+        follows that relationship (see for_participant); the thread itself is kept."""
+        mentors_now = Group.mentors.through.objects.filter(
+            group_id=models.OuterRef("student__group_id"), user_id=models.OuterRef("mentor_id")
+        )
+        return self.annotate(is_current=models.Exists(mentors_now))
+
+    def for_participant(self, viewer) -> "ThreadQuerySet":
+        """The threads the viewer may open as one of its two people: a student all of
+        theirs (they keep their history), a mentor only those of students whose group they
+        mentor now. Each with `is_current` (whether it may still be written to)."""
+        return (
+            self.with_is_current()
+            .filter(models.Q(student_id=viewer.pk) | models.Q(mentor_id=viewer.pk))
+            .exclude(mentor_id=viewer.pk, is_current=False)
+        )
+
+
 class Thread(models.Model):
     """The one conversation between a mentor and a student. Each side keeps the id of the
-    last message it has read, so its unread count is the other side's messages after it."""
+    last message it has read, so its unread count is the other side's messages after it.
+    It can be written to only while the mentor mentors the student's group."""
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_threads"
@@ -102,6 +123,8 @@ class Thread(models.Model):
     student_last_read_id = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(default=timezone.now)
+
+    objects = ThreadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

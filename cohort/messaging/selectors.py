@@ -82,7 +82,7 @@ def threads_for_viewer(viewer: User) -> QuerySet[Thread]:
         .values("n")
     )
     return (
-        Thread.objects.filter(Q(mentor_id=viewer.pk) | Q(student_id=viewer.pk))
+        Thread.objects.for_participant(viewer)
         .select_related("mentor", "student")
         .annotate(my_last_read_id=my_marker)
         .annotate(unread_count=Coalesce(Subquery(unread), 0))
@@ -91,11 +91,14 @@ def threads_for_viewer(viewer: User) -> QuerySet[Thread]:
 
 
 def thread_get_for_viewer(viewer: User, thread_id: int) -> Thread:
-    """A thread the viewer takes part in, or any thread for an organiser (whose read the
-    caller audits); 404 for everyone else."""
+    """A thread the viewer may open as one of its people (a mentor only while they mentor
+    the student's group: Thread.objects.for_participant), or any thread for an organiser
+    (whose read the caller audits); 404 for everyone else. With `is_current`."""
     threads = Thread.objects.select_related("mentor", "student")
-    if viewer.role != User.Role.ORGANISER:
-        threads = threads.filter(Q(mentor_id=viewer.pk) | Q(student_id=viewer.pk))
+    if viewer.role == User.Role.ORGANISER:
+        threads = threads.with_is_current()
+    else:
+        threads = threads.for_participant(viewer)
     found = threads.filter(pk=thread_id).first()
     if found is None:
         raise NotFound("No such conversation.")

@@ -4,6 +4,7 @@ mentor-student threads (start, send, open)."""
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from cohort.accounts.models import Division, User
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.core.ratelimit import rate_limit_hit
 from cohort.messaging.models import Announcement, AnnouncementRead, Message, Thread
 from cohort.messaging.selectors import (
     announcement_get_for_viewer,
@@ -50,6 +52,12 @@ def announcement_create(
     another's group or division 404 (everyone: 403), bad fields 422; `publish` publishes."""
     if author.role == User.Role.MEMBER:
         raise PermissionDenied("Only mentors, coordinators and organisers post announcements.")
+    rate_limit_hit(
+        action="announcement-post",
+        user_id=author.pk,
+        rate=settings.ANNOUNCEMENTS_PER_AUTHOR,
+        detail="You have posted many announcements in a short time; wait a while.",
+    )
     title, text = _announcement_text_validate(draft)
     groups, division = _audience_resolve(author=author, draft=draft)
     with transaction.atomic():
@@ -191,10 +199,24 @@ def _marker_field(thread: Thread, user: User) -> str:
 
 
 def message_send(*, sender: User, thread: Thread, text: str) -> Message:
-    """Add a message from one of the thread's two people (anyone else 404; empty or longer
+    """Add a message from one of the thread's two people while the mentor mentors the
+    student's group (a former mentor, or anyone else, 404; the student 403; empty or longer
     than TEXT_MAX 422); it counts as read by the sender and notifies the other side once."""
     if not thread.is_participant(sender):
         raise NotFound("No such conversation.")
+    if not Thread.objects.with_is_current().filter(pk=thread.pk, is_current=True).exists():
+        if sender.pk == thread.mentor_id:
+            raise NotFound("No such conversation.")
+        raise PermissionDenied(
+            "Your mentor no longer mentors your group: this conversation is kept for you to "
+            "read, but no longer takes messages."
+        )
+    rate_limit_hit(
+        action="message-send",
+        user_id=sender.pk,
+        rate=settings.MESSAGES_PER_SENDER,
+        detail="You are sending messages too fast; wait a minute.",
+    )
     text = (text or "").strip()
     if not text or len(text) > TEXT_MAX:
         raise InvalidInput(f"Write a message of at most {TEXT_MAX} characters.")

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ninja.errors import ValidationError
 
 from cohort.core.exceptions import DomainError, InvalidInput
-from cohort.core.http import client_ip
+from cohort.core.http import client_ip, error_response, form_error_add
 from cohort.core.pagination import CursorPagination
 from cohort.messaging.api import ANNOUNCEMENT_ORDER, PAGE_SIZE
 from cohort.messaging.forms import AnnouncementForm, MessageForm
@@ -41,29 +41,36 @@ def _page(request, queryset, ordering) -> dict:
 @require_GET
 def announcements_view(request):
     """The viewer's announcements (htmx gets the next page only); staff also get the form."""
-    page = _page(request, announcements_for_viewer(request.user), ANNOUNCEMENT_ORDER)
     if request.htmx:
+        page = _page(request, announcements_for_viewer(request.user), ANNOUNCEMENT_ORDER)
         return render(request, "messaging/_announcements.html", {"page": page})
     form = None if request.user.is_member else AnnouncementForm(viewer=request.user)
-    return render(request, "messaging/announcements.html", {"page": page, "form": form})
+    return _announcements_page(request, form)
+
+
+def _announcements_page(request, form, error=None):
+    page = _page(request, announcements_for_viewer(request.user), ANNOUNCEMENT_ORDER)
+    response = render(request, "messaging/announcements.html", {"page": page, "form": form})
+    return error_response(response, error)
 
 
 @login_required
 @require_POST
 def announcement_create_view(request):
+    """A refused announcement (bad fields, someone else's audience, too many) comes back on
+    the form, with what was typed, and the refusal's status."""
     form = AnnouncementForm(request.POST, viewer=request.user)
     if not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        messages.error(request, f"The announcement was not saved ({errors}).")
-        return redirect("messaging:announcements")
+        refusal = InvalidInput("The announcement was not saved: check the fields below.")
+        return _announcements_page(request, form, form_error_add(form, None, refusal))
     try:
         announcement_create(
             author=request.user, draft=form.draft(), publish=form.cleaned_data["publish"]
         )
     except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "Announcement saved.")
+        exc.detail = f"The announcement was not saved. {exc.detail}"
+        return _announcements_page(request, form, form_error_add(form, None, exc))
+    messages.success(request, "Announcement saved.")
     return redirect("messaging:announcements")
 
 
@@ -104,19 +111,24 @@ def thread_start_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_view(request, thread_id: int):
-    """One conversation; a POST sends a message. Reading marks it read (organisers who are
-    not in it are audited); htmx gets the messages only."""
+    """One conversation; a POST sends a message (a refusal is shown on the form, with what
+    was typed, and its status). Reading marks it read (organisers who are not in it are
+    audited); htmx gets the messages only."""
     thread = thread_get_for_viewer(request.user, thread_id)
     form = MessageForm(request.POST or None)
+    error = None
     if request.method == "POST" and form.is_valid():
-        message_send(sender=request.user, thread=thread, text=form.cleaned_data["text"])
-        form = MessageForm()
-        if not request.htmx:
-            return redirect("messaging:thread", thread_id=thread.pk)
+        try:
+            message_send(sender=request.user, thread=thread, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            error = form_error_add(form, "text", exc)
+        else:
+            form = MessageForm()
+            if not request.htmx:
+                return redirect("messaging:thread", thread_id=thread.pk)
     shown = thread_messages(thread)
     last_id = shown[-1].pk if shown else None
     thread_open(viewer=request.user, thread=thread, last_message_id=last_id, ip=client_ip(request))
-    context = {"thread": thread, "shown": shown, "form": form}
-    if request.htmx:
-        return render(request, "messaging/_messages.html", context)
-    return render(request, "messaging/thread.html", context)
+    context = {"thread": thread, "shown": shown, "form": form, "error": error}
+    template = "messaging/_messages.html" if request.htmx else "messaging/thread.html"
+    return error_response(render(request, template, context), error)

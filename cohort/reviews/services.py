@@ -4,6 +4,7 @@ and an approval awards the assignment's points in the same transaction."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
@@ -16,6 +17,7 @@ from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
 from cohort.competition.services.seasons import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.core.ratelimit import rate_limit_hit
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -49,6 +51,7 @@ def submission_create(
     are checked by cohort.reviews.files (413/422) and go to the default storage."""
     if user.role != User.Role.MEMBER:
         raise PermissionDenied("Only members hand in work.")
+    _rate_limit(user)
     uploads = [*files, *([file] if file is not None else [])]
     assignment = _assignment_open_to(user=user, assignment_id=assignment_id)
     content = _content_check(assignment=assignment, text=text, link=link, uploads=uploads)
@@ -82,6 +85,7 @@ def submission_update(
     """Edit the member's own draft (another's, or none, is 404; a handed-in one 409): text
     and link are replaced, files added (the count includes the stored ones). With
     is_draft=False it is handed in (pending), under the same checks as submission_create."""
+    _rate_limit(user)
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update().filter(pk=submission_id, user_id=user.pk).first()
@@ -102,6 +106,16 @@ def submission_update(
         submission.save(update_fields=["text", "link", "status", "updated_at"])
         _files_store(submission=submission, checked=content.files)
     return submission
+
+
+def _rate_limit(user: User) -> None:
+    """Creating, editing and handing in share SUBMISSIONS_PER_MEMBER (429 beyond it)."""
+    rate_limit_hit(
+        action="submission-write",
+        user_id=user.pk,
+        rate=settings.SUBMISSIONS_PER_MEMBER,
+        detail="You are saving submissions too fast; wait a minute.",
+    )
 
 
 @dataclass

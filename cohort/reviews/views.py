@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cohort.competition.selectors.seasons import season_current
-from cohort.core.exceptions import DomainError
+from cohort.core.exceptions import DomainError, InvalidInput
+from cohort.core.http import error_response, form_error_add
 from cohort.reviews.forms import SubmissionForm
 from cohort.reviews.selectors import submission_file_get_for_viewer, submissions_page_get
 from cohort.reviews.services import submission_create, submission_update
@@ -18,16 +19,15 @@ def submissions_view(request):
     """The member's assignments of the current season by episode, a form for each to save a
     draft or hand in, and their past submissions. A refused POST shows the page again with
     the error beside that assignment's form, with the error's status (422, 413, 409...)."""
-    form, status = None, 200
+    form, refusal = None, None
     if request.method == "POST":
-        form, status = SubmissionForm(request.POST, request.FILES), 422
+        form, refusal = SubmissionForm(request.POST, request.FILES), InvalidInput("Check it.")
         try:
             if form.is_valid():
                 _hand_in(request, form)
                 return redirect("reviews:submissions")
         except DomainError as error:
-            form.add_error(None, error.detail)
-            status = error.status_code
+            refusal = form_error_add(form, None, error)
     posted = request.POST.get("assignment", "")
     context = {
         "page": submissions_page_get(user=request.user, season=season_current()),
@@ -36,7 +36,8 @@ def submissions_view(request):
         "max_files": settings.SUBMISSION_MAX_FILES,
         "max_bytes": settings.SUBMISSION_MAX_BYTES,
     }
-    return render(request, "reviews/submissions.html", context, status=status)
+    response = render(request, "reviews/submissions.html", context)
+    return error_response(response, refusal)
 
 
 def _hand_in(request, form: SubmissionForm) -> None:

@@ -71,12 +71,11 @@ def writes_found(writes: list[Write], windows: dict[int, tuple]) -> tuple[list[s
 
 
 def _counted(user_ids) -> dict[int, list[tuple[dt.date, int]]]:
-    """Each member's counted days (not rejected): (date, steps), oldest first."""
+    """Each member's counted days (counted steps: nothing when rejected, at most the flag
+    threshold while flagged): (date, counted steps), oldest first."""
     days = defaultdict(list)
-    rows = DailyActivity.objects.filter(user_id__in=user_ids).exclude(
-        review=DailyActivity.Review.REJECTED
-    )
-    for uid, day, steps in rows.order_by("date").values_list("user_id", "date", "steps"):
+    rows = DailyActivity.objects.filter(user_id__in=user_ids, counted_steps__gt=0)
+    for uid, day, steps in rows.order_by("date").values_list("user_id", "date", "counted_steps"):
         days[uid].append((day, steps))
     return days
 
@@ -165,7 +164,7 @@ def points_agree(season, user_ids: list[int]) -> list[str]:
 
 
 def streaks_agree(user_ids: list[int], todays: dict[int, set[dt.date]]) -> list[str]:
-    """Each activity streak equals streak_compute over the member's counted days (steps > 0)
+    """Each activity streak equals streak_compute over the member's counted days (counted steps > 0)
     with their today (either of `todays`, should the test have crossed their midnight)."""
     days = _counted(user_ids)
     stored = {

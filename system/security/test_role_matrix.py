@@ -40,7 +40,7 @@ PAGES = {
     "GET announcements/<int:announcement_id>/read/": (302, 405, 405, 405, 405, 302),
     "POST announcements/<int:announcement_id>/read/": (302, 404, 404, 302, 404, 302),
     "GET announcements/new/": (302, 405, 405, 405, 405, 302),
-    "POST announcements/new/": (302, 302, 302, 302, 302, 302),
+    "POST announcements/new/": (302, 422, 422, 422, 422, 302),  # empty form: refused on the page
     "GET group/": (302, 200, 200, 200, 200, 302),
     "POST group/": (302, 200, 200, 200, 200, 302),
     "GET group/<int:group_id>/": (302, 200, 200, 200, 200, 302),

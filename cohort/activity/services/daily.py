@@ -1,10 +1,12 @@
 """Logging one member's day: validate, upsert the row, push the change to their progress."""
 
 import datetime as dt
+import math
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Q, StdDev
+from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
@@ -65,41 +67,82 @@ def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bo
         )
 
 
-def _needs_review(*, user: User, day: dt.date, steps: int) -> bool:
-    """A day far above the member's own history, or above the manual-entry cap."""
-    if steps > settings.ACTIVITY_FLAG_STEPS:
-        return True
+def plausible_steps_for(*, user: User, day: dt.date) -> int:
+    """The member's flag threshold for `day`: the manual-entry cap, or less when their own
+    history (counted days) says a day far above it is implausible. A logged day above it is
+    flagged for review and counts at most this much until a mentor confirms it."""
     history = (
         DailyActivity.objects.filter(
             user=user, date__gte=day - dt.timedelta(days=_HISTORY_DAYS), date__lt=day
         )
         .exclude(review=DailyActivity.Review.REJECTED)
-        .aggregate(days=Count("id"), mean=Avg("steps"), spread=StdDev("steps"))
+        .aggregate(days=Count("id"), mean=Avg("counted_steps"), spread=StdDev("counted_steps"))
     )
     if history["days"] < _MIN_HISTORY:
-        return False
+        return settings.ACTIVITY_FLAG_STEPS
     # A floor under the deviation, so a member with very regular days is not flagged
     # for a slightly longer walk.
     spread = max(float(history["spread"] or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
-    return steps > float(history["mean"]) + 3 * spread
+    return min(settings.ACTIVITY_FLAG_STEPS, math.floor(float(history["mean"]) + 3 * spread))
 
 
-def _upsert(*, user: User, day: dt.date, steps: int, source: str, review: str):
-    """Caller is in a transaction. Returns (row, steps counted before the change)."""
+def day_review_decide(
+    *, before: tuple[int, str] | None, steps: int, plausible: int
+) -> tuple[str, int | None]:
+    """(review, plausible steps) of a day logged or imported at `steps`, given the (steps,
+    review) of the row it replaces. A rejected day stays rejected at the same or a higher
+    count, and at any count still above the threshold: only a lower, plausible count makes
+    it an ordinary day again. A confirmed day stays confirmed at the same or a lower count.
+    Otherwise a day above the threshold awaits review."""
+    review = DailyActivity.Review
+    flagged = steps > plausible
+    if before is not None:
+        old_steps, old_review = before
+        if old_review == review.REJECTED and (steps >= old_steps or flagged):
+            return review.REJECTED, None
+        if old_review == review.CONFIRMED and steps <= old_steps:
+            return review.CONFIRMED, None
+    return (review.PENDING, plausible) if flagged else (review.NONE, None)
+
+
+def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
+    """Caller is in a transaction. `decide(before)` gives (review, plausible steps) from the
+    replaced row's (steps, review), or None for a new day, read under the row lock. Returns
+    (row, steps counted before the change)."""
     row = DailyActivity.objects.select_for_update().filter(user=user, date=day).first()
     if row is None:
+        review, plausible = decide(None)
         try:
             with transaction.atomic():
                 row = DailyActivity.objects.create(
-                    user=user, date=day, steps=steps, source=source, review=review
-                )
+                    user=user, date=day, steps=steps, source=source, review=review,
+                    plausible_steps=plausible,
+                )  # fmt: skip
             return row, 0
         except IntegrityError:  # a concurrent first log of the same day won the insert
             row = DailyActivity.objects.select_for_update().get(user=user, date=day)
     before = row.counted_steps
-    row.steps, row.source, row.review = steps, source, review
-    row.save(update_fields=["steps", "source", "review", "updated_at"])
+    review, plausible = decide((row.steps, row.review))
+    _day_write(row, steps=steps, source=source, review=review, plausible_steps=plausible)
     return row, before
+
+
+def _day_write(row: DailyActivity, **values) -> None:
+    """Update the row's fields and read back the counted steps the database computes from
+    them, in one statement (save() would need a second query to refresh the column)."""
+    values["updated_at"] = timezone.now()
+    fields = [DailyActivity._meta.get_field(name) for name in values]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    sql = (  # the columns come from the model, never from input
+        f"UPDATE {DailyActivity._meta.db_table} SET {assignments} "  # noqa: S608
+        "WHERE id = %s RETURNING counted_steps"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, row.pk])
+        (row.counted_steps,) = cursor.fetchone()
+    for name, value in values.items():
+        setattr(row, name, value)
 
 
 def _progress_apply(*, user_id: int, group_id: int | None, day: dt.date, delta_steps: int) -> None:
@@ -136,12 +179,18 @@ def activity_log(
         raise PermissionDenied("Only organisers can change another member's day.")
     activity_validate(user=user, day=day, steps=steps, is_correction=is_correction)
     if is_correction:
-        source, review = DailyActivity.Source.CORRECTION, DailyActivity.Review.CONFIRMED
+        source = DailyActivity.Source.CORRECTION
+
+        def decide(before):
+            return DailyActivity.Review.CONFIRMED, None
     else:
-        flagged = _needs_review(user=user, day=day, steps=steps)
-        review = DailyActivity.Review.PENDING if flagged else DailyActivity.Review.NONE
+        plausible = plausible_steps_for(user=user, day=day)
+
+        def decide(before):
+            return day_review_decide(before=before, steps=steps, plausible=plausible)
+
     with transaction.atomic():
-        row, before = _upsert(user=user, day=day, steps=steps, source=source, review=review)
+        row, before = _upsert(user=user, day=day, steps=steps, source=source, decide=decide)
         User.objects.filter(
             Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
         ).update(last_logged_on=day)
@@ -164,15 +213,15 @@ def activity_log(
 
 
 def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> DailyActivity:
-    """Confirm or reject a flagged day; a rejected day counts for nothing."""
+    """Confirm or reject a flagged day: a confirmed day counts in full, a rejected one for
+    nothing (see DailyActivity.counted_steps)."""
     if decision not in (DailyActivity.Review.CONFIRMED, DailyActivity.Review.REJECTED):
         raise InvalidInput("Decide 'confirmed' or 'rejected'.")
     with transaction.atomic():
         locked = DailyActivity.objects.select_for_update(of=("self",)).select_related("user")
         row = locked.get(pk=activity.pk)
         before = row.counted_steps
-        row.review = decision
-        row.save(update_fields=["review", "updated_at"])
+        _day_write(row, review=decision)  # confirmed: counts in full; rejected: nothing
         _progress_apply(
             user_id=row.user_id,
             group_id=row.user.group_id,

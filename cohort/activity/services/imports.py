@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Subquery
 
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
+from cohort.activity.services.daily import day_review_decide, member_today
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -232,10 +232,15 @@ def _plan(good: list, source: str) -> _Plan:
         if before is not None and before[0] == steps:
             plan.unchanged += 1  # the same count keeps its source and any review decision
             continue
-        review = DailyActivity.Review.PENDING if steps > settings.ACTIVITY_FLAG_STEPS else ""
-        plan.rows.append(
-            DailyActivity(user_id=user.pk, date=day, steps=steps, source=source, review=review)
+        review, plausible = day_review_decide(
+            before=before, steps=steps, plausible=settings.ACTIVITY_FLAG_STEPS
         )
+        plan.rows.append(
+            DailyActivity(
+                user_id=user.pk, date=day, steps=steps, source=source, review=review,
+                plausible_steps=plausible,
+            )
+        )  # fmt: skip
         plan.created += before is None
         plan.user_ids.add(user.pk)
     return plan
@@ -247,7 +252,7 @@ def _write(plan: _Plan, *, source: str, group: Group | None, actor: User | None)
         batch_size=_BATCH,
         update_conflicts=True,  # a day a member logged meanwhile is overwritten, not an error
         unique_fields=["user", "date"],
-        update_fields=["steps", "source", "review", "updated_at"],
+        update_fields=["steps", "source", "review", "plausible_steps", "updated_at"],
     )
     ids = sorted(plan.user_ids)
     latest = DailyActivity.objects.filter(user_id=OuterRef("pk")).order_by("-date").values("date")

@@ -42,18 +42,14 @@ def _award(*, user_id: int, season: Season, category: Category, source: str, poi
 
 
 def _season_days(season: Season):
-    """Counted days (steps > 0, not rejected) inside the season's window."""
-    return (
-        DailyActivity.objects.filter(
-            date__gte=season.starts_on, date__lte=season.ends_on, steps__gt=0
-        )
-        .exclude(review=DailyActivity.Review.REJECTED)
-        .order_by()
-    )
+    """Counted days (counted steps > 0) inside the season's window."""
+    return DailyActivity.objects.filter(
+        date__gte=season.starts_on, date__lte=season.ends_on, counted_steps__gt=0
+    ).order_by()
 
 
 def _day_counts(categories: list[Category]) -> dict:
-    return {f"c{c.pk}": Count("id", filter=Q(steps__gte=c.min_steps)) for c in categories}
+    return {f"c{c.pk}": Count("id", filter=Q(counted_steps__gte=c.min_steps)) for c in categories}
 
 
 def activity_points_settle(*, user_id: int, day: dt.date) -> None:

@@ -21,8 +21,8 @@ from cohort.notifications.services import notifications_create_from_query
 
 
 def _counted_days(path: PathView):
-    """Days that count towards `path`: not rejected, and not after its end."""
-    days = DailyActivity.objects.exclude(review=DailyActivity.Review.REJECTED)
+    """Days that count towards `path`: counted steps, and not after its end."""
+    days = DailyActivity.objects.filter(counted_steps__gt=0)
     return days.filter(date__lte=path.end_date) if path.end_date else days
 
 
@@ -33,8 +33,8 @@ def _counted_days(path: PathView):
 _RECOMPUTE_SQL = """
 WITH totals AS MATERIALIZED (
     SELECT e.id, (
-        SELECT COALESCE(SUM(a.steps), 0) FROM activity_dailyactivity a
-        WHERE a.user_id = e.user_id AND a.date >= e.started_on AND a.review <> %s {until}
+        SELECT COALESCE(SUM(a.counted_steps), 0) FROM activity_dailyactivity a
+        WHERE a.user_id = e.user_id AND a.date >= e.started_on AND a.counted_steps > 0 {until}
     ) AS steps
     FROM journeys_enrollment e
     WHERE e.path_id = %s AND e.user_id IN ({walkers})
@@ -75,7 +75,7 @@ def _recompute_path(path: PathView, members) -> int:
         walkers=walkers,
         least="LEAST" if connection.vendor == "postgresql" else "MIN",
     )
-    params = [DailyActivity.Review.REJECTED, *([path.end_date] if path.end_date else [])]
+    params = [*([path.end_date] if path.end_date else [])]
     params += [path.id, *walker_params, path.steps_per_unit, total, total, path.id, total]
     now = timezone.now()
     params += [now, now]
@@ -118,7 +118,7 @@ def finishing_day(*, user_id: int, started_on: dt.date, path: PathView) -> dt.da
     needed = math.ceil(path.total_distance * path.steps_per_unit)
     days = _counted_days(path).filter(user_id=user_id, date__gte=started_on).order_by("date")
     running = 0
-    for day, steps in days.values_list("date", "steps").iterator():
+    for day, steps in days.values_list("date", "counted_steps").iterator():
         running += steps
         if running >= needed:
             return day

@@ -79,7 +79,7 @@ def days_signature(days) -> str:
 
 
 def _counted_days():
-    return DailyActivity.objects.filter(steps__gt=0).exclude(review=DailyActivity.Review.REJECTED)
+    return DailyActivity.objects.filter(counted_steps__gt=0)
 
 
 def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
@@ -143,7 +143,7 @@ _ISLANDS_SQL = """
 WITH counted AS (
     SELECT a.user_id, a.date, {island_key} AS island
     FROM {activity} a
-    WHERE a.user_id {members} AND a.steps > 0 AND a.review <> %s
+    WHERE a.user_id {members} AND a.counted_steps > 0
 ), islands AS (
     SELECT user_id, MAX(date) AS last_day, COUNT(*) AS length
     FROM counted GROUP BY user_id, island
@@ -186,14 +186,14 @@ def _islands(ids: list[int]) -> dict[int, tuple]:
         activity=DailyActivity._meta.db_table,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, DailyActivity.Review.REJECTED])
+        cursor.execute(sql, params)
         return {uid: (trailing, longest, _as_date(last)) for uid, trailing, longest, last in cursor}
 
 
 _SIGNATURES_SQL = """
 SELECT a.user_id, COUNT(*), SUM({offset}), SUM({offset} * {offset})
 FROM {activity} a
-WHERE a.user_id {members} AND a.steps > 0 AND a.review <> %s
+WHERE a.user_id {members} AND a.counted_steps > 0
 GROUP BY a.user_id
 """
 _OFFSET = {
@@ -210,7 +210,7 @@ def _signatures(ids: list[int]) -> dict[int, str]:
         members=members, offset=_OFFSET[connection.vendor], activity=DailyActivity._meta.db_table
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, DailyActivity.Review.REJECTED])
+        cursor.execute(sql, params)
         return {uid: f"{count}:{total}:{squares}" for uid, count, total, squares in cursor}
 
 

@@ -116,7 +116,10 @@ def test_a_day_far_above_the_members_history_is_accepted_but_flagged(member, set
         )
     row = activity_log(user=member, day=today, steps=9_000)
     assert row.review == DailyActivity.Review.PENDING
-    assert _enrollment(member).steps == 50_055 + 9_000  # accepted: it counts until rejected
+    # Accepted, but until a mentor confirms it counts at most the member's plausible maximum:
+    # mean 5,005.5 + 3 x the 500 floor of the spread, rounded down.
+    assert (row.plausible_steps, row.counted_steps) == (6_505, 6_505)
+    assert _enrollment(member).steps == 50_055 + 6_505
     activity_review(activity=row, decision="rejected", actor=organiser)
     assert _enrollment(member).steps == 50_055
 

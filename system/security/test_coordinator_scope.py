@@ -1,0 +1,46 @@
+"""Item 7: a coordinator with no division looks after nothing. The two groups of the
+security world have no division; such a coordinator must find none of their members on any
+page or endpoint that lists or searches people, nor their groups' names."""
+
+import pytest
+
+from cohort.accounts.models import User
+from cohort.activity.services.daily import activity_log, member_today
+from cohort.dashboard.tests.mentor_factories import staff
+from system.security.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lost(world):
+    """A coordinator without a division, and the world's members on the path."""
+    for side in (world.a, world.b):
+        for member in (side.leader, side.member):
+            activity_log(user=member, day=member_today(member), steps=1_000)
+    return client_for(staff(User.Role.COORDINATOR, division=None, email="lost@example.com"))
+
+
+def test_the_dashboard_api_lists_and_finds_nobody(world, lost):
+    for query in ("", f"&q={world.a.leader.email}", f"&group={world.a.group.pk}"):
+        response = lost.get(f"/api/v1/dashboard?scope=all{query}")
+        assert response.status_code == 200, query
+        assert response.json()["results"] == [], query
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/?q=leader-alpha", "/mentor/", "/mentor/students/", "/mentor/groups/", "/analytics/"],
+)
+def test_pages_show_no_group_and_no_member(world, lost, url):
+    response = lost.get(url)
+    assert response.status_code in (200, 403, 404)
+    for side in (world.a, world.b):
+        assert side.leader.email.encode() not in response.content
+        assert side.group.name.encode() not in response.content
+
+
+def test_the_students_api_lists_nobody(world, lost):
+    response = lost.get("/api/v1/mentor/students")
+    assert response.status_code == 200 and response.json() == []
+    assert lost.get(f"/api/v1/mentor/students?group={world.a.group.pk}").status_code == 404
