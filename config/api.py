@@ -4,6 +4,7 @@ import logging
 
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.http.request import RawPostDataException
 from django.views import defaults
 from ninja import NinjaAPI
 from ninja.parser import Parser
@@ -33,7 +34,7 @@ ERROR_STATUSES = {
     404: "Not found (including another group's objects)",
     409: "Conflict with the current state",
     413: "A file or the request is too large",
-    415: "The body is not in the required media type (sign-in: application/json)",
+    415: "The body is not in the media type the operation takes (a form body sent to a JSON one)",
     422: "Invalid input",
     429: "Too many requests (see Retry-After)",
     503: "The database is briefly unavailable (see Retry-After)",
@@ -66,6 +67,8 @@ def _errors_of(method: str, operation: dict) -> list[int]:
         body = operation.get("requestBody", {}).get("content", {})
         if "multipart/form-data" in body:
             statuses.append(413)
+        if "application/json" in body:
+            statuses.append(415)
     return sorted(set(statuses))
 
 
@@ -118,6 +121,17 @@ def domain_error(request, exc: DomainError):
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(RawPostDataException)
+def form_body_for_json(request, exc):
+    """A form body sent to an operation that reads JSON: NulCharacterMiddleware has already
+    read the form from the stream, so the raw body is gone. 415, never a 500."""
+    return api.create_response(
+        request,
+        {"detail": "This operation takes a JSON body (Content-Type: application/json)."},
+        status=415,
+    )
 
 
 @api.exception_handler(OperationalError)
