@@ -50,7 +50,8 @@ admin.site.login_form = CohortAdminAuthenticationForm
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
+    list_display = ["name", "is_personal_password_required", "created_at"]
+    list_filter = ["is_personal_password_required"]
     search_fields = ["name"]
 
 

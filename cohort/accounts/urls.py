@@ -12,6 +12,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join_view, name="join"),
     path("signup/", views.register_view, name="register"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/password/", views.personal_password_view, name="personal-password"),
     path("group/", views.group_view, name="group"),
     path("group/<int:group_id>/", views.group_view, name="group-detail"),
     path("group/<int:group_id>/password/", views.group_password_view, name="group-password"),

@@ -11,6 +11,7 @@ class AuditEvent(models.Model):
         LOCKOUT = "lockout", "Locked out"
         SIGN_OUT = "sign_out", "Signed out"
         PASSWORD_ROTATED = "password_rotated", "Group password changed"
+        PERSONAL_PASSWORD_SET = "personal_password_set", "Personal password set"
         GROUP_CREATED = "group_created", "Group created"
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_REMOVED = "member_removed", "Member removed"
