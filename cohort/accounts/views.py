@@ -323,8 +323,8 @@ def personal_password_view(request):
             signin_guard(request, request.user.email)  # guessing the current one is limited
             if form.is_valid():
                 return _personal_password_save(request, form)
-            if "current" in form.errors:
-                signin_failed(request, request.user.email)
+            if form.data.get("current") and "current" in form.errors:
+                signin_failed(request, request.user.email)  # a wrong guess, not a blank
             status = 400
         except DomainError as exc:
             form.add_error(None, exc.detail)

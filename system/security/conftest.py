@@ -59,7 +59,10 @@ class World:
 
 def _side(name: str, assignment, organiser) -> Side:
     group = GroupFactory(name=name)
-    leader = MemberFactory(group=group, email=f"leader-{name.lower()}@example.com")
+    # Leaders have a personal password: without one they get no leader tools.
+    leader = MemberFactory(
+        group=group, email=f"leader-{name.lower()}@example.com", has_personal_password=True
+    )
     Group.objects.filter(pk=group.pk).update(leader=leader)
     group.refresh_from_db()
     member = MemberFactory(group=group)

@@ -64,6 +64,14 @@ def _password_rotated(w, tmp):
     return w.a.leader
 
 
+def _personal_password_set(w, tmp):
+    new = "only-the-member-knows-this"
+    client_for(w.a.member).post(
+        "/profile/password/", {"current": GROUP_PASSWORD, "password": new, "confirm": new}
+    )
+    return w.a.member
+
+
 def _group_created(w, tmp):
     client_for(w.organiser).post(
         "/api/v1/groups",
@@ -238,6 +246,7 @@ SENSITIVE_ACTIONS = {
     A.LOCKOUT: _lockout,
     A.SIGN_OUT: _sign_out,
     A.PASSWORD_ROTATED: _password_rotated,
+    A.PERSONAL_PASSWORD_SET: _personal_password_set,
     A.GROUP_CREATED: _group_created,
     A.MEMBER_ADDED: _member_added,
     A.MEMBER_REMOVED: _member_removed,
