@@ -63,3 +63,23 @@ def personal_password_set(
     )
     user.password = locked.password
     return user
+
+
+@transaction.atomic
+def personal_password_clear(*, user: User, actor: User | None, ip: str | None = None) -> bool:
+    """An organiser's reset for a member who forgot theirs: the group password signs in as
+    them again and their sessions end. False if they had none (nothing to clear)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_member or not locked.has_personal_password:
+        return False
+    locked.set_unusable_password()
+    locked.save(update_fields=["password"])
+    audit_record(
+        action=AuditEvent.Action.PERSONAL_PASSWORD_SET,
+        actor=actor,
+        ip=ip,
+        target=locked,
+        cleared=True,
+    )
+    user.password = locked.password
+    return True

@@ -108,3 +108,32 @@ def test_the_service_validates_with_djangos_validators():
     member = MemberFactory()
     with pytest.raises(InvalidInput):
         personal_password_set(user=member, current=GROUP_PASSWORD, password="12345678901234")
+
+
+def test_guessing_the_current_password_is_limited_like_sign_in(client):
+    member = MemberFactory(has_personal_password=True)
+    client.force_login(member)
+    for _ in range(5):
+        assert client.post(URL, _form("a-wrong-guess-again")).status_code == 400
+    locked = client.post(URL, _form(PERSONAL_PASSWORD))
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert User.objects.get(pk=member.pk).check_password(PERSONAL_PASSWORD)  # unchanged
+
+
+def test_an_organiser_clears_a_forgotten_personal_password_in_the_admin(client):
+    from cohort.accounts.tests.factories import StaffFactory
+
+    member = MemberFactory(has_personal_password=True)
+    signed_in = Client()
+    signed_in.force_login(member)
+    client.force_login(StaffFactory())
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "clear_personal_password", "_selected_action": [member.pk]},
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=member.pk).has_personal_password
+    assert _login(member.email, GROUP_PASSWORD).status_code == 200
+    assert signed_in.get("/api/v1/me").status_code == 401  # their sessions ended
+    assert AuditEvent.objects.filter(action="personal_password_set", actor__role="organiser")
