@@ -39,8 +39,8 @@ from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def _safe_next(request, target: str | None = None) -> str:
+    target = target or request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("dashboard:home")
@@ -275,6 +275,7 @@ def profile_view(request):
             status = exc.status_code
     context = {
         "tokens": request.user.api_tokens.all(),
+        "passkeys": request.user.passkeys.all(),
         "new_token": new_token,
         "leetcode_form": leetcode_form,
         "token_form": token_form if status >= 400 else forms.TokenForm(),

@@ -12,6 +12,8 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         PASSWORD_ROTATED = "password_rotated", "Group password changed"
         PERSONAL_PASSWORD_SET = "personal_password_set", "Personal password set"
+        PASSKEY_ADDED = "passkey_added", "Passkey added"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
         GROUP_CREATED = "group_created", "Group created"
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_REMOVED = "member_removed", "Member removed"

@@ -1,4 +1,5 @@
-"""API tokens get a scope and an expiry; divisions can require personal passwords.
+"""API tokens get a scope and an expiry; divisions can require personal passwords; members
+with a personal password may add passkeys.
 
 Tokens made before this change could write anything: they keep the one write devices use
 (activity:write), and expire API_TOKEN_MAX_AGE_DAYS after they were made (at the earliest
@@ -6,6 +7,7 @@ a week from now, so no script stops without warning on deploy day)."""
 
 import datetime as dt
 
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
@@ -73,5 +75,38 @@ class Migration(migrations.Migration):
             model_name="apitoken",
             name="expires_at",
             field=models.DateTimeField(),
+        ),
+        migrations.CreateModel(
+            name="Passkey",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "credential_id",
+                    models.CharField(
+                        help_text="base64url of the authenticator's credential id",
+                        max_length=1400,
+                        unique=True,
+                    ),
+                ),
+                ("public_key", models.BinaryField()),
+                ("sign_count", models.PositiveBigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="passkeys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={"ordering": ["created_at"]},
         ),
     ]

@@ -68,12 +68,14 @@ def personal_password_set(
 @transaction.atomic
 def personal_password_clear(*, user: User, actor: User | None, ip: str | None = None) -> bool:
     """An organiser's reset for a member who forgot theirs: the group password signs in as
-    them again and their sessions end. False if they had none (nothing to clear)."""
+    them again, their passkeys are removed and their sessions end. False if they had none
+    (nothing to clear)."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.is_member or not locked.has_personal_password:
         return False
     locked.set_unusable_password()
     locked.save(update_fields=["password"])
+    locked.passkeys.all().delete()  # passkeys go with the password they fall back on
     audit_record(
         action=AuditEvent.Action.PERSONAL_PASSWORD_SET,
         actor=actor,
