@@ -39,7 +39,7 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it(live_server, page):
     page.goto(f"{base}/login/")
     page.get_by_label("Email").fill("pat@example.com")
     page.get_by_label("Password").fill(PERSONAL_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
 
     page.goto(f"{base}/profile/#passkeys")
@@ -60,7 +60,10 @@ def test_a_member_adds_a_passkey_and_signs_in_with_it(live_server, page):
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"passkeys-login-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(f"{base}/")
     expect(page.locator(".who")).to_have_text(member.display_name)
     assert Passkey.objects.get(user=member).last_used_at is not None
