@@ -78,8 +78,10 @@ def _walkers(count: int) -> list:
 def _tokens(walkers: list) -> list[str]:
     """A personal API token per member, made as api_token_create makes one but in one
     insert (2,000 transactions with their audit rows took minutes on a busy machine)."""
+    import datetime as dt
     import secrets
 
+    from django.conf import settings
     from django.utils import timezone
 
     from cohort.accounts.models import ApiToken
@@ -90,9 +92,16 @@ def _tokens(walkers: list) -> list[str]:
     # Marked as just used: a token's first use records its use (an UPDATE), which would
     # make the first 2,000 asks writes; afterwards each records it every five minutes.
     now = timezone.now()
+    expires_at = now + dt.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
     ApiToken.objects.bulk_create(
         ApiToken(
-            user=user, name="bench", prefix=raw[:10], key_hash=token_hash(raw), last_used_at=now
+            user=user,
+            name="bench",
+            prefix=raw[:10],
+            key_hash=token_hash(raw),
+            scope=ApiToken.Scope.ACTIVITY_WRITE,
+            expires_at=expires_at,
+            last_used_at=now,
         )  # fmt: skip
         for user, raw in zip(walkers, raws, strict=True)
     )

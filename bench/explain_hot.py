@@ -70,7 +70,7 @@ def _scenarios(rng: random.Random) -> list:
 
     members = User.objects.filter(role=User.Role.MEMBER, group__isnull=False)
     member = members.order_by("id")[rng.randrange(members.count())]
-    token = api_token_create(user=member, name="explain")[1]
+    token = api_token_create(user=member, name="explain", scope="activity:write")[1]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     page = Client()
     page.force_login(member)

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
     "cohort.accounts.middleware.OrganiserTwoFactorMiddleware",
+    "cohort.accounts.middleware.PersonalPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -243,6 +244,8 @@ RATELIMIT_USE_CACHE = "default"
 # every request: sign-in and activity writes keep working, without their limits.
 RATELIMIT_FAIL_OPEN = True
 INVITE_MAX_AGE_DAYS = env.integer("INVITE_MAX_AGE_DAYS", 7, minimum=1)
+# Personal API tokens stop working this many days after they are made (401 after that).
+API_TOKEN_MAX_AGE_DAYS = env.integer("API_TOKEN_MAX_AGE_DAYS", 180, minimum=1)
 REGISTRATION_OPEN = env.boolean("REGISTRATION_OPEN", False)
 # Organisers confirm each sign-in with a TOTP code (django-otp); the first sign-in enrols an
 # authenticator app. Wrong codes allowed per organiser per window (django-ratelimit syntax).

@@ -16,6 +16,7 @@ from cohort.accounts.services.groups import (
     group_password_validate,
 )
 from cohort.accounts.services.members import member_move, member_remove, member_restore
+from cohort.accounts.services.personal_password import personal_password_clear
 from cohort.accounts.services.signin import signin_audit, signin_failed, signin_guard
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
@@ -51,7 +52,8 @@ admin.site.login_form = CohortAdminAuthenticationForm
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
+    list_display = ["name", "is_personal_password_required", "created_at"]
+    list_filter = ["is_personal_password_required"]
     search_fields = ["name"]
 
 
@@ -139,7 +141,8 @@ class UserForm(forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Mentors, coordinators and organisers only; members use their group's password.",
+        help_text="Mentors, coordinators and organisers only; members set their own on their "
+        'profile (the action "Clear personal password" sends one back to the group password).',
     )
 
     class Meta:
@@ -172,7 +175,10 @@ class UserForm(forms.ModelForm):
             self.add_error("group", f"{group.name} is full ({MAX_GROUP_MEMBERS} members).")
         password = data.get("new_password")
         if password and role == User.Role.MEMBER:
-            self.add_error("new_password", "Members sign in with their group's password.")
+            self.add_error(
+                "new_password",
+                "Members sign in with their group's password or set their own on their profile.",
+            )
         elif password:
             try:
                 group_password_validate(password)
@@ -191,7 +197,7 @@ class UserAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["email", "display_name", "group__name"]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["remove_from_group", "restore_to_group"]
+    actions = ["remove_from_group", "restore_to_group", "clear_personal_password"]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -228,6 +234,18 @@ class UserAdmin(admin.ModelAdmin):
                 )
             elif target_group is None and obj.group_id is not None:
                 member_remove(user=obj, actor=request.user, ip=client_ip(request))
+
+    @admin.action(description="Clear personal password (the group password signs in again)")
+    def clear_personal_password(self, request, queryset):
+        cleared = sum(
+            personal_password_clear(user=user, actor=request.user, ip=client_ip(request))
+            for user in queryset.filter(role=User.Role.MEMBER)
+        )
+        self.message_user(
+            request,
+            f"Cleared {cleared} personal password(s); their sessions have ended.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Remove the selected members from their group")
     def remove_from_group(self, request, queryset):

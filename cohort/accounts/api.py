@@ -106,8 +106,12 @@ def list_tokens(request: HttpRequest):
 
 @tokens_router.post("", response={201: TokenCreatedOut}, summary="Create a token (shown once)")
 def create_token(request: HttpRequest, payload: TokenIn):
-    token, raw = api_token_create(user=request.user, name=payload.name, ip=client_ip(request))
-    return Status(201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "token": raw})
+    """Session only: a token never makes tokens. Expires after API_TOKEN_MAX_AGE_DAYS."""
+    token, raw = api_token_create(
+        user=request.user, name=payload.name, scope=payload.scope, ip=client_ip(request)
+    )
+    fields = ("id", "name", "prefix", "scope", "expires_at")
+    return Status(201, {**{f: getattr(token, f) for f in fields}, "token": raw})
 
 
 @tokens_router.delete("/{int:token_id}", response={204: None}, summary="Revoke a token")

@@ -1,6 +1,11 @@
 from django import forms
 
-from cohort.accounts.models import User
+from cohort.accounts.models import ApiToken, User
+from cohort.accounts.services.personal_password import (
+    personal_password_check_current,
+    personal_password_validate,
+)
+from cohort.core.exceptions import DomainError
 
 
 class SignInForm(forms.Form):
@@ -34,6 +39,82 @@ class NewPasswordForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("confirm"):
             self.add_error("confirm", "The two passwords differ.")
         return data
+
+
+class PersonalPasswordForm(forms.Form):
+    """The member's current secret (the group password, or their personal one once set) and
+    a new personal password twice; the service's own checks give the field errors."""
+
+    current = forms.CharField(
+        label="Current password",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password = forms.CharField(
+        label="New personal password",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common or all-numeric password, and not the "
+        "group password.",
+    )
+    confirm = forms.CharField(
+        label="Repeat it",
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_personal_password:
+            self.fields["current"].label = "Current personal password"
+        else:
+            self.fields["current"].label = "Group password"
+            self.fields["current"].help_text = "The password you signed in with."
+
+    def clean_current(self):
+        current = self.cleaned_data["current"]
+        try:
+            personal_password_check_current(user=self.user, current=current)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail) from exc
+        return current
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        try:
+            personal_password_validate(user=self.user, password=password)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail) from exc
+        return password
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirm"):
+            self.add_error("confirm", "The two passwords differ.")
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "My phone"}),
+    )
+    scope = forms.ChoiceField(
+        label="Scope",
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        required=False,
+        help_text="What the token may do besides reading; nothing else is ever allowed.",
+    )
+
+    def clean_scope(self):
+        return self.cleaned_data["scope"] or ApiToken.Scope.READ
 
 
 class MemberForm(forms.Form):

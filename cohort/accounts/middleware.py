@@ -7,6 +7,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from cohort.accounts.selectors import (
+    DIVISION_NEEDS_OWN_SIGN_IN,
+    personal_password_missing_for_division,
+)
 from cohort.accounts.services.signin import SESSION_AUTH_AT, SESSION_ENDED, SESSION_SEEN_AT
 from cohort.accounts.services.two_factor import two_factor_is_verified, two_factor_required
 
@@ -65,6 +69,33 @@ class OrganiserTwoFactorMiddleware:
                     status=403,
                 )
             target = reverse("accounts:two-factor")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
+
+
+class PersonalPasswordMiddleware:
+    """Keep a member of a division that requires a personal password, signed in with the
+    group password, out of everything but the page that sets one: pages redirect there, the
+    API answers 403 {"detail": ...}. Bearer tokens are refused in TokenAuth."""
+
+    _OPEN_PREFIXES = ("/profile/password/", "/logout/", "/login/", "/static/", "/health/")
+    _OPEN_API = ("/api/v1/auth/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            not path.startswith(self._OPEN_PREFIXES + self._OPEN_API)
+            and request.session.get(BACKEND_SESSION_KEY)
+            and personal_password_missing_for_division(request.user)
+        ):
+            if path.startswith("/api/"):
+                return JsonResponse({"detail": DIVISION_NEEDS_OWN_SIGN_IN}, status=403)
+            target = reverse("accounts:personal-password")
             if request.method == "GET":
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)

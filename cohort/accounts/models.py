@@ -31,6 +31,13 @@ def default_time_zone() -> str:
 
 class Division(TimeStampedModel):
     name = models.CharField(max_length=100, unique=True)
+    is_personal_password_required = models.BooleanField(
+        "Members need a personal password",
+        default=False,
+        help_text="Members who have none are sent to set one right after signing in with the "
+        "group password, and can do nothing else until they do (for programmes with private "
+        "mentor threads).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -227,6 +234,12 @@ class User(AbstractBaseUser):
     def is_group_leader(self) -> bool:
         return self.group_id is not None and self.group.leader_id == self.pk
 
+    @property
+    def has_personal_password(self) -> bool:
+        """A member with their own password signs in with it, never with the group's.
+        Staff roles always sign in with their own."""
+        return self.has_usable_password()
+
     def has_perm(self, perm: str, obj=None) -> bool:
         return self.is_staff
 
@@ -237,10 +250,14 @@ class User(AbstractBaseUser):
         return self.is_staff
 
     def _get_session_auth_hash(self, secret=None):
-        # A member's session is bound to their group and its password hash, so rotating the
-        # group password (or moving the member) ends every session signed in with the old one.
-        if self.role == self.Role.MEMBER:
+        # A member's session is bound to their group and the password they sign in with:
+        # rotating the group password ends every session signed in with the old one, setting
+        # a personal password ends the member's sessions (the view keeps the current one), and
+        # moving the member ends them all.
+        if self.role == self.Role.MEMBER and not self.has_usable_password():
             material = f"group:{self.group_id}:{self.group.password if self.group_id else ''}"
+        elif self.role == self.Role.MEMBER:
+            material = f"member:{self.group_id}:own:{self.password}"
         else:
             material = f"own:{self.password}"
         return salted_hmac(
@@ -249,7 +266,12 @@ class User(AbstractBaseUser):
 
 
 class ApiToken(models.Model):
-    """A personal token for scripts and devices (`Authorization: Bearer coh_...`)."""
+    """A personal token for scripts and devices (`Authorization: Bearer coh_...`). It expires,
+    and its scope says which writes it may make (cohort.accounts.tokens)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "read: GET requests only"
+        ACTIVITY_WRITE = "activity:write", "activity:write: read, and log activity"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)
@@ -257,7 +279,9 @@ class ApiToken(models.Model):
         max_length=10, help_text="The first characters, to tell tokens apart."
     )
     key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -268,5 +292,30 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey) that signs its user in without a password. Members
+    add one once they have a personal password (the fallback if the device is lost)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60)
+    credential_id = models.CharField(
+        max_length=1400, unique=True, help_text="base64url of the authenticator's credential id"
+    )
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

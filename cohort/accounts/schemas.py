@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -50,15 +51,24 @@ class MemberOut(Schema):
     group_id: int
 
 
+TokenScope = Literal["read", "activity:write"]
+
+
 class TokenIn(Schema):
     name: str = Field("API token", max_length=60)
+    scope: TokenScope = Field(
+        "read",
+        description="read: GET requests only; activity:write: also PUT /api/v1/activity/{day}",
+    )
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: dt.datetime
+    expires_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
@@ -67,4 +77,6 @@ class TokenCreatedOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
+    expires_at: dt.datetime
     token: str

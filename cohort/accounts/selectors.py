@@ -4,6 +4,16 @@ from cohort.accounts.models import Group, User
 from cohort.core.caching import cache_forget_on_commit, cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
+LEADER_NEEDS_OWN_SIGN_IN = (
+    "Group leaders need a personal password: anyone who knows the group password could "
+    "otherwise act as the leader. Set one on your profile (/profile/password/) to use the "
+    "leader tools."
+)
+DIVISION_NEEDS_OWN_SIGN_IN = (
+    "Your division asks every member for a personal password: set one at /profile/password/ "
+    "before you continue."
+)
+
 
 def group_get_for_viewer(*, viewer: User, group_id: int) -> Group:
     """The group if the viewer may see it; NotFound otherwise (never 403: no existence leak)."""
@@ -52,16 +62,34 @@ def user_get_for_viewer(*, viewer: User, user_id: int) -> User:
     return user
 
 
+def personal_password_missing_for_division(user: User) -> bool:
+    """A member of a division that requires a personal password who has none yet. No query
+    when the user came with group__division (the backend's get_user, the token lookup)."""
+    if not user.is_authenticated or not user.is_member or user.has_personal_password:
+        return False
+    division = user.group.division if user.group_id else None
+    return bool(division and division.is_personal_password_required)
+
+
+def group_is_led_by(*, viewer: User, group: Group) -> bool:
+    """The viewer is this group's leader (whether or not they may use the tools yet)."""
+    return viewer.is_member and group.leader_id == viewer.pk and viewer.group_id == group.pk
+
+
 def group_can_manage(*, viewer: User, group: Group) -> bool:
-    """Organisers manage every group; a leader manages their own."""
+    """Organisers manage every group; a leader manages their own once they have a personal
+    password (with only the shared one, any member could sign in as the leader)."""
     return viewer.role == User.Role.ORGANISER or (
-        viewer.is_member and group.leader_id == viewer.pk and viewer.group_id == group.pk
+        group_is_led_by(viewer=viewer, group=group) and viewer.has_personal_password
     )
 
 
 def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
-    """The group if the viewer may manage it; NotFound if unseen, PermissionDenied if only seen."""
+    """The group if the viewer may manage it; NotFound if unseen, PermissionDenied if only
+    seen, or if the viewer leads it without a personal password (saying so)."""
     group = group_get_for_viewer(viewer=viewer, group_id=group_id)
     if not group_can_manage(viewer=viewer, group=group):
+        if group_is_led_by(viewer=viewer, group=group):
+            raise PermissionDenied(LEADER_NEEDS_OWN_SIGN_IN)
         raise PermissionDenied("Only the group's leader or an organiser can change the group.")
     return group

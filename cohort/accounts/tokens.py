@@ -1,19 +1,32 @@
-"""Personal API tokens: shown once, stored as a SHA-256 hash, revocable."""
+"""Personal API tokens: shown once, stored as a SHA-256 hash, revocable, expiring, scoped.
+
+What a token may do (the one home for the rule; TokenAuth in accounts/auth.py applies it):
+- every token may read (GET/HEAD/OPTIONS) what its owner may read;
+- a token with the `activity:write` scope may also make the writes an endpoint declares
+  for that scope (logging activity: PUT /api/v1/activity/{day}, and later device uploads);
+- nothing else, ever: a token never signs in, mints or revokes tokens, manages groups or
+  passwords (those routes take only the session), posts messages, reviews submissions or
+  flagged days, or buys titles. Those answer 403 (or 401 on the session-only routes).
+"""
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cohort.accounts.models import ApiToken, User
 from cohort.core.caching import cache_forget_on_commit, cached
-from cohort.core.exceptions import InvalidInput, NotFound
+from cohort.core.exceptions import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
 TOKEN_PREFIX = "coh_"  # noqa: S105 (a label, not a secret)
 MAX_TOKENS = 10
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+EXPIRED = "This token has expired: create a new one on your profile (/profile/)."
 
 
 def token_hash(raw: str) -> str:
@@ -22,14 +35,31 @@ def token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, ip: str | None = None) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, scope: str = ApiToken.Scope.READ, ip: str | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token that expires after API_TOKEN_MAX_AGE_DAYS; the raw value is returned
+    once and never stored."""
     name = (name or "").strip()[:60] or "API token"
-    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_TOKENS:
+    if scope not in ApiToken.Scope.values:
+        raise InvalidInput(f"Unknown scope {scope!r}; use one of {', '.join(ApiToken.Scope)}.")
+    live = ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if live.count() >= MAX_TOKENS:
         raise InvalidInput(f"You can have at most {MAX_TOKENS} tokens; revoke one first.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=token_hash(raw))
-    audit_record(action=AuditEvent.Action.TOKEN_CREATED, actor=user, ip=ip, target=token)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[:10],
+        key_hash=token_hash(raw),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS),
+    )
+    audit_record(
+        action=AuditEvent.Action.TOKEN_CREATED, actor=user, ip=ip, target=token, scope=scope
+    )
     return token, raw
 
 
@@ -46,13 +76,16 @@ def api_token_revoke(*, user: User, token_id: int, ip: str | None = None) -> Api
     return token
 
 
-def api_tokens_revoke_all(*, user: User) -> int:
-    """Revoke every live token of `user` (they left their group); how many were live."""
-    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
-    hashes = list(live.values_list("key_hash", flat=True))
-    revoked = live.update(revoked_at=timezone.now())
-    _forget(hashes)
-    return revoked
+def api_tokens_revoke_for_users(*, user_ids) -> int:
+    """Revoke every live token of these users and drop their cached lookups once the
+    caller's transaction commits (group password rotation, a new personal password).
+    Returns how many were revoked."""
+    with transaction.atomic():
+        live = ApiToken.objects.filter(user_id__in=list(user_ids), revoked_at__isnull=True)
+        key_hashes = list(live.values_list("key_hash", flat=True))
+        ApiToken.objects.filter(key_hash__in=key_hashes).update(revoked_at=timezone.now())
+        _forget(key_hashes)
+    return len(key_hashes)
 
 
 _CACHE_SECONDS = 60
@@ -63,31 +96,54 @@ def _cache_key(key_hash: str) -> str:
 
 
 def _lookup(key_hash: str):
-    """(token id, last used, user) of a live token of an active user, or False."""
+    """(token id, last used, expires at, scope, user) of an unrevoked token of an active
+    user, or False. Expiry is checked by the caller, so the cache never extends a token."""
     token = (
-        ApiToken.objects.select_related("user", "user__group")
+        ApiToken.objects.select_related("user", "user__group", "user__group__division")
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return (token.pk, token.last_used_at, token.user) if token else False
+    if not token:
+        return False
+    return (token.pk, token.last_used_at, token.expires_at, token.scope, token.user)
 
 
-def api_token_user(raw: str) -> User | None:
-    """The active user a live token belongs to, or None. Cached for a minute; revoking the
-    token or any save of its user (removed, moved, deactivated) drops the entry at once."""
+def api_token_authenticate(raw: str) -> tuple[User, str] | None:
+    """(user, scope) of a live token of an active user, or None for an unknown or revoked
+    one; NotAuthenticated for an expired one. Cached for a minute; revoking the token or any
+    save of its user (removed, moved, deactivated) drops the entry at once."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     key_hash = token_hash(raw)
     found = cached("api_token", _cache_key(key_hash), lambda: _lookup(key_hash), _CACHE_SECONDS)
     if not found:
         return None
-    token_id, last_used_at, user = found
+    token_id, last_used_at, expires_at, scope, user = found
     now = timezone.now()
+    if expires_at <= now:
+        raise NotAuthenticated(EXPIRED)
     if last_used_at is None or (now - last_used_at).total_seconds() > 300:
         # Recorded at most every five minutes, so a chatty script does not write per call.
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
         _forget([key_hash])
-    return user
+    return user, scope
+
+
+def api_token_scope_check(*, scope: str, method: str, write_scope: str | None) -> None:
+    """Raise PermissionDenied unless a token of `scope` may make this request: reads always;
+    a write only where the endpoint declares `write_scope` and the token holds it."""
+    if method.upper() in SAFE_METHODS:
+        return
+    if write_scope is None:
+        raise PermissionDenied(
+            "This token's scope does not allow this request: API tokens may read, and log "
+            "activity with the activity:write scope; sign in to do anything else."
+        )
+    if scope != write_scope:
+        raise PermissionDenied(
+            f"This token's scope does not allow this request: it needs the {write_scope} "
+            f"scope, and this token has {scope}. Create one with {write_scope} on your profile."
+        )
 
 
 def _forget(key_hashes) -> None:

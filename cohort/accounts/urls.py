@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohort.accounts import two_factor_views, views
+from cohort.accounts import passkey_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,20 @@ urlpatterns = [
     path("join/<str:token>/", views.join_view, name="join"),
     path("signup/", views.register_view, name="register"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/password/", views.personal_password_view, name="personal-password"),
+    path("profile/passkeys/", passkey_views.passkey_register_view, name="passkey-register"),
+    path("profile/passkeys/options/", passkey_views.passkey_options_view, name="passkey-options"),
+    path(
+        "profile/passkeys/<int:passkey_id>/remove/",
+        passkey_views.passkey_remove_view,
+        name="passkey-remove",
+    ),
+    path("login/passkey/", passkey_views.passkey_sign_in_view, name="passkey-sign-in"),
+    path(
+        "login/passkey/options/",
+        passkey_views.passkey_sign_in_options_view,
+        name="passkey-sign-in-options",
+    ),
     path("group/", views.group_view, name="group"),
     path("group/<int:group_id>/", views.group_view, name="group-detail"),
     path("group/<int:group_id>/password/", views.group_password_view, name="group-password"),

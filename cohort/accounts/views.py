@@ -14,13 +14,16 @@ from cohort.accounts.selectors import (
     group_can_manage,
     group_get_for_manager,
     group_get_for_viewer,
+    group_is_led_by,
     group_members_cached,
     group_members_list,
+    personal_password_missing_for_division,
     user_get_for_viewer,
 )
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
 from cohort.accounts.services.members import member_add, member_remove
+from cohort.accounts.services.personal_password import personal_password_set
 from cohort.accounts.services.profile import profile_leetcode_set, profile_privacy_set
 from cohort.accounts.services.registration import group_register
 from cohort.accounts.services.signin import (
@@ -28,14 +31,16 @@ from cohort.accounts.services.signin import (
     sign_in,
     sign_out,
     signin_complete,
+    signin_failed,
+    signin_guard,
 )
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def _safe_next(request, target: str | None = None) -> str:
+    target = target or request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("dashboard:home")
@@ -107,7 +112,12 @@ def register_view(request):
                 ip=client_ip(request),
             )
             signin_complete(request, leader)
-            return redirect("accounts:group")
+            messages.info(
+                request,
+                "Your group is ready. Now set your personal password: leaders need one to use "
+                "the leader tools.",
+            )
+            return redirect(reverse("accounts:personal-password") + "?next=/group/")
         except DomainError as exc:
             form.add_error(None, exc.detail)
             status = exc.status_code
@@ -121,6 +131,8 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
         "group": group,
         "members": members,
         "can_manage": manage,
+        # A leader with only the shared password is told to set their own, not given tools.
+        "leader_needs_password": not manage and group_is_led_by(viewer=request.user, group=group),
         "password_form": forms_in_error.get("password_form") or forms.NewPasswordForm(),
         "member_form": forms_in_error.get("member_form") or forms.MemberForm(),
         "leader_form": forms_in_error.get("leader_form")
@@ -178,8 +190,9 @@ def group_password_view(request, group_id: int):
         forms.NewPasswordForm(request.POST),
         rotate,
         form_key="password_form",
-        success="Password changed. Everyone signed in with the old one has been signed out; "
-        "share the new one with your group.",
+        success="Password changed. Everyone signed in with the old one has been signed out and "
+        "every member's API tokens were revoked (each member got a notification to create new "
+        "ones for their devices); share the new password with your group.",
     )
 
 
@@ -236,13 +249,15 @@ def group_leader_view(request, group_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request):
-    """The viewer's profile: personal API tokens (a new one is shown once, on this answer)."""
-    new_token = None
+    """The viewer's profile: personal password, privacy, LeetCode and API tokens (a new
+    token is shown once, on this answer)."""
     status = 200
+    new_token = None
     leetcode_form = forms.LeetCodeForm(
         request.POST if "leetcode" in request.POST else None,
         initial={"leetcode_username": request.user.leetcode_username},
     )
+    token_form = forms.TokenForm()
     if leetcode_form.is_bound:
         if leetcode_form.is_valid():
             return _leetcode_save(request, leetcode_form)
@@ -250,27 +265,98 @@ def profile_view(request):
     elif request.method == "POST":
         try:
             if "privacy" in request.POST:
-                profile_privacy_set(
-                    user=request.user, hide_name=request.POST.get("hide_name") == "on"
-                )
-                messages.success(request, "Your leaderboard name setting is saved.")
-                return redirect("accounts:profile")
+                return _privacy_save(request)
             if "revoke" in request.POST:
-                api_token_revoke(
-                    user=request.user, token_id=_int(request.POST["revoke"]), ip=client_ip(request)
-                )
-                messages.success(request, "Token revoked: scripts using it stop working now.")
-                return redirect("accounts:profile")
-            token, raw = api_token_create(
-                user=request.user, name=request.POST.get("name", ""), ip=client_ip(request)
-            )
-            new_token, status = {"token": token, "raw": raw}, 201
+                return _token_revoke(request)
+            token_form = forms.TokenForm(request.POST)
+            new_token, status = _token_create(request, token_form)
         except DomainError as exc:
             messages.error(request, exc.detail)
             status = exc.status_code
-    tokens = request.user.api_tokens.all()
-    context = {"tokens": tokens, "new_token": new_token, "leetcode_form": leetcode_form}
+    context = {
+        "tokens": request.user.api_tokens.all(),
+        "passkeys": request.user.passkeys.all(),
+        "new_token": new_token,
+        "leetcode_form": leetcode_form,
+        "token_form": token_form if status >= 400 else forms.TokenForm(),
+        "password_form": forms.PersonalPasswordForm(user=request.user),
+        "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+    }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _privacy_save(request):
+    profile_privacy_set(user=request.user, hide_name=request.POST.get("hide_name") == "on")
+    messages.success(request, "Your leaderboard name setting is saved.")
+    return redirect("accounts:profile")
+
+
+def _token_revoke(request):
+    api_token_revoke(
+        user=request.user, token_id=_int(request.POST["revoke"]), ip=client_ip(request)
+    )
+    messages.success(request, "Token revoked: scripts using it stop working now.")
+    return redirect("accounts:profile")
+
+
+def _token_create(request, form) -> tuple[dict | None, int]:
+    """The new token with its raw value and 201, or None and 422 (the form says why)."""
+    if not form.is_valid():
+        return None, 422
+    token, raw = api_token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        scope=form.cleaned_data["scope"],
+        ip=client_ip(request),
+    )
+    return {"token": token, "raw": raw}, 201
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_password_view(request):
+    """Set or change the member's own password. Members of a division that requires one are
+    sent here (and kept here) by PersonalPasswordMiddleware."""
+    form = forms.PersonalPasswordForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        try:
+            signin_guard(request, request.user.email)  # guessing the current one is limited
+            if form.is_valid():
+                return _personal_password_save(request, form)
+            if form.data.get("current") and "current" in form.errors:
+                signin_failed(request, request.user.email)  # a wrong guess, not a blank
+            status = 400
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+            status = exc.status_code
+    context = {
+        "form": form,
+        "next": _safe_next(request) if _has_next(request) else "",
+        "needs_password": personal_password_missing_for_division(request.user),
+    }
+    return render(request, "accounts/personal_password.html", context, status=status)
+
+
+def _personal_password_save(request, form):
+    personal_password_set(
+        user=request.user,
+        current=form.cleaned_data["current"],
+        password=form.cleaned_data["password"],
+        ip=client_ip(request),
+    )
+    update_session_auth_hash(request, request.user)  # this session stays; the others end
+    messages.success(
+        request,
+        "Your personal password is set: from now on only it signs in as you, not the group "
+        "password. Your other sessions have ended and your API tokens were revoked; create "
+        "new ones below if your devices need them.",
+    )
+    return redirect(_safe_next(request) if _has_next(request) else "accounts:profile")
+
+
+def _has_next(request) -> bool:
+    return bool(request.POST.get("next") or request.GET.get("next"))
 
 
 def _leetcode_save(request, form):

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
 
-from cohort.accounts.auth import token_or_session
+from cohort.accounts.auth import activity_write, token_or_session
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.schemas import ActivityIn, ActivityOut, ActivitySavedOut, FlagReviewIn
@@ -59,7 +59,12 @@ def get_day(request: HttpRequest, day: str):
     return activity_get(user=request.user, day=parse_day(day))
 
 
-@router.put("/activity/{day}", response=ActivitySavedOut, summary="Log or change a day's steps")
+@router.put(
+    "/activity/{day}",
+    response=ActivitySavedOut,
+    auth=activity_write,  # a token with the activity:write scope may log steps
+    summary="Log or change a day's steps",
+)
 def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | None = None):
     """Members log their own days inside the edit window; organisers may pass `user_id`
     to correct anyone's day (audited). 422 with a reason for bad input, 429 when too fast."""

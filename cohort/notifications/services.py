@@ -91,3 +91,23 @@ def preference_save(*, preference: NotificationPreference) -> NotificationPrefer
         },
     )
     return preference
+
+
+def group_password_rotated_received(
+    sender=None, *, group_name: str, member_ids: list[int], **kwargs
+) -> int:
+    """Receiver of accounts.signals.group_password_rotated: tell each member that their API
+    tokens were revoked and where to create new ones. Runs in the rotation's transaction."""
+    text = (
+        f"{group_name} has a new group password: sessions signed in with the old one have "
+        "ended and your API tokens were revoked. Create new tokens on your profile for your "
+        "devices and scripts."
+    )
+    return notifications_create(
+        drafts=[
+            NotificationDraft(
+                recipient_id=pk, text=text, link="/profile/", kind=Notification.Kind.PROFILE
+            )
+            for pk in member_ids
+        ]
+    )

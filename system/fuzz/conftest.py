@@ -24,6 +24,14 @@ from cohort.reviews.services import submission_create
 CSRF_SECRET = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # 32 characters, Django's unmasked form
 
 
+def token_may(method: str, path: str) -> bool:
+    """Whether an activity:write token may make this request (cohort.accounts.tokens)."""
+    method = method.upper()
+    return method in ("GET", "HEAD", "OPTIONS") or (
+        method == "PUT" and path.startswith("/api/v1/activity/")
+    )
+
+
 @dataclass
 class Credentials:
     """How one role signs its requests: a bearer token for the token-or-session routes and a
@@ -37,6 +45,14 @@ class Credentials:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "X-CSRFToken": CSRF_SECRET}
 
+    def headers_for(self, method: str, path: str) -> dict[str, str]:
+        """The token where a token may go (reads, and logging activity: the fuzzer's tokens
+        have the activity:write scope); every other write by the session and its CSRF pair,
+        as a browser makes it, since tokens are refused there before the input is read."""
+        if token_may(method, path):
+            return self.headers
+        return {"X-CSRFToken": CSRF_SECRET}
+
     @property
     def cookies(self) -> dict[str, str]:
         return {"sessionid": self.session_key, "csrftoken": CSRF_SECRET}
@@ -47,7 +63,7 @@ class Credentials:
         ApiToken.objects.filter(user=self.user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        self.token = api_token_create(user=self.user, name="fuzz")[1]
+        self.token = api_token_create(user=self.user, name="fuzz", scope="activity:write")[1]
         client = Client()
         client.force_login(self.user)
         self.session_key = client.cookies["sessionid"].value

@@ -96,7 +96,8 @@ def _fuzz(operation, credentials, ids, tally: Tally) -> None:
         if operation.schema.is_security_param_negated(case):
             response = case.call()  # its own missing or malformed credentials: refused
         else:
-            response = case.call(headers=credentials.headers, cookies=credentials.cookies)
+            headers = credentials.headers_for(operation.method, operation.path)
+            response = case.call(headers=headers, cookies=credentials.cookies)
         tally.add(operation, response.status_code)
         if operation.label in RENEWS_CREDENTIALS:
             credentials.renew()

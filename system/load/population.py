@@ -103,7 +103,10 @@ def _history(user: User, rng: random.Random) -> None:
 
 
 def _client_member(user: User, by_session: bool) -> Member:
-    token = None if by_session else api_token_create(user=user, name="load")[1]
+    # activity:write: the load logs steps by token as well as reading.
+    token = None
+    if not by_session:
+        token = api_token_create(user=user, name="load", scope="activity:write")[1]
     today = member_today(user)
     days = tuple(today - dt.timedelta(days=d) for d in reversed(range(DAYS)))
     return Member(user.pk, user.email, GROUP_PASSWORD, token, days)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from cohort.accounts.models import Group, User
+from cohort.accounts.models import Group, Passkey, User
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
 from cohort.accounts.tokens import api_token_create
 from cohort.activity.models import DailyActivity
@@ -45,6 +45,7 @@ class Side:
     notification: Notification
     flagged: DailyActivity
     token_id: int
+    passkey_id: int
 
 
 @dataclass
@@ -59,7 +60,10 @@ class World:
 
 def _side(name: str, assignment, organiser) -> Side:
     group = GroupFactory(name=name)
-    leader = MemberFactory(group=group, email=f"leader-{name.lower()}@example.com")
+    # Leaders have a personal password: without one they get no leader tools.
+    leader = MemberFactory(
+        group=group, email=f"leader-{name.lower()}@example.com", has_personal_password=True
+    )
     Group.objects.filter(pk=group.pk).update(leader=leader)
     group.refresh_from_db()
     member = MemberFactory(group=group)
@@ -94,9 +98,12 @@ def _side(name: str, assignment, organiser) -> Side:
         review=DailyActivity.Review.PENDING,
     )
     token, _raw = api_token_create(user=leader, name="phone")
+    passkey = Passkey.objects.create(
+        user=leader, name="phone", credential_id=f"credential-{name}", public_key=b"\x00"
+    )
     return Side(
         group, leader, member, mentor, submission, file, thread, announcement, draft,
-        notification, flagged, token.pk,
+        notification, flagged, token.pk, passkey.pk,
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from cohort.accounts.services.invites import invite_accept, invite_token_create
 from cohort.accounts.services.members import member_move
 from cohort.accounts.services.two_factor import two_factor_reset
 from cohort.accounts.tests.factories import GROUP_PASSWORD
+from cohort.accounts.tests.soft_authenticator import SoftAuthenticator
 from cohort.activity.services.daily import activity_log
 from cohort.activity.services.imports import activity_import, rows_from_csv
 from cohort.competition.models import Season
@@ -61,6 +62,30 @@ def _password_rotated(w, tmp):
     client_for(w.a.leader).post(
         f"/group/{w.a.group.pk}/password/", {"password": new, "confirm": new}
     )
+    return w.a.leader
+
+
+def _personal_password_set(w, tmp):
+    new = "only-the-member-knows-this"
+    client_for(w.a.member).post(
+        "/profile/password/", {"current": GROUP_PASSWORD, "password": new, "confirm": new}
+    )
+    return w.a.member
+
+
+def _passkey_added(w, tmp):
+    from cohort.accounts.tests.test_passkeys import passkey_add
+
+    passkey_add(client_for(w.a.leader), SoftAuthenticator())
+    return w.a.leader
+
+
+def _passkey_removed(w, tmp):
+    from cohort.accounts.tests.test_passkeys import passkey_add
+
+    client = client_for(w.a.leader)
+    passkey = passkey_add(client, SoftAuthenticator())
+    client.post(f"/profile/passkeys/{passkey.pk}/remove/")
     return w.a.leader
 
 
@@ -248,6 +273,9 @@ SENSITIVE_ACTIONS = {
     A.LOCKOUT: _lockout,
     A.SIGN_OUT: _sign_out,
     A.PASSWORD_ROTATED: _password_rotated,
+    A.PERSONAL_PASSWORD_SET: _personal_password_set,
+    A.PASSKEY_ADDED: _passkey_added,
+    A.PASSKEY_REMOVED: _passkey_removed,
     A.GROUP_CREATED: _group_created,
     A.MEMBER_ADDED: _member_added,
     A.MEMBER_REMOVED: _member_removed,

@@ -60,7 +60,7 @@ def test_session_writes_on_the_api_need_the_csrf_header(world):
 
 
 def test_token_writes_on_the_api_need_no_csrf(world):
-    _token, raw = api_token_create(user=world.a.member, name="shortcut")
+    _token, raw = api_token_create(user=world.a.member, name="shortcut", scope="activity:write")
     client = Client(enforce_csrf_checks=True)
     response = client.put(
         f"/api/v1/activity/{timezone.localdate().isoformat()}",

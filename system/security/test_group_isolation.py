@@ -37,6 +37,7 @@ NOT_GROUP_OBJECTS = {
     "GET group/<int:group_id>/password/": "POST only",
     "GET mentor/reviews/<int:submission_id>/": "POST only",
     "POST submissions/files/<int:file_id>/": "GET only",
+    "GET profile/passkeys/<int:passkey_id>/remove/": "POST only",
 }
 
 VIEWERS = ("member", "leader", "mentor")  # of group A: a plain member, its leader, its mentor
@@ -58,6 +59,7 @@ EXPECTED = {
     "POST announcements/<int:announcement_id>/read/": (404, 404, 404),
     "POST mentor/reviews/<int:submission_id>/": (403, 403, 404),
     "DELETE /api/v1/tokens/{token_id}": (404, 404, 404),
+    "POST profile/passkeys/<int:passkey_id>/remove/": (404, 404, 404),
     "GET /api/v1/messages/threads/{thread_id}": (404, 404, 404),
     "POST /api/v1/messages/threads/{thread_id}": (404, 404, 404),
     "GET /api/v1/submissions/{submission_id}": (404, 404, 404),

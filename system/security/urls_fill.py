@@ -20,6 +20,7 @@ def params_of(side, world) -> dict[str, str]:
         "kind": "members",
         "submission_id": side.submission.pk,
         "token_id": side.token_id,
+        "passkey_id": side.passkey_id,
         "day": (timezone.localdate()).isoformat(),
         "activity_id": side.flagged.pk,
         "path_id": world.path_id,

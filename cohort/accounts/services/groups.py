@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import Division, Group, User
+from cohort.accounts.signals import group_password_rotated
+from cohort.accounts.tokens import api_tokens_revoke_for_users
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -46,12 +48,31 @@ def group_create(
 def group_password_rotate(
     *, group: Group, password: str, actor: User | None, ip: str | None = None
 ) -> Group:
-    """Set a new shared password. Every session signed in with the old one ends."""
+    """Set a new shared password. Every session signed in with the old one ends, and so does
+    every API token of the group's members (whoever knew the old password could have signed
+    in as a member and made one); the members are notified to create new ones."""
     group_password_validate(password, group=group)
     locked = Group.objects.select_for_update().get(pk=group.pk)
     locked.set_password(password)
     locked.save(update_fields=["password", "password_changed_at", "updated_at"])
-    audit_record(action=AuditEvent.Action.PASSWORD_ROTATED, actor=actor, ip=ip, target=locked)
+    # Under the group's row lock, so a member joining now is either revoked or joins after.
+    members = list(User.objects.filter(group=locked).values_list("pk", "is_active"))
+    revoked = api_tokens_revoke_for_users(user_ids=[pk for pk, _active in members])
+    audit_record(
+        action=AuditEvent.Action.PASSWORD_ROTATED,
+        actor=actor,
+        ip=ip,
+        target=locked,
+        tokens_revoked=revoked,
+    )
+    actor_id = actor.pk if actor else None
+    group_password_rotated.send(
+        sender=Group,
+        group_id=locked.pk,
+        group_name=locked.name,
+        member_ids=[pk for pk, active in members if active and pk != actor_id],
+        actor_id=actor_id,
+    )
     group.password, group.password_changed_at = locked.password, locked.password_changed_at
     return locked
 

@@ -5,7 +5,7 @@ from django.db.models import F
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
 from cohort.accounts.signals import standing_changed
-from cohort.accounts.tokens import api_tokens_revoke_all
+from cohort.accounts.tokens import api_tokens_revoke_for_users
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -157,7 +157,7 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
     user.group = None
     user.is_active = user.is_active and not user.is_member
     user.save(update_fields=["group", "is_active"])
-    revoked = api_tokens_revoke_all(user=user) if user.is_member else 0
+    revoked = api_tokens_revoke_for_users(user_ids=[user.pk]) if user.is_member else 0
     audit_record(
         action=AuditEvent.Action.MEMBER_REMOVED,
         actor=actor,

@@ -5,6 +5,7 @@ from cohort.accounts.models import Division, Group, User
 
 GROUP_PASSWORD = "walk-together-every-day"
 STAFF_PASSWORD = "organise-the-whole-thing"
+PERSONAL_PASSWORD = "only-mine-to-know-2026"
 
 
 class DivisionFactory(factory.django.DjangoModelFactory):
@@ -36,6 +37,13 @@ class MemberFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     password = "!unusable"
     role = User.Role.MEMBER
+
+    class Params:
+        # A member who set their own password (PERSONAL_PASSWORD): the group password no
+        # longer signs in as them. Leaders need one to use the leader tools.
+        has_personal_password = factory.Trait(
+            password=factory.LazyFunction(lambda: make_password(PERSONAL_PASSWORD))
+        )
 
     @factory.post_generation
     def count_in_group(obj, create, extracted, **kwargs):

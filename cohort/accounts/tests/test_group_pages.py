@@ -17,11 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _group_with_leader(size: int = 2) -> tuple[Group, User]:
+    """A group whose leader has a personal password (leaders need one for the tools)."""
     group = GroupFactory()
-    members = MemberFactory.create_batch(size, group=group)
-    group.leader = members[0]
+    leader = MemberFactory(group=group, has_personal_password=True)
+    MemberFactory.create_batch(size - 1, group=group)
+    group.leader = leader
     group.save()
-    return group, members[0]
+    return group, leader
 
 
 def test_a_member_sees_their_group_but_another_groups_page_is_404(client):

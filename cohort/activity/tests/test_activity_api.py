@@ -124,7 +124,7 @@ def test_a_member_of_another_group_gets_404_for_a_correction(client):
 
 def test_a_bearer_token_logs_steps_without_a_session_or_csrf():
     member = MemberFactory()
-    _, raw = api_token_create(user=member, name="phone")
+    _, raw = api_token_create(user=member, name="phone", scope="activity:write")
     client = Client(enforce_csrf_checks=True)
     today = member_today(member).isoformat()
     ok = _put(client, today, {"steps": 4_321}, HTTP_AUTHORIZATION=f"Bearer {raw}")
