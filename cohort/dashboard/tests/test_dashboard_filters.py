@@ -48,7 +48,8 @@ def test_organisers_pick_a_group_by_name_and_see_only_its_members(client):
 
 
 def test_mentors_pick_only_among_the_groups_they_mentor(client):
-    mine, theirs = GroupFactory(name="Mine"), GroupFactory(name="Theirs")
+    mine = GroupFactory(name="Mine")
+    GroupFactory(name="Theirs")
     mentor = StaffFactory(role=User.Role.MENTOR)
     mine.mentors.add(mentor)
     client.force_login(mentor)
