@@ -18,12 +18,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+class ZonedCrontab(crontab):
+    """A crontab whose hours are read in the zone its nowfun gives: Celery reads every
+    crontab's fields in the app's zone (UTC here) whatever the nowfun, so "23:59 in Chicago"
+    fell due at 23:59 UTC. Pickles like a crontab (the nowfun is among its kwargs)."""
+
+    @property
+    def tz(self):
+        return self.nowfun.args[0]
+
+
 def _daily_at(hh_mm: str, zone_name: str) -> crontab:
     """A daily crontab at local time `hh_mm` in `zone_name`, whatever Celery's own zone."""
     hour, minute = (int(part) for part in hh_mm.split(":"))
     zone = zoneinfo.ZoneInfo(zone_name)
     # A partial, not a lambda: beat's persistent scheduler pickles the schedule.
-    return crontab(hour=hour, minute=minute, nowfun=functools.partial(dt.datetime.now, zone))
+    return ZonedCrontab(hour=hour, minute=minute, nowfun=functools.partial(dt.datetime.now, zone))
 
 
 def _beat_schedule() -> dict:
