@@ -1,6 +1,7 @@
 """The Celery app and the whole beat schedule.
 
-Without CELERY_BROKER_URL, settings make every task run eagerly in-process.
+Without CELERY_BROKER_URL, settings make every task run eagerly in-process, and each server
+process runs this schedule itself (cohort/ops/schedule.py) instead of beat.
 """
 
 import datetime as dt
@@ -85,6 +86,21 @@ def _beat_schedule() -> dict:
             "schedule": _daily_at("03:00", settings.NIGHTLY_TIME_ZONE),
         },
     }
+
+
+# The management command that does what each scheduled job does, to run it by hand or from
+# cron (docs/commands.md). Every entry of the schedule has one (a test checks).
+COMMANDS = {
+    "update-progress-nightly": "update_progress",
+    "sync-sheets-nightly": "sync_sheet --all",
+    "rebuild-leaderboards": "rebuild_leaderboards",
+    "update-seasons": "update_seasons --create-next",
+    "sync-leetcode-streaks": "sync_leetcode_streaks",
+    "recompute-analytics": "recompute_analytics",
+    "send-notification-emails": "send_notification_emails",
+    "send-notification-digests": "send_notification_digests",
+    "prune-old-records": "prune",
+}
 
 
 @app.on_after_configure.connect
