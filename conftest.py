@@ -18,6 +18,8 @@ def pytest_configure():
     # Serve static files from the app folders: tests never run collectstatic.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # No scheduler thread in tests: they run jobs themselves (cohort/ops/tests/test_schedule.py).
+    settings.SCHEDULE_IN_PROCESS = False
     _force_login_verifies_organisers()
 
 

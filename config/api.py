@@ -153,7 +153,7 @@ def data_error(request, exc):
 
 def not_found(request, exception):
     """handler404: JSON under /api/ (an id that is not a number matches no route, so Django
-    answers before Ninja), Django's page elsewhere."""
+    answers before Ninja), the app's own templates/404.html elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not Found"}, status=404)
     return defaults.page_not_found(request, exception)

@@ -1,6 +1,7 @@
 """The Celery app and the whole beat schedule.
 
-Without CELERY_BROKER_URL, settings make every task run eagerly in-process.
+Without CELERY_BROKER_URL, settings make every task run eagerly in-process, and each server
+process runs this schedule itself (cohort/ops/schedule.py) instead of beat.
 """
 
 import datetime as dt
@@ -18,12 +19,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+class ZonedCrontab(crontab):
+    """A crontab whose hours are read in the zone its nowfun gives: Celery reads every
+    crontab's fields in the app's zone (UTC here) whatever the nowfun, so "23:59 in Chicago"
+    fell due at 23:59 UTC. Pickles like a crontab (the nowfun is among its kwargs)."""
+
+    @property
+    def tz(self):
+        return self.nowfun.args[0]
+
+
 def _daily_at(hh_mm: str, zone_name: str) -> crontab:
     """A daily crontab at local time `hh_mm` in `zone_name`, whatever Celery's own zone."""
     hour, minute = (int(part) for part in hh_mm.split(":"))
     zone = zoneinfo.ZoneInfo(zone_name)
     # A partial, not a lambda: beat's persistent scheduler pickles the schedule.
-    return crontab(hour=hour, minute=minute, nowfun=functools.partial(dt.datetime.now, zone))
+    return ZonedCrontab(hour=hour, minute=minute, nowfun=functools.partial(dt.datetime.now, zone))
 
 
 def _beat_schedule() -> dict:
@@ -75,6 +86,21 @@ def _beat_schedule() -> dict:
             "schedule": _daily_at("03:00", settings.NIGHTLY_TIME_ZONE),
         },
     }
+
+
+# The management command that does what each scheduled job does, to run it by hand or from
+# cron (docs/commands.md). Every entry of the schedule has one (a test checks).
+COMMANDS = {
+    "update-progress-nightly": "update_progress",
+    "sync-sheets-nightly": "sync_sheet --all",
+    "rebuild-leaderboards": "rebuild_leaderboards",
+    "update-seasons": "update_seasons --create-next",
+    "sync-leetcode-streaks": "sync_leetcode_streaks",
+    "recompute-analytics": "recompute_analytics",
+    "send-notification-emails": "send_notification_emails",
+    "send-notification-digests": "send_notification_digests",
+    "prune-old-records": "prune",
+}
 
 
 @app.on_after_configure.connect

@@ -398,6 +398,9 @@ RETENTION_AUDIT_DAYS = env.integer("RETENTION_AUDIT_DAYS", 365, minimum=1)
 CELERY_BROKER_URL = env.string("CELERY_BROKER_URL")
 # Without a broker (or with USE_ASYNC_TASKS off) every task runs in-process, when queued.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or not USE_ASYNC_TASKS
+# Without a broker there is no beat: each server process runs the beat schedule itself in one
+# thread (cohort/ops/schedule.py), each run claimed in the database. Off with a broker.
+SCHEDULE_IN_PROCESS = env.boolean("SCHEDULE_IN_PROCESS", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -4,13 +4,14 @@ key is gone. Idempotent: a second run with the same data writes nothing."""
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Min, Model, QuerySet
+from django.utils import timezone
 
 from cohort.activity.models import DailyActivity
 from cohort.analytics import summaries
@@ -22,6 +23,9 @@ from cohort.analytics.models import (
     SubmissionStatusSummary,
 )
 from cohort.competition.services.seasons import programme_today
+from cohort.core.caching import cache_set
+from cohort.ops.models import JobRun
+from cohort.ops.services import job_run_chunk_done, job_run_fail, job_run_start
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,12 @@ BATCH_SIZE = 2000
 # services, which this app may not change, do not call analytics_today_refresh on writes).
 TODAY_REFRESH_SECONDS = 300
 TODAY_REFRESH_KEY = "analytics:today-refreshed"
+# A full recompute is recorded as a job run under this name; when it last finished is cached
+# under COMPUTED_KEY so the page learns it without a query.
+RECOMPUTE_JOB = "recompute_analytics"
+COMPUTED_KEY = "analytics:computed-at"
+COMPUTING_KEY = "analytics:computing"
+COMPUTED_SECONDS = 3600
 
 
 @dataclass
@@ -245,9 +255,72 @@ def analytics_steps() -> list[Step]:
     ]
 
 
-def analytics_recompute(*, dry_run: bool = False) -> dict[str, Changes]:
-    """Recompute every summary (see analytics_steps); the changes per summary."""
+def analytics_recompute(
+    *,
+    dry_run: bool = False,
+    steps: Iterable[Step] | None = None,
+    on_step: Callable[[Step, Changes], None] | None = None,
+) -> dict[str, Changes]:
+    """Recompute every summary (the `steps` of analytics_steps, which a caller may wrap in a
+    progress bar), recorded as a `recompute_analytics` job run unless dry_run; the changes
+    per summary."""
+    run = None if dry_run else job_run_start(name=RECOMPUTE_JOB, chunks_total=1)
     totals: dict[str, Changes] = {}
-    for step in analytics_steps():
-        totals.setdefault(step.summary, Changes()).add(step.run(dry_run))
+    try:
+        for step in analytics_steps() if steps is None else steps:
+            changes = step.run(dry_run)
+            totals.setdefault(step.summary, Changes()).add(changes)
+            if on_step is not None:
+                on_step(step, changes)
+    except Exception as exc:
+        if run is not None:
+            job_run_fail(run_id=run.pk, error=repr(exc))
+        raise
+    if run is not None:
+        job_run_chunk_done(run_id=run.pk, rows=sum(c.written for c in totals.values()))
+        cache_set(COMPUTED_KEY, timezone.now(), COMPUTED_SECONDS)
     return totals
+
+
+def analytics_computed_at() -> dt.datetime | None:
+    """When a full recompute last finished (cached), or None if none ever did."""
+    found = cache.get(COMPUTED_KEY)
+    if found is not None:
+        return found
+    last = (
+        JobRun.objects.filter(name=RECOMPUTE_JOB, outcome=JobRun.Outcome.SUCCEEDED)
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        cache_set(COMPUTED_KEY, last, COMPUTED_SECONDS)
+    return last
+
+
+def analytics_ensure_computed() -> dt.datetime | None:
+    """The time of the last full recompute; on a fresh install (or a restored database)
+    where none ever finished, compute every summary now, so the page never contradicts the
+    raw tables while waiting for the nightly job. One request computes (the cache's atomic
+    add); others meanwhile read what is there."""
+    computed_at = analytics_computed_at()
+    if computed_at is not None or not settings.USE_ANALYTICS_SUMMARY:
+        return computed_at
+    if not cache.add(COMPUTING_KEY, True, timeout=600):
+        return None
+    try:
+        analytics_recompute()
+    finally:
+        cache.delete(COMPUTING_KEY)
+    return analytics_computed_at()
+
+
+def analytics_recompute_request() -> bool:
+    """An organiser asked for a full recompute: queued for a worker when Celery has a
+    broker (True), else run now in this process (False)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        analytics_recompute()
+        return False
+    from cohort.analytics.tasks import recompute_analytics_task
+
+    recompute_analytics_task.delay()
+    return True

@@ -1,16 +1,21 @@
 """/analytics/ (organisers and coordinators) and the CSV exports (organisers)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts.models import User
 from cohort.analytics.charts import bar_chart, column_chart
 from cohort.analytics.exports import export_audit, export_lines
 from cohort.analytics.selectors import AnalyticsPage, analytics_page_get, analytics_viewer_require
-from cohort.analytics.services import analytics_today_refresh_if_stale
+from cohort.analytics.services import (
+    analytics_ensure_computed,
+    analytics_recompute_request,
+    analytics_today_refresh_if_stale,
+)
 from cohort.core.exceptions import PermissionDenied
 from cohort.core.http import client_ip
 
@@ -20,10 +25,25 @@ from cohort.core.http import client_ip
 def analytics_home(request):
     """The charts and the mentor workload table; today's rows refreshed when stale."""
     analytics_viewer_require(request.user)
+    computed_at = analytics_ensure_computed()
     analytics_today_refresh_if_stale()
     page = analytics_page_get(viewer=request.user)
-    context = {"page": page, "charts": _charts(page)}
+    context = {"page": page, "charts": _charts(page), "computed_at": computed_at}
     return render(request, "analytics/home.html", context)
+
+
+@require_POST
+@login_required
+def analytics_recompute_view(request):
+    """Organisers: recompute every summary now (queued when Celery has a broker)."""
+    if request.user.role != User.Role.ORGANISER:
+        raise PermissionDenied("Only organisers recompute the analytics.")
+    queued = analytics_recompute_request()
+    if queued:
+        messages.success(request, "Analytics recompute queued: refresh in a minute.")
+    else:
+        messages.success(request, "Analytics recomputed.")
+    return redirect("analytics:home")
 
 
 def _charts(page: AnalyticsPage) -> list:

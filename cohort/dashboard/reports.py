@@ -1,7 +1,9 @@
 """Monthly reports: for one member (their own, a student of the viewing mentor, anyone for
 organisers) or for a mentor over all their students. Days logged and steps, points by
-category earned in the month (the ledger by created_at), submissions handed in and their
-outcomes, and streaks. Six queries whatever the number of students."""
+category earned in the month (the ledger by created_at), both as earned and as they count
+(capped like the season score: each category at its season cap, then the season's cap),
+submissions handed in (drafts are not) and their outcomes, and streaks. Six queries whatever
+the number of students."""
 
 import csv
 import datetime as dt
@@ -21,7 +23,8 @@ from cohort.dashboard.mentor import month_window
 from cohort.reviews.models import Submission
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-OUTCOMES = [s.value for s in Submission.Status]
+# What a member handed in: everything but drafts, which nobody has seen yet.
+OUTCOMES = [s.value for s in Submission.Status if s != Submission.Status.DRAFT]
 
 
 def report_month_parse(value: str | None) -> dt.date:
@@ -43,7 +46,9 @@ class ReportRow:
     user: User
     days_logged: int = 0
     steps: int = 0
-    points: list[tuple[Category, int]] = field(default_factory=list)
+    points: list[tuple[Category, int]] = field(default_factory=list)  # as earned (raw)
+    points_counted: list[tuple[Category, int]] = field(default_factory=list)  # each capped
+    points_counted_total: int = 0  # the categories' counted points, capped by the season
     submissions: dict[str, int] = field(default_factory=dict)  # status: handed in this month
     streaks: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind: (current, best)
 
@@ -54,6 +59,22 @@ class ReportRow:
     @property
     def submitted(self) -> int:
         return sum(self.submissions.values())
+
+    @property
+    def category_points(self) -> list[tuple[Category, int, int]]:
+        """(category, points that count, points earned) for each category."""
+        return [
+            (category, counted, earned)
+            for (category, earned), (_, counted) in zip(
+                self.points, self.points_counted, strict=True
+            )
+        ]
+
+    @property
+    def outcomes(self) -> list[tuple[str, str, int]]:
+        """(status, its label, how many) of the work handed in."""
+        labels = dict(Submission.Status.choices)
+        return [(status, labels[status], self.submissions.get(status, 0)) for status in OUTCOMES]
 
 
 @dataclass
@@ -114,17 +135,46 @@ def _report(*, title: str, users: list[User], month: dt.date, subject, is_mentor
     rows = []
     for user in users:
         days, steps = activity.get(user.pk, (0, 0))
+        seasons = points.get(user.pk, {})
+        raw = _raw(seasons)
+        counted, counted_total = _counted(seasons, categories)
         rows.append(
             ReportRow(
                 user=user,
                 days_logged=days,
                 steps=steps,
-                points=[(c, points.get((user.pk, c.pk), 0)) for c in categories],
+                points=[(c, raw.get(c.pk, 0)) for c in categories],
+                points_counted=[(c, counted.get(c.pk, 0)) for c in categories],
+                points_counted_total=counted_total,
                 submissions={s: submissions.get((user.pk, s), 0) for s in OUTCOMES},
                 streaks={k: streaks.get((user.pk, k), (0, 0)) for k in Streak.Kind.values},
             )
         )
     return MonthlyReport(title, month, categories, rows, subject.pk, is_mentor)
+
+
+def _raw(seasons: dict) -> dict[int, int]:
+    """{category id: points as earned} over the seasons of one member's month."""
+    raw: dict[int, int] = {}
+    for _, by_category in seasons.values():
+        for pk, n in by_category.items():
+            raw[pk] = raw.get(pk, 0) + n
+    return raw
+
+
+def _counted(seasons: dict, categories: list[Category]) -> tuple[dict[int, int], int]:
+    """Points that count, as the season score counts them: within each season, each
+    category's points capped at its season cap (never below zero), their sum capped at the
+    season's cap. ({category id: counted}, total)."""
+    caps = {c.pk: c.season_cap for c in categories}
+    by_category: dict[int, int] = {}
+    total = 0
+    for point_cap, raw in seasons.values():
+        capped = {pk: min(max(n, 0), caps.get(pk, 0)) for pk, n in raw.items()}
+        for pk, n in capped.items():
+            by_category[pk] = by_category.get(pk, 0) + n
+        total += min(sum(capped.values()), point_cap)
+    return by_category, total
 
 
 def _month_facts(users: list[User], month: dt.date) -> tuple[dict, dict, dict, dict]:
@@ -141,11 +191,12 @@ def _month_facts(users: list[User], month: dt.date) -> tuple[dict, dict, dict, d
     points = (
         PointsEntry.objects.filter(user__in=users, created_at__gte=start, created_at__lt=end)
         .order_by()
-        .values_list("user_id", "category_id")
+        .values_list("user_id", "season_id", "season__point_cap", "category_id")
         .annotate(total=Sum("points"))
     )
     submissions = (
         Submission.objects.filter(user__in=users, created_at__gte=start, created_at__lt=end)
+        .exclude(status=Submission.Status.DRAFT)
         .order_by()
         .values_list("user_id", "status")
         .annotate(n=Count("id"))
@@ -155,10 +206,19 @@ def _month_facts(users: list[User], month: dt.date) -> tuple[dict, dict, dict, d
     )
     return (
         {user_id: (days, steps) for user_id, days, steps in activity},
-        {(user_id, category_id): total for user_id, category_id, total in points},
+        _points_by_season(points),
         {(user_id, status): n for user_id, status, n in submissions},
         {(user_id, kind): (current, longest) for user_id, kind, current, longest in streaks},
     )
+
+
+def _points_by_season(rows) -> dict[int, dict[int, tuple[int, dict[int, int]]]]:
+    """{user id: {season id: (season cap, {category id: raw points})}}."""
+    found: dict = {}
+    for user_id, season_id, point_cap, category_id, total in rows:
+        _, by_category = found.setdefault(user_id, {}).setdefault(season_id, (point_cap, {}))
+        by_category[category_id] = total
+    return found
 
 
 def report_csv(report: MonthlyReport) -> str:
@@ -168,7 +228,7 @@ def report_csv(report: MonthlyReport) -> str:
     writer.writerow(
         ["member", "email", "group", "month", "days_logged", "steps"]
         + [f"points_{c.slug}" for c in report.categories]
-        + ["points_total", "submitted"]
+        + ["points_total", "points_counted", "submitted"]
         + [f"submissions_{s}" for s in OUTCOMES]
         + [f"{kind}_streak_{part}" for kind in Streak.Kind.values for part in ("current", "best")]
     )
@@ -183,7 +243,7 @@ def report_csv(report: MonthlyReport) -> str:
                 row.steps,
             ]
             + [points for _, points in row.points]
-            + [row.points_total, row.submitted]
+            + [row.points_total, row.points_counted_total, row.submitted]
             + [row.submissions[s] for s in OUTCOMES]
             + [n for kind in Streak.Kind.values for n in row.streaks[kind]]
         )

@@ -30,6 +30,7 @@ ORDERS = {
     "name": ("name_key", "user_id"),
     "last_activity": ("-last_logged", "user_id"),
 }
+ORDER_LABELS = {"progress": "Progress", "name": "Name", "last_activity": "Last activity"}
 _NEVER = dt.date(1970, 1, 1)
 
 

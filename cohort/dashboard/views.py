@@ -6,9 +6,9 @@ from django.shortcuts import render
 from cohort.accounts.models import User
 from cohort.accounts.selectors import group_get_for_viewer
 from cohort.core.exceptions import DomainError
-from cohort.dashboard.rows import ORDERS, Filters, dashboard_page
+from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
-from cohort.dashboard.selectors import member_card, steps_chart
+from cohort.dashboard.selectors import dashboard_groups_list, member_card, steps_chart
 from cohort.journeys.selectors import path_current_get, path_markers_for_group
 
 
@@ -33,9 +33,11 @@ def home(request):
     except DomainError as exc:
         context = {"status": exc.status_code, "detail": exc.detail}
         return render(request, "error.html", context, status=exc.status_code)
-    context = {"page": page, "filters": filters, "group": viewer.group, "orders": ORDERS}
+    context = {"page": page, "filters": filters, "group": viewer.group, "orders": ORDER_LABELS}
     if request.htmx:
         return render(request, "dashboard/_rows.html", context)
+    if filters.scope == "all":
+        context["groups"] = dashboard_groups_list(viewer=viewer)
     if viewer.is_member:
         context["chart"] = steps_chart(user=viewer)
     return render(request, "dashboard/home.html", context)

@@ -1,8 +1,10 @@
 """Notifications by email, for members who asked: each one shortly after it is created, or
-all of a day's in one digest. A job claims due notifications under row locks (SKIP LOCKED
-on PostgreSQL), sends them and marks them emailed in the same transaction, so concurrent
-workers never send one twice. A send that fails part-way rolls the batch back; it is
-retried on the next run (delivery is at least once)."""
+all of a day's in one digest. Turning email on sends only what arrives after: a kind is
+mailed from when the member turned it on, and only notifications created since the site's
+email backend first sent (EmailChannel) go out through it. A job claims due notifications
+under row locks (SKIP LOCKED on PostgreSQL), sends them and marks them emailed in the same
+transaction, so concurrent workers never send one twice. A send that fails part-way rolls
+the batch back; it is retried on the next run (delivery is at least once)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -10,10 +12,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from cohort.notifications.models import Notification
+from cohort.notifications.models import EmailChannel, Notification
 
 _BATCH = 500
 _MAX_AGE = dt.timedelta(days=2)  # older unsent ones (preferences changed since) stay unsent
@@ -21,17 +23,35 @@ _MAX_AGE = dt.timedelta(days=2)  # older unsent ones (preferences changed since)
 
 def _wanted(*, digest: bool):
     """Unread, unsent notifications of a kind the recipient wants by email, either right
-    away (digest False) or in the digest (digest True)."""
+    away (digest False) or in the digest (digest True), created since they turned that
+    kind on and since the site's email backend started."""
     pref = "recipient__notification_preference__"
+    since = max(timezone.now() - _MAX_AGE, email_channel_start())
     return Notification.objects.filter(
-        Q(kind=Notification.Kind.DASHBOARD, **{f"{pref}email_dashboard": True})
-        | Q(kind=Notification.Kind.PROFILE, **{f"{pref}email_profile": True}),
+        _kind_on(Notification.Kind.DASHBOARD, f"{pref}email_dashboard")
+        | _kind_on(Notification.Kind.PROFILE, f"{pref}email_profile"),
         emailed_at__isnull=True,
         read_at__isnull=True,
-        created_at__gte=timezone.now() - _MAX_AGE,
+        created_at__gte=since,
         recipient__is_active=True,
         **{f"{pref}daily_digest": digest},
     )
+
+
+def _kind_on(kind: str, field: str) -> Q:
+    """Notifications of `kind` whose recipient has `field` on, created since it was."""
+    since = f"{field}_since"
+    return Q(kind=kind, **{field: True}) & (
+        Q(**{f"{since}__isnull": True}) | Q(created_at__gte=F(since))
+    )
+
+
+def email_channel_start() -> dt.datetime:
+    """When the email backend in use first sent (now, the first time it is asked)."""
+    channel, _ = EmailChannel.objects.get_or_create(
+        backend=settings.EMAIL_BACKEND[:200], defaults={"started_at": timezone.now()}
+    )
+    return channel.started_at
 
 
 def _absolute(link: str) -> str:

@@ -60,6 +60,11 @@ class NotificationPreference(models.Model):
     email_dashboard = models.BooleanField("email me dashboard notifications", default=False)
     email_profile = models.BooleanField("email me profile notifications", default=False)
     daily_digest = models.BooleanField("one daily digest instead of an email each", default=False)
+    # When each kind's email was last turned on: older notifications of that kind are not
+    # mailed (turning email on sends only what arrives after). Empty: no mark (rows made
+    # before the mark existed, or directly in the admin).
+    email_dashboard_since = models.DateTimeField(null=True, blank=True, editable=False)
+    email_profile_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.user_id}"
@@ -69,3 +74,15 @@ class NotificationPreference(models.Model):
             Notification.Kind.DASHBOARD: self.email_dashboard,
             Notification.Kind.PROFILE: self.email_profile,
         }.get(kind, False)
+
+
+class EmailChannel(models.Model):
+    """An email backend the site has sent notifications through, and since when. Notifications
+    created before the backend in use started are not mailed through it, so turning the
+    site's email on (setting EMAIL_HOST, say) does not send the backlog."""
+
+    backend = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.backend} since {self.started_at:%Y-%m-%d %H:%M}"

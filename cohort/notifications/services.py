@@ -81,15 +81,25 @@ def notifications_mark_read(*, user_id: int, ids: list[int] | None = None) -> in
 
 
 def preference_save(*, preference: NotificationPreference) -> NotificationPreference:
-    """Save a member's email choices (one row per member)."""
-    NotificationPreference.objects.update_or_create(
-        user_id=preference.user_id,
-        defaults={
+    """Save a member's email choices (one row per member). A kind turned on from off is
+    marked with the time, so only notifications from then on are mailed."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = NotificationPreference.objects.select_for_update().filter(
+            user_id=preference.user_id
+        )
+        current = current.first()
+        defaults = {
             "email_dashboard": preference.email_dashboard,
             "email_profile": preference.email_profile,
             "daily_digest": preference.daily_digest,
-        },
-    )
+        }
+        for field in ("email_dashboard", "email_profile"):
+            if getattr(preference, field) and not (current and getattr(current, field)):
+                defaults[f"{field}_since"] = now
+        NotificationPreference.objects.update_or_create(
+            user_id=preference.user_id, defaults=defaults
+        )
     return preference
 
 

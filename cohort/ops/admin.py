@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cohort.ops.models import AuditEvent, JobRun
+from cohort.ops.models import AuditEvent, JobRun, ScheduledJob
 
 
 @admin.register(AuditEvent)
@@ -39,4 +39,15 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    """The in-process scheduler's jobs (the embedded default, without beat)."""
+
+    list_display = ["name", "last_run_at", "last_finished_at", "last_error"]
+    readonly_fields = [f.name for f in ScheduledJob._meta.fields]
+
+    def has_add_permission(self, request):
         return False

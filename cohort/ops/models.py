@@ -92,3 +92,21 @@ class JobRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class ScheduledJob(models.Model):
+    """One job of the beat schedule as the embedded default's in-process scheduler runs it:
+    when its last run was claimed. A scheduler claims a run by moving `last_run_at` on from
+    the value it read (a conditional UPDATE), so of several server processes exactly one
+    runs each due job."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_run_at = models.DateTimeField()
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

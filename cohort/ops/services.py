@@ -1,10 +1,11 @@
+import datetime as dt
 import ipaddress
 import socket
 
 from django.db import transaction
 from django.utils import timezone
 
-from cohort.ops.models import AuditEvent, JobRun
+from cohort.ops.models import AuditEvent, JobRun, ScheduledJob
 
 
 def _valid_ip(ip: str | None) -> str | None:
@@ -73,3 +74,34 @@ def job_run_fail(*, run_id: int, error: str) -> None:
 
 def job_run_last(*, name: str) -> "JobRun | None":
     return JobRun.objects.filter(name=name).first()
+
+
+def scheduled_jobs_last_runs(*, names: list[str]) -> dict[str, dt.datetime]:
+    """Each named job's last claimed run. A job seen for the first time is recorded as run
+    now, so it falls due at its next time rather than at once (as under beat)."""
+    found = dict(ScheduledJob.objects.filter(name__in=names).values_list("name", "last_run_at"))
+    missing = [name for name in names if name not in found]
+    if missing:
+        now = timezone.now()
+        ScheduledJob.objects.bulk_create(
+            [ScheduledJob(name=name, last_run_at=now) for name in missing], ignore_conflicts=True
+        )
+        found = dict(ScheduledJob.objects.filter(name__in=names).values_list("name", "last_run_at"))
+    return found
+
+
+def scheduled_job_claim(*, name: str, seen: dt.datetime) -> bool:
+    """Claim the job's due run: True for the one caller whose conditional UPDATE moves
+    `last_run_at` on from the value it read (`seen`); any other caller that read the same
+    value finds it gone and gets False."""
+    claimed = ScheduledJob.objects.filter(name=name, last_run_at=seen).update(
+        last_run_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def scheduled_job_finish(*, name: str, error: str = "") -> None:
+    """Record that the job's claimed run ended, with its error (empty when it succeeded)."""
+    ScheduledJob.objects.filter(name=name).update(
+        last_finished_at=timezone.now(), last_error=error[:5000]
+    )

@@ -33,6 +33,8 @@ PAGES = {
     "POST analytics/": (405, 405, 405, 405, 405, 302),
     "GET analytics/export/<slug:kind>.csv": (302, 403, 403, 403, 200, 302),
     "POST analytics/export/<slug:kind>.csv": (405, 405, 405, 405, 405, 302),
+    "GET analytics/recompute/": (405, 405, 405, 405, 405, 302),
+    "POST analytics/recompute/": (302, 403, 403, 403, 302, 302),
     "GET announcements/": (302, 200, 200, 200, 200, 302),
     "POST announcements/": (302, 405, 405, 405, 405, 302),
     "GET announcements/<int:announcement_id>/publish/": (302, 405, 405, 405, 405, 302),

@@ -36,6 +36,16 @@ def season_for_day(day: dt.date) -> Season | None:
     )
 
 
+def seasons_near(*, day: dt.date, days: int = 62) -> list[Season]:
+    """Seasons whose window comes within `days` of `day`, earliest first (for reports of
+    what a season job did)."""
+    return list(
+        Season.objects.filter(
+            ends_on__gte=day - dt.timedelta(days=days), starts_on__lte=day + dt.timedelta(days=days)
+        ).order_by("starts_on")
+    )
+
+
 def categories_list() -> list[Category]:
     return cached("categories", "categories:all", lambda: list(Category.objects.all()), 300)
 

@@ -122,3 +122,28 @@ def test_starting_a_season_tells_the_members_once():
 
     texts = list(Notification.objects.filter(recipient=member).values_list("text", flat=True))
     assert texts == ["December 2026 has begun: four weeks of episodes."]
+
+
+def test_update_seasons_verbose_names_the_day_and_every_season_near_it(capsys, settings):
+    """--verbose, like the other scheduled commands: the programme day it ran for, each step,
+    and the seasons around that day with their windows and status."""
+    settings.PROGRAMME_TIME_ZONE = "America/Chicago"
+    season_create(starts_on=dt.date(2026, 10, 1))
+    call_command("update_seasons", "--create-next", "--today", "2026-11-02", "--verbose")
+
+    out = capsys.readouterr().out
+    assert "Programme day: 2026-11-02 (America/Chicago)" in out
+    assert "Finalised: none" in out
+    assert "Activated: November 2026" in out
+    assert "Created: November 2026, December 2026" in out
+    assert "October 2026: 2026-10-01..2026-10-31, upcoming" in out  # never activated
+    assert "November 2026: 2026-11-01..2026-11-30, active" in out
+    assert "December 2026: 2026-12-01..2026-12-31, upcoming" in out
+    assert out.rstrip().endswith(
+        "Seasons: finalised: none; activated: November 2026; created: November 2026, December 2026."
+    )
+
+
+def test_update_seasons_without_verbose_prints_only_the_summary(capsys):
+    call_command("update_seasons", "--create-next", "--today", "2026-11-25")
+    assert capsys.readouterr().out.count("\n") == 1

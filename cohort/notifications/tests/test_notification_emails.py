@@ -10,7 +10,8 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.notifications.models import Notification, NotificationPreference
+from cohort.notifications.emails import email_channel_start
+from cohort.notifications.models import EmailChannel, Notification, NotificationPreference
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.notifications.tasks import send_notification_digests_task, send_notification_emails_task
 
@@ -41,6 +42,10 @@ def inbox(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
     settings.SITE_URL = "https://cohort.example"
+    # The site's email was already on when the tests' notifications arrive (turning it on
+    # sends only what arrives after: test_email_turned_on.py).
+    email_channel_start()
+    EmailChannel.objects.update(started_at=timezone.now() - dt.timedelta(hours=1))
     yield handler
     controller.stop()
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cohort.analytics.services import Changes, analytics_steps
+from cohort.analytics.services import Changes, analytics_recompute, analytics_steps
 
 
 class Command(BaseCommand):
@@ -21,13 +21,17 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         started = time.perf_counter()
-        totals: dict[str, Changes] = {}
         steps = analytics_steps()
-        for step in tqdm(steps, desc="recompute_analytics", unit="step", disable=None):
-            changes = step.run(dry_run)
-            totals.setdefault(step.summary, Changes()).add(changes)
+
+        def report(step, changes: Changes) -> None:
             if verbose:
                 self.stdout.write(f"{step.label}: {self._describe(changes)}")
+
+        totals = analytics_recompute(
+            dry_run=dry_run,
+            steps=tqdm(steps, desc="recompute_analytics", unit="step", disable=None),
+            on_step=report,
+        )
         for name, changes in totals.items():
             self.stdout.write(f"{name}: {self._describe(changes)}")
         elapsed = time.perf_counter() - started

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cohort.analytics.services import analytics_recompute
 from cohort.dashboard.services import demo_seed
 
 DEFAULT_DEMO_PASSWORD = "camino-de-santiago-demo"  # noqa: S105 (demo data only)
@@ -34,6 +35,8 @@ class Command(BaseCommand):
 
         password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         result = demo_seed(members=members, password=password)
+        # The analytics summaries from the start, not only after the first nightly job.
+        analytics_recompute()
         self.stdout.write(f"Demo data ready ({result.created_members} new members).")
         self.stdout.write("")
         self.stdout.write("  Sign in as a member:    " + result.member_email)
