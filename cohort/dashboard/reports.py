@@ -3,7 +3,6 @@ organisers) or for a mentor over all their students. Days logged and steps, poin
 category earned in the month (the ledger by created_at), submissions handed in and their
 outcomes, and streaks. Six queries whatever the number of students."""
 
-import csv
 import datetime as dt
 import io
 import re
@@ -16,6 +15,7 @@ from cohort.accounts.selectors import user_get_for_viewer
 from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import Category, PointsEntry
 from cohort.competition.services.seasons import month_end, programme_today
+from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.dashboard.mentor import month_window
 from cohort.reviews.models import Submission
@@ -164,7 +164,7 @@ def _month_facts(users: list[User], month: dt.date) -> tuple[dict, dict, dict, d
 def report_csv(report: MonthlyReport) -> str:
     """The report as CSV text: one row per member, a column per category and outcome."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # text cells escaped against formula injection
     writer.writerow(
         ["member", "email", "group", "month", "days_logged", "steps"]
         + [f"points_{c.slug}" for c in report.categories]
@@ -175,9 +175,9 @@ def report_csv(report: MonthlyReport) -> str:
     for row in report.rows:
         writer.writerow(
             [
-                _safe(row.user.display_name),
+                row.user.display_name,
                 row.user.email,
-                _safe(row.user.group.name if row.user.group_id else ""),
+                row.user.group.name if row.user.group_id else "",
                 f"{report.month:%Y-%m}",
                 row.days_logged,
                 row.steps,
@@ -188,8 +188,3 @@ def report_csv(report: MonthlyReport) -> str:
             + [n for kind in Streak.Kind.values for n in row.streaks[kind]]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: prefix them with a quote."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
