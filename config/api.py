@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views import defaults
@@ -153,6 +155,24 @@ def data_error(request, exc):
     return api.create_response(
         request, {"detail": "A value is out of range or cannot be stored."}, status=422
     )
+
+
+@api.exception_handler(TooManyFilesSent)
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+def request_too_large(request, exc):
+    """Django's own limits on what it will parse (DATA_UPLOAD_MAX_NUMBER_FILES, _MEMORY_SIZE,
+    _NUMBER_FIELDS), met when Ninja reads the body: JSON with 413 (400 for too many fields),
+    not Django's HTML 400 page."""
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        detail, status = f"Too many files in one request: send at most {limit}.", 413
+    elif isinstance(exc, RequestDataTooBig):
+        detail, status = "The request body is too large.", 413
+    else:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        detail, status = f"Too many fields in one request: send at most {limit}.", 400
+    return api.create_response(request, {"detail": detail}, status=status)
 
 
 def not_found(request, exception):
