@@ -35,7 +35,7 @@ ERROR_STATUSES = {
     403: "Not allowed for this role",
     404: "Not found (including another group's objects)",
     409: "Conflict with the current state",
-    413: "A file or the request is too large",
+    413: "A file, the number of files or the request body is too large",
     422: "Invalid input",
     429: "Too many requests (see Retry-After)",
     503: "The database is briefly unavailable (see Retry-After)",
@@ -55,7 +55,7 @@ ERROR_SCHEMA = {
 
 def _errors_of(method: str, operation: dict) -> list[int]:
     """Every operation can reject its input; signed-in ones also 401/403/404; writes also
-    conflict, multipart ones can be too large; any write or sign-in can be rate-limited."""
+    conflict, those with a body can be too large; any write or sign-in can be rate-limited."""
     statuses = [422, 503]
     if operation.get("security"):
         statuses += [401, 403, 404]
@@ -63,9 +63,8 @@ def _errors_of(method: str, operation: dict) -> list[int]:
         statuses += [401, 429]
     if method != "get":
         statuses += [400, 409, 429]
-        body = operation.get("requestBody", {}).get("content", {})
-        if "multipart/form-data" in body:
-            statuses.append(413)
+        if operation.get("requestBody"):
+            statuses.append(413)  # a file, too many files, a body past Django's limit
     return sorted(set(statuses))
 
 

@@ -89,3 +89,12 @@ def test_too_many_fields_answer_json_not_an_html_page(world):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert "detail" in response.json()
+
+
+def test_a_json_body_past_djangos_limit_answers_json_413(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = client_for(StaffFactory())
+    body = json.dumps({"ids": list(range(500))})
+    response = client.post("/api/v1/notifications/read", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
