@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.http.request import RawPostDataException
@@ -33,8 +35,8 @@ ERROR_STATUSES = {
     403: "Not allowed for this role",
     404: "Not found (including another group's objects)",
     409: "Conflict with the current state",
-    413: "A file or the request is too large",
-    415: "The body is not in the media type the operation takes (a form body sent to a JSON one)",
+    413: "A file, the number of files or the request body is too large",
+    415: "The body is not in the required media type (sign-in: application/json)",
     422: "Invalid input",
     429: "Too many requests (see Retry-After)",
     503: "The database is briefly unavailable (see Retry-After)",
@@ -54,8 +56,8 @@ ERROR_SCHEMA = {
 
 def _errors_of(method: str, operation: dict) -> list[int]:
     """Every operation can reject its input (400 malformed, 422 invalid); signed-in ones also
-    401/403/404; writes also conflict, multipart ones can be too large; any write or sign-in
-    can be rate-limited."""
+    401/403/404; writes also conflict, those with a body can be too large; any write or
+    sign-in can be rate-limited."""
     statuses = [400, 422, 503]
     if operation.get("security"):
         statuses += [401, 403, 404]
@@ -65,10 +67,8 @@ def _errors_of(method: str, operation: dict) -> list[int]:
     if method != "get":
         statuses += [409, 429]
         body = operation.get("requestBody", {}).get("content", {})
-        if "multipart/form-data" in body:
-            statuses.append(413)
-        if "application/json" in body:
-            statuses.append(415)
+        if body:
+            statuses.append(413)  # a file, too many files, a body past Django's limit
     return sorted(set(statuses))
 
 
@@ -125,12 +125,13 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(RawPostDataException)
 def form_body_for_json(request, exc):
-    """A form body sent to an operation that reads JSON: NulCharacterMiddleware has already
-    read the form from the stream, so the raw body is gone. 415, never a 500."""
+    """A large form body sent to an operation that reads JSON: NulCharacterMiddleware has
+    streamed the form (a small one it keeps whole, and Ninja answers 400 as for any body that
+    is not JSON), so the raw body is gone. 400 as well, never a 500."""
     return api.create_response(
         request,
-        {"detail": "This operation takes a JSON body (Content-Type: application/json)."},
-        status=415,
+        {"detail": "Cannot parse request body: this operation takes JSON."},
+        status=400,
     )
 
 
@@ -149,6 +150,24 @@ def data_error(request, exc):
     return api.create_response(
         request, {"detail": "A value is out of range or cannot be stored."}, status=422
     )
+
+
+@api.exception_handler(TooManyFilesSent)
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+def request_too_large(request, exc):
+    """Django's own limits on what it will parse (DATA_UPLOAD_MAX_NUMBER_FILES, _MEMORY_SIZE,
+    _NUMBER_FIELDS), met when Ninja reads the body: JSON with 413 (400 for too many fields),
+    not Django's HTML 400 page."""
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        detail, status = f"Too many files in one request: send at most {limit}.", 413
+    elif isinstance(exc, RequestDataTooBig):
+        detail, status = "The request body is too large.", 413
+    else:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        detail, status = f"Too many fields in one request: send at most {limit}.", 400
+    return api.create_response(request, {"detail": detail}, status=status)
 
 
 def not_found(request, exception):

@@ -49,7 +49,16 @@ class OrganiserTwoFactorMiddleware:
     the code pages: pages redirect to /2fa/ (which enrols a first device), the API answers
     403 {"detail": ...}. Bearer-token API calls carry no session and pass through."""
 
-    _OPEN_PREFIXES = ("/2fa/", "/logout/", "/login/", "/static/", "/health/", "/api/v1/auth/")
+    # The probes only: /health/ itself shows organisers details, so it waits for the code.
+    _OPEN_PREFIXES = (
+        "/2fa/",
+        "/logout/",
+        "/login/",
+        "/static/",
+        "/api/v1/auth/",
+        "/health/live/",
+        "/health/ready/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -37,6 +37,8 @@ def _rp(request) -> RelyingParty:
 
 
 def _body(request) -> dict:
+    if request.content_type != "application/json":
+        raise InvalidInput("The request body is not JSON.")
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:

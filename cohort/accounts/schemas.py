@@ -3,6 +3,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from cohort.core.schemas import JsonInt
+
 
 class LoginIn(Schema):
     email: str = Field(..., max_length=254)
@@ -28,7 +30,7 @@ class UserOut(Schema):
 class GroupIn(Schema):
     name: str = Field(..., max_length=100)
     password: str = Field(..., max_length=4096)
-    division_id: int | None = None
+    division_id: JsonInt | None = None
 
 
 class GroupOut(Schema):

@@ -2,9 +2,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from cohort.core.schemas import JsonInt
+
 
 class ActivityIn(Schema):
-    steps: int = Field(..., description="Steps walked that day (0 to ACTIVITY_MAX_STEPS).")
+    steps: JsonInt = Field(..., description="Steps walked that day (0 to ACTIVITY_MAX_STEPS).")
 
 
 class ActivityOut(Schema):

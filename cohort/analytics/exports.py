@@ -2,12 +2,12 @@
 values_list and go out as they are written, so even the 8-million-row activity table never
 sits in memory (on PostgreSQL the iterator is a server-side cursor)."""
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.competition.models import Season, SeasonScore
+from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -16,7 +16,7 @@ CHUNK_SIZE = 5000
 
 
 class _Echo:
-    """A file-like object whose write() hands back the line csv.writer formatted."""
+    """A file-like object whose write() hands back the line the CSV writer formatted."""
 
     def write(self, value: str) -> str:
         return value
@@ -78,7 +78,7 @@ def export_lines(kind: str) -> Iterator[str]:
     if kind not in EXPORTS:
         raise NotFound(f"No export called {kind!r}.")
     header, rows = EXPORTS[kind]()
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # text cells escaped against formula injection
 
     def lines() -> Iterator[str]:
         yield writer.writerow(header)

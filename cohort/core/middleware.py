@@ -1,7 +1,13 @@
 import logging
 import sys
 
-from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -71,6 +77,9 @@ NUL_DETAIL = (
     "a form field; it cannot be stored. Remove it and send the request again."
 )
 UNREADABLE_DETAIL = "The request's form body could not be read."
+TOO_LARGE_DETAIL = (
+    "The request is too large: too many files, or a body past the size this site accepts."
+)
 
 
 def _page(title: str, detail: str) -> str:
@@ -83,11 +92,13 @@ def _page(title: str, detail: str) -> str:
     )
 
 
-def bad_request_response(request, detail: str) -> HttpResponse:
-    """400 for a malformed request: JSON {"detail"} under /api/, a short plain page else."""
+def bad_request_response(request, detail: str, status: int = 400) -> HttpResponse:
+    """400 (or 413) for a malformed request: JSON {"detail"} under /api/, a short plain page
+    else."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail}, status=400)
-    return HttpResponse(_page("400 Bad Request", detail), status=400)
+        return JsonResponse({"detail": detail}, status=status)
+    title = "413 Request Too Large" if status == 413 else "400 Bad Request"
+    return HttpResponse(_page(title, detail), status=status)
 
 
 def has_nul(value) -> bool:
@@ -115,6 +126,8 @@ class NulCharacterMiddleware:
     def __call__(self, request):
         try:
             refused = self._holds_nul(request)
+        except (TooManyFilesSent, RequestDataTooBig):
+            return bad_request_response(request, TOO_LARGE_DETAIL, status=413)
         except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
             # Too many fields, a broken multipart body, a client gone: no view could read it.
             return bad_request_response(request, UNREADABLE_DETAIL)
@@ -129,5 +142,12 @@ class NulCharacterMiddleware:
         if request.method != "POST":
             return False  # Django parses form bodies of POSTs only; the API's PUTs are JSON
         # Reading the form here parses it once for the whole request (the CSRF check reads it
-        # anyway); bodies of other types are not read.
+        # anyway); bodies of other types are not read. A multipart body small enough to keep
+        # in memory is read whole first, so a view that reads request.body (a JSON endpoint
+        # sent a form) still can; a larger one (files) is streamed and only parsed.
+        if request.content_type == "multipart/form-data":
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            length = request.META.get("CONTENT_LENGTH") or "0"
+            if limit is None or (length.isdigit() and int(length) <= limit):
+                request.body  # noqa: B018 (caches the raw body before the form is parsed)
         return has_nul(list(request.POST.lists())) or has_nul(list(request.FILES.lists()))

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 
 from cohort.accounts.auth import token_or_session
 from cohort.core.http import client_ip
+from cohort.core.schemas import JsonInt
 from cohort.dashboard.mentor import students_board
 from cohort.dashboard.mentor_services import BULK_REVIEW_MAX, submissions_review_bulk
 
@@ -14,7 +15,7 @@ router = Router(tags=["mentoring"], auth=token_or_session)
 
 
 class BulkReviewIn(Schema):
-    ids: list[int] = Field(..., max_length=BULK_REVIEW_MAX, description="submission ids")
+    ids: list[JsonInt] = Field(..., max_length=BULK_REVIEW_MAX, description="submission ids")
     decision: str = Field(..., description="'approved' or 'changes'")
     feedback: str = Field("", max_length=5000, description="required unless approving")
 

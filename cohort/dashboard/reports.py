@@ -5,7 +5,6 @@ category earned in the month (the ledger by created_at), both as earned and as t
 submissions handed in (drafts are not) and their outcomes, and streaks. Six queries whatever
 the number of students."""
 
-import csv
 import datetime as dt
 import io
 import re
@@ -18,6 +17,7 @@ from cohort.accounts.selectors import user_get_for_viewer
 from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import Category, PointsEntry
 from cohort.competition.services.seasons import month_end, programme_today
+from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.dashboard.mentor import month_window
 from cohort.reviews.models import Submission
@@ -224,7 +224,7 @@ def _points_by_season(rows) -> dict[int, dict[int, tuple[int, dict[int, int]]]]:
 def report_csv(report: MonthlyReport) -> str:
     """The report as CSV text: one row per member, a column per category and outcome."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # text cells escaped against formula injection
     writer.writerow(
         ["member", "email", "group", "month", "days_logged", "steps"]
         + [f"points_{c.slug}" for c in report.categories]
@@ -235,9 +235,9 @@ def report_csv(report: MonthlyReport) -> str:
     for row in report.rows:
         writer.writerow(
             [
-                _safe(row.user.display_name),
+                row.user.display_name,
                 row.user.email,
-                _safe(row.user.group.name if row.user.group_id else ""),
+                row.user.group.name if row.user.group_id else "",
                 f"{report.month:%Y-%m}",
                 row.days_logged,
                 row.steps,
@@ -248,8 +248,3 @@ def report_csv(report: MonthlyReport) -> str:
             + [n for kind in Streak.Kind.values for n in row.streaks[kind]]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: prefix them with a quote."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

@@ -3,6 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from cohort.core.schemas import JsonInt
 from cohort.messaging.models import Announcement
 
 
@@ -36,8 +37,8 @@ class AnnouncementIn(Schema):
     title: str = Field(..., max_length=150)
     text: str = Field(..., max_length=5000)
     audience: Literal["groups", "division", "everyone"]
-    group_ids: list[int] = Field(default_factory=list, max_length=1000)
-    division_id: int | None = None
+    group_ids: list[JsonInt] = Field(default_factory=list, max_length=1000)
+    division_id: JsonInt | None = None
     priority: Literal["normal", "high"] = "normal"
     event_on: dt.date | None = None
     expires_at: dt.datetime | None = None
@@ -82,7 +83,7 @@ class ThreadDetailOut(Schema):
 
 
 class ThreadStartIn(Schema):
-    user_id: int = Field(..., description="the mentor (for a member) or student (for a mentor)")
+    user_id: JsonInt = Field(..., description="the mentor (for a member) or student (for a mentor)")
 
 
 class MessageIn(Schema):

@@ -5,9 +5,10 @@ from cohort.notifications.models import EmailChannel, Notification
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_display = ["created_at", "recipient", "kind", "text", "read_at", "email_failed_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
+    readonly_fields = ["emailed_at", "email_failed_at", "email_error"]
     search_fields = ["recipient__email", "text"]
     raw_id_fields = ["recipient"]
 

@@ -3,11 +3,19 @@ all of a day's in one digest. Turning email on sends only what arrives after: a 
 mailed from when the member turned it on, and only notifications created since the site's
 email backend first sent (EmailChannel) go out through it. A job claims due notifications
 under row locks (SKIP LOCKED on PostgreSQL), sends them and marks them emailed in the same
-transaction, so concurrent workers never send one twice. A send that fails part-way rolls
-the batch back; it is retried on the next run (delivery is at least once)."""
+transaction, so concurrent workers never send one twice.
+
+Each message is sent on its own, so one bad message never stops the others: one the mail
+server refuses for good (a 5xx answer) or that cannot be built is marked failed with its
+reason and never retried; one refused for now (4xx) stays due for the next run. A failure
+of the connection itself stops the run: what was sent is marked emailed, the rest stays
+due, and the error is raised (delivery is at least once, and nothing sent is re-sent)."""
 
 import datetime as dt
+import logging
+import smtplib
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -16,6 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cohort.notifications.models import EmailChannel, Notification
+
+logger = logging.getLogger(__name__)
 
 _BATCH = 500
 _MAX_AGE = dt.timedelta(days=2)  # older unsent ones (preferences changed since) stay unsent
@@ -31,6 +41,7 @@ def _wanted(*, digest: bool):
         _kind_on(Notification.Kind.DASHBOARD, f"{pref}email_dashboard")
         | _kind_on(Notification.Kind.PROFILE, f"{pref}email_profile"),
         emailed_at__isnull=True,
+        email_failed_at__isnull=True,
         read_at__isnull=True,
         created_at__gte=since,
         recipient__is_active=True,
@@ -66,31 +77,26 @@ def _claim(queryset, limit: int | None = _BATCH) -> list[Notification]:
 
 def notification_emails_send() -> int:
     """Email each due notification on its own. Returns how many were sent."""
-    sent = 0
+    sent, deferred = 0, set()
     while True:
         with transaction.atomic():
-            due = _claim(_wanted(digest=False))
+            due = _claim(_wanted(digest=False).exclude(pk__in=deferred))
             if not due:
                 return sent
-            messages = [
-                EmailMessage(
-                    subject=f"Cohort: {n.text}"[:150],
-                    body=f"{n.text}\n\n{_absolute(n.link or '/notifications/')}\n",
-                    to=[n.recipient.email],
-                )
-                for n in due
-            ]
-            _deliver(messages, due)
-            sent += len(due)
+            outcome = _deliver([(_single(n), [n]) for n in due])
+        sent += outcome.sent
+        deferred.update(outcome.deferred)
+        if outcome.stopped is not None:
+            raise outcome.stopped
 
 
 def notification_digests_send() -> int:
     """One email per member who takes the daily digest, listing their due notifications.
     Returns how many digests were sent."""
-    sent = 0
+    sent, deferred = 0, set()
     while True:
         # A batch of whole members, so nobody gets two digests in one run.
-        wanted = _wanted(digest=True)
+        wanted = _wanted(digest=True).exclude(pk__in=deferred)
         members = wanted.values_list("recipient_id", flat=True).order_by("recipient_id")
         members = list(members.distinct()[: _BATCH // 10])
         with transaction.atomic():
@@ -100,22 +106,91 @@ def notification_digests_send() -> int:
             by_member = defaultdict(list)
             for n in due:
                 by_member[n.recipient].append(n)
-            messages = [_digest(member, items) for member, items in by_member.items()]
-            _deliver(messages, due)
-            sent += len(messages)
+            outcome = _deliver([(_digest(m, items), items) for m, items in by_member.items()])
+        sent += outcome.sent
+        deferred.update(outcome.deferred)
+        if outcome.stopped is not None:
+            raise outcome.stopped
 
 
-def _deliver(messages: list[EmailMessage], notifications: list[Notification]) -> None:
-    """Send on one connection and mark the claimed notifications emailed (caller's
-    transaction: a failed send leaves them due)."""
-    get_connection().send_messages(messages)
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        emailed_at=timezone.now()
+def one_line(text: str) -> str:
+    """The text as one clean line for a header: every line break, tab or other control or
+    separator character (CR, LF, U+2028...) becomes a space, runs of spaces one."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _single(n: Notification) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Cohort: {one_line(n.text)}"[:150],
+        body=f"{n.text}\n\n{_absolute(n.link or '/notifications/')}\n",
+        to=[n.recipient.email],
     )
 
 
+@dataclass
+class _Outcome:
+    sent: int = 0
+    deferred: list[int] = field(default_factory=list)  # refused for now: due next run
+    stopped: Exception | None = None  # the connection failed: raise once committed
+
+
+def _deliver(outgoing: list[tuple[EmailMessage, list[Notification]]]) -> _Outcome:
+    """Send each message on one connection and mark its notifications emailed, or failed
+    with the reason when the server refuses it for good (caller's transaction)."""
+    outcome, sent_ids, failed = _Outcome(), [], defaultdict(list)
+    connection = get_connection()
+    try:
+        connection.open()
+        for message, notifications in outgoing:
+            ids = [n.pk for n in notifications]
+            try:
+                connection.send_messages([message])
+            except (ValueError, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                reason = _refusal(exc)
+                if reason is None:
+                    outcome.deferred.extend(ids)
+                else:
+                    logger.warning("notification email failed for good: %s", reason)
+                    failed[reason].extend(ids)
+            else:
+                outcome.sent += 1
+                sent_ids.extend(ids)
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("notification emails stopped: %r", exc)
+        outcome.stopped = exc
+    finally:
+        connection.close()
+    now = timezone.now()
+    Notification.objects.filter(pk__in=sent_ids).update(emailed_at=now)
+    for reason, ids in failed.items():
+        Notification.objects.filter(pk__in=ids).update(email_failed_at=now, email_error=reason)
+    return outcome
+
+
+def _refusal(exc: Exception) -> str | None:
+    """Why this one message can never be sent, or None when the server refused it for now
+    (a 4xx answer: try again on the next run)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = list(exc.recipients.values())
+        if any(code < 500 for code, _ in answers):
+            return None
+        code, text = answers[0]
+        reason = f"refused by the mail server: {code} {text.decode(errors='replace')}"
+    elif isinstance(exc, smtplib.SMTPDataError):
+        if exc.smtp_code < 500:
+            return None
+        reason = f"refused by the mail server: {exc.smtp_code} {_text(exc.smtp_error)}"
+    else:  # the message cannot be built: a bad header, an address that cannot be encoded
+        reason = f"cannot be sent: {exc}"
+    return one_line(reason)[:200]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
 def _digest(member, items: list[Notification]) -> EmailMessage:
-    lines = [f"- {n.text} {_absolute(n.link)}".rstrip() for n in items]
+    lines = [f"- {one_line(n.text)} {_absolute(n.link)}".rstrip() for n in items]
     body = (
         f"Hello {member.display_name},\n\nWhat happened on Cohort:\n\n"
         + "\n".join(lines)

@@ -24,6 +24,11 @@ class Notification(models.Model):
     # Set when the notification was sent by email (or taken into a digest), by the job
     # that claims it, so two workers never send it twice.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the mail server refused this one for good (a refused mailbox, a message it
+    # cannot take): it is never retried, and the others of its batch still go out.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+    # db_default: the INSERT ... SELECT of notifications_create_from_query leaves it out.
+    email_error = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

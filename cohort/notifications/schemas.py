@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from cohort.core.schemas import JsonInt
+
 
 class NotificationOut(Schema):
     id: int
@@ -17,7 +19,7 @@ class UnreadCountOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, max_length=500, description="these notifications")
+    ids: list[JsonInt] | None = Field(None, max_length=500, description="these notifications")
     all: bool = Field(False, description="or every notification of the viewer")
 
 

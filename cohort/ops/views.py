@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cohort.core.caching import cache_hit_rates
+from cohort.core.middleware import DATABASE_UNAVAILABLE
 from cohort.core.redis_cache import cache_degraded
 from cohort.ops.health import feature_flags, run_checks
 from cohort.ops.metrics import CONTENT_TYPE, metrics_render
@@ -55,10 +56,18 @@ def health_ready(request):
 @never_cache
 @require_GET
 def health_summary(request):
+    """The overall status for anyone ("ok" or "degraded", always 200); each check, the job
+    runs, the profile, cache hit rates and flags only for operators (see _operator)."""
     results = run_checks()
     healthy = all(r["ok"] for r in results.values())
-    body = {
-        "status": "ok" if healthy else "degraded",
+    body = {"status": "ok" if healthy else "degraded"}
+    if _operator(request):
+        body |= _health_details(results)
+    return JsonResponse(body)
+
+
+def _health_details(results: dict) -> dict:
+    return {
         "checks": results,
         "jobs": _last_runs() if results["database"]["ok"] else {},
         "profile": {
@@ -69,23 +78,27 @@ def health_summary(request):
         "cache_hit_rates": cache_hit_rates(),  # this process's, since it started
         "flags": feature_flags(),
     }
-    return JsonResponse(body)
 
 
-def _metrics_allowed(request) -> bool:
-    """A scraper with `Authorization: Bearer <METRICS_TOKEN>`, or a signed-in organiser.
-    The token is checked first, so a scrape never loads a session."""
+def _operator(request) -> bool:
+    """Who may see /metrics and /health/'s details: a scraper with `Authorization: Bearer
+    <METRICS_TOKEN>`, or a signed-in organiser (past the code step: the two-factor
+    middleware keeps others out). The token is checked first, so a scrape never loads a
+    session; a session the database cannot load means no details, never an error."""
     header = request.headers.get("Authorization", "")
     token = settings.METRICS_TOKEN
     if token and header.startswith("Bearer "):
         return secrets.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
-    return request.user.is_authenticated and request.user.is_staff
+    try:
+        return request.user.is_authenticated and request.user.is_staff
+    except DATABASE_UNAVAILABLE:
+        return False
 
 
 @never_cache
 @require_GET
 def metrics(request):
     """Prometheus text format. Anyone else gets 404: the endpoint does not admit it exists."""
-    if not _metrics_allowed(request):
+    if not _operator(request):
         raise Http404
     return HttpResponse(metrics_render(), content_type=CONTENT_TYPE)

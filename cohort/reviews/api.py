@@ -8,6 +8,7 @@ from cohort.competition.selectors.seasons import season_current
 from cohort.core.exceptions import NotFound
 from cohort.core.http import client_ip
 from cohort.core.pagination import CursorPagination
+from cohort.reviews.files import file_open
 from cohort.reviews.schemas import AssignmentOut, ReviewIn, SubmissionOut
 from cohort.reviews.selectors import (
     assignments_for_member,
@@ -90,7 +91,7 @@ def get_submission_first_file(request: HttpRequest, submission_id: int):
     first = next(iter(submission.files.all()), None)
     if first is None:
         raise NotFound("This submission has no file.")
-    return FileResponse(first.file.open("rb"), as_attachment=True, filename=first.original_name)
+    return FileResponse(file_open(first.file), as_attachment=True, filename=first.original_name)
 
 
 @router.get("/submissions/{int:submission_id}/files/{int:file_id}", summary="A file")
@@ -99,7 +100,7 @@ def get_submission_file(request: HttpRequest, submission_id: int, file_id: int):
     found = submission_file_get_for_viewer(request.user, file_id)
     if found.submission_id != submission_id:
         raise NotFound("No such file.")
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
+    return FileResponse(file_open(found.file), as_attachment=True, filename=found.original_name)
 
 
 @router.post(

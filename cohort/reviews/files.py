@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 
-from cohort.core.exceptions import InvalidInput, TooLarge
+from cohort.core.exceptions import InvalidInput, NotFound, TooLarge
 
 # The detected kind -> the extensions a name of that kind may end in.
 ALLOWED_EXTENSIONS = {
@@ -31,6 +32,19 @@ ALLOWED_EXTENSIONS = {
 ALLOWED_DESCRIPTION = (
     "PDF, PNG, JPEG, GIF, WebP or an office document (Word, Excel, PowerPoint, OpenDocument)"
 )
+
+
+GONE = "This file is no longer available."
+
+
+def file_open(stored) -> File:
+    """A stored submission file (a SubmissionFile's `file`) opened for reading; 404 when
+    its bytes are missing from storage (a deleted file, a lost volume, an expired S3
+    object: django-storages turns S3's 404 into FileNotFoundError too)."""
+    try:
+        return stored.open("rb")
+    except FileNotFoundError:
+        raise NotFound(GONE) from None
 
 
 @dataclass(frozen=True)

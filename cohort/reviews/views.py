@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cohort.competition.selectors.seasons import season_current
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import error_response, form_error_add
+from cohort.reviews.files import file_open
 from cohort.reviews.forms import SubmissionForm
 from cohort.reviews.selectors import submission_file_get_for_viewer, submissions_page_get
 from cohort.reviews.services import submission_create, submission_update
@@ -59,4 +60,4 @@ def _hand_in(request, form: SubmissionForm) -> None:
 def submission_file_view(request, file_id: int):
     """A submission's file, as an attachment, to whoever may see the submission (else 404)."""
     found = submission_file_get_for_viewer(request.user, file_id)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
+    return FileResponse(file_open(found.file), as_attachment=True, filename=found.original_name)

@@ -81,7 +81,13 @@ def _bad_inputs(member: Member) -> list[tuple[str, str, object, set[int]]]:
         ("GET", "/api/v1/leaderboards/fastest", None, {404}),
         ("GET", "/api/v1/leaderboards/progress?cursor=not-a-cursor", None, {422}),
         ("GET", "/api/v1/dashboard?order=shoe-size", None, {422}),
-        ("POST", "/api/v1/notifications/read", {"ids": [1], "all": True}, {422}),
+        # A token may not mark read at all: refused for its scope before the input is read.
+        (
+            "POST",
+            "/api/v1/notifications/read",
+            {"ids": [1], "all": True},
+            {403} if member.token else {422},
+        ),
     ]
 
 
@@ -229,10 +235,19 @@ class Client:
             return
         if path == "mark-all-read":
             response = self._send("POST", "/api/v1/notifications/read", "read", json={"all": True})
-        else:
-            response = self._send("GET", path, "read")
+            self._expect_marked(response, path)
+            return
+        response = self._send("GET", path, "read")
         if response is not None and response.status_code != 200:
             self.tally.problem(f"read {path}: {response.status_code} {response.text[:200]}")
+
+    def _expect_marked(self, response, what: str) -> None:
+        """Marking read is a session's write: a token (whatever its scope) is refused, 403."""
+        if self.member.token is None:
+            if response is not None and response.status_code != 200:
+                self.tally.problem(f"{what}: {response.status_code} {response.text[:200]}")
+        else:
+            self._expect_detail(response, {403}, f"{what} by token")
 
     def _mark_one_read(self) -> None:
         listed = self._send("GET", "/api/v1/notifications?unread=true", "read")
@@ -242,8 +257,7 @@ class Client:
         ids = [row["id"] for row in listed.json()["results"][:1]]
         if ids:
             marked = self._send("POST", "/api/v1/notifications/read", "read", json={"ids": ids})
-            if marked is not None and marked.status_code != 200:
-                self.tally.problem(f"mark read: {marked.status_code} {marked.text[:200]}")
+            self._expect_marked(marked, "mark read")
 
 
 def run_clients(base: str, members: list[Member], seed: int) -> Tally:

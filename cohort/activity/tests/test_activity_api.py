@@ -61,6 +61,17 @@ def test_bad_input_gets_a_clear_error_never_a_500(client, day, body, status):
     assert not DailyActivity.objects.exists()
 
 
+@pytest.mark.parametrize("steps", [True, False, "5", "1500", 1.5, 10.0])
+def test_steps_must_be_a_json_integer(client, steps):
+    member = MemberFactory()
+    client.force_login(member)
+    response = _put(client, member_today(member).isoformat(), {"steps": steps})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == "steps" and error["msg"] == "Input should be a valid integer"
+    assert not DailyActivity.objects.exists()
+
+
 def test_malformed_json_is_a_400(client):
     member = MemberFactory()
     client.force_login(member)

@@ -88,6 +88,18 @@ def test_it_is_served_back_only_to_those_who_may_see_it(client, bucket, member, 
         assert client.get(f"{URL}/{created['id']}/files/{file_id}").status_code == 404
 
 
+def test_a_file_gone_from_the_bucket_is_404_not_500(client, bucket, member, first_work):
+    s3, name = bucket
+    client.force_login(member)
+    created = client.post(URL, {"assignment": first_work.pk, "files": [pdf_upload()]}).json()
+    stored = SubmissionFile.objects.get()
+    s3.delete_object(Bucket=name, Key=stored.file.name)
+    response = client.get(f"{URL}/{created['id']}/files/{stored.pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "This file is no longer available."}
+    assert client.get(f"/submissions/files/{stored.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("name", "content", "status"),
     [("photo.pdf", png_bytes(), 422), ("page.pdf", b"<html></html>", 422), ("big.pdf", None, 413)],

@@ -122,3 +122,14 @@ def test_the_api_refuses_too_many_files(client, member, first_work, settings):
         URL, {"assignment": first_work.pk, "files": [pdf_upload(), png_upload()]}
     )
     assert response.status_code == 422 and "At most 1 file" in response.json()["detail"]
+
+
+def test_more_files_than_django_parses_is_a_json_413(client, member, first_work, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 20
+    client.force_login(member)
+    files = [pdf_upload(f"part{n}.pdf") for n in range(21)]
+    response = client.post(URL, {"assignment": first_work.pk, "files": files})
+    # 413 from config/api.py; 400 where a middleware met the limit first (it reads forms).
+    assert response.status_code == 413
+    assert isinstance(response.json()["detail"], str)
+    assert not Submission.objects.exists()
