@@ -12,6 +12,7 @@ from cohort.messaging.services import AnnouncementDraft, announcement_create, me
 from cohort.messaging.tests.factories import ThreadFactory
 from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.tasks import send_notification_emails_task
+from cohort.notifications.tests.factories import site_email_on_since
 from cohort.reviews.services import submission_create, submission_review
 from cohort.reviews.tests.factories import AssignmentFactory, episode_of, mentor_of
 
@@ -21,6 +22,7 @@ INJECTED = "\r\nBcc: victim@example.com\r\n"
 
 
 def test_written_text_with_line_breaks_never_reaches_a_header_and_never_stops_the_rest():
+    site_email_on_since(days=1)
     group = GroupFactory()
     student, other = MemberFactory(group=group), MemberFactory(group=group)
     mentor = mentor_of(group)

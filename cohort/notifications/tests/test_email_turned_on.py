@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.notifications.emails import (
-    email_channel_start,
     notification_digests_send,
     notification_emails_send,
 )
 from cohort.notifications.models import EmailChannel, Notification, NotificationPreference
 from cohort.notifications.services import NotificationDraft, notifications_create
+from cohort.notifications.tests.factories import site_email_on_since
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,7 @@ def _age(text, minutes):
 @pytest.fixture
 def site_email_on():
     """The site's email was on before the test's notifications arrived."""
-    email_channel_start()
-    EmailChannel.objects.update(started_at=timezone.now() - dt.timedelta(days=30))
+    site_email_on_since(days=30)
 
 
 def test_a_member_who_turns_email_on_gets_only_what_arrives_after(client, site_email_on):

@@ -10,10 +10,10 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.notifications.emails import email_channel_start
-from cohort.notifications.models import EmailChannel, Notification, NotificationPreference
+from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.notifications.tasks import send_notification_digests_task, send_notification_emails_task
+from cohort.notifications.tests.factories import site_email_on_since
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,7 @@ def inbox(settings):
     settings.SITE_URL = "https://cohort.example"
     # The site's email was already on when the tests' notifications arrive (turning it on
     # sends only what arrives after: test_email_turned_on.py).
-    email_channel_start()
-    EmailChannel.objects.update(started_at=timezone.now() - dt.timedelta(hours=1))
+    site_email_on_since(days=1 / 24)
     yield handler
     controller.stop()
 
@@ -136,6 +135,7 @@ def refusing_inbox(settings):
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
         settings.EMAIL_USE_TLS = False
         settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "", ""
+        site_email_on_since(days=1 / 24)
         return handler
 
     yield start
@@ -209,6 +209,7 @@ def test_an_unreachable_server_marks_nothing_failed_and_leaves_all_due(settings)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens
     settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
+    site_email_on_since(days=1 / 24)
     member = _member(email_dashboard=True)
     _notify(member, "Waits for the server")
     with pytest.raises(OSError):

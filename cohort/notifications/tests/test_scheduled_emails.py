@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.notifications.emails import email_channel_start
-from cohort.notifications.models import EmailChannel, NotificationPreference
+from cohort.notifications.models import NotificationPreference
 from cohort.notifications.services import NotificationDraft, notifications_create
+from cohort.notifications.tests.factories import site_email_on_since
 from cohort.ops import schedule
 from cohort.ops.models import ScheduledJob
 
@@ -27,8 +27,7 @@ def _overdue(*names, days=2):
 
 def test_the_embedded_default_emails_notifications_without_celery_beat(settings):
     settings.REDIS_URL, settings.CELERY_BROKER_URL = "", ""
-    email_channel_start()
-    EmailChannel.objects.update(started_at=timezone.now() - dt.timedelta(days=1))
+    site_email_on_since(days=1)
     member = MemberFactory()
     NotificationPreference.objects.create(user=member, email_dashboard=True)
     schedule.schedule_run_due()  # first sight of every job
@@ -46,8 +45,7 @@ def test_the_embedded_default_emails_notifications_without_celery_beat(settings)
 
 
 def test_the_email_commands_send_and_say_how_many(settings):
-    email_channel_start()
-    EmailChannel.objects.update(started_at=timezone.now() - dt.timedelta(days=1))
+    site_email_on_since(days=1)
     now, digest = MemberFactory(), MemberFactory()
     NotificationPreference.objects.create(user=now, email_dashboard=True)
     NotificationPreference.objects.create(user=digest, email_dashboard=True, daily_digest=True)
