@@ -11,6 +11,7 @@ from cohort.analytics.charts import bar_chart, column_chart
 from cohort.analytics.exports import export_audit, export_lines
 from cohort.analytics.selectors import AnalyticsPage, analytics_page_get, analytics_viewer_require
 from cohort.analytics.services import analytics_today_refresh_if_stale
+from cohort.analytics.summaries import workload_bands
 from cohort.core.exceptions import PermissionDenied
 from cohort.core.http import client_ip
 
@@ -22,7 +23,7 @@ def analytics_home(request):
     analytics_viewer_require(request.user)
     analytics_today_refresh_if_stale()
     page = analytics_page_get(viewer=request.user)
-    context = {"page": page, "charts": _charts(page)}
+    context = {"page": page, "charts": _charts(page), "bands": workload_bands()}
     return render(request, "analytics/home.html", context)
 
 
