@@ -5,3 +5,9 @@ from django.dispatch import Signal
 # Sent after members joined, left or moved between groups, or changed how they show on
 # leaderboards; `group_ids` are the groups affected. The leaderboards listen.
 standing_changed = Signal()
+
+# Sent when members came to be in a group by a path that saves no User row one by one
+# (import_members' bulk insert, assign_default_group's update), with `user_ids`. Saves of
+# single users (member_add, invites, the admin) reach listeners through post_save.
+# Journeys listens, to put them on the current path at once.
+member_joined = Signal()

@@ -31,6 +31,47 @@ def path_make_current(*, path: Path) -> Path:
     return path
 
 
+def enrollments_start(*, user_ids) -> int:
+    """Put these users (the active members among them) on the first path of the current
+    chain from its start, unless they are on it already; at join, so every dashboard lists
+    them before they log a day. Returns how many enrollments it created."""
+    from cohort.accounts.models import User
+
+    chain = path_chain_get()
+    if not chain or not user_ids:
+        return 0
+    path = chain[0]
+    members = User.objects.filter(
+        pk__in=list(user_ids), role=User.Role.MEMBER, is_active=True, group__isnull=False
+    ).exclude(enrollments__path_id=path.id)
+    created = Enrollment.objects.bulk_create(
+        [
+            Enrollment(user_id=pk, path_id=path.id, started_on=path.start_date)
+            for pk in members.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def member_joined_received(sender, user_ids=(), **kwargs) -> None:
+    """accounts.signals.member_joined: the newcomers start on the current path."""
+    enrollments_start(user_ids=user_ids)
+
+
+_JOINING_FIELDS = {"group", "group_id", "role", "is_active"}
+
+
+def user_saved_received(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """post_save of a User: one who now is an active member of a group (created, added,
+    joined through an invite, made in the admin, moved in) starts on the current path.
+    Saves that touch none of those fields (a sign-in stamping last_login) cost nothing."""
+    if not created and update_fields is not None and not set(update_fields) & _JOINING_FIELDS:
+        return
+    if instance.role == "member" and instance.is_active and instance.group_id:
+        enrollments_start(user_ids=[instance.pk])
+
+
 def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.date | None = None):
     """The member's enrollment on the path, created on first need."""
     enrollment, _ = Enrollment.objects.get_or_create(
