@@ -11,3 +11,9 @@ standing_changed = Signal()
 # `actor_id` who made the change). The notifications app tells each member to create new
 # tokens for their devices; a receiver's writes commit or roll back with the rotation.
 group_password_rotated = Signal()
+
+# Sent when members came to be in a group by a path that saves no User row one by one
+# (import_members' bulk insert, assign_default_group's update), with `user_ids`. Saves of
+# single users (member_add, invites, the admin) reach listeners through post_save.
+# Journeys listens, to put them on the current path at once.
+member_joined = Signal()

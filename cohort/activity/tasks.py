@@ -4,6 +4,7 @@ import time
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from cohort.accounts.models import Group
 from cohort.activity.services.leetcode import leetcode_streaks_sync
@@ -68,3 +69,10 @@ def sync_leetcode_streaks_task(user_ids: list[int] | None = None) -> dict[str, i
     """Sync the LeetCode streaks of every active member with a username (or of `user_ids`);
     each member's outcome is on their streak row."""
     return leetcode_streaks_sync(user_ids=user_ids).as_dict()
+
+
+def path_made_current_received(sender, path_id=None, **kwargs) -> None:
+    """journeys.signals.path_made_current: once the change commits, rebuild everyone's
+    progress on the new chain from the days already logged (the nightly job, now), so
+    nobody shows 0 until tonight and a replaced day moves them by its difference."""
+    transaction.on_commit(lambda: update_progress_task.delay())

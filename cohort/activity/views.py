@@ -10,7 +10,7 @@ from django_ratelimit.core import get_usage
 from cohort.activity.api import _rate_limit
 from cohort.activity.forms import DayForm
 from cohort.activity.selectors import activity_list, parse_day
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log, edit_window_days, member_today
 from cohort.activity.services.leetcode_verify import leetcode_username_verify
 from cohort.core.exceptions import DomainError
 
@@ -20,8 +20,7 @@ LEETCODE_VERIFY_RATE = "5/m"
 
 def _editable_days(today: dt.date) -> list[tuple[dt.date, str]]:
     days = []
-    for back in range(settings.ACTIVITY_EDIT_WINDOW_DAYS):
-        day = today - dt.timedelta(days=back)
+    for back, day in enumerate(edit_window_days(today)):
         label = "Today" if back == 0 else "Yesterday" if back == 1 else day.strftime("%A %-d %B")
         days.append((day, label))
     return days

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cohort.accounts.models import User
+from cohort.accounts.models import MAX_GROUP_MEMBERS, User
 from cohort.activity.models import DailyActivity
 from cohort.analytics.models import MentorWorkload, PathProgressSummary
 from cohort.competition.models import CategoryTotal
@@ -18,7 +18,9 @@ from cohort.reviews.models import Submission
 
 REVIEW_WINDOW_DAYS = 30
 LIGHT_MAX_STUDENTS = 8
-BALANCED_MAX_STUDENTS = 15
+# One full group is a normal load: a mentor of a single group of the largest size is
+# balanced, not overloaded.
+BALANCED_MAX_STUDENTS = MAX_GROUP_MEMBERS
 BALANCED_MAX_PENDING = 15
 
 
@@ -111,12 +113,22 @@ def submission_status_figures() -> dict[tuple, dict]:
 
 
 def workload_band(*, students: int, pending: int) -> str:
-    """Light up to 8 students; balanced up to 15 students and 15 pending; else overloaded."""
+    """Light up to LIGHT_MAX_STUDENTS; balanced up to BALANCED_MAX_STUDENTS (one full group)
+    and BALANCED_MAX_PENDING pending; else overloaded."""
     if students <= LIGHT_MAX_STUDENTS:
         return MentorWorkload.Band.LIGHT
     if students <= BALANCED_MAX_STUDENTS and pending <= BALANCED_MAX_PENDING:
         return MentorWorkload.Band.BALANCED
     return MentorWorkload.Band.OVERLOADED
+
+
+def workload_bands() -> dict[str, int]:
+    """The band limits, for the page that explains them."""
+    return {
+        "light_students": LIGHT_MAX_STUDENTS,
+        "balanced_students": BALANCED_MAX_STUDENTS,
+        "balanced_pending": BALANCED_MAX_PENDING,
+    }
 
 
 def mentor_workload_figures(*, mentor_ids: list[int] | None = None) -> dict[tuple, dict]:

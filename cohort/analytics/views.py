@@ -16,6 +16,7 @@ from cohort.analytics.services import (
     analytics_recompute_request,
     analytics_today_refresh_if_stale,
 )
+from cohort.analytics.summaries import workload_bands
 from cohort.core.exceptions import PermissionDenied
 from cohort.core.http import client_ip
 
@@ -28,7 +29,12 @@ def analytics_home(request):
     computed_at = analytics_ensure_computed()
     analytics_today_refresh_if_stale()
     page = analytics_page_get(viewer=request.user)
-    context = {"page": page, "charts": _charts(page), "computed_at": computed_at}
+    context = {
+        "page": page,
+        "charts": _charts(page),
+        "computed_at": computed_at,
+        "bands": workload_bands(),
+    }
     return render(request, "analytics/home.html", context)
 
 

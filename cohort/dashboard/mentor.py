@@ -130,6 +130,11 @@ class StudentsBoard:
     rows: list[StudentRow]
     is_truncated: bool
 
+    @property
+    def has_targets(self) -> bool:
+        """Whether any category sets a monthly target: without one, nobody is "on target"."""
+        return any(c.monthly_target for c in self.categories)
+
 
 def month_window(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the calendar month starting on `first`, in the programme's time zone."""

@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from cohort.accounts.models import Group, User
@@ -22,11 +35,11 @@ from cohort.competition.selectors.versions import group_standing_version
 from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
-from cohort.journeys.selectors import path_current_get
+from cohort.journeys.selectors import path_chain_get
 
 ORDERS = {
     # name: (the keyset's value, then user_id to break ties)
-    "progress": ("-distance", "user_id"),
+    "progress": ("-distance", "user_id"),  # ("-walked", ...) when paths are chained
     "name": ("name_key", "user_id"),
     "last_activity": ("-last_logged", "user_id"),
 }
@@ -59,6 +72,8 @@ class DashboardRow:
     last_logged_on: dt.date | None
     streak: int = 0  # the activity streak, 0 once broken
     season_points: int | None = None  # None between seasons
+    unit: str = ""
+    path_name: str = ""  # set when paths are chained: which one the member is walking
 
 
 def dashboard_queryset(
@@ -67,8 +82,7 @@ def dashboard_queryset(
     """Enrollments on the current path the viewer may see, filtered and ordered."""
     if filters.order not in ORDERS:
         raise InvalidInput(f"Order by {', '.join(ORDERS)}.")
-    path = path_current_get()
-    rows = Enrollment.objects.none() if path is None else Enrollment.objects.filter(path_id=path.id)
+    rows = _walking_enrollments(path_chain_get())
     rows = rows.filter(user__role=User.Role.MEMBER, user__is_active=True)
     if filters.scope == "group":
         if not viewer.group_id:
@@ -95,6 +109,44 @@ def dashboard_queryset(
         last_logged=Coalesce("user__last_logged_on", _NEVER),
         **_season_columns(season),
     )
+
+
+# Sorts a member on a later leg of a chain above everyone on an earlier one: a leg is worth
+# more than any distance (the column holds under 10^7).
+_LEG = Decimal(10**7)
+
+
+def _walking_enrollments(chain: list) -> QuerySet[Enrollment]:
+    """Each member's enrollment on the path they are walking: the current path's, or on a
+    chain, the latest leg they started (a finisher shows on the next path, not at 100% of
+    the last). One path keeps the plain filter that the (path, -distance, user) index serves."""
+    if not chain:
+        return Enrollment.objects.none()
+    if len(chain) == 1:
+        return Enrollment.objects.filter(path_id=chain[0].id)
+    ids = [p.id for p in chain]
+    later = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"), path_id__in=ids, started_on__gt=OuterRef("started_on")
+    )
+    leg = Case(
+        *[When(path_id=p.id, then=Value(i)) for i, p in enumerate(chain)],
+        output_field=DecimalField(max_digits=4, decimal_places=0),
+    )
+    return (
+        Enrollment.objects.filter(path_id__in=ids)
+        .exclude(Exists(later))
+        .annotate(
+            walked=ExpressionWrapper(
+                leg * _LEG + F("distance"), DecimalField(max_digits=20, decimal_places=2)
+            )
+        )
+    )
+
+
+def _order(filters: Filters, chain: list) -> tuple[str, str]:
+    if filters.order == "progress" and len(chain) > 1:
+        return ("-walked", "user_id")
+    return ORDERS[filters.order]
 
 
 def _season_columns(season: Season | None) -> dict:
@@ -137,6 +189,7 @@ def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[Dashb
         )
     )
     by_user = {row["user_id"]: row for row in steps}
+    chain = {p.id: p for p in path_chain_get()}
     return [
         DashboardRow(
             user_id=e.user_id,
@@ -152,6 +205,8 @@ def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[Dashb
             last_logged_on=e.user.last_logged_on,
             streak=_streak_shown(e),
             season_points=getattr(e, "season_score", None),
+            unit=chain[e.path_id].unit if e.path_id in chain else "",
+            path_name=chain[e.path_id].name if len(chain) > 1 and e.path_id in chain else "",
         )
         for e in enrollments
     ]
@@ -171,7 +226,7 @@ def _cursor_value(field: str, value):
     forged one must not reach the database: NUL in text, a number past the column)."""
     if not isinstance(value, str) or "\x00" in value:
         raise ValueError
-    if field == "distance":
+    if field in ("distance", "walked"):
         number = Decimal(value)
         if not number.is_finite() or abs(number) >= 10**9:
             raise ValueError
@@ -221,7 +276,7 @@ def _page(
     request, *, viewer: User, filters: Filters, cursor: str | None, season: Season | None
 ) -> dict:
     rows = dashboard_queryset(viewer=viewer, filters=filters, season=season)
-    order = ORDERS[filters.order]
+    order = _order(filters, path_chain_get())
     rows = rows.order_by(*order)
     if cursor:
         rows = _after(rows, order, cursor)

@@ -8,7 +8,13 @@ from cohort.accounts.models import Group
 from cohort.activity.selectors import activity_stats
 from cohort.activity.services.daily import member_today
 from cohort.journeys.progress import HUNDREDTH, distance_for_steps
-from cohort.journeys.selectors import Marker, PathView
+from cohort.journeys.selectors import (
+    Marker,
+    PathView,
+    path_chain_get,
+    path_markers_for_group,
+    path_walking_by_user,
+)
 
 
 @dataclass(frozen=True)
@@ -82,3 +88,39 @@ def dashboard_groups_list(*, viewer) -> list[tuple[int, str]]:
     """(id, name) of every group the viewer looks after, by name: the filter's group picker.
     One query."""
     return list(Group.objects.for_viewer(viewer).order_by("name", "id").values_list("id", "name"))
+
+
+@dataclass(frozen=True)
+class GroupMap:
+    """The path a group's map shows, its markers, and (on a chain) each leg with how many of
+    the group walk it, for the tabs between them."""
+
+    path: PathView | None
+    markers: list[Marker]
+    legs: list[tuple[PathView, int]]
+
+
+def map_for_group(*, viewer, group_id: int, path_id: str | None = None) -> GroupMap:
+    """The leg the viewer walks (or `path_id`, one of the chain's), with a marker for each
+    member of the group walking it: a finisher shows on the next path, not at 100% of the
+    old one. Three queries: members, the chain's enrollments, the leg's enrollments."""
+    from cohort.accounts.models import User
+
+    chain = path_chain_get()
+    if not chain:
+        return GroupMap(None, [], [])
+    if len(chain) == 1:
+        path = chain[0]
+        return GroupMap(
+            path, path_markers_for_group(path=path, group_id=group_id, viewer_id=viewer.pk), []
+        )
+    members = User.objects.filter(group_id=group_id, is_active=True).values_list("pk", flat=True)
+    walking = path_walking_by_user(user_ids=list(members), chain=chain)
+    by_id = {p.id: p for p in chain}
+    chosen = int(path_id) if path_id and path_id.isdigit() and int(path_id) in by_id else None
+    path = by_id[chosen or walking.get(viewer.pk, chain[0].id)]
+    markers = path_markers_for_group(
+        path=path, group_id=group_id, viewer_id=viewer.pk, walking=walking
+    )
+    legs = [(p, sum(1 for leg in walking.values() if leg == p.id)) for p in chain]
+    return GroupMap(path, markers, legs)

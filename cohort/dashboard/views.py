@@ -8,8 +8,13 @@ from cohort.accounts.selectors import group_get_for_viewer
 from cohort.core.exceptions import DomainError
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
-from cohort.dashboard.selectors import dashboard_groups_list, member_card, steps_chart
-from cohort.journeys.selectors import path_current_get, path_markers_for_group
+from cohort.dashboard.selectors import (
+    dashboard_groups_list,
+    map_for_group,
+    member_card,
+    steps_chart,
+)
+from cohort.journeys.selectors import path_current_get
 
 
 @login_required
@@ -57,16 +62,22 @@ def _percent(value: str | None) -> Decimal | None:
 
 @login_required
 def map_view(request):
-    """The current path with a marker for each member of the viewer's group (staff: ?group=)."""
-    path = path_current_get()
+    """The path the viewer walks (on a chain, the leg they reached; ?path= another leg) with a
+    marker for each member of the viewer's group walking it (staff: ?group=)."""
     group_id = request.GET.get("group") or request.user.group_id
-    group = markers = card = None
-    if path and group_id and str(group_id).isdigit():
+    path = group = markers = card = None
+    legs = []
+    if group_id and str(group_id).isdigit():
         group = group_get_for_viewer(viewer=request.user, group_id=int(group_id))
-        markers = path_markers_for_group(path=path, group_id=group.pk, viewer_id=request.user.pk)
+        map_ = map_for_group(
+            viewer=request.user, group_id=group.pk, path_id=request.GET.get("path")
+        )
+        path, markers, legs = map_.path, map_.markers, map_.legs
         me = next((m for m in markers if m.is_viewer), None)
         card = member_card(user=request.user, path=path, marker=me) if me else None
-    context = {"path": path, "group": group, "markers": markers or [], "card": card}
+    else:
+        path = path_current_get()
+    context = {"path": path, "group": group, "markers": markers or [], "card": card, "legs": legs}
     return render(request, "dashboard/map.html", context)
 
 

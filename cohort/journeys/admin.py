@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from cohort.core.exceptions import DomainError
 from cohort.journeys.models import Enrollment, Milestone, Path
 from cohort.journeys.services import path_cache_clear, path_make_current
 
@@ -40,8 +41,17 @@ class PathAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one path.", messages.ERROR)
             return
-        path_make_current(path=queryset.get())
-        self.message_user(request, "Done: members now walk this path.", messages.SUCCESS)
+        try:
+            path_make_current(path=queryset.get())
+        except DomainError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            "Done: members now walk this path; their progress on it is being rebuilt "
+            "from the days they logged.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Enrollment)

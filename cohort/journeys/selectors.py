@@ -117,8 +117,11 @@ class Marker:
     completed: bool
 
 
-def path_markers_for_group(*, path: PathView, group_id: int, viewer_id: int) -> list[Marker]:
-    """Where each member of the group stands on the path: two queries, whatever the size."""
+def path_markers_for_group(
+    *, path: PathView, group_id: int, viewer_id: int, walking: dict[int, int] | None = None
+) -> list[Marker]:
+    """Where each member of the group stands on the path: two queries, whatever the size.
+    With `walking` (path_walking_by_user), only the members walking this path."""
     from cohort.accounts.models import User
 
     members = list(
@@ -126,6 +129,8 @@ def path_markers_for_group(*, path: PathView, group_id: int, viewer_id: int) -> 
         .only("id", "display_name", "marker_colour")
         .order_by("display_name", "id")
     )
+    if walking is not None:
+        members = [m for m in members if walking.get(m.pk, path.id) == path.id]
     enrollments = enrollments_for_users(path_id=path.id, user_ids=[m.pk for m in members])
     markers = []
     for member in members:
@@ -160,3 +165,19 @@ def path_markers_for_group(*, path: PathView, group_id: int, viewer_id: int) -> 
         replace(marker, x=round(x, 1), y=round(y, 1))
         for marker, (x, y) in zip(markers, spread_markers(points), strict=True)
     ]
+
+
+def path_walking_by_user(*, user_ids, chain: list[PathView]) -> dict[int, int]:
+    """{user id: id of the chain path each member is walking}: the latest one they started
+    (a finisher moves on to the next path), the chain's first for those on none. One query."""
+    if not chain:
+        return {}
+    order = {p.id: i for i, p in enumerate(chain)}
+    walking = dict.fromkeys(user_ids, chain[0].id)
+    rows = Enrollment.objects.filter(user_id__in=list(walking), path_id__in=list(order))
+    latest: dict[int, tuple] = {}
+    for user_id, path_id, started_on in rows.values_list("user_id", "path_id", "started_on"):
+        key = (started_on, order[path_id])
+        if user_id not in latest or key > latest[user_id]:
+            latest[user_id], walking[user_id] = key, path_id
+    return walking

@@ -1,9 +1,12 @@
 import datetime as dt
+import zoneinfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from cohort.core.exceptions import InvalidInput
 from cohort.journeys.models import Enrollment, Path
 from cohort.journeys.progress import progress_for_steps
 from cohort.journeys.selectors import (
@@ -13,6 +16,7 @@ from cohort.journeys.selectors import (
     path_chain_get,
     path_get,
 )
+from cohort.journeys.signals import path_made_current
 from cohort.notifications.services import NotificationDraft, notifications_create
 
 
@@ -21,14 +25,67 @@ def path_cache_clear() -> None:
     cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY])
 
 
+def _programme_today() -> dt.date:
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE))
+
+
 @transaction.atomic
 def path_make_current(*, path: Path) -> Path:
-    """Make `path` the one current path."""
+    """Make `path` the one current path. Refuses a path that has not started: members could
+    log no day on it while it showed everyone at 0. Listeners of path_made_current rebuild
+    progress on it from the days already logged once this commits."""
+    if path.start_date > _programme_today():
+        raise InvalidInput(
+            f"{path.name} starts on {path.start_date:%-d %B %Y}: make it current on that day "
+            "or later (or move its start date), so members can log their days on it."
+        )
     Path.objects.filter(is_current=True).exclude(pk=path.pk).update(is_current=False)
     Path.objects.filter(pk=path.pk).update(is_current=True)
     path.is_current = True
-    transaction.on_commit(path_cache_clear)
+    transaction.on_commit(path_cache_clear)  # before the listeners' work, which reads it
+    path_made_current.send(sender=Path, path_id=path.pk)
     return path
+
+
+def enrollments_start(*, user_ids) -> int:
+    """Put these users (the active members among them) on the first path of the current
+    chain from its start, unless they are on it already; at join, so every dashboard lists
+    them before they log a day. Returns how many enrollments it created."""
+    from cohort.accounts.models import User
+
+    chain = path_chain_get()
+    if not chain or not user_ids:
+        return 0
+    path = chain[0]
+    members = User.objects.filter(
+        pk__in=list(user_ids), role=User.Role.MEMBER, is_active=True, group__isnull=False
+    ).exclude(enrollments__path_id=path.id)
+    created = Enrollment.objects.bulk_create(
+        [
+            Enrollment(user_id=pk, path_id=path.id, started_on=path.start_date)
+            for pk in members.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def member_joined_received(sender, user_ids=(), **kwargs) -> None:
+    """accounts.signals.member_joined: the newcomers start on the current path."""
+    enrollments_start(user_ids=user_ids)
+
+
+_JOINING_FIELDS = {"group", "group_id", "role", "is_active"}
+
+
+def user_saved_received(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """post_save of a User: one who now is an active member of a group (created, added,
+    joined through an invite, made in the admin, moved in) starts on the current path.
+    Saves that touch none of those fields (a sign-in stamping last_login) cost nothing."""
+    if not created and update_fields is not None and not set(update_fields) & _JOINING_FIELDS:
+        return
+    if instance.role == "member" and instance.is_active and instance.group_id:
+        enrollments_start(user_ids=[instance.pk])
 
 
 def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.date | None = None):

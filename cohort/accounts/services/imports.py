@@ -13,6 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
+from cohort.accounts.signals import member_joined, standing_changed
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -126,7 +127,7 @@ def _write(plan: _Plan, groups: dict[str, Group], actor: User | None) -> None:
         group.save()
         audit_record(action=AuditEvent.Action.GROUP_CREATED, actor=actor, target=group)
         groups[key] = group
-    User.objects.bulk_create(
+    created = User.objects.bulk_create(
         User(
             email=row.email,
             display_name=row.name,
@@ -136,6 +137,7 @@ def _write(plan: _Plan, groups: dict[str, Group], actor: User | None) -> None:
         )
         for row in plan.new_rows
     )
+    _members_joined(created)
     for key, added in Counter(row.group.lower() for row in plan.new_rows).items():
         Group.objects.filter(pk=groups[key].pk).update(member_count=F("member_count") + added)
     audit_record(
@@ -145,6 +147,13 @@ def _write(plan: _Plan, groups: dict[str, Group], actor: User | None) -> None:
         unchanged=plan.unchanged,
         groups_created=sorted(plan.new_groups.values()),
     )
+
+
+def _members_joined(users: list[User]) -> None:
+    """bulk_create sends no post_save: tell the boards and the paths about the newcomers."""
+    user_ids, group_ids = [u.pk for u in users], sorted({u.group_id for u in users})
+    member_joined.send(sender=User, user_ids=user_ids)
+    standing_changed.send(sender=User, group_ids=group_ids, user_ids=user_ids)
 
 
 def import_members(

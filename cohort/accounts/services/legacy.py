@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User
+from cohort.accounts.signals import member_joined, standing_changed
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -64,6 +65,9 @@ def _apply(placement: DefaultGroupPlacement, actor: User | None) -> None:
         audit_record(action=AuditEvent.Action.GROUP_CREATED, actor=actor, target=group)
     ids = [member.pk for member in placement.members]
     User.objects.filter(pk__in=ids).update(group=group)
+    # update() sends no post_save: tell the boards and the paths about the newcomers.
+    member_joined.send(sender=User, user_ids=ids)
+    standing_changed.send(sender=User, group_ids=[group.pk], user_ids=ids)
     added = len(ids)
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + added)
     for member in placement.members:

@@ -3,10 +3,15 @@ from cohort.accounts.signals import standing_changed
 
 
 def profile_privacy_set(*, user: User, hide_name: bool) -> User:
-    """Whether the member's name shows on leaderboards outside their own group."""
-    User.objects.filter(pk=user.pk).update(hide_name_outside_group=hide_name)
+    """Whether the member's name shows on leaderboards outside their own group, from the
+    next request on: a save (not .update()) lets the boards' post_save receiver drop the
+    member's cached row details, and standing_changed names the member so every cached
+    board page showing them goes too."""
     user.hide_name_outside_group = hide_name
-    standing_changed.send(sender=User, group_ids=[user.group_id] if user.group_id else [])
+    user.save(update_fields=["hide_name_outside_group"])
+    standing_changed.send(
+        sender=User, group_ids=[user.group_id] if user.group_id else [], user_ids=[user.pk]
+    )
     return user
 
 

@@ -18,7 +18,7 @@ from cohort.competition.selectors.versions import group_standings_forget
 from cohort.competition.services.boards import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
-from cohort.journeys.selectors import path_chain_get, path_current_get
+from cohort.journeys.selectors import path_chain_get
 from cohort.journeys.services import enrollment_apply_steps
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -57,14 +57,44 @@ def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bo
     today = member_today(user)
     if day > today:
         raise InvalidInput("That day has not happened yet.")
-    window = settings.ACTIVITY_EDIT_WINDOW_DAYS
-    if not is_correction and day <= today - dt.timedelta(days=window):
-        raise InvalidInput(f"Days can be logged or changed up to {window} days back.")
-    path = path_current_get()
-    if path and (day < path.start_date or (path.end_date and day > path.end_date)):
-        raise InvalidInput(
-            f"{day} is outside {path.name} ({path.start_date} to {path.end_date or 'open'})."
-        )
+    if not is_correction and day < edit_window_days(today)[-1]:
+        raise InvalidInput(edit_window_refusal(today))
+    outside = day_outside_path(day)
+    if outside:
+        raise InvalidInput(f"{outside}.")
+
+
+def edit_window_days(today: dt.date) -> list[dt.date]:
+    """The days a member may log or change themselves, newest first: today and the
+    ACTIVITY_EDIT_WINDOW_DAYS - 1 days before it. The one home of the rule: the log page
+    offers these days and activity_validate refuses any other."""
+    return [today - dt.timedelta(days=back) for back in range(settings.ACTIVITY_EDIT_WINDOW_DAYS)]
+
+
+def edit_window_refusal(today: dt.date) -> str:
+    """Why a day before the window is refused, naming the first day allowed."""
+    days = edit_window_days(today)
+    if len(days) == 1:
+        return "Only today can be logged or changed."
+    return (
+        f"Days can be logged or changed from {days[-1]:%-d %B}: "
+        f"today and the {len(days) - 1} days before it."
+    )
+
+
+def day_outside_path(day: dt.date, chain: list | None = None) -> str | None:
+    """Why `day` cannot count towards the current path and the paths chained after it
+    (before the first starts or after the last ends), or None when it can. Logging, imports
+    and sheet syncs all ask here."""
+    chain = path_chain_get()
+    if not chain:
+        return None
+    first, last = chain[0], chain[-1]
+    if day < first.start_date:
+        return f"{day} is outside {first.name}, which starts on {first.start_date}"
+    if last.end_date and day > last.end_date:
+        return f"{day} is outside {last.name}, which ends on {last.end_date}"
+    return None
 
 
 def plausible_steps_for(*, user: User, day: dt.date) -> int:

@@ -17,8 +17,9 @@ from django.db.models import OuterRef, Subquery
 
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import day_review_decide, member_today
+from cohort.activity.services.daily import day_outside_path, day_review_decide, member_today
 from cohort.activity.services.recompute import progress_recompute_users
+from cohort.journeys.selectors import path_chain_get
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -145,7 +146,7 @@ def _parse_steps(text: str) -> int:
     return int(text.replace(",", "").partition(".")[0])  # ValueError past 4,300 digits
 
 
-def _row_day(row: RawRow, user: User) -> dt.date:
+def _row_day(row: RawRow, user: User, chain: list) -> dt.date:
     """Raises ValueError with the reason."""
     if not row.day:
         return member_today(user)  # a sheet may leave the date out: the member's today
@@ -155,6 +156,9 @@ def _row_day(row: RawRow, user: User) -> dt.date:
         raise ValueError(f"{row.day!r} is not a date; use YYYY-MM-DD") from None
     if day > member_today(user):
         raise ValueError(f"{day} has not happened yet")
+    outside = day_outside_path(day, chain)
+    if outside:
+        raise ValueError(outside)
     return day
 
 
@@ -199,7 +203,7 @@ def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple
     # PostgreSQL text cannot hold NUL: such an email is reported below, never looked up.
     emails = {normalize_email(r.email) for r in rows if r.email and "\x00" not in r.email}
     users = _members_by_email(emails)
-    good, errors, seen = [], [], {}
+    good, errors, seen, chain = [], [], {}, path_chain_get()
     for row in rows:
         user = users.get(normalize_email(row.email))
         try:
@@ -213,7 +217,7 @@ def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple
                 raise ValueError(f"{user.email} is not an active member")
             if group is not None and user.group_id != group.pk:
                 raise ValueError(f"{user.email} is not in {group.name}")
-            day, steps = _row_day(row, user), _row_steps(row)
+            day, steps = _row_day(row, user, chain), _row_steps(row)
             if (user.pk, day) in seen:
                 raise ValueError(f"{user.email} on {day} is also on line {seen[user.pk, day]}")
         except ValueError as exc:

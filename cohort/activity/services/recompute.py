@@ -175,11 +175,15 @@ def _walkers():
 
 def progress_recompute_groups(*, group_ids: list[int]) -> int:
     """Recompute every member of these groups (a chunk of the nightly job)."""
+    if not group_ids:  # no groups yet: an empty IN () cannot be written as SQL
+        return 0
     return _recompute_members(_walkers().filter(group_id__in=group_ids))
 
 
 def progress_recompute_users(*, user_ids: list[int]) -> int:
     """Recompute these members, after an import or sync changed many of their days."""
+    if not user_ids:
+        return 0
     return _recompute_members(_walkers().filter(pk__in=user_ids))
 
 

@@ -82,8 +82,10 @@ def test_members_edit_only_inside_the_window_but_organisers_correct_any_day(memb
     settings.ACTIVITY_EDIT_WINDOW_DAYS = 7
     today = member_today(member)
     activity_log(user=member, day=today - dt.timedelta(days=6), steps=100)
-    with pytest.raises(InvalidInput, match="up to 7 days back"):
+    with pytest.raises(InvalidInput, match="today and the 6 days before it") as refused:
         activity_log(user=member, day=today - dt.timedelta(days=7), steps=100)
+    first = today - dt.timedelta(days=6)
+    assert f"from {first:%-d %B}" in refused.value.detail
     organiser = StaffFactory()
     row = activity_log(
         user=member, day=today - dt.timedelta(days=20), steps=900, actor=organiser, ip="10.0.0.1"
@@ -220,3 +222,21 @@ def test_the_members_last_logged_day_only_moves_forward(member):
     activity_log(user=member, day=today, steps=0)
     member.refresh_from_db()
     assert member.last_logged_on == today
+
+
+def test_the_log_page_offers_exactly_the_days_the_rule_accepts(member, settings, client):
+    settings.ACTIVITY_EDIT_WINDOW_DAYS = 3
+    today = member_today(member)
+    client.force_login(member)
+    page = client.get("/activity/").content.decode()
+    offered = [
+        today - dt.timedelta(days=n)
+        for n in range(5)
+        if f'value="{today - dt.timedelta(days=n)}"' in page
+    ]
+    assert offered == [today - dt.timedelta(days=n) for n in range(3)]
+    assert "today and the 2 days before it" in page
+    for day in offered:
+        activity_log(user=member, day=day, steps=10)
+    with pytest.raises(InvalidInput, match="today and the 2 days before it"):
+        activity_log(user=member, day=today - dt.timedelta(days=3), steps=10)

@@ -195,3 +195,36 @@ def test_a_missing_file_is_a_clear_error(tmp_path, walkers):
 def test_line_numbers_count_cells_that_span_lines(walkers):
     rows = rows_from_csv('email,date,steps\n"walker0@example.com\n",2026-01-01,5\nx,y,z\n')
     assert [r.line for r in rows] == [2, 4]
+
+
+def test_days_outside_the_path_are_bad_lines(tmp_path, walkers, days):
+    from cohort.journeys.models import Path
+
+    path = Path.objects.get(is_current=True)
+    before = path.start_date - dt.timedelta(days=1)
+    text = (
+        "email,date,steps\n"
+        f"walker0@example.com,{days[0]},1200\n"  # line 2: fine
+        "walker1@example.com,1999-01-01,100\n"  # 3
+        f"walker2@example.com,{before},100\n"  # 4
+    )
+    message, err = _import_failing(tmp_path, text)
+    assert "2 bad row(s); nothing was written" in message
+    assert (
+        f"steps.csv:3: 1999-01-01 is outside {path.name}, which starts on {path.start_date}" in err
+    )
+    assert f"steps.csv:4: {before} is outside {path.name}, which starts on {path.start_date}" in err
+    assert not DailyActivity.objects.exists()
+
+
+def test_days_after_the_paths_end_are_bad_lines(tmp_path, walkers, days):
+    from cohort.journeys.models import Path
+    from cohort.journeys.services import path_cache_clear
+
+    path = Path.objects.get(is_current=True)
+    path.end_date = days[1]
+    path.save()
+    path_cache_clear()
+    text = f"email,date,steps\nwalker0@example.com,{days[0]},1200\n"
+    _, err = _import_failing(tmp_path, text)
+    assert f"steps.csv:2: {days[0]} is outside {path.name}, which ends on {days[1]}" in err

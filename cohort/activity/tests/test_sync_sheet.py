@@ -201,3 +201,16 @@ def test_values_rows_read_back_as_written(records):
     assert [(r.email, r.steps, r.day) for r in rows] == [
         (e.strip(), str(s), str(d)) for e, s, d in records
     ]
+
+
+def test_a_day_before_the_path_is_a_bad_row(server, group, today):
+    from cohort.journeys.models import Path
+
+    path = Path.objects.get(is_current=True)
+    body = "email,steps,date\n"
+    body += f"pilgrim0@example.com,4000,{today}\npilgrim1@example.com,2500,1999-01-01\n"
+    result = sheet_sync(_sheet(server, group, "/old-day", Answer(body.encode())))
+    assert result.errors == [
+        (3, f"1999-01-01 is outside {path.name}, which starts on {path.start_date}")
+    ]
+    assert not result.written and not DailyActivity.objects.exists()

@@ -29,13 +29,16 @@ def log(member, offset: int, steps: int, **extra) -> DailyActivity:
 
 
 def enroll(member, path, progress: str, *, finished: bool = False) -> Enrollment:
-    return Enrollment.objects.create(
+    enrollment, _ = Enrollment.objects.update_or_create(  # enrolled at 0 when they joined
         user=member,
         path=path,
-        started_on=path.start_date,
-        progress=Decimal(progress),
-        completed_at=timezone.now() if finished else None,
+        defaults={
+            "started_on": path.start_date,
+            "progress": Decimal(progress),
+            "completed_at": timezone.now() if finished else None,
+        },
     )
+    return enrollment
 
 
 def world(groups: int = 2, division=None) -> dict:

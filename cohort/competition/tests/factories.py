@@ -18,12 +18,14 @@ def walkers_on_path(distances, groups=None, path=None):
     members = []
     for i, distance in enumerate(distances):
         member = MemberFactory(group=groups[i % len(groups)])
-        Enrollment.objects.create(
+        Enrollment.objects.update_or_create(  # members are enrolled at 0 when they join
             user=member,
             path=path,
-            started_on=path.start_date,
-            steps=int(distance * 100),
-            distance=Decimal(distance),
+            defaults={
+                "started_on": path.start_date,
+                "steps": int(distance * 100),
+                "distance": Decimal(distance),
+            },
         )
         members.append(member)
     return path, members

@@ -29,16 +29,22 @@ def _enroll(path, members, distances):
         return [m for m in milestones if m.distance <= distance][-1]
 
     Enrollment.objects.bulk_create(
-        Enrollment(
-            user=member,
-            path=path,
-            started_on=path.start_date,
-            steps=d * 100,
-            distance=Decimal(d),
-            progress=Decimal(d),
-            current_milestone=reached(d),
-        )
-        for member, d in zip(members, distances, strict=True)
+        (
+            Enrollment(
+                user=member,
+                path=path,
+                started_on=path.start_date,
+                steps=d * 100,
+                distance=Decimal(d),
+                progress=Decimal(d),
+                current_milestone=reached(d),
+            )
+            for member, d in zip(members, distances, strict=True)
+        ),
+        # members are enrolled at 0 when they join: set where they stand
+        update_conflicts=True,
+        unique_fields=["user", "path"],
+        update_fields=["steps", "distance", "progress", "current_milestone"],
     )
 
 

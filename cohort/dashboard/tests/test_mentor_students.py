@@ -177,3 +177,14 @@ def test_organisers_set_the_monthly_target_in_the_admin(client, posted, target):
 
     assert response.status_code == (200 if posted == "" else 302)
     assert Category.objects.get(pk=category.pk).monthly_target == target
+
+
+def test_without_monthly_targets_the_board_says_no_target_set(client, programme):
+    MemberFactory(group=programme.mine)
+    assert not programme.category.monthly_target
+    client.force_login(programme.mentor)
+
+    page = client.get("/mentor/students/").content.decode()
+
+    assert "no target set" in page
+    assert "on target" not in page

@@ -28,11 +28,10 @@ def _plan(queryset) -> str:
 def path():
     path = path_create()
     for number, member in enumerate(MemberFactory.create_batch(5)):
-        Enrollment.objects.create(
+        Enrollment.objects.update_or_create(  # enrolled at 0 when they joined
             user=member,
             path=path,
-            started_on=dt.date(2026, 1, 1),
-            distance=Decimal(number % 2),
+            defaults={"started_on": dt.date(2026, 1, 1), "distance": Decimal(number % 2)},
         )
     return path
 

@@ -88,3 +88,24 @@ def test_email_choices_are_saved(client, member):
 def test_signed_out_goes_to_sign_in(client):
     response = client.get("/notifications/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_notification_of_a_moment_ago_says_just_now(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohort.accounts.tests.factories import MemberFactory
+    from cohort.notifications.models import Notification
+    from cohort.notifications.services import NotificationDraft, notifications_create
+
+    member = MemberFactory()
+    notifications_create(drafts=[NotificationDraft(member.pk, "Fresh", "/", "fresh")])
+    notifications_create(drafts=[NotificationDraft(member.pk, "Older", "/", "older")])
+    Notification.objects.filter(text="Older").update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    client.force_login(member)
+    page = client.get("/notifications/").content.decode()
+    assert "just now" in page and "0\xa0minutes ago" not in page
+    assert "5\xa0minutes ago" in page  # timesince joins with a no-break space

@@ -1,0 +1,71 @@
+"""Making a path current: never one that has not started (members could log nothing on
+it), and one that started already shows everyone's progress from their logged days at once,
+from the admin action or any other caller of path_make_current."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort.accounts.tests.factories import MemberFactory, StaffFactory
+from cohort.activity.services.daily import activity_log, member_today
+from cohort.core.exceptions import InvalidInput
+from cohort.journeys.models import Enrollment, Path
+from cohort.journeys.selectors import path_current_get
+from cohort.journeys.services import path_make_current
+from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _make_current_in_admin(client, path):
+    client.force_login(StaffFactory())
+    return client.post(
+        reverse("admin:journeys_path_changelist"),
+        {"action": "make_current", "_selected_action": [path.pk]},
+        follow=True,
+    )
+
+
+def test_a_path_that_starts_tomorrow_is_refused_with_a_clear_message(
+    client, django_capture_on_commit_callbacks
+):
+    old = path_create(name="Old Way")
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
+    future = path_create(name="Next Way", start=tomorrow, current=False)
+    with pytest.raises(InvalidInput, match=f"Next Way starts on {tomorrow:%-d %B %Y}"):
+        path_make_current(path=future)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _make_current_in_admin(client, future).content.decode()
+    assert f"Next Way starts on {tomorrow:%-d %B %Y}" in page
+    assert "Done: members now walk this path" not in page
+    assert Path.objects.get(is_current=True) == old
+    assert path_current_get().name == "Old Way"
+
+
+def test_a_started_path_made_current_counts_the_days_already_logged(
+    client, django_capture_on_commit_callbacks
+):
+    path_create(name="Old Way")
+    member = MemberFactory()
+    today = member_today(member)
+    days = [today - dt.timedelta(days=n) for n in (3, 2, 1)]
+    for day in days:
+        activity_log(user=member, day=day, steps=5 * STEPS_PER_UNIT)
+    second = path_create(name="Second Way", start=days[1], current=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _make_current_in_admin(client, second)
+    assert "Done: members now walk this path" in response.content.decode()
+
+    on_second = Enrollment.objects.get(user=member, path=second)
+    assert (on_second.steps, on_second.distance) == (10 * STEPS_PER_UNIT, 10)  # days 2 and 1
+    assert on_second.current_milestone.name == "Ford"
+
+    # Replacing a day moves the member by the difference from the full total, not from 0.
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_log(user=member, day=days[2], steps=7 * STEPS_PER_UNIT)
+    on_second.refresh_from_db()
+    assert on_second.steps == 12 * STEPS_PER_UNIT
