@@ -1,15 +1,22 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from cohort.accounts.models import User
 from cohort.accounts.selectors import group_get_for_viewer
-from cohort.core.exceptions import DomainError
+from cohort.core.exceptions import DomainError, NotFound
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import dashboard_groups_list, member_card, steps_chart
-from cohort.journeys.selectors import path_current_get, path_markers_for_group
+from cohort.journeys.selectors import (
+    milestone_postcard_get_for_viewer,
+    path_current_get,
+    path_markers_for_group,
+    postcards_for_viewer,
+)
 
 
 @login_required
@@ -66,8 +73,39 @@ def map_view(request):
         markers = path_markers_for_group(path=path, group_id=group.pk, viewer_id=request.user.pk)
         me = next((m for m in markers if m.is_viewer), None)
         card = member_card(user=request.user, path=path, marker=me) if me else None
-    context = {"path": path, "group": group, "markers": markers or [], "card": card}
+    postcards = postcards_for_viewer(viewer=request.user, path=path) if path else []
+    context = {
+        "path": path,
+        "group": group,
+        "markers": markers or [],
+        "card": card,
+        "postcards": postcards,
+    }
     return render(request, "dashboard/map.html", context)
+
+
+@login_required
+@require_GET
+def milestone_view(request, milestone_id: int):
+    """A milestone's postcard, for whoever has reached it (organisers: any); else 404."""
+    milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
+    return render(request, "dashboard/milestone.html", {"milestone": milestone})
+
+
+@login_required
+@require_GET
+def milestone_photo_view(request, milestone_id: int):
+    """The postcard's photo, inline, under the same rule as its page (404 without one)."""
+    milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
+    if not milestone.postcard_photo:
+        raise NotFound("This postcard has no photo.")
+    try:
+        photo = milestone.postcard_photo.open("rb")
+    except FileNotFoundError:
+        raise NotFound("This photo is no longer available.") from None
+    response = FileResponse(photo, filename=milestone.postcard_photo.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
