@@ -112,6 +112,9 @@ PAGES = {
     "GET profile/": (302, 200, 200, 200, 200, 302),
     "POST profile/": (302, 201, 201, 201, 201, 302),
     "GET profile/password/": (302, 200, 200, 200, 200, 302),
+    # New recovery codes: organisers with an authenticator, after a code (empty form: 400).
+    "GET profile/recovery-codes/": (302, 404, 404, 404, 200, 302),
+    "POST profile/recovery-codes/": (302, 404, 404, 404, 400, 302),
     "POST profile/password/": (302, 400, 400, 400, 400, 302),
     "GET profile/passkeys/": (302, 405, 405, 405, 405, 302),
     "POST profile/passkeys/": (302, 422, 422, 422, 422, 302),

@@ -4,9 +4,9 @@ milestone: in its notification, and only once they have reached it (no spoilers)
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
-from cohort.activity.services.daily import activity_log, member_today
 from cohort.core.exceptions import NotFound
 from cohort.journeys.models import Milestone, postcard_photo_validate
 from cohort.journeys.selectors import (
@@ -14,7 +14,7 @@ from cohort.journeys.selectors import (
     path_current_get,
     postcards_for_viewer,
 )
-from cohort.journeys.services import path_cache_clear
+from cohort.journeys.services import enrollment_apply_steps, path_cache_clear
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
 
@@ -25,6 +25,11 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
     b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+def _walk(member, steps: int) -> None:
+    """What a logged day pushes down to journeys (activity sits above it)."""
+    enrollment_apply_steps(user_id=member.pk, day=timezone.localdate(), delta_steps=steps)
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def path():
 
 def test_the_notification_carries_the_postcard_and_links_to_it(path):
     member = MemberFactory()
-    activity_log(user=member, day=member_today(member), steps=1_500)  # past Ford (10)
+    _walk(member, 1_500)  # past Ford (10)
     ford = Milestone.objects.get(path=path, name="Ford")
     notice = Notification.objects.get(recipient=member)
     assert notice.text == (
@@ -53,14 +58,14 @@ def test_a_long_postcard_is_cut_to_fit_the_notification(path):
     Milestone.objects.filter(path=path, name="Ford").update(postcard="word " * 80)
     path_cache_clear()
     member = MemberFactory()
-    activity_log(user=member, day=member_today(member), steps=1_500)
+    _walk(member, 1_500)
     text = Notification.objects.get(recipient=member).text
     assert len(text) <= 300 and text.endswith("…")
 
 
 def test_a_member_sees_only_the_postcards_of_milestones_reached(path):
     member = MemberFactory()
-    activity_log(user=member, day=member_today(member), steps=1_500)  # Ford, not Inn
+    _walk(member, 1_500)  # Ford, not Inn
     current = path_current_get()
     assert [m.name for m in postcards_for_viewer(viewer=member, path=current)] == ["Ford"]
     ford, inn = (Milestone.objects.get(path=path, name=n) for n in ("Ford", "Inn"))
@@ -71,9 +76,8 @@ def test_a_member_sees_only_the_postcards_of_milestones_reached(path):
 
 def test_a_postcard_once_reached_stays_after_a_day_is_lowered(path):
     member = MemberFactory()
-    today = member_today(member)
-    activity_log(user=member, day=today, steps=1_500)
-    activity_log(user=member, day=today, steps=100)  # back before Ford
+    _walk(member, 1_500)
+    _walk(member, -1_400)  # back before Ford
     ford = Milestone.objects.get(path=path, name="Ford")
     assert milestone_postcard_get_for_viewer(viewer=member, milestone_id=ford.pk).pk == ford.pk
 
