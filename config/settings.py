@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # organisers' single-use recovery codes
     "cohort.core",
     "cohort.ops",
     "cohort.accounts",

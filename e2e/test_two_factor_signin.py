@@ -2,6 +2,7 @@
 device key, as a phone would), and the next sign-in asks for a fresh code."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -44,6 +45,9 @@ def test_an_organiser_enrols_then_signs_in_with_a_code(live_server, page, settin
     expect(page.get_by_role("alert")).to_contain_text("That code is not right")
     page.get_by_label("Code").fill(_code(device))
     page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert page.locator("li.recovery-code").count() == 10
+    page.get_by_role("link", name="I have saved them, continue").click()
     page.wait_for_url(f"{base}/")
     expect(page.get_by_role("heading", name="Hello, Bea Boss")).to_be_visible()
 
@@ -61,5 +65,90 @@ def test_an_organiser_enrols_then_signs_in_with_a_code(live_server, page, settin
         page.wait_for_url(f"{base}/analytics/")
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions == [
-        "sign_in", "two_factor_failed", "two_factor_enrolled", "sign_in", "two_factor_verified",
+        "sign_in", "two_factor_failed", "two_factor_enrolled", "two_factor_recovery_codes",
+        "sign_in", "two_factor_verified",
     ]  # fmt: skip
+
+
+SHOTS = Path("/tmp/shots-misc")  # noqa: S108 - the brief's folder for screenshots
+
+
+def _shots(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_a_lost_phone_recovery_code_then_a_colleague_resets_it_in_the_browser(
+    live_server, page, settings
+):
+    """The code pages have no navigation that bounces; enrolment gives recovery codes; one
+    of them signs in once; new codes come from the profile after a code; another organiser
+    resets the authenticator in the admin, and the next sign-in enrols a new phone."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    organiser = StaffFactory(email="boss@example.com", display_name="Bea Boss")
+    StaffFactory(email="colleague@example.com", display_name="Cole League")
+    base = live_server.url
+    _password(page, base)
+    page.wait_for_url(f"{base}/2fa/setup/**")
+    header = page.locator("header.site-header")
+    assert header.get_by_role("link").count() == 0  # nothing that would bounce back here
+    expect(header.get_by_role("button", name="Sign out")).to_be_visible()
+    _shots(page, "2fa-setup")
+    device = TOTPDevice.objects.get(user=organiser, confirmed=False)
+    page.get_by_label("Code").fill(_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    codes = page.locator("li.recovery-code").all_inner_texts()
+    assert len(codes) == 10
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    expect(page.get_by_role("button", name="Copy")).to_be_visible()
+    _shots(page, "2fa-recovery-codes")
+    page.get_by_role("link", name="I have saved them, continue").click()
+    page.wait_for_url(f"{base}/")
+
+    # The phone is lost: a recovery code signs in, once.
+    page.context.clear_cookies()
+    _password(page, base)
+    page.wait_for_url(f"{base}/2fa/**")
+    assert page.locator("header.site-header").get_by_role("link").count() == 0
+    _shots(page, "2fa-code")
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{base}/")
+    expect(page.get_by_role("status")).to_contain_text("recovery code; 9 codes left")
+
+    # New codes from the profile, after a code step (another recovery code here).
+    page.goto(f"{base}/profile/")
+    expect(page.get_by_text("9 recovery codes left.")).to_be_visible()
+    _shots(page, "profile-two-factor")
+    page.get_by_role("link", name="Make new recovery codes").click()
+    _shots(page, "profile-recovery-codes")
+    page.get_by_label("Code", exact=True).fill(codes[1])
+    page.get_by_role("button", name="Make new codes").click()
+    fresh = page.locator("li.recovery-code").all_inner_texts()
+    assert len(fresh) == 10 and not set(fresh) & set(codes)
+
+    # A colleague resets Bea's two-factor from the admin, in the browser.
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill("colleague@example.com")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/2fa/setup/**")
+    colleague_device = TOTPDevice.objects.get(user__email="colleague@example.com")
+    page.get_by_label("Code").fill(_code(colleague_device))
+    page.get_by_role("button", name="Confirm").click()
+    page.goto(f"{base}/admin/accounts/user/?q=boss%40example.com")
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option("reset_two_factor")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_text("Reset two-factor sign-in of 1 organiser(s)")).to_be_visible()
+    assert not TOTPDevice.objects.filter(user=organiser).exists()
+    event = AuditEvent.objects.get(action="two_factor_reset")
+    assert event.actor.email == "colleague@example.com" and event.target_id == organiser.pk
+
+    page.context.clear_cookies()
+    _password(page, base)
+    page.wait_for_url(f"{base}/2fa/setup/**")  # the new phone is set up

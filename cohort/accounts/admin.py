@@ -18,6 +18,7 @@ from cohort.accounts.services.groups import (
 from cohort.accounts.services.members import member_move, member_remove, member_restore
 from cohort.accounts.services.personal_password import personal_password_clear
 from cohort.accounts.services.signin import signin_audit, signin_failed, signin_guard
+from cohort.accounts.services.two_factor import two_factor_reset
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
 from cohort.ops.models import AuditEvent
@@ -197,7 +198,12 @@ class UserAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["email", "display_name", "group__name"]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["remove_from_group", "restore_to_group", "clear_personal_password"]
+    actions = [
+        "remove_from_group",
+        "restore_to_group",
+        "clear_personal_password",
+        "reset_two_factor",
+    ]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -244,6 +250,20 @@ class UserAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             f"Cleared {cleared} personal password(s); their sessions have ended.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Reset two-factor sign-in (a lost phone: they set up again)")
+    def reset_two_factor(self, request, queryset):
+        """Another organiser's way, from the browser, to what `manage.py two_factor_reset`
+        does: the authenticator and recovery codes go, audited with who did it."""
+        organisers = list(queryset.filter(role=User.Role.ORGANISER).order_by("pk"))
+        for user in organisers:
+            two_factor_reset(email=user.email, actor=request.user, ip=client_ip(request))
+        self.message_user(
+            request,
+            f"Reset two-factor sign-in of {len(organisers)} organiser(s); each sets up an "
+            "authenticator again at their next sign-in.",
             messages.SUCCESS,
         )
 

@@ -169,3 +169,17 @@ class TwoFactorCodeForm(forms.Form):
         ),
         help_text="The 6-digit code your authenticator app shows for Cohort.",
     )
+
+
+class TwoFactorVerifyForm(forms.Form):
+    """The app's 6-digit code or a recovery code (letters too: a text keyboard)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}
+        ),
+        help_text="The 6-digit code your authenticator app shows for Cohort, or one of your "
+        "recovery codes.",
+    )

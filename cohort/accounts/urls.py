@@ -13,6 +13,11 @@ urlpatterns = [
     path("signup/", views.register_view, name="register"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/password/", views.personal_password_view, name="personal-password"),
+    path(
+        "profile/recovery-codes/",
+        two_factor_views.recovery_codes_view,
+        name="two-factor-recovery-codes",
+    ),
     path("profile/passkeys/", passkey_views.passkey_register_view, name="passkey-register"),
     path("profile/passkeys/options/", passkey_views.passkey_options_view, name="passkey-options"),
     path(

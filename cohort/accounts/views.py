@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohort.accounts import forms
-from cohort.accounts.models import Group
+from cohort.accounts.models import Group, User
 from cohort.accounts.selectors import (
     group_can_manage,
     group_get_for_manager,
@@ -33,6 +33,10 @@ from cohort.accounts.services.signin import (
     signin_complete,
     signin_failed,
     signin_guard,
+)
+from cohort.accounts.services.two_factor import (
+    two_factor_device,
+    two_factor_recovery_codes_left,
 )
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.core.exceptions import DomainError
@@ -281,8 +285,16 @@ def profile_view(request):
         "token_form": token_form if status >= 400 else forms.TokenForm(),
         "password_form": forms.PersonalPasswordForm(user=request.user),
         "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+        "recovery_codes_left": _recovery_codes_left(request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _recovery_codes_left(user) -> int | None:
+    """An enrolled organiser's unused recovery codes; None for everyone else (no queries)."""
+    if user.role != User.Role.ORGANISER or two_factor_device(user) is None:
+        return None
+    return two_factor_recovery_codes_left(user)
 
 
 def _privacy_save(request):

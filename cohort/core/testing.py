@@ -68,3 +68,34 @@ def database_unreachable():
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
+
+
+@contextlib.contextmanager
+def redis_unreachable(location: str = "redis://127.0.0.1:1/0"):
+    """One Redis that does not answer (a closed port) as both the resilient cache and the
+    Celery broker, as in production when REDIS_URL and CELERY_BROKER_URL name one server;
+    restored afterwards, with no degraded circuit left behind for the next tests."""
+    from django.test import override_settings
+
+    from cohort.core import redis_cache
+    from config.celery import app
+
+    caches = {
+        "default": {
+            "BACKEND": "cohort.core.redis_cache.ResilientRedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    saved = app.conf["broker_url"]
+    app.conf.update(broker_url=location)
+    app._pool = None  # kombu keys its pools by URL: connect to the new one
+    try:
+        with override_settings(CACHES=caches, CELERY_BROKER_URL=location):
+            yield
+    finally:
+        app.conf.update(broker_url=saved)
+        app._pool = None
+        host = location.split("//", 1)[1].split("/", 1)[0]
+        for key in [k for k in redis_cache._circuits if host in k]:
+            del redis_cache._circuits[key]

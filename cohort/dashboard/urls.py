@@ -7,6 +7,10 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_view, name="map"),
+    path("milestones/<int:milestone_id>/", views.milestone_view, name="milestone"),
+    path(
+        "milestones/<int:milestone_id>/photo/", views.milestone_photo_view, name="milestone-photo"
+    ),
     path("season/", views.season_view, name="season"),
     path("mentor/", mentor_views.mentor_home, name="mentor"),
     path("mentor/reviews/", mentor_views.mentor_review_bulk, name="mentor-review-bulk"),

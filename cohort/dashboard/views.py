@@ -1,11 +1,13 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from cohort.accounts.models import User
 from cohort.accounts.selectors import group_get_for_viewer
-from cohort.core.exceptions import DomainError
+from cohort.core.exceptions import DomainError, NotFound
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import (
@@ -14,7 +16,11 @@ from cohort.dashboard.selectors import (
     member_card,
     steps_chart,
 )
-from cohort.journeys.selectors import path_current_get
+from cohort.journeys.selectors import (
+    milestone_postcard_get_for_viewer,
+    path_current_get,
+    postcards_for_viewer,
+)
 
 
 @login_required
@@ -77,8 +83,40 @@ def map_view(request):
         card = member_card(user=request.user, path=path, marker=me) if me else None
     else:
         path = path_current_get()
-    context = {"path": path, "group": group, "markers": markers or [], "card": card, "legs": legs}
+    postcards = postcards_for_viewer(viewer=request.user, path=path) if path else []
+    context = {
+        "path": path,
+        "group": group,
+        "markers": markers or [],
+        "card": card,
+        "legs": legs,
+        "postcards": postcards,
+    }
     return render(request, "dashboard/map.html", context)
+
+
+@login_required
+@require_GET
+def milestone_view(request, milestone_id: int):
+    """A milestone's postcard, for whoever has reached it (organisers: any); else 404."""
+    milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
+    return render(request, "dashboard/milestone.html", {"milestone": milestone})
+
+
+@login_required
+@require_GET
+def milestone_photo_view(request, milestone_id: int):
+    """The postcard's photo, inline, under the same rule as its page (404 without one)."""
+    milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
+    if not milestone.postcard_photo:
+        raise NotFound("This postcard has no photo.")
+    try:
+        photo = milestone.postcard_photo.open("rb")
+    except FileNotFoundError:
+        raise NotFound("This photo is no longer available.") from None
+    response = FileResponse(photo, filename=milestone.postcard_photo.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

@@ -8,7 +8,7 @@ from cohort.journeys.services import path_cache_clear, path_make_current
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 1
-    fields = ["order", "name", "distance", "x", "y", "postcard"]
+    fields = ["order", "name", "distance", "x", "y", "postcard", "postcard_photo"]
 
 
 @admin.register(Path)

@@ -1,6 +1,9 @@
+import posixpath
 from decimal import Decimal
 
+import filetype
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -56,6 +59,29 @@ class Path(TimeStampedModel):
         return self.name
 
 
+# A postcard photo's detected kind -> the extensions its name may end in. Recognised by
+# content, so a renamed page or script is refused; served inline from our own view.
+POSTCARD_PHOTO_KINDS = {"png": {"png"}, "jpg": {"jpg", "jpeg"}, "gif": {"gif"}, "webp": {"webp"}}
+POSTCARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def postcard_photo_validate(upload) -> None:
+    """A PNG, JPEG, GIF or WebP image (by its first bytes, with a name that agrees), at most
+    5 MB; raises ValidationError with a sentence for the admin form."""
+    if upload.size > POSTCARD_PHOTO_MAX_BYTES:
+        raise ValidationError("The photo is too large; the limit is 5 MB.")
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    extension = posixpath.splitext(upload.name or "")[1].lower().lstrip(".")
+    if kind is None or kind.extension not in POSTCARD_PHOTO_KINDS:
+        raise ValidationError("The photo must be a PNG, JPEG, GIF or WebP image.")
+    if extension not in POSTCARD_PHOTO_KINDS[kind.extension]:
+        raise ValidationError(
+            f"This is a {kind.extension.upper()} image: its name must end in .{kind.extension}"
+        )
+
+
 class Milestone(models.Model):
     """A named point on a path; the first one (order 0, distance 0) is the start."""
 
@@ -70,7 +96,14 @@ class Milestone(models.Model):
     )
     x = models.FloatField(help_text="Map point, in the path's map coordinates.")
     y = models.FloatField()
+    # Shown to a member once they reach the milestone (notification, map, postcard page).
     postcard = models.CharField(max_length=400, blank=True)
+    postcard_photo = models.FileField(
+        upload_to="postcards/",
+        blank=True,
+        validators=[postcard_photo_validate],
+        help_text="Optional: a PNG, JPEG, GIF or WebP image, at most 5 MB.",
+    )
 
     class Meta:
         ordering = ["path", "order"]

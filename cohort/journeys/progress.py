@@ -17,6 +17,8 @@ class MilestonePoint:
     distance: Decimal
     x: float
     y: float
+    postcard: str = ""
+    has_photo: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from cohort.core.caching import cached_from
-from cohort.journeys.models import Enrollment, Path
+from cohort.core.exceptions import NotFound
+from cohort.journeys.models import Enrollment, Milestone, Path
 from cohort.journeys.progress import (
     MilestonePoint,
     point_at,
@@ -11,7 +13,8 @@ from cohort.journeys.progress import (
     spread_markers,
 )
 
-CURRENT_PATH_KEY = "journeys:current-path:v1"
+# v2: milestones carry their postcard (a v1 value, without it, is never read back).
+CURRENT_PATH_KEY = "journeys:current-path:v2"
 _CURRENT_PATH_TTL = 3600
 
 
@@ -35,7 +38,9 @@ class PathView:
 
 def _path_view(path: Path) -> PathView:
     milestones = [
-        MilestonePoint(m.id, m.order, m.name, m.distance, m.x, m.y)
+        MilestonePoint(
+            m.id, m.order, m.name, m.distance, m.x, m.y, m.postcard, bool(m.postcard_photo)
+        )
         for m in path.milestones.order_by("distance")
     ]
     return PathView(
@@ -67,7 +72,7 @@ def path_current_get(found: dict | None = None) -> PathView | None:
     )
 
 
-CHAIN_KEY = "journeys:current-chain:v1"
+CHAIN_KEY = "journeys:current-chain:v2"
 _MAX_CHAIN = 20
 
 
@@ -181,3 +186,47 @@ def path_walking_by_user(*, user_ids, chain: list[PathView]) -> dict[int, int]:
         if user_id not in latest or key > latest[user_id]:
             latest[user_id], walking[user_id] = key, path_id
     return walking
+
+
+# --- Postcards: a member sees a milestone's postcard once they have reached it ----------
+
+
+def _is_organiser(viewer) -> bool:
+    return viewer.role == "organiser"
+
+
+def postcards_for_viewer(*, viewer, path: PathView) -> list[MilestonePoint]:
+    """The path's milestones with a postcard that the viewer may see, in order: all of them
+    for organisers; for anyone else those their enrollment has reached (by distance now, or
+    announced before: a lowered day does not take a postcard back). One query at most."""
+    with_postcard = [m for m in path.milestones if m.postcard or m.has_photo]
+    if _is_organiser(viewer) or not with_postcard:
+        return with_postcard
+    enrollment = (
+        Enrollment.objects.filter(user_id=viewer.pk, path_id=path.id)
+        .only("distance", "notified_order")
+        .first()
+    )
+    if enrollment is None:
+        return []
+    return [
+        m
+        for m in with_postcard
+        if m.distance <= enrollment.distance or m.order <= enrollment.notified_order
+    ]
+
+
+def milestone_postcard_get_for_viewer(*, viewer, milestone_id: int) -> Milestone:
+    """The milestone (with its path) if the viewer may see its postcard, else NotFound (404),
+    the same answer for a milestone ahead of them as for one that does not exist."""
+    milestone = Milestone.objects.select_related("path").filter(pk=milestone_id).first()
+    if milestone is None:
+        raise NotFound("No such postcard.")
+    if _is_organiser(viewer):
+        return milestone
+    reached = Enrollment.objects.filter(user_id=viewer.pk, path_id=milestone.path_id).filter(
+        Q(distance__gte=milestone.distance) | Q(notified_order__gte=milestone.order)
+    )
+    if not reached.exists():
+        raise NotFound("No such postcard.")
+    return milestone

@@ -96,13 +96,18 @@ def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.dat
     return enrollment
 
 
+_NOTICE_MAX = 300  # Notification.text
+
+
 def milestone_notice(milestone, path: PathView) -> tuple[str, str, str]:
-    """The text, link and dedupe key of the notification for reaching `milestone`."""
-    return (
-        f"You reached {milestone.name} on {path.name}!"[:300],
-        "/map/",
-        f"milestone:{milestone.id}",
-    )
+    """The text (with the milestone's postcard, cut to fit), link (its postcard page) and
+    dedupe key of the notification for reaching `milestone`."""
+    text = f"You reached {milestone.name} on {path.name}!"
+    if milestone.postcard:
+        text = f"{text} {milestone.postcard}"
+    if len(text) > _NOTICE_MAX:
+        text = text[: _NOTICE_MAX - 1].rstrip() + "…"
+    return text, f"/milestones/{milestone.id}/", f"milestone:{milestone.id}"
 
 
 def milestone_notification_drafts(enrollment: Enrollment, path: PathView, up_to_order: int) -> list:

@@ -61,6 +61,26 @@ def run_checks() -> dict[str, dict]:
     return results
 
 
+# What the app can still do without each part. Without the database nothing is served.
+# Without Redis as the cache, ResilientRedisCache serves from the database (a plain
+# RedisCache cannot). Without the broker, writes are still saved and answered; only the
+# queued follow-up work waits (docs/reliability.md). Redis is often both cache and broker.
+_CAN_SERVE_WITHOUT = {"broker"}
+
+
+def readiness(results: dict[str, dict]) -> tuple[str, int, dict[str, str]]:
+    """The one rule for /health/ and /health/ready/: ("ok", 200), ("degraded", 200) when
+    only parts the app can serve without failed, else ("unavailable", 503); with the
+    failed checks' reasons."""
+    failed = {name: r["error"] for name, r in results.items() if not r["ok"]}
+    if not failed:
+        return "ok", 200, failed
+    spare = _CAN_SERVE_WITHOUT | ({"cache"} if cache_degraded() else set())
+    if set(failed) <= spare:
+        return "degraded", 200, failed
+    return "unavailable", 503, failed
+
+
 def feature_flags() -> dict[str, bool]:
     """Every flag named in settings.FEATURE_FLAGS and its value in this process."""
     return {name: bool(getattr(settings, name)) for name in settings.FEATURE_FLAGS}

@@ -36,6 +36,8 @@ class AuditEvent(models.Model):
         TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
         TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor device reset"
+        TWO_FACTOR_RECOVERY_CODES = "two_factor_recovery_codes", "Two-factor recovery codes made"
+        TWO_FACTOR_RECOVERY_USED = "two_factor_recovery_used", "Two-factor recovery code used"
         ROLE_CHANGED = "role_changed", "Role changed"
         MENTOR_ASSIGNED = "mentor_assigned", "Mentor assigned to a group"
         MENTOR_UNASSIGNED = "mentor_unassigned", "Mentor removed from a group"

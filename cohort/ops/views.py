@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET
 
 from cohort.core.caching import cache_hit_rates
 from cohort.core.middleware import DATABASE_UNAVAILABLE
-from cohort.core.redis_cache import cache_degraded
-from cohort.ops.health import feature_flags, run_checks
+from cohort.ops.health import feature_flags, readiness, run_checks
 from cohort.ops.metrics import CONTENT_TYPE, metrics_render
 from cohort.ops.models import JobRun
 
@@ -42,28 +41,28 @@ def health_live(request):
 @never_cache
 @require_GET
 def health_ready(request):
-    results = run_checks()
-    failed = {name: r["error"] for name, r in results.items() if not r["ok"]}
-    if set(failed) == {"cache"} and cache_degraded():
-        # The degraded mode serves everything from the database: still ready, so a load
-        # balancer keeps sending traffic rather than taking every server out with Redis.
-        return JsonResponse({"status": "degraded", "degraded": failed})
+    """For load balancers: 200 "ok" or "degraded" (still serving: send traffic), 503
+    "unavailable" naming what failed (see health.readiness)."""
+    status, code, failed = readiness(run_checks())
+    if status == "degraded":
+        return JsonResponse({"status": status, "degraded": failed})
     if failed:
-        return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
-    return JsonResponse({"status": "ok"})
+        return JsonResponse({"status": status, "failed": failed}, status=code)
+    return JsonResponse({"status": status})
 
 
 @never_cache
 @require_GET
 def health_summary(request):
-    """The overall status for anyone ("ok" or "degraded", always 200); each check, the job
-    runs, the profile, cache hit rates and flags only for operators (see _operator)."""
+    """The overall status for anyone ("ok", "degraded" or 503 "unavailable", by the same rule
+    as readiness); each check, the job runs, the profile, cache hit rates and flags only for
+    operators (see _operator)."""
     results = run_checks()
-    healthy = all(r["ok"] for r in results.values())
-    body = {"status": "ok" if healthy else "degraded"}
+    status, code, _failed = readiness(results)
+    body = {"status": status}
     if _operator(request):
         body |= _health_details(results)
-    return JsonResponse(body)
+    return JsonResponse(body, status=code)
 
 
 def _health_details(results: dict) -> dict:

@@ -56,6 +56,7 @@ class World:
     title_id: int
     path_id: int
     assignment_id: int
+    milestone_id: int = 0  # the path's last milestone: reached by nobody in this world
 
 
 def _side(name: str, assignment, organiser) -> Side:
@@ -122,6 +123,7 @@ def world(db, settings, tmp_path) -> World:
         title_id=title.pk,
         path_id=path.pk,
         assignment_id=assignment.pk,
+        milestone_id=path.milestones.order_by("-order").first().pk,
     )
 
 

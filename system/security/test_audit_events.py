@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cohort.accounts.models import User
@@ -222,6 +223,19 @@ def _two_factor_reset(w, tmp):
     return w.organiser
 
 
+def _two_factor_recovery_codes(w, tmp):
+    _two_factor_enrolled(w, tmp)  # enrolment makes the first set
+    return w.organiser
+
+
+def _two_factor_recovery_used(w, tmp):
+    enrolled(w.organiser)
+    device = StaticDevice.objects.create(user=w.organiser, name="Recovery codes")
+    device.token_set.create(token="abcdefgh")
+    password_sign_in(w.organiser.email).post("/2fa/", {"code": "abcd-efgh"})
+    return w.organiser
+
+
 def _role_changed(w, tmp):
     request = RequestFactory().post("/admin/accounts/user/")
     request.user = w.organiser
@@ -295,6 +309,8 @@ SENSITIVE_ACTIONS = {
     A.TWO_FACTOR_VERIFIED: _two_factor_verified,
     A.TWO_FACTOR_FAILED: _two_factor_failed,
     A.TWO_FACTOR_RESET: _two_factor_reset,
+    A.TWO_FACTOR_RECOVERY_CODES: _two_factor_recovery_codes,
+    A.TWO_FACTOR_RECOVERY_USED: _two_factor_recovery_used,
     A.ROLE_CHANGED: _role_changed,
     A.MENTOR_ASSIGNED: _mentor_assigned,
     A.MENTOR_UNASSIGNED: _mentor_unassigned,

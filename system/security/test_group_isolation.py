@@ -38,6 +38,11 @@ NOT_GROUP_OBJECTS = {
     "GET mentor/reviews/<int:submission_id>/": "POST only",
     "POST submissions/files/<int:file_id>/": "GET only",
     "GET profile/passkeys/<int:passkey_id>/remove/": "POST only",
+    "GET milestones/<int:milestone_id>/": "a milestone of a shared path: reached-only, 404 "
+    "ahead (test_milestone_postcards.py)",
+    "GET milestones/<int:milestone_id>/photo/": "as its page (test_milestone_postcards.py)",
+    "POST milestones/<int:milestone_id>/": "GET only",
+    "POST milestones/<int:milestone_id>/photo/": "GET only",
 }
 
 VIEWERS = ("member", "leader", "mentor")  # of group A: a plain member, its leader, its mentor

@@ -23,9 +23,9 @@ def token(settings):
     settings.METRICS_TOKEN = TOKEN
 
 
-def _health(client: Client, **headers):
+def _health(client: Client, status: int = 200, **headers):
     response = client.get("/health/", headers=headers)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.json()
 
 
@@ -58,9 +58,11 @@ def test_an_organiser_who_has_not_passed_the_code_step_sees_no_details():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_status_still_says_degraded_when_the_database_is_down():
+def test_the_status_says_unavailable_when_the_database_is_down():
+    # Was 200 "degraded": without the database nothing is served, so /health/ answers 503
+    # by the same rule as /health/ready/ (and still shows operators the details).
     with database_unreachable():
-        anonymous = _health(Client())
-        scraper = _health(Client(), Authorization=f"Bearer {TOKEN}")
-    assert anonymous == {"status": "degraded"}
-    assert scraper["status"] == "degraded" and not scraper["checks"]["database"]["ok"]
+        anonymous = _health(Client(), 503)
+        scraper = _health(Client(), 503, Authorization=f"Bearer {TOKEN}")
+    assert anonymous == {"status": "unavailable"}
+    assert scraper["status"] == "unavailable" and not scraper["checks"]["database"]["ok"]

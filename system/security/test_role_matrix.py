@@ -74,6 +74,11 @@ PAGES = {
     "POST login/passkey/options/": (200, 200, 200, 200, 200, 200),
     "GET logout/": (405, 405, 405, 405, 405, 405),
     "POST logout/": (302, 302, 302, 302, 302, 302),
+    # A postcard: only for those who reached the milestone (nobody here), organisers all.
+    "GET milestones/<int:milestone_id>/": (302, 404, 404, 404, 200, 302),
+    "POST milestones/<int:milestone_id>/": (302, 405, 405, 405, 405, 302),
+    "GET milestones/<int:milestone_id>/photo/": (302, 404, 404, 404, 404, 302),  # no photo
+    "POST milestones/<int:milestone_id>/photo/": (302, 405, 405, 405, 405, 302),
     "GET map/": (302, 200, 200, 200, 200, 302),
     "POST map/": (302, 200, 200, 200, 200, 302),
     "GET mentor/": (302, 403, 403, 200, 200, 302),
@@ -107,6 +112,9 @@ PAGES = {
     "GET profile/": (302, 200, 200, 200, 200, 302),
     "POST profile/": (302, 201, 201, 201, 201, 302),
     "GET profile/password/": (302, 200, 200, 200, 200, 302),
+    # New recovery codes: organisers with an authenticator, after a code (empty form: 400).
+    "GET profile/recovery-codes/": (302, 404, 404, 404, 200, 302),
+    "POST profile/recovery-codes/": (302, 404, 404, 404, 400, 302),
     "POST profile/password/": (302, 400, 400, 400, 400, 302),
     "GET profile/passkeys/": (302, 405, 405, 405, 405, 302),
     "POST profile/passkeys/": (302, 422, 422, 422, 422, 302),

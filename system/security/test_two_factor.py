@@ -62,14 +62,17 @@ def test_first_sign_in_enrols_an_authenticator_before_anything_opens():
     device = TOTPDevice.objects.get(user=organiser, confirmed=False)
     before = client.session.session_key
     done = client.post("/2fa/setup/", {"code": code_for(device), "next": "/analytics/"})
-    assert done.status_code == 302 and done["Location"] == "/analytics/"
+    # The answer shows the recovery codes once (never cached), then leads on to `next`.
+    assert done.status_code == 200 and done["Cache-Control"] == "no-store"
+    assert done.content.decode().count('class="recovery-code"') == 10
+    assert 'href="/analytics/"' in done.content.decode()
     assert client.session.session_key != before  # a new session key at the 2FA step
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/analytics/").status_code == 200
     # The secret is never shown again: the setup page sends a verified organiser on.
     assert client.get("/2fa/setup/").status_code == 302
-    assert actions() == ["sign_in", "two_factor_enrolled"]
+    assert actions() == ["sign_in", "two_factor_enrolled", "two_factor_recovery_codes"]
 
 
 def test_enrolled_organiser_enters_a_code_after_the_password():

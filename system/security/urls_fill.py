@@ -24,6 +24,7 @@ def params_of(side, world) -> dict[str, str]:
         "day": (timezone.localdate()).isoformat(),
         "activity_id": side.flagged.pk,
         "path_id": world.path_id,
+        "milestone_id": world.milestone_id,
         "board": "progress",
     }
 

@@ -1,9 +1,10 @@
-"""Organisers' TOTP two-factor sign-in (django-otp): enrol, verify, reset.
+"""Organisers' TOTP two-factor sign-in (django-otp): enrol, verify, recovery codes, reset.
 
 After the password, an organiser's session is "unverified" until a code from their
-authenticator app is checked here; OrganiserTwoFactorMiddleware keeps every other page and
-API operation closed meanwhile. Wrong codes are counted per organiser in the cache (like
-sign-in failures) on top of django-otp's own growing delay between attempts.
+authenticator app (or one of their single-use recovery codes, django-otp's static tokens,
+made at enrolment) is checked here; OrganiserTwoFactorMiddleware keeps every other page and
+API operation closed meanwhile. Wrong codes of either kind are counted per organiser in the
+cache (like sign-in failures) on top of django-otp's own growing delay between attempts.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
 
@@ -35,6 +37,8 @@ SESSION_VERIFIED_USER = "cohort_2fa_user"
 # is deleted when the owner confirms theirs.
 SESSION_ENROL_DEVICE = "cohort_2fa_enrol_device"
 _DEVICE_NAME = "Authenticator app"
+_RECOVERY_NAME = "Recovery codes"
+RECOVERY_CODE_COUNT = 10
 
 
 def two_factor_required(user) -> bool:
@@ -130,13 +134,14 @@ def _failed(request, user: User, *, step: str) -> None:
     raise InvalidInput(WRONG_CODE)
 
 
-def _check(request, user: User, device: TOTPDevice, code: str, *, step: str) -> None:
-    """Raise unless `code` is the device's current one. The device row is locked (and so read
+def _check(request, user: User, device, code: str, *, step: str) -> None:
+    """Raise unless `code` is the TOTP device's current one or one of the static device's
+    unused recovery codes (which verify_token deletes). The device row is locked (and so read
     from the primary) while the code is checked: two requests with one code cannot both
     pass, and the "used once" and pause counters are never read stale. django-otp doubles a
     pause after each wrong code; a code typed during the pause is refused without counting."""
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
+        locked = type(device).objects.select_for_update().filter(pk=device.pk).first()
         if locked is None:  # reset meanwhile
             raise NotFound("No authenticator is set up any more; sign in again.")
         allowed, info = locked.verify_is_allowed()
@@ -163,9 +168,65 @@ def _clean(code: str) -> str:
     return "".join((code or "").split())[:16]
 
 
-def two_factor_enrol_confirm(request, *, code: str) -> TOTPDevice:
-    """Confirm this session's device with a first code; the session is then verified and
-    every other attempt's key is deleted. Raises RateLimited, InvalidInput (wrong code),
+def _is_recovery_code(code: str) -> bool:
+    """The app's codes are 6 digits; anything else typed is taken for a recovery code
+    (8 letters and digits, shown as abcd-efgh, accepted in any case, with or without -)."""
+    cleaned = _clean(code)
+    return not (cleaned.isdigit() and len(cleaned) == 6)
+
+
+def _recovery_token(code: str) -> str:
+    return _clean(code).replace("-", "").lower()
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    """A new set of single-use recovery codes in place of any old set, shown as abcd-efgh.
+    Caller holds a transaction."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_RECOVERY_NAME, confirmed=True)
+    tokens = set()
+    while len(tokens) < RECOVERY_CODE_COUNT:
+        tokens.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in sorted(tokens))
+    return [f"{t[:4]}-{t[4:]}" for t in sorted(tokens)]
+
+
+def two_factor_recovery_codes_left(user: User) -> int:
+    """How many unused recovery codes the organiser has (one query)."""
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+def two_factor_recovery_codes_create(request, *, code: str) -> list[str]:
+    """New recovery codes for a verified organiser who types a current code (from the app,
+    or one of the old recovery codes): the old ones stop working. Raises RateLimited,
+    InvalidInput (wrong code) or NotFound (no authenticator)."""
+    user = request.user
+    _guard(request, user)
+    device = two_factor_device(user)
+    if device is None:
+        raise NotFound("No authenticator is set up yet.")
+    if _is_recovery_code(code):
+        recovery = StaticDevice.objects.filter(user=user).first()
+        if recovery is None:
+            _failed(request, user, step="recovery_codes")
+        device, code = recovery, _recovery_token(code)
+    _check(request, user, device, code, step="recovery_codes")
+    with transaction.atomic():
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            action=AuditEvent.Action.TWO_FACTOR_RECOVERY_CODES,
+            actor=user,
+            ip=client_ip(request),
+            target=user,
+            codes=len(codes),
+        )
+    return codes
+
+
+def two_factor_enrol_confirm(request, *, code: str) -> list[str]:
+    """Confirm this session's device with a first code; the session is then verified, every
+    other attempt's key is deleted and a first set of recovery codes is made: returned here
+    to be shown once. Raises RateLimited, InvalidInput (wrong code),
     NotFound (this session is setting nothing up) or Conflict (a device is confirmed
     already: a second one needs `two_factor_reset`)."""
     user = request.user
@@ -183,39 +244,69 @@ def two_factor_enrol_confirm(request, *, code: str) -> TOTPDevice:
             raise NotFound("There is no authenticator being set up; start again.")
         device.confirmed = True
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _recovery_codes_replace(user)
         audit_record(
             action=AuditEvent.Action.TWO_FACTOR_ENROLLED,
             actor=user,
             ip=client_ip(request),
             target=user,
         )
+        audit_record(
+            action=AuditEvent.Action.TWO_FACTOR_RECOVERY_CODES,
+            actor=user,
+            ip=client_ip(request),
+            target=user,
+            codes=len(codes),
+        )
     request.session.pop(SESSION_ENROL_DEVICE, None)
     _mark_verified(request, device)
-    return device
+    return codes
 
 
-def two_factor_verify(request, *, code: str) -> TOTPDevice:
-    """Check a code from the organiser's confirmed device; the session is then verified.
-    Raises RateLimited, InvalidInput (wrong code) or NotFound (no device: enrol first)."""
+def two_factor_verify(request, *, code: str) -> int | None:
+    """Check a code from the organiser's confirmed device, or one of their recovery codes
+    (used up); the session is then verified. Returns None for the app's code, else how many
+    recovery codes are left. Raises RateLimited, InvalidInput (wrong code, under the same
+    limits for both kinds) or NotFound (no device: enrol first)."""
     user = request.user
     _guard(request, user)
     device = two_factor_device(user)
     if device is None:
         raise NotFound("No authenticator is set up yet.")
-    _check(request, user, device, code, step="verify")
-    audit_record(action=AuditEvent.Action.TWO_FACTOR_VERIFIED, actor=user, ip=client_ip(request))
-    _mark_verified(request, device)
-    return device
+    if not _is_recovery_code(code):
+        _check(request, user, device, code, step="verify")
+        audit_record(
+            action=AuditEvent.Action.TWO_FACTOR_VERIFIED, actor=user, ip=client_ip(request)
+        )
+        _mark_verified(request, device)
+        return None
+    recovery = StaticDevice.objects.filter(user=user).first()
+    if recovery is None:
+        _failed(request, user, step="recovery")
+    _check(request, user, recovery, _recovery_token(code), step="recovery")
+    left = two_factor_recovery_codes_left(user)
+    audit_record(
+        action=AuditEvent.Action.TWO_FACTOR_RECOVERY_USED,
+        actor=user,
+        ip=client_ip(request),
+        codes_left=left,
+    )
+    _mark_verified(request, recovery)
+    return left
 
 
 def two_factor_reset(*, email: str, actor=None, ip: str | None = None) -> int:
-    """Remove an organiser's devices (a lost phone): their next sign-in enrols again.
+    """Remove an organiser's devices, the app's and the recovery codes (a lost phone): their
+    next sign-in enrols again. From the admin (another organiser) or `two_factor_reset`.
     Returns how many devices went; raises NotFound for an unknown email."""
     user = User.objects.filter(email=normalize_email(email)).first()
     if user is None:
         raise NotFound(f"No user with the email {email!r}.")
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.filter(user=user)
+        removed += recovery.count()
+        recovery.delete()
         audit_record(
             action=AuditEvent.Action.TWO_FACTOR_RESET,
             actor=actor,

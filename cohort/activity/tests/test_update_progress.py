@@ -10,6 +10,7 @@ from cohort.activity.services import recompute
 from cohort.activity.services.daily import activity_log, activity_review, member_today
 from cohort.activity.tasks import update_progress_task
 from cohort.journeys.models import Enrollment
+from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
 from cohort.ops.models import JobRun
@@ -138,6 +139,20 @@ def test_members_without_an_enrollment_are_enrolled_by_the_job():
     call_command("update_progress")
     enrollment = Enrollment.objects.get(user=member)
     assert (enrollment.steps, enrollment.current_milestone.name) == (1_500, "Ford")
+
+
+def test_the_nightly_notification_carries_the_postcard_and_links_to_it():
+    path = path_create()
+    ford = path.milestones.get(name="Ford")
+    ford.postcard = "A heron by the ford."
+    ford.save()
+    path_cache_clear()
+    member = MemberFactory()
+    DailyActivity.objects.create(user=member, date=member_today(member), steps=1_500)
+    call_command("update_progress")
+    notice = Notification.objects.get(recipient=member)
+    assert notice.text == "You reached Ford on Test Way! A heron by the ford."
+    assert notice.link == f"/milestones/{ford.pk}/"
 
 
 def test_the_job_enrolls_finishers_in_the_chained_path():

@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from cohort.core.testing import database_unreachable
+from cohort.core.testing import database_unreachable, redis_unreachable
 
 
 @pytest.mark.django_db
@@ -54,3 +54,23 @@ def test_anonymous_health_checks_create_no_session(client):
     response = client.get("/health/")
     assert "sessionid" not in response.cookies
     assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_ready_is_200_degraded_when_redis_as_cache_and_broker_is_down(client):
+    with redis_unreachable():
+        response = client.get("/health/ready/")
+        summary = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert set(body["degraded"]) == {"cache", "broker"}
+    assert (summary.status_code, summary.json()) == (200, {"status": "degraded"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_summary_is_503_when_the_database_is_unreachable(client):
+    with database_unreachable():
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
