@@ -37,6 +37,7 @@ NOT_GROUP_OBJECTS = {
     "GET group/<int:group_id>/password/": "POST only",
     "GET mentor/reviews/<int:submission_id>/": "POST only",
     "POST submissions/files/<int:file_id>/": "GET only",
+    "POST notifications/<int:notification_id>/open/": "GET only",
     "GET profile/passkeys/<int:passkey_id>/remove/": "POST only",
 }
 
@@ -55,6 +56,7 @@ EXPECTED = {
     "GET messages/<int:thread_id>/": (404, 404, 404),
     "POST messages/<int:thread_id>/": (404, 404, 404),
     "GET submissions/files/<int:file_id>/": (404, 404, 404),
+    "GET notifications/<int:notification_id>/open/": (404, 404, 404),
     "POST announcements/<int:announcement_id>/publish/": (404, 404, 404),
     "POST announcements/<int:announcement_id>/read/": (404, 404, 404),
     "POST mentor/reviews/<int:submission_id>/": (403, 403, 404),

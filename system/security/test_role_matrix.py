@@ -98,6 +98,9 @@ PAGES = {
     "POST metrics": (405, 405, 405, 405, 405, 302),
     "GET notifications/": (302, 200, 200, 200, 200, 302),
     "POST notifications/": (302, 405, 405, 405, 405, 302),
+    # Follow a notification (marks it read): the recipient only, A's leader here.
+    "GET notifications/<int:notification_id>/open/": (302, 404, 302, 404, 404, 302),
+    "POST notifications/<int:notification_id>/open/": (302, 405, 405, 405, 405, 302),
     "GET notifications/badge/": (302, 200, 200, 200, 200, 302),
     "POST notifications/badge/": (302, 405, 405, 405, 405, 302),
     "GET notifications/preferences/": (302, 405, 405, 405, 405, 302),
