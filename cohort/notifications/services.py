@@ -89,10 +89,10 @@ def notifications_mark_read_for_keys(*, user_id: int, dedupe_keys) -> int:
     unread = Notification.objects.filter(
         recipient_id=user_id, read_at__isnull=True, dedupe_key__in=dedupe_keys
     )
-    with transaction.atomic():
-        changed = unread.update(read_at=timezone.now())
-        if changed:
-            unread_count_changed([user_id])
+    # One UPDATE needs no transaction of its own; the count is dropped once it commits.
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        unread_count_changed([user_id])
     return changed
 
 
