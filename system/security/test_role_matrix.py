@@ -78,6 +78,9 @@ PAGES = {
     "POST map/": (302, 200, 200, 200, 200, 302),
     "GET mentor/": (302, 403, 403, 200, 200, 302),
     "POST mentor/": (405, 405, 405, 405, 405, 302),
+    # Confirm or reject a flagged day: the group's mentors and organisers; others 404.
+    "GET mentor/flags/<int:activity_id>/": (405, 405, 405, 405, 405, 302),
+    "POST mentor/flags/<int:activity_id>/": (302, 404, 404, 302, 302, 302),
     "GET mentor/groups/": (302, 403, 403, 200, 200, 302),
     "POST mentor/groups/": (302, 403, 403, 403, 404, 302),
     "GET mentor/report/": (302, 404, 404, 200, 404, 302),
@@ -137,6 +140,7 @@ PAGES = {
 
 API = {
     "GET /api/v1/activity": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/activity/flags": (401, 403, 403, 200, 200, 403),
     "POST /api/v1/activity/flags/{activity_id}/review": (401, 404, 404, 200, 200, 403),
     "GET /api/v1/activity/{day}": (401, 404, 404, 404, 404, 403),
     "PUT /api/v1/activity/{day}": (401, 200, 200, 200, 200, 403),
