@@ -38,6 +38,7 @@ NOT_GROUP_OBJECTS = {
     "GET mentor/reviews/<int:submission_id>/": "POST only",
     "GET mentor/flags/<int:activity_id>/": "POST only",
     "POST submissions/files/<int:file_id>/": "GET only",
+    "GET submissions/<int:submission_id>/withdraw/": "POST only",
     "POST notifications/<int:notification_id>/open/": "GET only",
     "GET profile/passkeys/<int:passkey_id>/remove/": "POST only",
 }
@@ -57,6 +58,8 @@ EXPECTED = {
     "GET messages/<int:thread_id>/": (404, 404, 404),
     "POST messages/<int:thread_id>/": (404, 404, 404),
     "GET submissions/files/<int:file_id>/": (404, 404, 404),
+    "POST submissions/<int:submission_id>/withdraw/": (404, 404, 404),
+    "POST /api/v1/submissions/{submission_id}/withdraw": (404, 404, 404),
     "GET notifications/<int:notification_id>/open/": (404, 404, 404),
     "POST announcements/<int:announcement_id>/publish/": (404, 404, 404),
     "POST announcements/<int:announcement_id>/read/": (404, 404, 404),

@@ -134,6 +134,9 @@ PAGES = {
     "POST signup/": (404, 404, 404, 404, 404, 302),
     "GET submissions/": (302, 200, 200, 200, 200, 302),
     "POST submissions/": (302, 422, 422, 422, 422, 302),
+    # Withdraw handed-in work before review: its owner only (A's leader); not pending: 409.
+    "GET submissions/<int:submission_id>/withdraw/": (302, 405, 405, 405, 405, 302),
+    "POST submissions/<int:submission_id>/withdraw/": (302, 404, 302, 404, 404, 302),
     "GET submissions/files/<int:file_id>/": (302, 404, 200, 200, 200, 302),
     "POST submissions/files/<int:file_id>/": (302, 405, 405, 405, 405, 302),
 }
@@ -176,6 +179,7 @@ API = {
     "POST /api/v1/submissions/{submission_id}": (401, 404, 409, 404, 404, 403),
     "GET /api/v1/submissions/{submission_id}/file": (401, 404, 200, 200, 200, 403),
     "GET /api/v1/submissions/{submission_id}/files/{file_id}": (401, 404, 200, 200, 200, 403),
+    "POST /api/v1/submissions/{submission_id}/withdraw": (401, 404, 200, 404, 404, 403),
     "POST /api/v1/submissions/{submission_id}/review": (401, 403, 403, 200, 200, 403),
     "GET /api/v1/titles": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/titles/unequip": (401, 200, 200, 403, 403, 403),
