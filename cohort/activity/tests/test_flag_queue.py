@@ -18,11 +18,16 @@ from cohort.activity.services.daily import activity_log, member_today
 from cohort.activity.services.imports import RawRow, activity_import
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
-from cohort.reviews.tests.factories import mentor_of
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/activity/flags"
+
+
+def mentor_of(group) -> User:
+    mentor = StaffFactory(role=User.Role.MENTOR)
+    group.mentors.add(mentor)
+    return mentor
 
 
 @pytest.fixture
