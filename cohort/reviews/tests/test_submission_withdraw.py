@@ -3,7 +3,7 @@ not once reviewed, not another's, not a draft. API and page."""
 
 import pytest
 
-from cohort.core.exceptions import Conflict
+from cohort.core.exceptions import NotFound
 from cohort.ops.models import AuditEvent
 from cohort.reviews.models import Submission
 from cohort.reviews.services import submission_review, submission_withdraw
@@ -56,7 +56,7 @@ def test_a_draft_is_409_and_anothers_or_an_unknown_id_is_404(signed_in, member, 
 
 def test_a_review_after_the_withdrawal_finds_nothing_to_decide(member, mentor, pending):
     submission_withdraw(user=member, submission_id=pending.pk)
-    with pytest.raises(Conflict):
+    with pytest.raises(NotFound):  # a draft is its author's alone again
         submission_review(
             reviewer=mentor, submission_id=pending.pk, decision="approved", feedback=""
         )
