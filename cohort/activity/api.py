@@ -4,20 +4,29 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from cohort.accounts.auth import activity_write, token_or_session
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
-from cohort.activity.schemas import ActivityIn, ActivityOut, ActivitySavedOut, FlagReviewIn
+from cohort.activity.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivitySavedOut,
+    FlaggedDayOut,
+    FlagReviewIn,
+)
 from cohort.activity.selectors import (
     activity_get,
     activity_list,
-    flagged_activity_for_reviewer,
+    flagged_day_get_for_viewer,
+    flagged_days_for_viewer,
     parse_day,
 )
 from cohort.activity.services.daily import activity_log, activity_review, member_today
-from cohort.core.exceptions import NotFound, RateLimited
+from cohort.core.exceptions import NotFound, PermissionDenied, RateLimited
 from cohort.core.http import client_ip
+from cohort.core.pagination import CursorPagination
 
 router = Router(tags=["activity"], auth=token_or_session)
 
@@ -52,6 +61,22 @@ def list_days(request: HttpRequest, days: Query[DayRange]):
         parse_day(days.start) if days.start else last - min(dt.timedelta(29), last - dt.date.min)
     )
     return list(activity_list(user=request.user, start=first, end=last))
+
+
+# Before /activity/{day}, which would otherwise take "flags" for a date.
+@router.get(
+    "/activity/flags",
+    response=list[FlaggedDayOut],
+    summary="Flagged days awaiting review (the group's mentors, coordinators, organisers)",
+)
+@paginate(CursorPagination, ordering=("id",), page_size=25, max_page_size=100)
+def list_flags(request: HttpRequest):
+    """Oldest first, each with the member, their group, the steps, the member's usual day
+    and the threshold it went over; `id` is what the review endpoint takes. Follow `next`.
+    Members 403."""
+    if request.user.role == User.Role.MEMBER:
+        raise PermissionDenied("Only mentors, coordinators and organisers review flagged days.")
+    return flagged_days_for_viewer(request.user)
 
 
 @router.get("/activity/{day}", response=ActivityOut, summary="One day of the viewer's activity")
@@ -112,7 +137,5 @@ def _saved(row: DailyActivity) -> dict:
     summary="Confirm or reject a flagged day (the group's mentors, organisers)",
 )
 def review_flag(request: HttpRequest, activity_id: int, payload: FlagReviewIn):
-    row = flagged_activity_for_reviewer(viewer=request.user).filter(pk=activity_id).first()
-    if row is None:
-        raise NotFound("No such flagged day.")
+    row = flagged_day_get_for_viewer(request.user, activity_id)
     return activity_review(activity=row, decision=payload.decision, actor=request.user)

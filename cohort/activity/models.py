@@ -3,6 +3,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Least
 
+from cohort.accounts.models import User
+
 
 def _counted_steps_rule():
     """The one home of what a day counts, computed by the database into `counted_steps` and
@@ -18,6 +20,13 @@ def _counted_steps_rule():
         default=models.F("steps"),
         output_field=whole,
     )
+
+
+class DailyActivityQuerySet(models.QuerySet):
+    def for_viewer(self, viewer) -> "DailyActivityQuerySet":
+        """Days of members whose group the viewer may see (accounts' Group.for_viewer:
+        mentors their groups', coordinators their division's, organisers everyone's)."""
+        return self.filter(user__in=User.objects.for_viewer(viewer))
 
 
 class DailyActivity(models.Model):
@@ -61,6 +70,8 @@ class DailyActivity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DailyActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "daily activity"

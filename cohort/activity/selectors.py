@@ -1,6 +1,7 @@
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
@@ -51,13 +52,66 @@ def activity_stats(*, user_id: int, today: dt.date) -> dict:
     return {"today_steps": today_steps or 0, "best_day": best, "last_updated_at": last_updated_at}
 
 
-def flagged_activity_for_reviewer(*, viewer: User) -> QuerySet[DailyActivity]:
-    """Flagged days the viewer may review: a mentor's groups, or everyone for organisers."""
-    pending = DailyActivity.objects.filter(review=DailyActivity.Review.PENDING).select_related(
-        "user", "user__group"
+FLAG_HISTORY_DAYS = 90  # a member's usual day is read over this many days before it
+FLAGS_PAGE_SIZE = 25
+
+
+def flagged_days_for_viewer(viewer: User) -> QuerySet[DailyActivity]:
+    """Flagged days awaiting review that the viewer may decide: the days of members of the
+    groups they look after (DailyActivity.for_viewer: a group's mentors, its division's
+    coordinator, organisers), never their own; members none. Oldest first, each with the
+    member and group loaded and the member's usual day (`usual_steps`, the average counted
+    steps of `usual_days` days in the FLAG_HISTORY_DAYS before it), in one query."""
+    if not viewer.is_authenticated or viewer.role == User.Role.MEMBER:
+        return DailyActivity.objects.none()
+    history = (
+        DailyActivity.objects.filter(
+            user_id=OuterRef("user_id"),
+            date__lt=OuterRef("date"),
+            date__gte=OuterRef("date") - dt.timedelta(days=FLAG_HISTORY_DAYS),
+        )
+        .exclude(review__in=[DailyActivity.Review.REJECTED, DailyActivity.Review.PENDING])
+        .order_by()
+        .values("user_id")
     )
-    if viewer.role == User.Role.ORGANISER:
-        return pending
-    if viewer.role == User.Role.MENTOR:
-        return pending.filter(user__group__mentors=viewer)
-    return pending.none()
+    return (
+        DailyActivity.objects.for_viewer(viewer)
+        .filter(review=DailyActivity.Review.PENDING)
+        .exclude(user_id=viewer.pk)
+        .select_related("user", "user__group")
+        .annotate(
+            usual_steps=Subquery(history.annotate(v=Avg("counted_steps")).values("v")),
+            usual_days=Subquery(history.annotate(v=Count("id")).values("v")),
+        )
+        .order_by("id")
+    )
+
+
+def flagged_day_get_for_viewer(viewer: User, activity_id: int) -> DailyActivity:
+    """One flagged day the viewer may decide (flagged_days_for_viewer), else NotFound."""
+    found = flagged_days_for_viewer(viewer).filter(pk=activity_id).first()
+    if found is None:
+        raise NotFound("No such flagged day.")
+    return found
+
+
+@dataclass
+class FlagsPage:
+    days: list[DailyActivity]
+    next_after: int | None  # the id to pass as `after` for the next page, None on the last
+
+
+def flagged_days_page(
+    *, viewer: User, group_id: int | None = None, after_id: int | None = None
+) -> FlagsPage:
+    """A keyset page of flagged_days_for_viewer (of one group, when given) after
+    `after_id`. One query."""
+    rows = flagged_days_for_viewer(viewer)
+    if group_id is not None:
+        rows = rows.filter(user__group_id=group_id)
+    if after_id is not None:
+        rows = rows.filter(pk__gt=after_id)
+    days = list(rows[: FLAGS_PAGE_SIZE + 1])
+    has_more = len(days) > FLAGS_PAGE_SIZE
+    days = days[:FLAGS_PAGE_SIZE]
+    return FlagsPage(days, days[-1].pk if has_more else None)

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cohort.activity.selectors import flagged_day_get_for_viewer, flagged_days_page
+from cohort.activity.services.daily import activity_review
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
 from cohort.dashboard.mentor import (
@@ -58,15 +60,35 @@ def _number(value: str | None, name: str) -> int | None:
 @require_GET
 @_domain_errors_as_pages
 def mentor_home(request):
-    """The groups the viewer looks after and their review queue, oldest first (?group=,
-    ?after= for the next page)."""
+    """The groups the viewer looks after, their review queue and their flagged days to
+    confirm, oldest first (?group=, ?after= and ?flags_after= for the next pages)."""
     group_id = _number(request.GET.get("group"), "group")
     page = review_queue(
         viewer=request.user, group_id=group_id, after_id=_number(request.GET.get("after"), "after")
     )
+    flags = flagged_days_page(
+        viewer=request.user,
+        group_id=group_id,
+        after_id=_number(request.GET.get("flags_after"), "flags_after"),
+    )
     groups = mentor_groups_list(viewer=request.user)
-    context = {"page": page, "groups": groups, "group_id": group_id}
+    context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id}
     return render(request, "dashboard/mentor.html", context)
+
+
+@require_POST
+@_domain_errors_as_pages
+def mentor_flag_review(request, activity_id: int):
+    """Confirm (counts in full) or reject (counts nothing) one flagged day."""
+    row = flagged_day_get_for_viewer(request.user, activity_id)
+    decided = activity_review(
+        activity=row, decision=request.POST.get("decision", ""), actor=request.user
+    )
+    verb = "confirmed" if decided.review == "confirmed" else "rejected"
+    messages.success(
+        request, f"{row.user.display_name}'s {row.steps:,} steps on {row.date:%-d %b}: {verb}."
+    )
+    return redirect(_back(request) + "#flags")
 
 
 @require_POST

@@ -30,7 +30,11 @@ class AnnouncementForm(forms.Form):
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = announcement_groups_postable(viewer)
+        groups = announcement_groups_postable(viewer)
+        self.fields["groups"].queryset = groups
+        only = list(groups.values_list("pk", flat=True)[:2])
+        if len(only) == 1:  # a mentor of one group addresses it without having to pick it
+            self.fields["groups"].initial = only
         divisions = Division.objects.none()
         if viewer.role == User.Role.ORGANISER:
             divisions = Division.objects.all()

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Greatest
 from django.utils import timezone
 
 from cohort.accounts.models import Division, User
@@ -23,6 +23,7 @@ from cohort.notifications.services import (
     NotificationDraft,
     notifications_create,
     notifications_create_from_query,
+    notifications_mark_read_for_keys,
 )
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -194,6 +195,25 @@ def thread_start(*, viewer: User, other_id: int) -> tuple[Thread, bool]:
     return Thread.objects.get_or_create(mentor=mentor, student=student)
 
 
+def _thread_link(thread: Thread) -> str:
+    return f"/messages/{thread.pk}/"
+
+
+def _message_key(message_id: int) -> str:
+    """The dedupe key of a message's notification: one per message."""
+    return f"message:{message_id}"
+
+
+def _message_keys(thread: Thread, *, upto_id: int):
+    """The notification keys of the thread's messages up to `upto_id` (a subquery): the
+    ones the reader has now seen, not one that arrived after the page was read."""
+    return (
+        Message.objects.filter(thread_id=thread.pk, pk__lte=upto_id)
+        .annotate(key=Concat(Value("message:"), Cast("id", CharField())))
+        .values("key")
+    )
+
+
 def _marker_field(thread: Thread, user: User) -> str:
     return "mentor_last_read_id" if user.pk == thread.mentor_id else "student_last_read_id"
 
@@ -232,8 +252,8 @@ def message_send(*, sender: User, thread: Thread, text: str) -> Message:
                 NotificationDraft(
                     recipient_id=other_id,
                     text=f"{sender.display_name}: {text}"[:300],
-                    link=f"/messages/{thread.pk}/",
-                    dedupe_key=f"message:{message.pk}",
+                    link=_thread_link(thread),
+                    dedupe_key=_message_key(message.pk),
                 )
             ]
         )
@@ -244,12 +264,16 @@ def thread_open(
     *, viewer: User, thread: Thread, last_message_id: int | None, ip: str | None = None
 ) -> None:
     """Record that the viewer read the thread up to `last_message_id`: a participant's
-    marker moves forward (never back); an organiser's read of others' thread is audited."""
+    marker moves forward (never back) and their notifications of it are read; an
+    organiser's read of others' thread is audited."""
     if thread.is_participant(viewer):
         if last_message_id:
             marker = _marker_field(thread, viewer)
             Thread.objects.filter(pk=thread.pk).update(
                 **{marker: Greatest(F(marker), last_message_id)}
+            )
+            notifications_mark_read_for_keys(
+                user_id=viewer.pk, dedupe_keys=_message_keys(thread, upto_id=last_message_id)
             )
         return
     if viewer.role != User.Role.ORGANISER:

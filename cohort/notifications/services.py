@@ -2,7 +2,9 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from cohort.core.exceptions import NotFound
 from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.unread import unread_count_changed
 
@@ -78,6 +80,49 @@ def notifications_mark_read(*, user_id: int, ids: list[int] | None = None) -> in
         if changed:
             unread_count_changed([user_id])
     return changed
+
+
+def notifications_mark_read_for_keys(*, user_id: int, dedupe_keys) -> int:
+    """Mark read the member's unread notifications of these events (`dedupe_keys`: a list
+    or a query yielding keys, say the messages of a thread they just read), keeping the
+    unread count exact. Returns how many changed."""
+    unread = Notification.objects.filter(
+        recipient_id=user_id, read_at__isnull=True, dedupe_key__in=dedupe_keys
+    )
+    # One UPDATE needs no transaction of its own; the count is dropped once it commits.
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        unread_count_changed([user_id])
+    return changed
+
+
+NOTIFICATIONS_LINK = "/notifications/"
+
+
+def notification_link_safe(link: str) -> str:
+    """`link` if it is a path on this site ("/messages/3/"), else the notifications list:
+    a stored link never sends anyone to another site ("//evil.example", "https://...",
+    "/\\evil.example" and "javascript:" all fall back)."""
+    is_local_path = (
+        link.startswith("/")
+        and not link.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(link, allowed_hosts=None)
+    )
+    return link if is_local_path else NOTIFICATIONS_LINK
+
+
+def notification_open(*, user_id: int, notification_id: int) -> str:
+    """Mark one of the member's notifications read and return where it leads (a same-site
+    path, see notification_link_safe); another's or an unknown id is NotFound."""
+    link = (
+        Notification.objects.filter(pk=notification_id, recipient_id=user_id)
+        .values_list("link", flat=True)
+        .first()
+    )
+    if link is None:
+        raise NotFound("No such notification.")
+    notifications_mark_read(user_id=user_id, ids=[notification_id])
+    return notification_link_safe(link)
 
 
 def preference_save(*, preference: NotificationPreference) -> NotificationPreference:

@@ -8,7 +8,11 @@ from ninja.errors import ValidationError
 from cohort.notifications.forms import PreferenceForm
 from cohort.notifications.pagination import notifications_page
 from cohort.notifications.selectors import notifications_of, preference_get
-from cohort.notifications.services import notifications_mark_read, preference_save
+from cohort.notifications.services import (
+    notification_open,
+    notifications_mark_read,
+    preference_save,
+)
 from cohort.notifications.unread import unread_count_get
 
 
@@ -48,6 +52,15 @@ def mark_read_view(request):
     if request.htmx:
         return badge_view(request)
     return redirect("notifications:list")
+
+
+@login_required
+@require_GET
+def notification_open_view(request, notification_id: int):
+    """Following a notification marks it read, then goes where it leads (this site only);
+    another member's id is 404."""
+    link = notification_open(user_id=request.user.pk, notification_id=notification_id)
+    return redirect(link)
 
 
 @login_required

@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         SUBMISSION_REVIEWED = "submission_reviewed", "Submission reviewed"
+        SUBMISSION_WITHDRAWN = "submission_withdrawn", "Submission withdrawn before review"
         MESSAGE_READ_BY_ORGANISER = (
             "message_read_by_organiser",
             "Message thread read by an organiser",

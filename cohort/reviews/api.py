@@ -16,7 +16,12 @@ from cohort.reviews.selectors import (
     submission_get_for_viewer,
     submission_list,
 )
-from cohort.reviews.services import submission_create, submission_review, submission_update
+from cohort.reviews.services import (
+    submission_create,
+    submission_review,
+    submission_update,
+    submission_withdraw,
+)
 
 router = Router(tags=["submissions"], auth=token_or_session)
 
@@ -101,6 +106,18 @@ def get_submission_file(request: HttpRequest, submission_id: int, file_id: int):
     if found.submission_id != submission_id:
         raise NotFound("No such file.")
     return FileResponse(file_open(found.file), as_attachment=True, filename=found.original_name)
+
+
+@router.post(
+    "/submissions/{int:submission_id}/withdraw",
+    response=SubmissionOut,
+    summary="Withdraw work awaiting review",
+)
+def withdraw_submission(request: HttpRequest, submission_id: int):
+    """The member's own submission, while it awaits review, goes back to a draft (to edit
+    and hand in again). Another's is 404; a draft or a reviewed one 409."""
+    submission_withdraw(user=request.user, submission_id=submission_id, ip=client_ip(request))
+    return submission_get_for_viewer(request.user, submission_id)
 
 
 @router.post(

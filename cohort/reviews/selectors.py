@@ -32,6 +32,17 @@ class EpisodeState:
     def is_open_to_member(self) -> bool:
         return self.state != LOCKED
 
+    @property
+    def unlock_rule(self) -> str:
+        """The one rule that opens a locked episode (its dates only plan the season: they
+        open nothing); empty once it is open."""
+        if self.state != LOCKED:
+            return ""
+        return (
+            f"Unlocks when a mentor approves your required work of episode "
+            f"{self.episode.number - 1}, whatever the date."
+        )
+
 
 def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
     """Each episode of `season` in order, "done" (every required assignment approved for the
@@ -212,6 +223,10 @@ class EpisodeCards:
     episode: Episode | None  # None: work outside any episode
     state: str
     cards: list[AssignmentCard]
+
+    @property
+    def unlock_rule(self) -> str:
+        return EpisodeState(self.episode, self.state).unlock_rule if self.episode else ""
 
 
 @dataclass

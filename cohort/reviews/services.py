@@ -200,6 +200,36 @@ def _refuse_duplicate(*, user_id: int, assignment: Assignment) -> None:
         raise Conflict(f"“{assignment.title}” already awaits review.")
 
 
+def submission_withdraw(*, user: User, submission_id: int, ip: str | None = None) -> Submission:
+    """Take the member's own handed-in submission back to a draft while it still awaits
+    review (another's, or none, 404; a draft or a reviewed one 409), audited. Under the
+    submission's row lock, like submission_review, so a withdrawal and a review never both
+    happen: whichever locks first wins and the other sees the new status."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("assignment")
+            .filter(pk=submission_id, user_id=user.pk)
+            .first()
+        )
+        if submission is None:
+            raise NotFound("No such submission.")
+        if submission.status == Submission.Status.DRAFT:
+            raise Conflict("This submission is a draft already; it was never handed in.")
+        if submission.status != Submission.Status.PENDING:
+            raise Conflict("This submission has been reviewed; it can no longer be withdrawn.")
+        submission.status = Submission.Status.DRAFT
+        submission.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=AuditEvent.Action.SUBMISSION_WITHDRAWN,
+            actor=user,
+            ip=ip,
+            target=submission,
+            assignment_id=submission.assignment_id,
+        )
+    return submission
+
+
 def submission_review(
     *, reviewer: User, submission_id: int, decision: str, feedback: str, ip: str | None = None
 ) -> Submission:

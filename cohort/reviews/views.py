@@ -3,15 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohort.competition.selectors.seasons import season_current
 from cohort.core.exceptions import DomainError, InvalidInput
-from cohort.core.http import error_response, form_error_add
+from cohort.core.http import client_ip, error_response, form_error_add
 from cohort.reviews.files import file_open
 from cohort.reviews.forms import SubmissionForm
 from cohort.reviews.selectors import submission_file_get_for_viewer, submissions_page_get
-from cohort.reviews.services import submission_create, submission_update
+from cohort.reviews.services import submission_create, submission_update, submission_withdraw
 
 
 @login_required
@@ -61,3 +61,16 @@ def submission_file_view(request, file_id: int):
     """A submission's file, as an attachment, to whoever may see the submission (else 404)."""
     found = submission_file_get_for_viewer(request.user, file_id)
     return FileResponse(file_open(found.file), as_attachment=True, filename=found.original_name)
+
+
+@login_required
+@require_POST
+def submission_withdraw_view(request, submission_id: int):
+    """Withdraw one's own submission still awaiting review: it is a draft again."""
+    withdrawn = submission_withdraw(
+        user=request.user, submission_id=submission_id, ip=client_ip(request)
+    )
+    messages.success(
+        request, f"“{withdrawn.assignment.title}” is withdrawn: it is a draft again to edit."
+    )
+    return redirect("reviews:submissions")

@@ -53,6 +53,7 @@ def page_bodies(side) -> dict[str, dict]:
     return {
         "POST mentor/reviews/<int:submission_id>/": {"decision": "approved"},
         "POST mentor/reviews/": {"ids": [side.submission.pk], "decision": "approved"},
+        "POST mentor/flags/<int:activity_id>/": {"decision": "confirmed"},
     }
 
 

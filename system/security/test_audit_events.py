@@ -192,6 +192,11 @@ def _submission_reviewed(w, tmp):
     return w.a.mentor
 
 
+def _submission_withdrawn(w, tmp):
+    client_for(w.a.leader).post(f"/api/v1/submissions/{w.a.submission.pk}/withdraw")
+    return w.a.leader
+
+
 def _message_read_by_organiser(w, tmp):
     client_for(w.organiser).get(f"/api/v1/messages/threads/{w.a.thread.pk}")
     return w.organiser
@@ -304,6 +309,7 @@ SENSITIVE_ACTIONS = {
     A.TOKEN_CREATED: _token_created,
     A.TOKEN_REVOKED: _token_revoked,
     A.SUBMISSION_REVIEWED: _submission_reviewed,
+    A.SUBMISSION_WITHDRAWN: _submission_withdrawn,
     A.MESSAGE_READ_BY_ORGANISER: _message_read_by_organiser,
     A.TWO_FACTOR_ENROLLED: _two_factor_enrolled,
     A.TWO_FACTOR_VERIFIED: _two_factor_verified,

@@ -83,6 +83,9 @@ PAGES = {
     "POST map/": (302, 200, 200, 200, 200, 302),
     "GET mentor/": (302, 403, 403, 200, 200, 302),
     "POST mentor/": (405, 405, 405, 405, 405, 302),
+    # Confirm or reject a flagged day: the group's mentors and organisers; others 404.
+    "GET mentor/flags/<int:activity_id>/": (405, 405, 405, 405, 405, 302),
+    "POST mentor/flags/<int:activity_id>/": (302, 404, 404, 302, 302, 302),
     "GET mentor/groups/": (302, 403, 403, 200, 200, 302),
     "POST mentor/groups/": (302, 403, 403, 403, 404, 302),
     "GET mentor/report/": (302, 404, 404, 200, 404, 302),
@@ -103,6 +106,9 @@ PAGES = {
     "POST metrics": (405, 405, 405, 405, 405, 302),
     "GET notifications/": (302, 200, 200, 200, 200, 302),
     "POST notifications/": (302, 405, 405, 405, 405, 302),
+    # Follow a notification (marks it read): the recipient only, A's leader here.
+    "GET notifications/<int:notification_id>/open/": (302, 404, 302, 404, 404, 302),
+    "POST notifications/<int:notification_id>/open/": (302, 405, 405, 405, 405, 302),
     "GET notifications/badge/": (302, 200, 200, 200, 200, 302),
     "POST notifications/badge/": (302, 405, 405, 405, 405, 302),
     "GET notifications/preferences/": (302, 405, 405, 405, 405, 302),
@@ -136,12 +142,16 @@ PAGES = {
     "POST signup/": (404, 404, 404, 404, 404, 302),
     "GET submissions/": (302, 200, 200, 200, 200, 302),
     "POST submissions/": (302, 422, 422, 422, 422, 302),
+    # Withdraw handed-in work before review: its owner only (A's leader); not pending: 409.
+    "GET submissions/<int:submission_id>/withdraw/": (302, 405, 405, 405, 405, 302),
+    "POST submissions/<int:submission_id>/withdraw/": (302, 404, 302, 404, 404, 302),
     "GET submissions/files/<int:file_id>/": (302, 404, 200, 200, 200, 302),
     "POST submissions/files/<int:file_id>/": (302, 405, 405, 405, 405, 302),
 }
 
 API = {
     "GET /api/v1/activity": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/activity/flags": (401, 403, 403, 200, 200, 403),
     "POST /api/v1/activity/flags/{activity_id}/review": (401, 404, 404, 200, 200, 403),
     "GET /api/v1/activity/{day}": (401, 404, 404, 404, 404, 403),
     "PUT /api/v1/activity/{day}": (401, 200, 200, 200, 200, 403),
@@ -179,6 +189,7 @@ API = {
     "POST /api/v1/submissions/{submission_id}": (401, 404, 409, 404, 404, 403),
     "GET /api/v1/submissions/{submission_id}/file": (401, 404, 200, 200, 200, 403),
     "GET /api/v1/submissions/{submission_id}/files/{file_id}": (401, 404, 200, 200, 200, 403),
+    "POST /api/v1/submissions/{submission_id}/withdraw": (401, 404, 200, 404, 404, 403),
     "POST /api/v1/submissions/{submission_id}/review": (401, 403, 403, 200, 200, 403),
     "GET /api/v1/titles": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/titles/unequip": (401, 200, 200, 403, 403, 403),

@@ -16,6 +16,7 @@ def params_of(side, world) -> dict[str, str]:
         "title_id": world.title_id,
         "file_id": side.file.pk,
         "announcement_id": side.draft.pk,
+        "notification_id": side.notification.pk,
         "thread_id": side.thread.pk,
         "kind": "members",
         "submission_id": side.submission.pk,

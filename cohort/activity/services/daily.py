@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
+from cohort.activity.services.flags import flagged_days_notify
 from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh, zone_today
@@ -228,6 +229,8 @@ def activity_log(
             user_id=user.pk, group_id=user.group_id, day=day, delta_steps=row.counted_steps - before
         )
         _streak_and_points_refresh(user=user, day=day)
+        if row.review == DailyActivity.Review.PENDING:
+            flagged_days_notify(days=[(user.pk, day)])
         if is_correction:
             audit_record(
                 action=AuditEvent.Action.ACTIVITY_CORRECTED,

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.daily import day_outside_path, day_review_decide, member_today
+from cohort.activity.services.flags import flagged_days_notify
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.journeys.selectors import path_chain_get
 from cohort.ops.models import AuditEvent
@@ -257,6 +258,9 @@ def _write(plan: _Plan, *, source: str, group: Group | None, actor: User | None)
         update_conflicts=True,  # a day a member logged meanwhile is overwritten, not an error
         unique_fields=["user", "date"],
         update_fields=["steps", "source", "review", "plausible_steps", "updated_at"],
+    )
+    flagged_days_notify(
+        days=[(r.user_id, r.date) for r in plan.rows if r.review == DailyActivity.Review.PENDING]
     )
     ids = sorted(plan.user_ids)
     latest = DailyActivity.objects.filter(user_id=OuterRef("pk")).order_by("-date").values("date")
