@@ -22,7 +22,7 @@ from cohort.accounts.selectors import (
 )
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
-from cohort.accounts.services.members import member_add, member_remove
+from cohort.accounts.services.members import member_add, member_remove, member_remove_check
 from cohort.accounts.services.personal_password import personal_password_set
 from cohort.accounts.services.profile import profile_leetcode_set, profile_privacy_set
 from cohort.accounts.services.registration import group_register
@@ -35,6 +35,7 @@ from cohort.accounts.services.signin import (
     signin_guard,
 )
 from cohort.accounts.tokens import api_token_create, api_token_revoke
+from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
 
@@ -220,13 +221,21 @@ def group_member_remove_view(request, group_id: int, user_id: int):
     if user.group_id != group.pk:
         raise Http404("No such member.")
     try:
+        member_remove_check(user=user, actor=request.user)
+        if confirmation_needed(request):
+            return confirmation_page(
+                request,
+                question=f"Remove {user.display_name} from {group.name}?",
+                consequence=f"{user.display_name} ({user.email}) can no longer sign in and "
+                "their API tokens stop working at once. Their history stays; only an "
+                "organiser can bring them back.",
+                action_label=f"Remove {user.display_name}",
+                cancel_url=reverse("accounts:group-detail", args=[group.pk]),
+            )
         member_remove(user=user, actor=request.user, ip=client_ip(request))
     except DomainError as exc:
         return _render_group(request, group, status=exc.status_code, error=exc.detail)
     messages.success(request, f"{user.display_name} has left the group.")
-    if user.pk == request.user.pk:
-        sign_out(request)
-        return redirect("accounts:login")
     return redirect("accounts:group-detail", group_id=group.pk)
 
 
@@ -235,6 +244,21 @@ def group_member_remove_view(request, group_id: int, user_id: int):
 def group_leader_view(request, group_id: int):
     group = group_get_for_manager(viewer=request.user, group_id=group_id)
     form = forms.LeaderForm(request.POST, members=group_members_list(group=group))
+    if form.is_valid() and confirmation_needed(request):
+        new_leader = form.cleaned_data["leader"]
+        you = group.leader_id == request.user.pk
+        return confirmation_page(
+            request,
+            question=f"Make {new_leader.display_name} the leader of {group.name}?",
+            consequence=(
+                "You will no longer manage the group: only the new leader or an organiser can "
+                "hand leadership back."
+                if you
+                else f"{new_leader.display_name} will manage the group's members and password."
+            ),
+            action_label=f"Make {new_leader.display_name} leader",
+            cancel_url=reverse("accounts:group-detail", args=[group.pk]),
+        )
 
     def hand_over(group, data):
         group_leader_set(

@@ -53,6 +53,9 @@ def page_bodies(side) -> dict[str, dict]:
     return {
         "POST mentor/reviews/<int:submission_id>/": {"decision": "approved"},
         "POST mentor/reviews/": {"ids": [side.submission.pk], "decision": "approved"},
+        # Past the "are you sure?" step (cohort.core.confirm), so the answer is the action's.
+        "POST group/<int:group_id>/members/<int:user_id>/remove/": {"confirmed": "yes"},
+        "POST season/titles/<int:title_id>/redeem/": {"confirmed": "yes"},
     }
 
 
