@@ -139,6 +139,8 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
         "leader_form": forms_in_error.get("leader_form")
         or forms.LeaderForm(members=group_members_list(group=group)),
         "error": forms_in_error.get("error"),
+        # The one form that came back with errors, for the summary at the top of the page.
+        "error_form": next((f for k, f in forms_in_error.items() if k.endswith("_form")), None),
     }
     if manage:
         token = invite_token_create(group=group)
@@ -305,6 +307,7 @@ def profile_view(request):
         "token_form": token_form if status >= 400 else forms.TokenForm(),
         "password_form": forms.PersonalPasswordForm(user=request.user),
         "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+        "error_form": next((f for f in (leetcode_form, token_form) if f.errors), None),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
