@@ -24,7 +24,12 @@ from cohort.accounts.services.groups import group_leader_set, group_password_rot
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
 from cohort.accounts.services.members import member_add, member_remove, member_remove_check
 from cohort.accounts.services.personal_password import personal_password_set
-from cohort.accounts.services.profile import profile_leetcode_set, profile_privacy_set
+from cohort.accounts.services.profile import (
+    profile_leetcode_set,
+    profile_privacy_set,
+    profile_update,
+    time_zones_available,
+)
 from cohort.accounts.services.registration import group_register
 from cohort.accounts.services.signin import (
     SESSION_ENDED,
@@ -284,7 +289,12 @@ def profile_view(request):
         initial={"leetcode_username": request.user.leetcode_username},
     )
     token_form = forms.TokenForm()
-    if leetcode_form.is_bound:
+    profile_form = _profile_form(request)
+    if profile_form.is_bound:
+        if profile_form.is_valid():
+            return _profile_save(request, profile_form)
+        status = 400
+    elif leetcode_form.is_bound:
         if leetcode_form.is_valid():
             return _leetcode_save(request, leetcode_form)
         status = 400
@@ -307,9 +317,38 @@ def profile_view(request):
         "token_form": token_form if status >= 400 else forms.TokenForm(),
         "password_form": forms.PersonalPasswordForm(user=request.user),
         "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
-        "error_form": next((f for f in (leetcode_form, token_form) if f.errors), None),
+        "error_form": next(
+            (f for f in (profile_form, leetcode_form, token_form) if f.errors), None
+        ),
+        "profile_form": profile_form,
+        "time_zones": time_zones_available(),
     }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _profile_form(request) -> forms.ProfileForm:
+    user = request.user
+    initial = {f: getattr(user, f) for f in ("display_name", "time_zone", "marker_colour")}
+    return forms.ProfileForm(request.POST if "profile" in request.POST else None, initial=initial)
+
+
+def _profile_save(request, form):
+    profile_update(user=request.user, **form.cleaned_data)
+    messages.success(request, "Your name, time zone and marker colour are saved.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def profile_time_zone_view(request):
+    """The one-click offer of the browser's zone (static/js/time-zone-offer.js): take it, or
+    keep the current zone; either way the member has chosen and is not asked again."""
+    try:
+        profile_update(user=request.user, time_zone=request.POST.get("time_zone", ""))
+        messages.success(request, f"Your time zone is {request.user.time_zone}.")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect(_safe_next(request))
 
 
 def _privacy_save(request):
