@@ -18,6 +18,7 @@ from cohort.accounts.selectors import (
     group_members_cached,
     group_members_list,
     personal_password_missing_for_division,
+    profile_sections,
     user_get_for_viewer,
 )
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
@@ -290,10 +291,14 @@ def profile_view(request):
     )
     token_form = forms.TokenForm()
     profile_form = _profile_form(request)
+    sections = profile_sections(request.user)
     if profile_form.is_bound:
         if profile_form.is_valid():
             return _profile_save(request, profile_form)
         status = 400
+    elif _posted_section(request) not in sections:
+        messages.error(request, "That part of the profile is for members.")
+        status = 403
     elif leetcode_form.is_bound:
         if leetcode_form.is_valid():
             return _leetcode_save(request, leetcode_form)
@@ -321,9 +326,20 @@ def profile_view(request):
             (f for f in (profile_form, leetcode_form, token_form) if f.errors), None
         ),
         "profile_form": profile_form,
+        "sections": sections,
         "time_zones": time_zones_available(),
     }
     return render(request, "accounts/profile.html", context, status=status)
+
+
+def _posted_section(request) -> str:
+    """Which profile section a POST belongs to ("about" for a GET: always offered)."""
+    if request.method != "POST":
+        return "about"
+    for field, section in (("leetcode", "leetcode"), ("privacy", "privacy")):
+        if field in request.POST:
+            return section
+    return "tokens"  # the token form has no marker field (create or revoke)
 
 
 def _profile_form(request) -> forms.ProfileForm:

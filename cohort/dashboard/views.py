@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from cohort.accounts.models import User
-from cohort.accounts.selectors import group_get_for_viewer
+from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.core.exceptions import DomainError
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
@@ -67,6 +67,10 @@ def map_view(request):
         me = next((m for m in markers if m.is_viewer), None)
         card = member_card(user=request.user, path=path, marker=me) if me else None
     context = {"path": path, "group": group, "markers": markers or [], "card": card}
+    if not request.user.is_member:
+        # Staff walk with no group of their own: they pick one of those they may see.
+        context["pick_group"] = True
+        context["group_choices"] = group_choices_for_viewer(viewer=request.user)
     return render(request, "dashboard/map.html", context)
 
 
