@@ -27,7 +27,7 @@ from cohort.reviews.models import Submission
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("PEOPLE_SHOTS", "/tmp/shots-people"))
+SHOTS = Path(os.environ.get("PEOPLE_SHOTS", "/tmp/shots-people"))  # noqa: S108 (screenshots)
 
 
 def _shoot(page, name: str) -> None:
