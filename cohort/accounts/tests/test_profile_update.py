@@ -96,16 +96,3 @@ def test_keeping_the_zone_also_ends_the_offer(client):
     client.post(reverse("accounts:profile-time-zone"), {"time_zone": "America/Chicago"})
     member.refresh_from_db()
     assert member.time_zone == "America/Chicago" and member.time_zone_chosen_at is not None
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_new_name_shows_at_once_where_the_old_one_was_cached(client):
-    from cohort.competition.selectors.people import people_details
-
-    member = MemberFactory(display_name="Old Name")
-    client.force_login(member)
-    assert "Old Name" in client.get(reverse("accounts:group")).content.decode()  # cached
-    assert people_details([member.pk])[member.pk][0] == "Old Name"  # cached for the boards
-    profile_update(user=member, display_name="New Name")
-    assert "New Name" in client.get(reverse("accounts:group")).content.decode()
-    assert people_details([member.pk])[member.pk][0] == "New Name"
