@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cohort.core.context_processors.site",
+                "cohort.core.context_processors.navigation",
                 "cohort.notifications.context_processors.navigation",
             ],
         },

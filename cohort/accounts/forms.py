@@ -5,6 +5,7 @@ from cohort.accounts.services.personal_password import (
     personal_password_check_current,
     personal_password_validate,
 )
+from cohort.accounts.services.profile import ProfileInvalid, profile_clean
 from cohort.core.exceptions import DomainError
 
 
@@ -141,6 +142,39 @@ class RegisterForm(NewPasswordForm):
     display_name = forms.CharField(label="Your name", max_length=100)
 
     field_order = ["group_name", "display_name", "email", "password", "confirm"]
+
+
+class ProfileForm(forms.Form):
+    """The member's own name, time zone and marker colour; the service checks them again
+    (profile_update), so the page and PATCH /api/v1/me refuse the same things."""
+
+    display_name = forms.CharField(label="Your name", max_length=100)
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="Your day starts at midnight here. Type to search, e.g. Madrid or Chicago.",
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    marker_colour = forms.CharField(
+        label="Marker colour",
+        max_length=7,
+        help_text="Your dot on the map and the group page.",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            profile_clean(
+                display_name=data.get("display_name"),
+                time_zone=data.get("time_zone"),
+                marker_colour=data.get("marker_colour"),
+            )
+        except ProfileInvalid as exc:
+            self.add_error(exc.field if exc.field in data else None, exc.detail)
+        return data
 
 
 class LeetCodeForm(forms.Form):

@@ -160,6 +160,9 @@ class User(AbstractBaseUser):
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
+    # When the member chose their zone themselves (profile, API, or the browser's zone offered
+    # after signing in); until then the offer shows when the browser's zone differs.
+    time_zone_chosen_at = models.DateTimeField(null=True, blank=True)
     marker_colour = models.CharField(
         max_length=7,
         default="#2563eb",

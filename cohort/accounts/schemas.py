@@ -27,6 +27,14 @@ class UserOut(Schema):
     is_group_leader: bool
 
 
+class MeIn(Schema):
+    display_name: str | None = Field(None, max_length=100)
+    time_zone: str | None = Field(
+        None, max_length=64, description="An IANA zone, e.g. Europe/Madrid"
+    )
+    marker_colour: str | None = Field(None, max_length=7, description="#rrggbb")
+
+
 class GroupIn(Schema):
     name: str = Field(..., max_length=100)
     password: str = Field(..., max_length=4096)

@@ -54,6 +54,29 @@ def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
     cache_forget_on_commit(_members_key(gid) for gid in set(group_ids) if gid)
 
 
+MEMBER_PROFILE_SECTIONS = frozenset(
+    {"about", "password", "passkeys", "privacy", "leetcode", "tokens"}
+)
+STAFF_PROFILE_SECTIONS = frozenset({"about", "password", "passkeys"})
+
+
+def profile_sections(user: User) -> frozenset[str]:
+    """The profile's sections this role is offered: leaderboard privacy, LeetCode and API
+    tokens (for logging steps) are about a member's own standing and steps, so staff get
+    only their name, zone, colour, password and passkeys."""
+    return MEMBER_PROFILE_SECTIONS if user.is_member else STAFF_PROFILE_SECTIONS
+
+
+GROUP_CHOICES_MAX = 500
+
+
+def group_choices_for_viewer(*, viewer: User) -> list[tuple[int, str]]:
+    """(id, name) of the groups the viewer may see, by name, for a picker (the map's). One
+    query; at most GROUP_CHOICES_MAX."""
+    groups = Group.objects.for_viewer(viewer).order_by("name", "pk").values_list("pk", "name")
+    return list(groups[:GROUP_CHOICES_MAX])
+
+
 def user_get_for_viewer(*, viewer: User, user_id: int) -> User:
     """A user in a group the viewer may see; NotFound otherwise."""
     user = User.objects.for_viewer(viewer).select_related("group").filter(pk=user_id).first()

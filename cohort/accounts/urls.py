@@ -12,6 +12,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join_view, name="join"),
     path("signup/", views.register_view, name="register"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/time-zone/", views.profile_time_zone_view, name="profile-time-zone"),
     path("profile/password/", views.personal_password_view, name="personal-password"),
     path(
         "profile/recovery-codes/",

@@ -18,13 +18,19 @@ from cohort.accounts.selectors import (
     group_members_cached,
     group_members_list,
     personal_password_missing_for_division,
+    profile_sections,
     user_get_for_viewer,
 )
 from cohort.accounts.services.groups import group_leader_set, group_password_rotate
 from cohort.accounts.services.invites import invite_accept, invite_group_get, invite_token_create
-from cohort.accounts.services.members import member_add, member_remove
+from cohort.accounts.services.members import member_add, member_remove, member_remove_check
 from cohort.accounts.services.personal_password import personal_password_set
-from cohort.accounts.services.profile import profile_leetcode_set, profile_privacy_set
+from cohort.accounts.services.profile import (
+    profile_leetcode_set,
+    profile_privacy_set,
+    profile_update,
+    time_zones_available,
+)
 from cohort.accounts.services.registration import group_register
 from cohort.accounts.services.signin import (
     SESSION_ENDED,
@@ -39,6 +45,7 @@ from cohort.accounts.services.two_factor import (
     two_factor_recovery_codes_left,
 )
 from cohort.accounts.tokens import api_token_create, api_token_revoke
+from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError
 from cohort.core.http import client_ip
 
@@ -142,6 +149,8 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
         "leader_form": forms_in_error.get("leader_form")
         or forms.LeaderForm(members=group_members_list(group=group)),
         "error": forms_in_error.get("error"),
+        # The one form that came back with errors, for the summary at the top of the page.
+        "error_form": next((f for k, f in forms_in_error.items() if k.endswith("_form")), None),
     }
     if manage:
         token = invite_token_create(group=group)
@@ -224,13 +233,21 @@ def group_member_remove_view(request, group_id: int, user_id: int):
     if user.group_id != group.pk:
         raise Http404("No such member.")
     try:
+        member_remove_check(user=user, actor=request.user)
+        if confirmation_needed(request):
+            return confirmation_page(
+                request,
+                question=f"Remove {user.display_name} from {group.name}?",
+                consequence=f"{user.display_name} ({user.email}) can no longer sign in and "
+                "their API tokens stop working at once. Their history stays; only an "
+                "organiser can bring them back.",
+                action_label=f"Remove {user.display_name}",
+                cancel_url=reverse("accounts:group-detail", args=[group.pk]),
+            )
         member_remove(user=user, actor=request.user, ip=client_ip(request))
     except DomainError as exc:
         return _render_group(request, group, status=exc.status_code, error=exc.detail)
     messages.success(request, f"{user.display_name} has left the group.")
-    if user.pk == request.user.pk:
-        sign_out(request)
-        return redirect("accounts:login")
     return redirect("accounts:group-detail", group_id=group.pk)
 
 
@@ -239,6 +256,21 @@ def group_member_remove_view(request, group_id: int, user_id: int):
 def group_leader_view(request, group_id: int):
     group = group_get_for_manager(viewer=request.user, group_id=group_id)
     form = forms.LeaderForm(request.POST, members=group_members_list(group=group))
+    if form.is_valid() and confirmation_needed(request):
+        new_leader = form.cleaned_data["leader"]
+        you = group.leader_id == request.user.pk
+        return confirmation_page(
+            request,
+            question=f"Make {new_leader.display_name} the leader of {group.name}?",
+            consequence=(
+                "You will no longer manage the group: only the new leader or an organiser can "
+                "hand leadership back."
+                if you
+                else f"{new_leader.display_name} will manage the group's members and password."
+            ),
+            action_label=f"Make {new_leader.display_name} leader",
+            cancel_url=reverse("accounts:group-detail", args=[group.pk]),
+        )
 
     def hand_over(group, data):
         group_leader_set(
@@ -262,7 +294,16 @@ def profile_view(request):
         initial={"leetcode_username": request.user.leetcode_username},
     )
     token_form = forms.TokenForm()
-    if leetcode_form.is_bound:
+    profile_form = _profile_form(request)
+    sections = profile_sections(request.user)
+    if profile_form.is_bound:
+        if profile_form.is_valid():
+            return _profile_save(request, profile_form)
+        status = 400
+    elif _posted_section(request) not in sections:
+        messages.error(request, "That part of the profile is for members.")
+        status = 403
+    elif leetcode_form.is_bound:
         if leetcode_form.is_valid():
             return _leetcode_save(request, leetcode_form)
         status = 400
@@ -286,6 +327,12 @@ def profile_view(request):
         "password_form": forms.PersonalPasswordForm(user=request.user),
         "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
         "recovery_codes_left": _recovery_codes_left(request.user),
+        "error_form": next(
+            (f for f in (profile_form, leetcode_form, token_form) if f.errors), None
+        ),
+        "profile_form": profile_form,
+        "sections": sections,
+        "time_zones": time_zones_available(),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -295,6 +342,41 @@ def _recovery_codes_left(user) -> int | None:
     if user.role != User.Role.ORGANISER or two_factor_device(user) is None:
         return None
     return two_factor_recovery_codes_left(user)
+
+
+def _posted_section(request) -> str:
+    """Which profile section a POST belongs to ("about" for a GET: always offered)."""
+    if request.method != "POST":
+        return "about"
+    for field, section in (("leetcode", "leetcode"), ("privacy", "privacy")):
+        if field in request.POST:
+            return section
+    return "tokens"  # the token form has no marker field (create or revoke)
+
+
+def _profile_form(request) -> forms.ProfileForm:
+    user = request.user
+    initial = {f: getattr(user, f) for f in ("display_name", "time_zone", "marker_colour")}
+    return forms.ProfileForm(request.POST if "profile" in request.POST else None, initial=initial)
+
+
+def _profile_save(request, form):
+    profile_update(user=request.user, **form.cleaned_data)
+    messages.success(request, "Your name, time zone and marker colour are saved.")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def profile_time_zone_view(request):
+    """The one-click offer of the browser's zone (static/js/time-zone-offer.js): take it, or
+    keep the current zone; either way the member has chosen and is not asked again."""
+    try:
+        profile_update(user=request.user, time_zone=request.POST.get("time_zone", ""))
+        messages.success(request, f"Your time zone is {request.user.time_zone}.")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect(_safe_next(request))
 
 
 def _privacy_save(request):

@@ -10,7 +10,12 @@ from django_ratelimit.core import get_usage
 from cohort.activity.api import _rate_limit
 from cohort.activity.forms import DayForm
 from cohort.activity.selectors import activity_list, parse_day
-from cohort.activity.services.daily import activity_log, edit_window_days, member_today
+from cohort.activity.services.daily import (
+    STAFF_LOG_REFUSED,
+    activity_log,
+    edit_window_days,
+    member_today,
+)
 from cohort.activity.services.leetcode_verify import leetcode_username_verify
 from cohort.core.exceptions import DomainError
 
@@ -29,6 +34,11 @@ def _editable_days(today: dt.date) -> list[tuple[dt.date, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_view(request):
+    if not request.user.is_member:
+        # Staff walk no path: say where their work is instead of a form that logs nothing.
+        status = 403 if request.method == "POST" else 200
+        context = {"refused": STAFF_LOG_REFUSED}
+        return render(request, "activity/staff.html", context, status=status)
     today = member_today(request.user)
     days = _editable_days(today)
     chosen = request.GET.get("day", today.isoformat())

@@ -3,7 +3,8 @@ from ninja import Query, Router
 
 from cohort.accounts.api import user_out
 from cohort.accounts.auth import token_or_session
-from cohort.accounts.schemas import UserOut
+from cohort.accounts.schemas import MeIn, UserOut
+from cohort.accounts.services.profile import profile_update
 from cohort.core.exceptions import NotFound
 from cohort.dashboard.rows import Filters, dashboard_page
 from cohort.dashboard.schemas import DashboardOut, DashboardQuery, SeasonCurrentOut
@@ -20,6 +21,15 @@ class ViewerOut(UserOut):
 @router.get("/me", response=ViewerOut, summary="The signed-in viewer")
 def me(request: HttpRequest):
     return {**user_out(request.user), "unread_count": unread_count_get(user_id=request.user.pk)}
+
+
+@router.patch("/me", response=ViewerOut, summary="Change the viewer's name, zone or colour")
+def me_update(request: HttpRequest, payload: MeIn):
+    """Any of `display_name`, `time_zone` (an IANA zone such as Europe/Madrid) and
+    `marker_colour` (#rrggbb); omitted ones stay. 422 for an unknown zone, an empty name or
+    a colour that is not #rrggbb. Session only: a token may not change the profile (403)."""
+    profile_update(user=request.user, **payload.dict(exclude_unset=True))
+    return me(request)
 
 
 @router.get("/dashboard", response=DashboardOut, summary="Member rows with progress")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cohort.activity.selectors import flagged_day_get_for_viewer, flagged_days_page
 from cohort.activity.services.daily import activity_review
+from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
 from cohort.dashboard.mentor import (
@@ -31,6 +32,8 @@ from cohort.dashboard.reports import (
     report_csv,
     report_month_parse,
 )
+from cohort.reviews.models import Submission
+from cohort.reviews.selectors import submission_get_for_viewer
 from cohort.reviews.services import submission_review
 
 
@@ -94,7 +97,20 @@ def mentor_flag_review(request, activity_id: int):
 @require_POST
 @_domain_errors_as_pages
 def mentor_review(request, submission_id: int):
-    """Approve or request changes (feedback required) on one submission."""
+    """Approve, request changes or reject (feedback required for both) one submission; a
+    rejection is final, so it is confirmed first."""
+    if _rejection_unconfirmed(request):
+        reviewer_require(request.user)
+        submission = submission_get_for_viewer(request.user, submission_id)
+        return confirmation_page(
+            request,
+            question=f"Reject “{submission.assignment.title}” by {submission.user.display_name}?",
+            consequence="A rejection cannot be undone: the member is told the work was not "
+            "accepted, with your feedback, and gets no points for it. To let them fix it, "
+            "request changes instead.",
+            action_label="Reject",
+            cancel_url=_back(request),
+        )
     decided = submission_review(
         reviewer=request.user,
         submission_id=submission_id,
@@ -109,8 +125,21 @@ def mentor_review(request, submission_id: int):
 @require_POST
 @_domain_errors_as_pages
 def mentor_review_bulk(request):
-    """Approve (or send back) every checked submission; each failure is reported."""
+    """Approve, send back or reject every checked submission (a rejection once confirmed);
+    each failure is reported."""
     ids = [_number(value, "ids") for value in request.POST.getlist("ids")]
+    if ids and _rejection_unconfirmed(request):
+        reviewer_require(request.user)
+        count = len(set(ids))
+        return confirmation_page(
+            request,
+            question=f"Reject {count} submission{'s' if count != 1 else ''}?",
+            consequence="A rejection cannot be undone: each member is told the work was not "
+            "accepted, with your feedback, and gets no points for it. To let them fix it, "
+            "request changes instead.",
+            action_label=f"Reject {count}",
+            cancel_url=_back(request),
+        )
     outcomes = submissions_review_bulk(
         reviewer=request.user,
         ids=ids,
@@ -124,6 +153,16 @@ def mentor_review_bulk(request):
         if not outcome.is_ok:
             messages.error(request, f"Submission {outcome.id}: {outcome.detail}")
     return redirect(_back(request))
+
+
+def _rejection_unconfirmed(request) -> bool:
+    """A rejection with its feedback that the reviewer has not confirmed yet (one without
+    feedback goes straight to the service, which says what is missing)."""
+    return (
+        request.POST.get("decision") == Submission.Status.REJECTED
+        and bool(request.POST.get("feedback", "").strip())
+        and confirmation_needed(request)
+    )
 
 
 def _back(request) -> str:

@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
-from cohort.accounts.models import Group
 from cohort.activity.selectors import activity_stats
 from cohort.activity.services.daily import member_today
 from cohort.journeys.progress import HUNDREDTH, distance_for_steps
@@ -82,12 +81,6 @@ def steps_chart(*, user, days: int = 14):
         rows=rows,
         value_label="Steps",
     )
-
-
-def dashboard_groups_list(*, viewer) -> list[tuple[int, str]]:
-    """(id, name) of every group the viewer looks after, by name: the filter's group picker.
-    One query."""
-    return list(Group.objects.for_viewer(viewer).order_by("name", "id").values_list("id", "name"))
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cohort.accounts.models import User
-from cohort.accounts.selectors import group_get_for_viewer
+from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.core.exceptions import DomainError, NotFound
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import (
-    dashboard_groups_list,
     map_for_group,
     member_card,
     steps_chart,
@@ -48,7 +47,7 @@ def home(request):
     if request.htmx:
         return render(request, "dashboard/_rows.html", context)
     if filters.scope == "all":
-        context["groups"] = dashboard_groups_list(viewer=viewer)
+        context["groups"] = group_choices_for_viewer(viewer=viewer)
     if viewer.is_member:
         context["chart"] = steps_chart(user=viewer)
     return render(request, "dashboard/home.html", context)
@@ -92,6 +91,10 @@ def map_view(request):
         "legs": legs,
         "postcards": postcards,
     }
+    if not request.user.is_member:
+        # Staff walk with no group of their own: they pick one of those they may see.
+        context["pick_group"] = True
+        context["group_choices"] = group_choices_for_viewer(viewer=request.user)
     return render(request, "dashboard/map.html", context)
 
 

@@ -54,6 +54,9 @@ def page_bodies(side) -> dict[str, dict]:
         "POST mentor/reviews/<int:submission_id>/": {"decision": "approved"},
         "POST mentor/reviews/": {"ids": [side.submission.pk], "decision": "approved"},
         "POST mentor/flags/<int:activity_id>/": {"decision": "confirmed"},
+        # Past the "are you sure?" step (cohort.core.confirm), so the answer is the action's.
+        "POST group/<int:group_id>/members/<int:user_id>/remove/": {"confirmed": "yes"},
+        "POST season/titles/<int:title_id>/redeem/": {"confirmed": "yes"},
     }
 
 

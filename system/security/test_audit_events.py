@@ -109,7 +109,9 @@ def _member_added(w, tmp):
 
 
 def _member_removed(w, tmp):
-    client_for(w.a.leader).post(f"/group/{w.a.group.pk}/members/{w.a.member.pk}/remove/")
+    client_for(w.a.leader).post(
+        f"/group/{w.a.group.pk}/members/{w.a.member.pk}/remove/", {"confirmed": "yes"}
+    )
     return w.a.leader
 
 
@@ -119,7 +121,9 @@ def _member_moved(w, tmp):
 
 
 def _member_restored(w, tmp):
-    client_for(w.a.leader).post(f"/group/{w.a.group.pk}/members/{w.a.member.pk}/remove/")
+    client_for(w.a.leader).post(
+        f"/group/{w.a.group.pk}/members/{w.a.member.pk}/remove/", {"confirmed": "yes"}
+    )
     client_for(w.organiser).post(
         f"/api/v1/groups/{w.b.group.pk}/members",
         {"email": w.a.member.email},
@@ -136,7 +140,9 @@ def _member_joined(w, tmp):
 
 
 def _leader_changed(w, tmp):
-    client_for(w.a.leader).post(f"/group/{w.a.group.pk}/leader/", {"leader": w.a.member.pk})
+    client_for(w.a.leader).post(
+        f"/group/{w.a.group.pk}/leader/", {"leader": w.a.member.pk, "confirmed": "yes"}
+    )
     return w.a.leader
 
 

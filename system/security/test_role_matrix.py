@@ -25,7 +25,8 @@ PAGES = {
     "GET 2fa/setup/": (302, 302, 302, 302, 302, 302),
     "POST 2fa/setup/": (302, 302, 302, 302, 302, 302),
     "GET activity/": (302, 200, 200, 200, 200, 302),
-    "POST activity/": (302, 200, 200, 200, 200, 302),
+    # Staff walk no path: the page says so (200) and a POST logs nothing (403).
+    "POST activity/": (302, 200, 200, 403, 403, 302),
     # Verify a LeetCode username: POST only; the outcome is a message back on the profile.
     "GET activity/leetcode/verify/": (302, 405, 405, 405, 405, 302),
     "POST activity/leetcode/verify/": (302, 302, 302, 302, 302, 302),
@@ -116,7 +117,11 @@ PAGES = {
     "GET notifications/read/": (302, 405, 405, 405, 405, 302),
     "POST notifications/read/": (302, 302, 302, 302, 302, 302),
     "GET profile/": (302, 200, 200, 200, 200, 302),
-    "POST profile/": (302, 201, 201, 201, 201, 302),
+    # An empty POST makes a token: a member's section; staff are not offered it (403).
+    "POST profile/": (302, 201, 201, 403, 403, 302),
+    # The browser's zone offered once: POST only; the outcome is a message where they were.
+    "GET profile/time-zone/": (302, 405, 405, 405, 405, 302),
+    "POST profile/time-zone/": (302, 302, 302, 302, 302, 302),
     "GET profile/password/": (302, 200, 200, 200, 200, 302),
     # New recovery codes: organisers with an authenticator, after a code (empty form: 400).
     "GET profile/recovery-codes/": (302, 404, 404, 404, 200, 302),
@@ -154,7 +159,7 @@ API = {
     "GET /api/v1/activity/flags": (401, 403, 403, 200, 200, 403),
     "POST /api/v1/activity/flags/{activity_id}/review": (401, 404, 404, 200, 200, 403),
     "GET /api/v1/activity/{day}": (401, 404, 404, 404, 404, 403),
-    "PUT /api/v1/activity/{day}": (401, 200, 200, 200, 200, 403),
+    "PUT /api/v1/activity/{day}": (401, 200, 200, 403, 403, 403),  # only members log steps
     "GET /api/v1/announcements": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/announcements": (401, 403, 403, 403, 201, 403),
     "POST /api/v1/announcements/{announcement_id}/publish": (401, 404, 404, 200, 200, 403),
@@ -171,6 +176,7 @@ API = {
     # rank; staff are never on a board.
     "GET /api/v1/leaderboards/{board}/me": (401, 200, 200, 404, 404, 403),
     "GET /api/v1/me": (401, 200, 200, 200, 200, 403),
+    "PATCH /api/v1/me": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/mentor/reviews": (401, 403, 403, 200, 200, 403),
     "GET /api/v1/mentor/students": (401, 403, 403, 200, 200, 403),
     "GET /api/v1/messages/threads": (401, 200, 200, 200, 200, 403),

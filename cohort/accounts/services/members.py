@@ -143,10 +143,28 @@ def member_add_or_restore(
     return member_add(group=group, email=email, display_name=display_name, actor=actor, ip=ip)
 
 
+class SelfRemoval(Conflict):
+    def __init__(self):
+        super().__init__(
+            "You cannot remove yourself from the group: the group would be left without a "
+            "leader and you could no longer sign in. Hand on leadership first; the new leader "
+            "or an organiser can then remove you."
+        )
+
+
+def member_remove_check(*, user: User, actor: User | None) -> None:
+    """Raise SelfRemoval when the actor would remove themselves (a leader's own row): pages
+    ask before they confirm, member_remove asks again under the lock."""
+    if actor is not None and actor.pk == user.pk:
+        raise SelfRemoval()
+
+
 @transaction.atomic
 def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> User:
     """Take a member out of their group. They keep their history but can no longer sign in,
-    and their API tokens are revoked for good (a restore does not bring them back)."""
+    and their API tokens are revoked for good (a restore does not bring them back). Nobody
+    removes themselves (SelfRemoval, 409): a leader hands on leadership first."""
+    member_remove_check(user=user, actor=actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.group_id is None:
         raise Conflict("That person is not in a group.")

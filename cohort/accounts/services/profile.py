@@ -1,5 +1,80 @@
+import re
+import zoneinfo
+
+from django.db import transaction
+from django.utils import timezone
+
 from cohort.accounts.models import User
 from cohort.accounts.signals import standing_changed
+from cohort.core.exceptions import InvalidInput
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def time_zones_available() -> list[str]:
+    """Every IANA zone this server knows, sorted (the profile's searchable list)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+class ProfileInvalid(InvalidInput):
+    """422, naming the field (`field`) so that a form can mark it."""
+
+    def __init__(self, field: str, detail: str):
+        super().__init__(detail)
+        self.field = field
+
+
+def profile_clean(*, display_name=None, time_zone=None, marker_colour=None) -> dict:
+    """The given fields (None: not given), checked: ProfileInvalid (422) names the wrong one."""
+    changes = {}
+    if display_name is not None:
+        display_name = display_name.strip()
+        if not display_name:
+            raise ProfileInvalid("display_name", "Enter a name to show to your group.")
+        if len(display_name) > 100:
+            raise ProfileInvalid("display_name", "A name has at most 100 characters.")
+        changes["display_name"] = display_name
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if time_zone not in zoneinfo.available_timezones():
+            raise ProfileInvalid(
+                "time_zone",
+                f"{time_zone!r} is not a known time zone: choose one from the list "
+                "(e.g. Europe/Madrid).",
+            )
+        changes["time_zone"] = time_zone
+    if marker_colour is not None:
+        if not COLOUR.match(marker_colour.strip()):
+            raise ProfileInvalid("marker_colour", "Use a colour like #2563eb for your marker.")
+        changes["marker_colour"] = marker_colour.strip().lower()
+    return changes
+
+
+def profile_update(
+    *,
+    user: User,
+    display_name: str | None = None,
+    time_zone: str | None = None,
+    marker_colour: str | None = None,
+) -> User:
+    """Change the member's own display name, time zone and marker colour (None: unchanged).
+    Everything cached with the name or the day in their zone is dropped once it commits:
+    the group's member list, the boards' row details and pages, the group's dashboards."""
+    changes = profile_clean(
+        display_name=display_name, time_zone=time_zone, marker_colour=marker_colour
+    )
+    if time_zone is not None:
+        changes["time_zone_chosen_at"] = timezone.now()
+    if not changes:
+        return user
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        standing_changed.send(
+            sender=User, group_ids=[user.group_id] if user.group_id else [], user_ids=[user.pk]
+        )
+    return user
 
 
 def profile_privacy_set(*, user: User, hide_name: bool) -> User:

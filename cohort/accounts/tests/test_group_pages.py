@@ -84,11 +84,11 @@ def test_the_leader_removes_a_member_and_hands_on_leadership(client):
     remove = reverse(
         "accounts:group-member-remove", kwargs={"group_id": group.pk, "user_id": others[0].pk}
     )
-    assert client.post(remove).status_code == 302
+    assert client.post(remove, {"confirmed": "yes"}).status_code == 302
     removed = User.objects.get(pk=others[0].pk)
     assert (removed.group_id, removed.is_active) == (None, False)
     hand_on = reverse("accounts:group-leader", kwargs={"group_id": group.pk})
-    assert client.post(hand_on, {"leader": others[1].pk}).status_code == 302
+    assert client.post(hand_on, {"leader": others[1].pk, "confirmed": "yes"}).status_code == 302
     group.refresh_from_db()
     assert (group.leader_id, group.member_count) == (others[1].pk, 2)
     assert client.post(hand_on, {"leader": leader.pk}).status_code == 403  # no longer leader

@@ -45,8 +45,17 @@ def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
     )
 
 
+STAFF_LOG_REFUSED = (
+    "Only members log steps: a mentor's, coordinator's or organiser's steps would count "
+    "nowhere. Organisers correct a member's day in the admin."
+)
+
+
 def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
-    """Raise InvalidInput with the reason a day cannot be logged."""
+    """Raise InvalidInput with the reason a day cannot be logged (PermissionDenied for a
+    staff account: only members walk the path, so steps logged for staff would show nowhere)."""
+    if user.role != User.Role.MEMBER:
+        raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
         raise InvalidInput("Steps must be a whole number.")
     if steps < 0:

@@ -288,7 +288,7 @@ def test_htmx_redeem_answers_the_catalogue_with_the_new_balance(member_client):
     _fund(member, 80)
     title = TitleFactory(cost=50, name="Pathfinder")
     url = reverse("competition:title-redeem", args=[title.pk])
-    response = member_client.post(url, HTTP_HX_REQUEST="true")
+    response = member_client.post(url, {"confirmed": "yes"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert [t.name for t in response.templates] == ["competition/_titles.html"]
     body = response.content.decode()
@@ -314,7 +314,8 @@ def test_a_plain_post_redirects_to_the_season_page_with_a_message(member_client)
     member = member_client.member
     _fund(member, 50)
     title = TitleFactory(cost=50, name="Pathfinder")
-    response = member_client.post(reverse("competition:title-redeem", args=[title.pk]))
+    url = reverse("competition:title-redeem", args=[title.pk])
+    response = member_client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302 and response["Location"] == "/season/"
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["“Pathfinder” is yours."]
     again = member_client.post(reverse("competition:title-redeem", args=[title.pk]))

@@ -4,11 +4,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from cohort.competition.selectors.rewards import titles_for_member, wallet_summary
 from cohort.competition.services.rewards import title_equip, title_redeem, title_unequip
+from cohort.core.confirm import confirmation_context, confirmation_needed
 from cohort.core.exceptions import DomainError
 
 SEASON_PAGE = "dashboard:season"  # a URL name: redirect() reverses it
@@ -17,7 +18,13 @@ SEASON_PAGE = "dashboard:season"  # a URL name: redirect() reverses it
 @login_required
 @require_POST
 def title_redeem_view(request, title_id: int):
-    """Buys the title with credits; a form's other fields (amount, balance...) are ignored."""
+    """Buys the title with credits once the member confirmed (a purchase is one-way); a form's
+    other fields (amount, balance...) are ignored."""
+    titles = titles_for_member(request.user)
+    title = next((t for t in titles if t.id == title_id), None)
+    # Only a purchase that can go through is asked about; the others answer their reason.
+    if title is not None and title.is_affordable and confirmation_needed(request):
+        return _redeem_confirmation(request, title, titles)
     return _titles_answer(
         request, lambda: f"“{title_redeem(user=request.user, title_id=title_id).title}” is yours."
     )
@@ -37,6 +44,23 @@ def title_unequip_view(request):
     return _titles_answer(
         request, lambda: "You wear no title." if title_unequip(user=request.user) else ""
     )
+
+
+def _redeem_confirmation(request, title, titles):
+    """Are you sure? On the full page for a plain post, inline in the catalogue for htmx."""
+    wallet = wallet_summary(request.user)
+    confirm = confirmation_context(
+        request,
+        question=f"Buy “{title.name}” for {title.cost} credits?",
+        consequence=f"Your balance goes from {wallet.balance} to {wallet.balance - title.cost} "
+        "credits. A title cannot be returned.",
+        action_label=f"Buy for {title.cost} credits",
+        cancel_url=reverse(SEASON_PAGE) + "#titles",
+    )
+    if request.htmx:
+        context = {"wallet": wallet, "titles": titles, "titles_confirm": confirm}
+        return render(request, "competition/_titles.html", context)
+    return render(request, "confirm.html", {"confirm": confirm})
 
 
 def _titles_answer(request, action):

@@ -1,0 +1,57 @@
+"""The main navigation, per role: the one place that says which pages each role is offered
+(base.html only draws it). Roles are User.Role values; core names them as strings because
+it sits below accounts. Member-only pages (logging steps, the season's titles, hand-ins,
+the monthly report) are not offered to staff, who have their own (mentor, analytics)."""
+
+from dataclasses import dataclass
+
+MEMBER = "member"
+STAFF = frozenset({"mentor", "coordinator", "organiser"})
+EVERYONE = frozenset({MEMBER}) | STAFF
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset
+    # What marks the item current: the resolver's app name, or URL names (prefixes)
+    apps: tuple = ()
+    names: tuple = ()
+    staff_label: str = ""
+
+
+NAV = (
+    NavItem("Dashboard", "dashboard:home", EVERYONE, names=("home",)),
+    NavItem("Map", "dashboard:map", EVERYONE, names=("map",)),
+    NavItem("Season", "dashboard:season", frozenset({MEMBER}), names=("season",)),
+    NavItem("Leaderboards", "competition:leaderboards", EVERYONE, apps=("competition",)),
+    NavItem("Activity", "activity:log", frozenset({MEMBER}), apps=("activity",)),
+    NavItem("Submissions", "reviews:submissions", frozenset({MEMBER}), apps=("reviews",)),
+    NavItem("Report", "dashboard:report", frozenset({MEMBER}), names=("report",)),
+    NavItem("My group", "accounts:group", EVERYONE, names=("group",), staff_label="Groups"),
+    NavItem("Mentor", "dashboard:mentor", STAFF, names=("mentor",)),
+    NavItem(
+        "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
+    ),
+    NavItem("Announcements", "messaging:announcements", EVERYONE, names=("announcements",)),
+    NavItem("Messages", "messaging:threads", EVERYONE, names=("thread",)),
+)
+
+
+def nav_items(user, match) -> list[dict]:
+    """[{"label", "url_name", "is_current"}] of the pages this user's role is offered."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    app = getattr(match, "app_name", "") or ""
+    name = getattr(match, "url_name", "") or ""
+    items = []
+    for item in NAV:
+        if user.role not in item.roles:
+            continue
+        current = app in item.apps or any(name.startswith(n) for n in item.names)
+        if item.names == ("home",):
+            current = app == "dashboard" and name == "home"
+        label = item.staff_label if item.staff_label and user.role != MEMBER else item.label
+        items.append({"label": label, "url_name": item.url_name, "is_current": current})
+    return items
