@@ -97,7 +97,7 @@ def test_a_leader_adds_the_twentieth_member_and_the_twenty_first_is_refused(live
     stale.get_by_label("Email").fill("twentyone@example.com")
     stale.get_by_label("Name").fill("One Too Many")
     stale.get_by_role("button", name="Add", exact=True).click()
-    expect(stale.get_by_role("alert")).to_contain_text(
+    expect(stale.get_by_role("alert").get_by_role("listitem")).to_have_text(
         "Owls is full: a group has at most 20 members."
     )
     group.refresh_from_db()

@@ -58,7 +58,7 @@ def test_a_leader_sets_a_personal_password_before_the_leader_tools(live_server, 
     page.get_by_label("New personal password").fill(MINE)
     page.get_by_label("Repeat it").fill("not-the-same-at-all")
     page.get_by_role("button", name="Set a personal password").click()
-    expect(page.get_by_text("The two passwords differ.")).to_be_visible()
+    expect(page.get_by_text("The two passwords differ.", exact=True)).to_be_visible()
     _shoot(page, "form-error")
 
     page.get_by_label("Group password").fill(GROUP_PASSWORD)

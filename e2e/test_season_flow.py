@@ -55,6 +55,10 @@ def test_the_season_page_shows_episodes_points_and_buys_a_title(live_server, pag
     assert "locked" in page.get_by_test_id("episode-3").inner_text()
     assert page.get_by_role("button", name="Buy Legend for 300 credits").is_disabled()
     page.get_by_role("button", name="Buy Night Owl for 25 credits").click()
+    # A purchase is one-way: the catalogue asks first and spends nothing until confirmed.
+    expect(page.get_by_text("Buy “Night Owl” for 25 credits?")).to_be_visible()
+    expect(page.get_by_test_id("wallet-balance")).to_have_text("30 credits")
+    page.get_by_role("button", name="Buy for 25 credits").click()
     expect(page.get_by_test_id("wallet-balance")).to_have_text("5 credits")
     page.get_by_role("button", name="Wear Night Owl").click()
     expect(page.locator("#titles")).to_contain_text("worn")

@@ -26,7 +26,8 @@ def test_repeated_wrong_passwords_show_the_lockout_message(live_server, page):
     MemberFactory(email="typo@example.com")
     for _ in range(5):
         _sign_in(page, live_server.url, "typo@example.com", "not-the-password")
-        assert "That email and password do not match." in page.get_by_role("alert").inner_text()
+        alert = page.get_by_role("alert").get_by_role("listitem")
+        assert alert.inner_text() == "That email and password do not match."
     _sign_in(page, live_server.url, "typo@example.com", GROUP_PASSWORD)
     assert "Too many failed sign-ins" in page.get_by_role("alert").inner_text()
 

@@ -24,12 +24,14 @@ def test_five_wrong_passwords_lock_the_email_even_for_the_right_one(live_server,
     base = live_server.url
     for _ in range(5):
         _try(page, base, "locked@example.com", "wrong-password-again")
-        expect(page.get_by_role("alert")).to_contain_text("That email and password do not match.")
+        expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
+            "That email and password do not match."
+        )
 
     # The sixth attempt, even with the right password and other capitals, is refused.
     _try(page, base, "Locked@Example.com", GROUP_PASSWORD)
     # django-ratelimit's windows are fixed, so the wait left is at most the 15 minutes.
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
         re.compile(r"^Too many failed sign-ins\. Try again in about ([1-9]|1[0-5]) minutes?\.$")
     )
     assert page.url.startswith(f"{base}/login/")
