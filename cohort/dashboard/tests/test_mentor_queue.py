@@ -48,7 +48,17 @@ def test_the_queue_shows_how_long_each_item_has_waited(client, programme):
     response = client.get("/mentor/")
 
     assert response.context["page"].items[0].waited_days == 3
-    assert "3\xa0days" in response.content.decode()
+    assert "3\xa0days, 1\xa0hour ago" in response.content.decode()
+
+
+def test_work_handed_in_a_moment_ago_says_just_now(client, programme):
+    programme.pending(programme.students[0])
+    client.force_login(programme.mentor)
+
+    page = client.get("/mentor/").content.decode()
+
+    assert "just now" in page
+    assert "0\xa0minutes" not in page
 
 
 def test_the_queue_pages_by_keyset(programme):
