@@ -54,10 +54,12 @@ def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
     cache_forget_on_commit(_members_key(gid) for gid in set(group_ids) if gid)
 
 
+# "token-revoke": anyone may revoke their own tokens, staff too (tokens from before staff
+# stopped being offered new ones must not be left alive with no way to end them).
 MEMBER_PROFILE_SECTIONS = frozenset(
-    {"about", "password", "passkeys", "privacy", "leetcode", "tokens"}
+    {"about", "password", "passkeys", "privacy", "leetcode", "tokens", "token-revoke"}
 )
-STAFF_PROFILE_SECTIONS = frozenset({"about", "password", "passkeys"})
+STAFF_PROFILE_SECTIONS = frozenset({"about", "password", "passkeys", "token-revoke"})
 
 
 def profile_sections(user: User) -> frozenset[str]:

@@ -318,8 +318,10 @@ def profile_view(request):
         except DomainError as exc:
             messages.error(request, exc.detail)
             status = exc.status_code
+    tokens = list(request.user.api_tokens.all())
     context = {
-        "tokens": request.user.api_tokens.all(),
+        "tokens": tokens,
+        "has_live_tokens": any(not t.revoked_at and not t.is_expired for t in tokens),
         "passkeys": request.user.passkeys.all(),
         "new_token": new_token,
         "leetcode_form": leetcode_form,
@@ -348,10 +350,14 @@ def _posted_section(request) -> str:
     """Which profile section a POST belongs to ("about" for a GET: always offered)."""
     if request.method != "POST":
         return "about"
-    for field, section in (("leetcode", "leetcode"), ("privacy", "privacy")):
+    for field, section in (
+        ("leetcode", "leetcode"),
+        ("privacy", "privacy"),
+        ("revoke", "token-revoke"),
+    ):
         if field in request.POST:
             return section
-    return "tokens"  # the token form has no marker field (create or revoke)
+    return "tokens"  # the token form has no marker field
 
 
 def _profile_form(request) -> forms.ProfileForm:
