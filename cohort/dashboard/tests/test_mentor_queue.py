@@ -287,3 +287,13 @@ def test_the_queue_itself_is_two_queries(programme, django_assert_num_queries):
         # their files
         page = review_queue(viewer=programme.mentor)
     assert len(page.items) == 2
+
+
+def test_the_page_title_is_plain_and_the_flag_queue_shown_once(client, programme):
+    client.force_login(programme.mentor)
+
+    page = client.get("/mentor/").content.decode()
+
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "section" not in title
+    assert page.count('id="flags-heading"') == 1
