@@ -1,4 +1,5 @@
-# The two commands: `make run` (the app with demo data) and `make test` (lint + tests).
+# `make run` (the app with demo data), `make test` (everything CI runs), `make check` (the
+# fast loop: lint, types and the unit tests) and `make e2e` (the browser walks).
 # `make run` installs only what the app needs; `make test` adds the test tools. Both
 # install with uv (itself a pinned wheel from PyPI), at the versions pinned in requirements/.
 PYTHON ?= python3
@@ -6,15 +7,16 @@ UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Each manage.py run would otherwise compile Django from source again (seconds each time).
+unexport PYTHONDONTWRITEBYTECODE
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
-.PHONY: run serve test lint format venv migrate e2e clean
+.PHONY: run serve test check lint typecheck format venv migrate e2e clean
 
 $(BIN)/uv:
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@./scripts/bootstrap-uv.sh $(PYTHON) $(VENV) $(UV_VERSION)
 
 $(APP_STAMP): requirements/base.txt | $(BIN)/uv
 	$(UV) -r requirements/base.txt
@@ -44,12 +46,22 @@ lint: $(DEV_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint typecheck
 	@./scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The unit tests are cohort/ (each app's tests/); system/ and e2e/ run in `make test`.
+check: lint typecheck
+	@./scripts/test-services.sh $(BIN)/python -m pytest cohort -n 2 -q $(PYTEST_ARGS)
+
+e2e: $(DEV_STAMP)
+	@./scripts/test-services.sh $(BIN)/python -m pytest e2e $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -20,7 +20,32 @@ def pytest_configure():
     settings.WHITENOISE_AUTOREFRESH = True
     # No scheduler thread in tests: they run jobs themselves (cohort/ops/tests/test_schedule.py).
     settings.SCHEDULE_IN_PROCESS = False
+    _own_redis_db_per_xdist_worker()
     _force_login_verifies_organisers()
+
+
+def _own_redis_db_per_xdist_worker():
+    """Under pytest-xdist (`make check`) each worker has its own test database (pytest-django
+    names it) and here its own Redis database: every test clears the cache, which must not
+    wipe what a test in the other worker just cached."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from asgiref.local import Local
+    from django.core.cache import caches
+
+    url = urlsplit(settings.REDIS_URL)
+    base = int(url.path.strip("/") or 0)
+    db = (base - 1 - int(worker[2:])) % 16
+    settings.REDIS_URL = urlunsplit(url._replace(path=f"/{db}"))
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": settings.REDIS_URL},
+    }
+    caches.__dict__.pop("settings", None)
+    caches._connections = Local(caches.thread_critical)
 
 
 def _force_login_verifies_organisers():
