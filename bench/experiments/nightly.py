@@ -10,8 +10,8 @@ sync moved everyone). --skip-loop times the job only.
 """
 
 import argparse
-import time
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py

@@ -5,8 +5,8 @@ finds them, then again with nothing changed, then with every member's days marke
 """
 
 import argparse
-import time
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py

@@ -20,9 +20,9 @@ import json
 import os
 import random
 import re
-from unittest import mock
 import sys
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 

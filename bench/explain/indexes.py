@@ -12,8 +12,8 @@ import argparse
 import json
 import os
 import statistics
-import time
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py

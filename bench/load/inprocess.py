@@ -8,8 +8,8 @@ one answer without the noise of a load run. Needs the data of bench/generate.py 
 import argparse
 import os
 import random
-import time
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
