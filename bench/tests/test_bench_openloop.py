@@ -1,4 +1,4 @@
-"""bench/openloop.py measures from each request's scheduled time (no coordinated omission)."""
+"""bench/load/openloop.py measures from each request's scheduled time (no coordinated omission)."""
 
 import threading
 import time

@@ -1,4 +1,4 @@
-"""bench/_report.py: sections between markers, targets beside the figures; the scenarios'
+"""bench/load/_report.py: sections between markers, targets beside the figures; the scenarios'
 requests."""
 
 import datetime as dt
@@ -19,7 +19,7 @@ def test_write_section_appends_then_replaces_only_its_own_size(tmp_path):
     assert text.startswith("# Benchmarks\n\nHand-written notes.\n")
     assert "second 2k" in text and "first 2k" not in text
     assert "first 100k" in text
-    assert text.count("<!-- bench/suite.py 2000 members start -->") == 1
+    assert text.count("<!-- bench/load/suite.py 2000 members start -->") == 1
 
 
 def _report(paced_p95: float, unread_rps: float) -> dict:

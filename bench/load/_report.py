@@ -1,4 +1,4 @@
-"""The markdown of a bench/suite.py run, its targets (issue 10) beside the figures, and the
+"""The markdown of a bench/load/suite.py run, its targets (issue 10) beside the figures, and the
 marker comments that let a later run replace its own section of BENCHMARKS.md."""
 
 import csv
@@ -19,9 +19,9 @@ SHARE_TARGETS = {
 
 HEADING = "## The load suite (issue 10)"
 INTRO = (
-    "Each section below is written by `bench/suite.py` (or `bench/servers.py`) between its "
-    "marker comments; a later run at the same data size replaces it. See `bench/README.md` "
-    "for what each run does.\n"
+    "Each section below is written by `bench/load/suite.py` (or `bench/load/servers.py`) "
+    "between its marker comments; a later run at the same data size replaces it. See "
+    "`bench/README.md` for what each run does.\n"
 )
 
 
@@ -56,7 +56,7 @@ def ms(value: float) -> str:
 
 
 def marker(members: int, end: bool = False) -> str:
-    return f"<!-- bench/suite.py {members} members {'end' if end else 'start'} -->"
+    return f"<!-- bench/load/suite.py {members} members {'end' if end else 'start'} -->"
 
 
 def write_section(path: Path, members: int, section: str) -> None:
@@ -119,7 +119,7 @@ def _setting(report: dict) -> str:
     )
     tools = (
         f"Saturation: locust (FastHttpUser, one process) with {args.users} users; the fixed "
-        f"rate: bench/openloop.py, open loop, latency from each request's scheduled time. "
+        f"rate: bench/load/openloop.py, open loop, latency from each request's scheduled time. "
         f"Server, PostgreSQL, Redis and the generators share the machine's 2 cores. "
     )
     floor_text = (
@@ -220,7 +220,7 @@ def _many_table(many: dict) -> list[str]:
     failures = ", ".join(f"{k}: {v}" for k, v in many["failures"].items()) or "none"
     return [
         f"{many['connections']} simultaneous connections on the unread count "
-        f"(bench/openloop.py, closed loop, 60 s client timeout):",
+        f"(bench/load/openloop.py, closed loop, 60 s client timeout):",
         "",
         "| connections | requests | req/s | p50 | p95 | p99 | errors | target: zero errors |",
         "|---|---|---|---|---|---|---|---|",

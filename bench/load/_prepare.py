@@ -1,8 +1,8 @@
 """Get one benchmark database ready for a load run and write the context the load
-generators read (bench/scenarios.py): run by bench/suite.py in its own process, one per
+generators read (bench/load/scenarios.py): run by bench/load/suite.py in its own process, one per
 database, so each gets a fresh Django.
 
-    .venv/bin/python bench/_prepare.py --database-url URL --redis-url URL --out FILE
+    .venv/bin/python bench/load/_prepare.py --database-url URL --redis-url URL --out FILE
 
 Migrates, flushes its Redis db, collects static files, rebuilds the leaderboards, makes
 API tokens and signed-in sessions for `--members` random members with season points, and
@@ -13,8 +13,11 @@ import argparse
 import datetime as dt
 import json
 import os
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 

@@ -10,7 +10,7 @@ settings, each in its own process:
 and, with `--threads N`, the pool with N threads sharing one process (gunicorn gthread)
 at pool sizes 2 and N: how long requests wait for a connection.
 
-    .venv/bin/python bench/explain_pool.py \
+    .venv/bin/python bench/explain/pool.py \
         --database-url postgres://postgres@127.0.0.1:5432/cohort_perf [--requests 1000]
 """
 
@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument
 
@@ -118,7 +120,7 @@ def _child(args) -> dict:
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     import django
 
     django.setup()

@@ -1,13 +1,13 @@
 """A PostgreSQL primary and a streaming replica of it, each on its own port, in a folder of
 their own, so the machine's own cluster (5432) is never reconfigured.
 
-    .venv/bin/python bench/replica.py start [--primary-port 5435] [--replica-port 5433]
-    .venv/bin/python bench/replica.py stop --dir /tmp/cohort-pg-XXXX
+    .venv/bin/python bench/load/replica.py start [--primary-port 5435] [--replica-port 5433]
+    .venv/bin/python bench/load/replica.py stop --dir /tmp/cohort-pg-XXXX
 
 `start` runs initdb for the primary (trust for 127.0.0.1 only, as the postgres user), starts
 it, takes a base backup with `pg_basebackup -R -X stream` (the replica's standby.signal and
 primary_conninfo), starts that as a hot standby, checks that it streams, and prints both
-URLs and the folder; `stop` stops both and removes the folder. bench/scaleout.py uses the
+URLs and the folder; `stop` stops both and removes the folder. bench/load/scaleout.py uses the
 same functions through `Clusters`. Needs root (it runs the PostgreSQL binaries as postgres).
 """
 
@@ -101,7 +101,7 @@ class Clusters:
             hot_standby="on",
             shared_buffers="'256MB'",
             max_connections=200,
-            # Statement counts per server, the replica's own included (bench/scaleout.py).
+            # Statement counts per server, the replica's own included (bench/load/scaleout.py).
             shared_preload_libraries="'pg_stat_statements'",
         )
         self._pg_ctl(self.primary_dir, "start")
@@ -177,7 +177,7 @@ def _append(conf: Path, **values) -> None:
     """Later lines of postgresql.conf win over the defaults above them."""
     lines = "".join(f"{key} = {value}\n" for key, value in values.items())
     with conf.open("a", encoding="utf-8") as handle:
-        handle.write("\n# bench/replica.py\n" + lines)
+        handle.write("\n# bench/load/replica.py\n" + lines)
 
 
 def _answers(port: int) -> bool:
@@ -202,7 +202,7 @@ def main() -> None:
 
     if args.action == "stop":
         if not (Path(args.dir) / "primary").is_dir():
-            raise SystemExit(f"{args.dir} holds no cluster of bench/replica.py")
+            raise SystemExit(f"{args.dir} holds no cluster of bench/load/replica.py")
         Clusters(base=args.dir).stop()
         print(f"Stopped and removed {args.dir}.")
         return
@@ -217,7 +217,7 @@ def main() -> None:
     print(f"primary: {clusters.url('postgres')}")
     print(f"replica: {clusters.url('postgres', replica=True)} (in recovery: {in_recovery})")
     print(f"folder:  {clusters.base}")
-    print(f"stop with: .venv/bin/python bench/replica.py stop --dir {clusters.base}")
+    print(f"stop with: .venv/bin/python bench/load/replica.py stop --dir {clusters.base}")
 
 
 if __name__ == "__main__":

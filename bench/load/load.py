@@ -1,5 +1,5 @@
-"""Locust scenario for the saturation runs of bench/suite.py: one scenario per run, chosen
-by BENCH_ENDPOINT (a name in bench/scenarios.py), each simulated user asking again and
+"""Locust scenario for the saturation runs of bench/load/suite.py: one scenario per run, chosen
+by BENCH_ENDPOINT (a name in bench/load/scenarios.py), each simulated user asking again and
 again as fast as it can. The requests come from the context file BENCH_CONTEXT names (API
 tokens of random members, their emails for sign-in). FastHttpUser (geventhttpclient):
 several times cheaper per request than requests-based users, so the generator takes less

@@ -1,7 +1,7 @@
-"""The requests each load scenario sends, shared by the load generators (bench/load.py under
-locust, bench/openloop.py under asyncio, bench/mix.py). No Django here: the generators run
+"""The requests each load scenario sends, shared by the load generators (bench/load/load.py under
+locust, bench/load/openloop.py under asyncio, bench/load/mix.py). No Django here: the generators run
 in their own processes. Each scenario turns a random source and the prepared context (the
-JSON file bench/suite.py writes: API tokens, session keys, emails, board sizes) into one
+JSON file bench/load/suite.py writes: API tokens, session keys, emails, board sizes) into one
 request: (method, path, headers, body).
 """
 

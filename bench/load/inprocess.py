@@ -1,13 +1,18 @@
 """Time requests in-process (Django's test client, no server), to see what a change does to
 one answer without the noise of a load run. Needs the data of bench/generate.py and Redis.
 
-    .venv/bin/python bench/inprocess.py [--requests 2000] [--redis-url redis://127.0.0.1:6379/3]
+    .venv/bin/python bench/load/inprocess.py [--requests 2000] \\
+        [--redis-url redis://127.0.0.1:6379/3]
 """
 
 import argparse
 import os
 import random
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 

@@ -2,10 +2,10 @@
 beat, sharing a PostgreSQL primary (with a streaming replica for reads) and Redis; then
 checks that the pieces work together, printing PASS or FAIL for each.
 
-    .venv/bin/python bench/scaleout.py [--members 2000] [--chunks 8]
+    .venv/bin/python bench/load/scaleout.py [--members 2000] [--chunks 8]
 
 Ports: nginx 8020, gunicorn 8021 (server A) and 8022 (server B), PostgreSQL 5435 (primary,
-database cohort_scale) and 5433 (replica), both clusters of its own (bench/replica.py);
+database cohort_scale) and 5433 (replica), both clusters of its own (bench/load/replica.py);
 Redis db 5 (cache, sessions) and db 6 (Celery broker), both flushed. Needs root (the
 clusters run as postgres; nginx drops to nobody). Everything it started is stopped and its
 folders removed when it ends, whatever happened. Exit code 1 if any check failed.
@@ -32,7 +32,7 @@ import requests
 from _serve import stop_process_group
 from replica import Clusters
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 DATABASE = "cohort_scale"
 CACHE_URL = "redis://127.0.0.1:6379/5"
@@ -524,7 +524,7 @@ def _check_replica_reads_and_primary_writes(clusters: Clusters) -> None:
 # --- the nightly job -----------------------------------------------------------------------
 def _reset_enrollments() -> None:
     """Enrollments back to zero and no notifications, so each timed run does the same work
-    (as bench/nightly.py does); VACUUM as autovacuum would between nights."""
+    (as bench/experiments/nightly.py does); VACUUM as autovacuum would between nights."""
     from django.db import connection
 
     from cohort.journeys.models import Enrollment

@@ -6,7 +6,7 @@ that is rolled back) and prints one Markdown row per statement: the plan's shape
 types with their index or table), rows, buffers and time. `--plans` also prints the full
 text plans.
 
-    .venv/bin/python bench/explain_hot.py \
+    .venv/bin/python bench/explain/hot.py \
         --database-url postgres://postgres@127.0.0.1:5432/cohort_perf \
         --redis-url redis://127.0.0.1:6379/4 [--only dashboard] [--plans]
 
@@ -20,7 +20,11 @@ import json
 import os
 import random
 import re
+import sys
+from pathlib import Path
 from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 

@@ -1,15 +1,15 @@
 """The load suite: every scenario against gunicorn on 127.0.0.1 in one bounded run, one
 markdown table per data size, written into BENCHMARKS.md between marker comments.
 
-    .venv/bin/python bench/suite.py \\
+    .venv/bin/python bench/load/suite.py \\
         --database-url postgres://postgres@127.0.0.1:5432/cohort_bench \\
         --compare-to postgres://postgres@127.0.0.1:5432/cohort_bench_2k [--seconds 30]
 
 For each scenario (the floor `/health/live/`, the unread count, the dashboard, each
 leaderboard, my rank on two boards, the map's markers, activity upsert, sign-in): 64
-connections as fast as they go (locust, bench/load.py), then a fixed offered rate of 200
-requests a second, open loop (bench/openloop.py). Then the realistic mix (2,000 browsing
-members for --mix-seconds, bench/mix.py), 512 simultaneous connections on the unread count,
+connections as fast as they go (locust, bench/load/load.py), then a fixed offered rate of 200
+requests a second, open loop (bench/load/openloop.py). Then the realistic mix (2,000 browsing
+members for --mix-seconds, bench/load/mix.py), 512 simultaneous connections on the unread count,
 the workers' memory, and with --compare-to the 200 req/s rows again on the smaller data
 set. Targets (issue 10) are printed beside the figures. Needs the data of
 bench/generate.py and Redis (db 3, flushed). The server and every generator stop themselves.
@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
@@ -48,6 +50,7 @@ SCENARIOS = [
     "signin",
 ]
 SECRET = "bench-only-not-secret-" + "x" * 50
+HERE = Path(__file__).resolve().parent
 VAR_DIR = Path(tempfile.gettempdir()) / "cohort-bench-var"  # its own static files
 
 
@@ -120,7 +123,7 @@ def _arguments() -> argparse.Namespace:
 
 
 def _command_line() -> str:
-    return " ".join([".venv/bin/python", "bench/suite.py", *sys.argv[1:]])
+    return " ".join([".venv/bin/python", "bench/load/suite.py", *sys.argv[1:]])
 
 
 def environment(database_url: str, redis_url: str, broker_url: str = "") -> dict:
@@ -133,7 +136,7 @@ def environment(database_url: str, redis_url: str, broker_url: str = "") -> dict
     # few thousand members asking hundreds of times a second are not turned away.
     env["ACTIVITY_UPDATES_PER_MEMBER"] = "100000/m"
     env["LOGIN_FAILURES_PER_IP"] = "100000/15m"
-    env["PYTHONPATH"] = str(ROOT / "bench")
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(HERE.parent)])  # locustfiles, _prepare.py
     return env
 
 
@@ -161,7 +164,7 @@ def celery_worker(env: dict):
 def prepare(env: dict, context_file: Path, members: int) -> dict:
     VAR_DIR.mkdir(exist_ok=True)
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "_prepare.py"), "--database-url",
+        [sys.executable, str(HERE / "_prepare.py"), "--database-url",
          env["DATABASE_URL"], "--redis-url", env["REDIS_URL"], "--out", str(context_file),
          "--members", str(members)],
         env=env, check=True, timeout=1_800,
@@ -241,7 +244,7 @@ def locust_run(url: str, env: dict, locustfile: str, extra: dict, users: int, se
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / locustfile), "--headless",
+            [sys.executable, "-m", "locust", "-f", str(HERE / locustfile), "--headless",
              "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{int(seconds)}s",
              "--host", url, "--csv", str(prefix),
              "--only-summary", "--reset-stats", "--stop-timeout", "5", "--loglevel", "ERROR"],

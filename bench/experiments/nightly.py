@@ -1,7 +1,7 @@
 """Time the nightly job (`update_progress`) on the data of bench/generate.py, against the
 member-by-member loop over the same data, and check both give the same enrollments.
 
-    .venv/bin/python bench/nightly.py [--loop-sample N] [--chunk-groups 500]
+    .venv/bin/python bench/experiments/nightly.py [--loop-sample N] [--chunk-groups 500]
 
 Both are timed from the same state (enrollments at zero, no notifications: every
 milestone notified at once) and again over unchanged data (the steady nightly case);
@@ -10,7 +10,11 @@ sync moved everyone). --skip-loop times the job only.
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 

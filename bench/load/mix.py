@@ -1,4 +1,4 @@
-"""Locust scenario for the realistic mix of bench/suite.py: each virtual user is one member
+"""Locust scenario for the realistic mix of bench/load/suite.py: each virtual user is one member
 in a browser, signed in (a session made beforehand, in BENCH_CONTEXT's file), who
 
 - polls the unread badge every 30 s (`GET /notifications/badge/` as htmx asks it),

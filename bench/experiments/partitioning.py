@@ -3,9 +3,9 @@ database, the daily activity table twice (plain, and PARTITION BY RANGE (date) w
 partition a month, the same indexes as `activity_dailyactivity`), loads both with COPY and
 times the hot statements on each, several runs, medians.
 
-    .venv/bin/python bench/partitioning.py --members 100000 \
+    .venv/bin/python bench/experiments/partitioning.py --members 100000 \
         --database-url postgres://postgres@127.0.0.1:5432/cohort_perf_year
-    .venv/bin/python bench/partitioning.py --skip-load   # time again on the loaded tables
+    .venv/bin/python bench/experiments/partitioning.py --skip-load  # time the loaded tables again
 
 Plain PostgreSQL through psycopg, no Django: the tables are copies of the real one's shape
 (`activity_plain`, `activity_part`), not the app's table. Days are 2025-12-01 to

@@ -4,7 +4,7 @@ explained with ANALYZE several times without and with the index, and its write c
 timed where it has one. The index is dropped again afterwards: what pays goes into a
 migration, not into this script.
 
-    .venv/bin/python bench/explain_indexes.py \
+    .venv/bin/python bench/explain/indexes.py \
         --database-url postgres://postgres@127.0.0.1:5432/cohort_perf [--only distance]
 """
 
@@ -12,7 +12,11 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 
@@ -244,7 +248,7 @@ def _ddl(statements: list[str]) -> None:
 
 def _explain_runs(sql: str, runs: int) -> dict:
     from django.db import connection, transaction
-    from explain_hot import _shape
+    from hot import _shape
 
     times = []
     shape = ""

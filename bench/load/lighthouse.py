@@ -6,8 +6,8 @@ on 127.0.0.1 with DEBUG off (static files from WhiteNoise), signs in as a demo m
 requests, runs Lighthouse on each page with the session cookie, prints the scores and
 stops the server.
 
-    .venv/bin/python bench/lighthouse.py                      # desktop preset
-    .venv/bin/python bench/lighthouse.py --preset mobile      # Lighthouse's default (mobile)
+    .venv/bin/python bench/load/lighthouse.py                      # desktop preset
+    .venv/bin/python bench/load/lighthouse.py --preset mobile      # Lighthouse's default (mobile)
 
 Needs Node and Lighthouse (`npm install --prefix /tmp/lh lighthouse`, or LIGHTHOUSE=path;
 otherwise `npx --yes lighthouse`) and Chromium (CHROME_PATH, default /usr/bin/chromium).
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 PAGES = [("dashboard", "/"), ("map", "/map/"), ("leaderboards", "/leaderboards/")]
 CATEGORIES = ["performance", "accessibility", "best-practices"]

@@ -1,11 +1,15 @@
 """Time the nightly streak step on one chunk of 10,000 members (500 groups): once as it
 finds them, then again with nothing changed, then with every member's days marked changed.
 
-    .venv/bin/python bench/streaks_chunk.py [--chunk 3]
+    .venv/bin/python bench/experiments/streaks_chunk.py [--chunk 3]
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import database_argument, setup
 

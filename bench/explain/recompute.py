@@ -1,11 +1,11 @@
 """Profile one chunk of the nightly job: every statement it runs, its time, and the
 EXPLAIN (ANALYZE, BUFFERS) of the slow ones (run in a transaction that is rolled back).
 
-    .venv/bin/python bench/explain_recompute.py \
+    .venv/bin/python bench/explain/recompute.py \
         --database-url postgres://postgres@127.0.0.1:5432/cohort_bench [--chunk 0] [--module M]
 
 --module loads progress_recompute_groups from another module (e.g. a candidate rewrite in
-bench/) instead of cohort.activity.services.recompute.
+bench/experiments/) instead of cohort.activity.services.recompute.
 """
 
 import argparse
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path as FsPath
 
-ROOT = FsPath(__file__).resolve().parent.parent
+ROOT = FsPath(__file__).resolve().parents[2]
 
 
 def main(argv=None) -> int:
@@ -26,7 +26,7 @@ def main(argv=None) -> int:
     parser.add_argument("--min-ms", type=float, default=20.0, help="EXPLAIN statements over this")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "bench" / "experiments"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url

@@ -2,13 +2,13 @@
 page, the dashboard) at saturation and at a fixed offered rate against gunicorn sync,
 gunicorn gthread, uvicorn (ASGI, config.asgi) and granian (WSGI), one table.
 
-    .venv/bin/python bench/servers.py \\
+    .venv/bin/python bench/load/servers.py \\
         --database-url postgres://postgres@127.0.0.1:5432/cohort_bench \\
         [--seconds 20] [--only gunicorn-sync uvicorn] [--write FILE]
 
-Each server runs in turn on 127.0.0.1 (port 8011) over the same prepared data (bench/suite.py's
+Each server runs in turn on 127.0.0.1 (port 8011) over the same prepared data (bench/load/suite.py's
 preparation: Redis db 3 flushed, leaderboards rebuilt, tokens of random members); each is
-stopped before the next starts. Saturation: locust, 64 users; the rate: bench/openloop.py,
+stopped before the next starts. Saturation: locust, 64 users; the rate: bench/load/openloop.py,
 open loop. The workers' largest RSS is read after each server's runs.
 """
 
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 from _django import DEFAULT_URL
 from _report import ms, write_section
@@ -84,7 +86,7 @@ def main() -> None:
 
 
 def _markdown(results: dict, context: dict, args, minutes: float) -> str:
-    command = " ".join([".venv/bin/python", "bench/servers.py", *sys.argv[1:]])
+    command = " ".join([".venv/bin/python", "bench/load/servers.py", *sys.argv[1:]])
     lines = [
         f"### App servers, {context['members']:,} members, "
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",

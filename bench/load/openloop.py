@@ -7,11 +7,11 @@
 - closed loop (`--connections N`): N clients, each sending its next request as soon as its
   answer is in (the saturation and many-connection runs).
 
-    .venv/bin/python bench/openloop.py --url http://127.0.0.1:8010 --scenario floor --rate 200
-    .venv/bin/python bench/openloop.py --url ... --scenario unread_count --connections 512 \
+    .venv/bin/python bench/load/openloop.py --url http://127.0.0.1:8010 --scenario floor --rate 200
+    .venv/bin/python bench/load/openloop.py --url ... --scenario unread_count --connections 512 \
         --context /tmp/bench-context.json
 
-bench/suite.py imports `run_open` and `run_closed`; this command line is for a quick look.
+bench/load/suite.py imports `run_open` and `run_closed`; this command line is for a quick look.
 """
 
 import argparse
