@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cohort.accounts.tests.factories import GroupFactory, MemberFactory
+from cohort.accounts.tests.factories import GroupFactory, MemberFactory, mentor_of
 from cohort.journeys.tests.factories import path_create
-from cohort.reviews.tests.factories import mentor_of
 
 pytestmark = pytest.mark.django_db
 
