@@ -133,3 +133,21 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def member(db):
+    """A member of a group of their own. Tests in apps below accounts (core, ops) get
+    their users here: their modules may not import accounts' factories."""
+    from cohort.accounts.tests.factories import MemberFactory
+
+    return MemberFactory()
+
+
+@pytest.fixture
+def staff_of_role(db):
+    """staff_of_role(role) -> a new staff user with that role ("mentor", "coordinator",
+    "organiser")."""
+    from cohort.accounts.tests.factories import StaffFactory
+
+    return lambda role, **kwargs: StaffFactory(role=role, **kwargs)

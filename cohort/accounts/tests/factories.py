@@ -64,3 +64,11 @@ class StaffFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Staff {n}")
     role = User.Role.ORGANISER
     password = factory.LazyFunction(lambda: make_password(STAFF_PASSWORD))
+
+
+def mentor_of(*groups) -> User:
+    """A mentor (no group of their own) of these groups."""
+    mentor = MemberFactory(role=User.Role.MENTOR, group=None)
+    for group in groups:
+        group.mentors.add(mentor)
+    return mentor

@@ -1,19 +1,15 @@
-"""Making a path current: never one that has not started (members could log nothing on
-it), and one that started already shows everyone's progress from their logged days at once,
-from the admin action or any other caller of path_make_current."""
+"""Making a path current that started already shows everyone's progress from their logged
+days at once, from the admin action or any other caller of path_make_current (one that has
+not started is refused: cohort/journeys/tests/test_path_make_current.py)."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.services.daily import activity_log, member_today
-from cohort.core.exceptions import InvalidInput
-from cohort.journeys.models import Enrollment, Path
-from cohort.journeys.selectors import path_current_get
-from cohort.journeys.services import path_make_current
+from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +22,6 @@ def _make_current_in_admin(client, path):
         {"action": "make_current", "_selected_action": [path.pk]},
         follow=True,
     )
-
-
-def test_a_path_that_starts_tomorrow_is_refused_with_a_clear_message(
-    client, django_capture_on_commit_callbacks
-):
-    old = path_create(name="Old Way")
-    tomorrow = timezone.localdate() + dt.timedelta(days=2)
-    future = path_create(name="Next Way", start=tomorrow, current=False)
-    with pytest.raises(InvalidInput, match=f"Next Way starts on {tomorrow:%-d %B %Y}"):
-        path_make_current(path=future)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        page = _make_current_in_admin(client, future).content.decode()
-    assert f"Next Way starts on {tomorrow:%-d %B %Y}" in page
-    assert "Done: members now walk this path" not in page
-    assert Path.objects.get(is_current=True) == old
-    assert path_current_get().name == "Old Way"
 
 
 def test_a_started_path_made_current_counts_the_days_already_logged(

@@ -9,6 +9,7 @@ from cohort.activity.models import DailyActivity
 from cohort.activity.services import recompute
 from cohort.activity.services.daily import activity_log, activity_review, member_today
 from cohort.activity.tasks import update_progress_task
+from cohort.activity.tests.factories import DailyActivityFactory
 from cohort.journeys.models import Enrollment
 from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
@@ -61,7 +62,7 @@ def test_running_twice_gives_the_same_result_and_no_second_notification():
     path_create()
     members = MemberFactory.create_batch(4)
     for member in members:
-        DailyActivity.objects.create(user=member, date=member_today(member), steps=6_000)
+        DailyActivityFactory(user=member, steps=6_000)
     call_command("update_progress")
     first, notified = _snapshot(), Notification.objects.count()
     assert notified == 8  # Ford and Inn for each of four members
@@ -73,7 +74,7 @@ def test_a_run_over_unchanged_data_writes_no_row():
     path_create()
     members = MemberFactory.create_batch(3)
     for member in members:
-        DailyActivity.objects.create(user=member, date=member_today(member), steps=2_000)
+        DailyActivityFactory(user=member, steps=2_000)
     call_command("update_progress")
     long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     Enrollment.objects.update(updated_at=long_ago)
@@ -90,7 +91,7 @@ def test_a_run_killed_half_way_converges_when_run_again(monkeypatch):
     groups = GroupFactory.create_batch(4)
     for group in groups:
         member = MemberFactory(group=group)
-        DailyActivity.objects.create(user=member, date=member_today(member), steps=6_000)
+        DailyActivityFactory(user=member, steps=6_000)
     real, calls = recompute.progress_recompute_groups, []
 
     def dies_on_third_chunk(*, group_ids):
@@ -135,7 +136,7 @@ def test_each_run_is_recorded_with_its_chunks_and_rows():
 def test_members_without_an_enrollment_are_enrolled_by_the_job():
     path_create()
     member = MemberFactory()
-    DailyActivity.objects.create(user=member, date=member_today(member), steps=1_500)
+    DailyActivityFactory(user=member, steps=1_500)
     call_command("update_progress")
     enrollment = Enrollment.objects.get(user=member)
     assert (enrollment.steps, enrollment.current_milestone.name) == (1_500, "Ford")
@@ -148,7 +149,7 @@ def test_the_nightly_notification_carries_the_postcard_and_links_to_it():
     ford.save()
     path_cache_clear()
     member = MemberFactory()
-    DailyActivity.objects.create(user=member, date=member_today(member), steps=1_500)
+    DailyActivityFactory(user=member, steps=1_500)
     call_command("update_progress")
     notice = Notification.objects.get(recipient=member)
     assert notice.text == "You reached Ford on Test Way! A heron by the ford."
@@ -159,7 +160,7 @@ def test_the_job_enrolls_finishers_in_the_chained_path():
     back = path_create(name="Back", current=False)
     path_create(name="There", next_path=back)
     member = MemberFactory()
-    DailyActivity.objects.create(user=member, date=member_today(member), steps=20_000)
+    DailyActivityFactory(user=member, steps=20_000)
     call_command("update_progress")
     call_command("update_progress")
     there, follow_on = Enrollment.objects.filter(user=member).order_by("started_on")

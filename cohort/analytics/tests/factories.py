@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity
+from cohort.activity.tests.factories import DailyActivityFactory
 from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
 from cohort.journeys.models import Enrollment
@@ -25,7 +26,7 @@ def day(offset: int) -> dt.date:
 
 
 def log(member, offset: int, steps: int, **extra) -> DailyActivity:
-    return DailyActivity.objects.create(user=member, date=day(offset), steps=steps, **extra)
+    return DailyActivityFactory(user=member, date=day(offset), steps=steps, **extra)
 
 
 def enroll(member, path, progress: str, *, finished: bool = False) -> Enrollment:

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.models import Streak
 from cohort.activity.services.daily import member_today
+from cohort.activity.tests.factories import StreakFactory
 from cohort.competition.models import Category, Legacy
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
 
@@ -24,7 +25,7 @@ def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
     CategoryFactory(name="Outreach", season_cap=200)
     points_give(member, season, learning, 130, "work:1")
     Legacy.objects.create(user=member, score=640, last_season_score=300, seasons=2)
-    Streak.objects.create(
+    StreakFactory(
         user=member, kind=Streak.Kind.ACTIVITY, current=4, longest=9, last_day=member_today(member)
     )
     client.force_login(member)
@@ -50,9 +51,7 @@ def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
 def test_a_broken_streak_shows_zero_before_the_nightly_job(client, season):
     member = MemberFactory()
     three_days_ago = member_today(member) - dt.timedelta(days=3)
-    Streak.objects.create(
-        user=member, kind="activity", current=5, longest=5, last_day=three_days_ago
-    )
+    StreakFactory(user=member, kind="activity", current=5, longest=5, last_day=three_days_ago)
     client.force_login(member)
 
     streaks = {

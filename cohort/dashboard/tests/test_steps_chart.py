@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.activity.models import DailyActivity
 from cohort.activity.services.daily import member_today
+from cohort.activity.tests.factories import DailyActivityFactory
 from cohort.dashboard.selectors import steps_chart
 
 pytestmark = pytest.mark.django_db
@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_the_chart_shows_each_of_the_last_fourteen_days():
     member = MemberFactory()
     today = member_today(member)
-    DailyActivity.objects.create(user=member, date=today, steps=5_000)
-    DailyActivity.objects.create(user=member, date=today - dt.timedelta(days=2), steps=8_000)
-    DailyActivity.objects.create(
+    DailyActivityFactory(user=member, date=today, steps=5_000)
+    DailyActivityFactory(user=member, date=today - dt.timedelta(days=2), steps=8_000)
+    DailyActivityFactory(
         user=member, date=today - dt.timedelta(days=3), steps=9_999, review="rejected"
     )
-    DailyActivity.objects.create(user=member, date=today - dt.timedelta(days=20), steps=7_000)
+    DailyActivityFactory(user=member, date=today - dt.timedelta(days=20), steps=7_000)
 
     values = [bar.value for bar in steps_chart(user=member).bars]
 

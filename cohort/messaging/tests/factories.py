@@ -2,16 +2,8 @@ import factory
 from django.utils import timezone
 
 from cohort.accounts.models import User
-from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
+from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory, mentor_of
 from cohort.messaging.models import Announcement, Message, Thread
-
-
-def mentor_of(*groups) -> User:
-    """A mentor of these groups."""
-    mentor = MemberFactory(role=User.Role.MENTOR, group=None)
-    for group in groups:
-        group.mentors.add(mentor)
-    return mentor
 
 
 def coordinator_of(division) -> User:
@@ -58,4 +50,4 @@ class MessageFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Message {n}")
 
 
-__all__ = ["GroupFactory", "MemberFactory", "StaffFactory"]
+__all__ = ["GroupFactory", "MemberFactory", "StaffFactory", "mentor_of"]

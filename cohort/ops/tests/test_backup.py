@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cohort.ops.backups import backup_restore, pg_connect
-from cohort.ops.models import JobRun
+from cohort.ops.tests.factories import JobRunFactory
 
 
 def _tables() -> dict[str, str]:
@@ -86,7 +86,7 @@ def test_sqlite_backup_restores_every_row_into_a_new_file(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_holds_rows(tmp_path):
-    JobRun.objects.create(name="anything")
+    JobRunFactory(name="anything")
     backup = tmp_path / "cohort.dump"
     backup.write_bytes(b"not read: the check comes first")
     with pytest.raises(CommandError, match="is not empty .*ops_jobrun"):

@@ -7,6 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from cohort.core.caching import cached
 from cohort.ops.models import JobRun
+from cohort.ops.tests.factories import JobRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +91,12 @@ def test_cache_lookups_are_shown(client, settings):
 
 def test_job_outcomes_and_durations_come_from_job_runs(client, settings):
     now = timezone.now()
-    JobRun.objects.create(name="nightly", outcome=JobRun.Outcome.FAILED, finished_at=now)
-    latest = JobRun.objects.create(name="nightly", outcome=JobRun.Outcome.SUCCEEDED)
+    JobRunFactory(name="nightly", outcome=JobRun.Outcome.FAILED, finished_at=now)
+    latest = JobRunFactory(name="nightly", outcome=JobRun.Outcome.SUCCEEDED)
     JobRun.objects.filter(pk=latest.pk).update(
         started_at=now, finished_at=now + dt.timedelta(seconds=90)
     )
-    JobRun.objects.create(name="nightly")  # still running
+    JobRunFactory(name="nightly")  # still running
     samples = _scrape(client, settings)
     assert _value(samples, "cohort_job_runs", job="nightly", outcome="succeeded") == 1
     assert _value(samples, "cohort_job_runs", job="nightly", outcome="failed") == 1

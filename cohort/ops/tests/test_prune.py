@@ -13,6 +13,7 @@ from django.utils import timezone
 from cohort.ops.models import AuditEvent, JobRun
 from cohort.ops.retention import records_prune
 from cohort.ops.tasks import prune_old_records_task
+from cohort.ops.tests.factories import AuditEventFactory, JobRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +41,12 @@ def rows():
         return row.pk
 
     def job(age: int):
-        row = JobRun.objects.create(name="update_progress")
+        row = JobRunFactory(name="update_progress")
         JobRun.objects.filter(pk=row.pk).update(started_at=_days_ago(age))
         return row.pk
 
     def audit(age: int):
-        row = AuditEvent.objects.create(action=AuditEvent.Action.SIGN_IN)
+        row = AuditEventFactory(action=AuditEvent.Action.SIGN_IN)
         AuditEvent.objects.filter(pk=row.pk).update(created_at=_days_ago(age))
         return row.pk
 
@@ -120,7 +121,7 @@ def test_days_on_the_command_line_override_the_settings(rows):
 
 def test_deletes_in_batches_until_nothing_old_is_left(rows):
     for _ in range(5):
-        row = JobRun.objects.create(name="sync_sheets")
+        row = JobRunFactory(name="sync_sheets")
         JobRun.objects.filter(pk=row.pk).update(started_at=_days_ago(120))
     results = {r.name: r.count for r in records_prune(batch_size=2)}
     assert results == {

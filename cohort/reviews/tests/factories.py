@@ -4,8 +4,8 @@ import zlib
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cohort.accounts.models import User
 from cohort.accounts.tests.factories import MemberFactory
+from cohort.accounts.tests.factories import mentor_of as mentor_of
 from cohort.competition.models import Episode
 from cohort.competition.tests.factories import CategoryFactory
 from cohort.reviews.models import Assignment, Submission
@@ -39,13 +39,6 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
 def episode_of(season, number: int) -> Episode:
     return season.episodes.get(number=number)
-
-
-def mentor_of(group) -> User:
-    """A mentor of `group` (no group of their own)."""
-    mentor = MemberFactory(role=User.Role.MENTOR, group=None)
-    group.mentors.add(mentor)
-    return mentor
 
 
 def png_bytes() -> bytes:

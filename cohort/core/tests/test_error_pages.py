@@ -4,8 +4,6 @@ plain HTML that needs no request, database or template context to render."""
 import pytest
 from django.template import loader
 
-from cohort.accounts.tests.factories import MemberFactory
-
 pytestmark = pytest.mark.django_db
 
 
@@ -20,9 +18,9 @@ def test_an_unknown_url_gets_the_apps_own_404_page(client, settings):
     assert "<h1>Not Found</h1>" not in page
 
 
-def test_a_signed_in_member_keeps_the_navigation_on_the_404_page(client, settings):
+def test_a_signed_in_member_keeps_the_navigation_on_the_404_page(client, settings, member):
     settings.DEBUG = False
-    client.force_login(MemberFactory())
+    client.force_login(member)
     response = client.get("/definitely/not/here/")
     assert response.status_code == 404
     page = response.content.decode()

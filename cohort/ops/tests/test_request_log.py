@@ -1,13 +1,13 @@
+"""Each request logs one line (cohort.ops.middleware.RequestLogMiddleware) with its route,
+status, user and request id."""
+
 import logging
 
 import pytest
 
-from cohort.accounts.tests.factories import MemberFactory
-
 
 @pytest.mark.django_db
-def test_each_request_logs_one_line_with_its_route_status_user_and_id(client, caplog):
-    member = MemberFactory()
+def test_each_request_logs_one_line_with_its_route_status_user_and_id(client, caplog, member):
     client.force_login(member)
     with caplog.at_level(logging.INFO, logger="cohort.request"):
         response = client.get("/api/v1/me", HTTP_X_REQUEST_ID="trace-42")
