@@ -10,7 +10,7 @@ class CompetitionConfig(AppConfig):
 
         from cohort.accounts.models import Group, User
         from cohort.accounts.signals import standing_changed
-        from cohort.competition.services.boards import (
+        from cohort.competition.leaderboards.services import (
             group_saved_received,
             standing_changed_received,
             user_saved_received,

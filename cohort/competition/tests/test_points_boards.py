@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.competition import store
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.selectors import Scope, board_me, board_page
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.models import Legacy
-from cohort.competition.selectors.boards import Scope, board_me, board_page
-from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.points import points_award
 from cohort.competition.tests.factories import (
