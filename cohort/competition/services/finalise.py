@@ -8,7 +8,7 @@ from django.utils import timezone
 from cohort.accounts.models import User
 from cohort.competition.leaderboards.standings import ranked
 from cohort.competition.models import Legacy, Season, SeasonScore, SeasonStanding, Title
-from cohort.competition.selectors.seasons import season_current_forget
+from cohort.competition.services.caches import season_current_forget
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
