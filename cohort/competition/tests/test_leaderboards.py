@@ -194,3 +194,24 @@ def test_a_sign_in_does_not_drop_the_cached_boards(
         board_page(board="progress", scope=EVERYONE, viewer=walker)
 
     assert len(queries) == 0  # the page and the rows' details came from the cache
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/leaderboards/progress", "/api/v1/leaderboards/progress/me", "/leaderboards/"]
+)
+def test_a_page_that_finds_the_board_flushed_queues_its_rebuild(redis_leaderboards, client, url):
+    path, members = walkers_on_path([5, 9, 1])
+    leaderboards_rebuild()
+    redis_leaderboards.flushdb()
+    client.force_login(members[0])
+    assert client.get(url).status_code == 200
+    # Without a broker Celery ran the queued rebuild in-process: the board is back.
+    assert store.page(path.pk, "progress", 0, 10) is not None
+
+
+def test_the_rebuild_is_queued_by_the_name_of_the_rebuild_task():
+    from cohort.competition import tasks
+    from cohort.competition.leaderboards import services
+    from config.celery import app
+
+    assert app.tasks[services._REBUILD_TASK] is tasks.rebuild_leaderboards_task
