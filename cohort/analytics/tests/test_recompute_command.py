@@ -48,5 +48,5 @@ def test_the_services_queue_the_analytics_tasks_by_their_names():
     from cohort.analytics import services, tasks
     from config.celery import app
 
-    assert app.tasks[services._RECOMPUTE_TASK] is tasks.recompute_analytics_task
-    assert app.tasks[services._TODAY_REFRESH_TASK] is tasks.analytics_today_refresh_task
+    assert app.tasks[services._RECOMPUTE_TASK].run is tasks.recompute_analytics_task.run
+    assert app.tasks[services._TODAY_REFRESH_TASK].run is tasks.analytics_today_refresh_task.run

@@ -214,4 +214,4 @@ def test_the_rebuild_is_queued_by_the_name_of_the_rebuild_task():
     from cohort.competition.leaderboards import services
     from config.celery import app
 
-    assert app.tasks[services._REBUILD_TASK] is tasks.rebuild_leaderboards_task
+    assert app.tasks[services._REBUILD_TASK].run is tasks.rebuild_leaderboards_task.run
