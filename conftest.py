@@ -114,7 +114,7 @@ def redis_leaderboards(settings):
     """The Redis leaderboards on the test Redis, emptied; skipped without Redis."""
     if not settings.REDIS_URL:
         pytest.skip("needs Redis; `make test` found only local memory")
-    from cohort.competition import store
+    from cohort.competition.leaderboards import store
 
     store.client.cache_clear()
     client = store.client()

@@ -13,8 +13,8 @@ from ninja.parser import Parser
 
 from cohort.accounts.api import auth_router, groups_router, tokens_router
 from cohort.activity.api import router as activity_router
-from cohort.competition.api.boards import router as boards_router
 from cohort.competition.api.rewards import router as rewards_router
+from cohort.competition.leaderboards.api import router as boards_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.core.middleware import has_nul, unavailable_response
 from cohort.dashboard.api import router as dashboard_router

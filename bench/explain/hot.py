@@ -46,7 +46,7 @@ def main() -> None:
 
     from django.core.cache import cache
 
-    from cohort.competition.services.boards import leaderboards_rebuild
+    from cohort.competition.leaderboards.services import leaderboards_rebuild
 
     cache.clear()
     leaderboards_rebuild()
@@ -68,8 +68,8 @@ def _scenarios(rng: random.Random) -> list:
     from cohort.accounts.tokens import api_token_create
     from cohort.activity.services.daily import member_today
     from cohort.activity.tasks import progress_chunks
-    from cohort.competition import store
-    from cohort.competition.selectors.boards import cursor_encode
+    from cohort.competition.leaderboards import store
+    from cohort.competition.leaderboards.selectors import cursor_encode
     from cohort.journeys.selectors import path_current_get
 
     members = User.objects.filter(role=User.Role.MEMBER, group__isnull=False)
@@ -100,7 +100,7 @@ def _scenarios(rng: random.Random) -> list:
     def no_redis():
         # Redis down for the boards: the selectors answer from the database.
         clear()
-        patcher = mock.patch("cohort.competition.store.client", return_value=None)
+        patcher = mock.patch("cohort.competition.leaderboards.store.client", return_value=None)
         patcher.start()
         return patcher.stop
 

@@ -64,7 +64,7 @@ def _candidates() -> dict:
         return call
 
     def progress_rows_page(start):
-        from cohort.competition.standings import progress_rows
+        from cohort.competition.leaderboards.standings import progress_rows
 
         return lambda: list(progress_rows(path.id)[start : start + 50])
 

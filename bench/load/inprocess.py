@@ -42,8 +42,8 @@ def main() -> None:
 
     from cohort.accounts.models import User
     from cohort.accounts.tokens import api_token_create
-    from cohort.competition.selectors.boards import cursor_encode
-    from cohort.competition.services.boards import leaderboards_rebuild
+    from cohort.competition.leaderboards.selectors import cursor_encode
+    from cohort.competition.leaderboards.services import leaderboards_rebuild
 
     cache.clear()
     leaderboards_rebuild()

@@ -57,7 +57,7 @@ def context_load(path: str | None = None) -> dict:
 
 
 def cursor(start: int) -> str:
-    """A leaderboard cursor as the API makes it (cohort.competition.selectors.boards)."""
+    """A leaderboard cursor as the API makes it (cohort.competition.leaderboards.selectors)."""
     return urlsafe_b64encode(f"start={start}".encode()).decode().rstrip("=")
 
 

@@ -63,6 +63,6 @@ def test_upserts_vary_member_and_day():
 
 
 def test_cursor_is_the_apps():
-    from cohort.competition.selectors.boards import cursor_encode
+    from cohort.competition.leaderboards.selectors import cursor_encode
 
     assert cursor(2500) == cursor_encode(2500)

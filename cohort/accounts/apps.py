@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cohort.accounts.models import User
-        from cohort.accounts.selectors import group_members_forget
+        from cohort.accounts.services.groups import group_members_forget
         from cohort.accounts.signals import standing_changed
         from cohort.accounts.tokens import api_tokens_forget_user
 

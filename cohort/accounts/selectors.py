@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from cohort.accounts.models import Group, User
-from cohort.core.caching import cache_forget_on_commit, cached
+from cohort.core.caching import cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
 LEADER_NEEDS_OWN_SIGN_IN = (
@@ -37,21 +37,18 @@ def group_members_list(*, group: Group) -> QuerySet[User]:
     )
 
 
-def _members_key(group_id: int) -> str:
+def group_members_key(group_id: int) -> str:
     return f"accounts:group:{group_id}:members:v1"
 
 
 def group_members_cached(*, group: Group) -> list[User]:
     """group_members_list, from the cache; dropped when the group's membership changes."""
     return cached(
-        "group_members", _members_key(group.pk), lambda: list(group_members_list(group=group)), 600
+        "group_members",
+        group_members_key(group.pk),
+        lambda: list(group_members_list(group=group)),
+        600,
     )
-
-
-def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
-    """Receiver of accounts.signals.standing_changed: drop those groups' cached lists once
-    the change commits."""
-    cache_forget_on_commit(_members_key(gid) for gid in set(group_ids) if gid)
 
 
 # "token-revoke": anyone may revoke their own tokens, staff too (tokens from before staff

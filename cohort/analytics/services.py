@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -144,6 +145,10 @@ def analytics_today_refresh(*, group_id: int | None = None) -> Changes:
 
 
 TODAY_QUEUE_SECONDS = 60
+# Tasks are queued by name: analytics.tasks imports this module (tasks sit above services),
+# and the eager (no broker) case calls the service itself.
+_TODAY_REFRESH_TASK = "cohort.analytics.tasks.analytics_today_refresh_task"
+_RECOMPUTE_TASK = "cohort.analytics.tasks.recompute_analytics_task"
 
 
 def day_changed_received(sender, group_id=None, **kwargs) -> None:
@@ -155,13 +160,11 @@ def day_changed_received(sender, group_id=None, **kwargs) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         analytics_today_refresh(group_id=group_id)
         return
-    from cohort.analytics.tasks import analytics_today_refresh_task
-
     queued_key = f"analytics:today-queued:{group_id}"
     if cache.add(queued_key, True, timeout=TODAY_QUEUE_SECONDS):
         try:
-            analytics_today_refresh_task.apply_async(
-                kwargs={"group_id": group_id}, countdown=TODAY_QUEUE_SECONDS
+            current_app.send_task(
+                _TODAY_REFRESH_TASK, kwargs={"group_id": group_id}, countdown=TODAY_QUEUE_SECONDS
             )
         except Exception:  # no broker: the day is saved; a later log or the night catches up
             cache.delete(queued_key)
@@ -320,7 +323,5 @@ def analytics_recompute_request() -> bool:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         analytics_recompute()
         return False
-    from cohort.analytics.tasks import recompute_analytics_task
-
-    recompute_analytics_task.delay()
+    current_app.send_task(_RECOMPUTE_TASK)
     return True

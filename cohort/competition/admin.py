@@ -15,9 +15,8 @@ from cohort.competition.models import (
     Title,
     Wallet,
 )
-from cohort.competition.selectors.seasons import season_current_forget
 from cohort.competition.services.rewards import credits_grant, titles_grant_many
-from cohort.competition.services.seasons import season_create
+from cohort.competition.services.seasons import season_create, season_current_forget
 
 # --- Credits and titles -------------------------------------------------------------------
 # A balance changes only through credits_grant (here) or a purchase, under the wallet's

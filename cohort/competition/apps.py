@@ -10,7 +10,7 @@ class CompetitionConfig(AppConfig):
 
         from cohort.accounts.models import Group, User
         from cohort.accounts.signals import standing_changed
-        from cohort.competition.services.boards import (
+        from cohort.competition.leaderboards.services import (
             group_saved_received,
             standing_changed_received,
             user_saved_received,
@@ -23,7 +23,7 @@ class CompetitionConfig(AppConfig):
         post_save.connect(group_saved_received, sender=Group, dispatch_uid="board-groups")
         # Categories are cached whole; any save (the admin, the demo, a shell) drops them.
         from cohort.competition.models import Category
-        from cohort.competition.selectors.seasons import category_saved_received
+        from cohort.competition.services.caches import category_saved_received
 
         post_save.connect(category_saved_received, sender=Category, dispatch_uid="categories")
         post_delete.connect(category_saved_received, sender=Category, dispatch_uid="categories-d")

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.services.seasons import seasons_update
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cohort.competition.views import boards, rewards
+from cohort.competition.leaderboards import views as boards
+from cohort.competition.views import rewards
 
 app_name = "competition"
 

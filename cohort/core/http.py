@@ -18,10 +18,6 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _trusted_origin(request: HttpRequest, origin: str) -> bool:
     """Our own scheme and host, or one of CSRF_TRUSTED_ORIGINS (with Django's `*.` form)."""
     own = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"

@@ -5,6 +5,7 @@ from cohort.accounts.api import user_out
 from cohort.accounts.auth import token_or_session
 from cohort.accounts.schemas import MeIn, UserOut
 from cohort.accounts.services.profile import profile_update
+from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import NotFound
 from cohort.dashboard.rows import Filters, dashboard_page
 from cohort.dashboard.schemas import DashboardOut, DashboardQuery, SeasonCurrentOut
@@ -54,6 +55,7 @@ def season_current_view(request: HttpRequest):
     the viewer's points against each cap, their season score and rank, legacy score,
     credits and streaks. 404 between seasons."""
     overview = season_overview(viewer=request.user)
+    leaderboards_rebuild_if_missing(is_board_missing=overview.is_board_missing)
     season = overview.season
     if season is None:
         raise NotFound("No season is running.")

@@ -9,6 +9,7 @@ import random
 from django.utils import timezone
 
 from cohort.accounts.models import User
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.models import (
     Category,
     CategoryTotal,
@@ -17,7 +18,6 @@ from cohort.competition.models import (
     SeasonScore,
     Title,
 )
-from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.seasons import month_end, programme_today, season_create
 from cohort.dashboard.demo_mentors import demo_mentors_seed

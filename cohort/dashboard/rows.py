@@ -29,9 +29,9 @@ from cohort.accounts.models import Group, User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
+from cohort.competition.leaderboards.cache import group_dashboard_version
 from cohort.competition.models import Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
-from cohort.competition.selectors.versions import group_standing_version
 from cohort.core.caching import cached
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
@@ -260,12 +260,12 @@ def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
 def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | None) -> dict:
     """{"results": [DashboardRow...], "next": url or None, "season": ...}: PAGE_SIZE rows
     after the cursor, by keyset (no OFFSET). The viewer's own group (what members open every
-    day) is cached under the group's standing version, which every write that changes one of
+    day) is cached under the group dashboard version, which every write that changes one of
     its rows renews."""
     season = season_current()
     if filters == Filters(scope="group", order=filters.order) and not cursor:
         key = f"dashboard:group:{viewer.group_id}:{filters.order}:{member_today(viewer)}"
-        key += f":{group_standing_version(viewer.group_id)}:{season.pk if season else 0}"
+        key += f":{group_dashboard_version(viewer.group_id)}:{season.pk if season else 0}"
         compute = lambda: _page(request, viewer=viewer, filters=filters, cursor=None, season=season)  # noqa: E731
         return {**cached("dashboard_group", key, compute, 300), "season": season}
     page = _page(request, viewer=viewer, filters=filters, cursor=cursor, season=season)

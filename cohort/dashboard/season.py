@@ -9,8 +9,8 @@ from cohort.accounts.models import User
 from cohort.activity.models import Streak
 from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
+from cohort.competition.leaderboards.selectors import Scope, board_me
 from cohort.competition.models import Legacy, Season, SeasonStanding
-from cohort.competition.selectors.boards import Scope, board_me
 from cohort.competition.selectors.rewards import WalletSummary, titles_for_member, wallet_summary
 from cohort.competition.selectors.seasons import CategoryPoints, member_points, season_current
 from cohort.competition.services.seasons import programme_today
@@ -40,6 +40,7 @@ class SeasonOverview:
     history: list[SeasonStanding] = field(default_factory=list)
     wallet: WalletSummary | None = None
     titles: list = field(default_factory=list)
+    is_board_missing: bool = False  # the points board: the caller queues a rebuild
 
     @property
     def days_left(self) -> int | None:
@@ -65,7 +66,7 @@ def season_overview(*, viewer: User) -> SeasonOverview:
     if season is not None:
         overview.episodes = episode_states(user_id=viewer.pk, season=season)
         overview.score, overview.categories = member_points(user_id=viewer.pk, season=season)
-        overview.rank = _points_rank(viewer)
+        overview.rank, overview.is_board_missing = _points_rank(viewer)
     overview.streaks = _streaks(viewer)
     overview.legacy = (
         Legacy.objects.filter(user=viewer).values_list("score", flat=True).first() or 0
@@ -78,11 +79,13 @@ def season_overview(*, viewer: User) -> SeasonOverview:
     return overview
 
 
-def _points_rank(viewer: User) -> int | None:
+def _points_rank(viewer: User) -> tuple[int | None, bool]:
+    """(the viewer's rank on the points board or None, whether its Redis board is missing)."""
     try:
-        return board_me(board="points", scope=Scope(), viewer=viewer, neighbours=0)["rank"]
+        found = board_me(board="points", scope=Scope(), viewer=viewer, neighbours=0)
     except NotFound:
-        return None
+        return None, False
+    return found["rank"], found["is_board_missing"]
 
 
 def _streaks(viewer: User) -> list[StreakView]:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from cohort.accounts.models import User
 from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
+from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import DomainError, NotFound
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
@@ -126,5 +127,6 @@ def milestone_photo_view(request, milestone_id: int):
 def season_view(request):
     """The member's season: episodes, points against caps, streaks, credits and titles."""
     overview = season_overview(viewer=request.user)
+    leaderboards_rebuild_if_missing(is_board_missing=overview.is_board_missing)
     context = {"overview": overview, "wallet": overview.wallet, "titles": overview.titles}
     return render(request, "dashboard/season.html", context)

@@ -72,10 +72,6 @@ def job_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
-def job_run_last(*, name: str) -> "JobRun | None":
-    return JobRun.objects.filter(name=name).first()
-
-
 def scheduled_jobs_last_runs(*, names: list[str]) -> dict[str, dt.datetime]:
     """Each named job's last claimed run. A job seen for the first time is recorded as run
     now, so it falls due at its next time rather than at once (as under beat)."""

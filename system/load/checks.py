@@ -15,9 +15,8 @@ from cohort.activity.services.daily import member_today
 from cohort.activity.services.points import activity_source
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import streak_compute, streak_current
-from cohort.competition import store
-from cohort.competition.models import Category, CategoryTotal, PointsEntry, SeasonScore
-from cohort.competition.standings import (
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.standings import (
     GROUPS,
     POINTS,
     PROGRESS,
@@ -27,6 +26,7 @@ from cohort.competition.standings import (
     progress_rows,
     ranked,
 )
+from cohort.competition.models import Category, CategoryTotal, PointsEntry, SeasonScore
 from cohort.journeys.models import Enrollment
 from cohort.journeys.progress import progress_for_steps
 from cohort.journeys.selectors import path_current_get

@@ -16,8 +16,8 @@ from cohort.accounts.tokens import api_token_create
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.daily import member_today
 from cohort.activity.services.recompute import progress_recompute_users
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.models import Category, Season
-from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.services import NotificationDraft, notifications_create

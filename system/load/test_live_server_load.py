@@ -7,7 +7,7 @@ adds a threaded server sharing one process's cache and connection handling."""
 
 import pytest
 
-from cohort.competition import store
+from cohort.competition.leaderboards import store
 from system.load.population import world_build
 from system.load.verdict import load_and_check
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cohort.competition import store
+from cohort.competition.leaderboards import store
 from system.load.population import world_build
 from system.load.server import gunicorn
 from system.load.verdict import load_and_check

@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import Division, Group, User
+from cohort.accounts.selectors import group_members_key
 from cohort.accounts.signals import group_password_rotated
 from cohort.accounts.tokens import api_tokens_revoke_for_users
+from cohort.core.caching import cache_forget_on_commit
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -98,3 +100,9 @@ def group_leader_set(
     )
     group.leader = user
     return locked
+
+
+def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
+    """Receiver of accounts.signals.standing_changed: drop those groups' cached member lists
+    once the change commits."""
+    cache_forget_on_commit(group_members_key(gid) for gid in set(group_ids) if gid)

@@ -15,8 +15,8 @@ from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh, zone_today
 from cohort.activity.signals import day_changed
-from cohort.competition.selectors.versions import group_standings_forget
-from cohort.competition.services.boards import standings_refresh
+from cohort.competition.leaderboards.cache import group_dashboard_forget
+from cohort.competition.leaderboards.services import standings_refresh
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get
@@ -38,7 +38,7 @@ def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
     and their group's cached dashboard with them; listeners hear of the day once it commits."""
     activity_streak_refresh(user_id=user.pk, today=member_today(user))
     activity_points_settle(user_id=user.pk, day=day)
-    group_standings_forget(group_ids=[user.group_id])
+    group_dashboard_forget(group_ids=[user.group_id])
     user_id, group_id = user.pk, user.group_id
     transaction.on_commit(
         lambda: day_changed.send(sender=None, user_id=user_id, group_id=group_id, day=day)

@@ -13,7 +13,7 @@ from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.points import activity_points_settle_members
 from cohort.activity.services.streaks import activity_streaks_refresh
-from cohort.competition.services.boards import standings_refresh
+from cohort.competition.leaderboards.services import standings_refresh
 from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
 from cohort.journeys.services import enrollment_follow_on, milestone_notice

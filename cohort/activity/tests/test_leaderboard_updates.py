@@ -3,8 +3,8 @@
 import pytest
 
 from cohort.activity.services.daily import activity_log, member_today
-from cohort.competition.selectors.boards import Scope, board_page
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards.selectors import Scope, board_page
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.tests.factories import walkers_on_path
 
 pytestmark = pytest.mark.django_db

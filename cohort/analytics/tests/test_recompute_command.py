@@ -42,3 +42,11 @@ def test_beat_runs_the_recompute_daily_at_analytics_time(settings):
     entry = _beat_schedule()["recompute-analytics"]
     assert entry["task"] == "cohort.analytics.tasks.recompute_analytics_task"
     assert entry["schedule"].hour == {0} and entry["schedule"].minute == {45}
+
+
+def test_the_services_queue_the_analytics_tasks_by_their_names():
+    from cohort.analytics import services, tasks
+    from config.celery import app
+
+    assert app.tasks[services._RECOMPUTE_TASK].run is tasks.recompute_analytics_task.run
+    assert app.tasks[services._TODAY_REFRESH_TASK].run is tasks.analytics_today_refresh_task.run

@@ -4,9 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
-from cohort.core.caching import cache_forget_on_commit, cached, cached_from
+from cohort.core.caching import cached, cached_from
 
 SEASON_CURRENT_KEY = "season:current:v1"
+CATEGORIES_KEY = "categories:all"
 
 
 def season_current(found: dict | None = None) -> Season | None:
@@ -17,10 +18,6 @@ def season_current(found: dict | None = None) -> Season | None:
         return Season.objects.filter(status=Season.Status.ACTIVE).first() or False
 
     return cached_from(found or {}, "season_current", SEASON_CURRENT_KEY, load, 300) or None
-
-
-def season_current_forget() -> None:
-    cache_forget_on_commit([SEASON_CURRENT_KEY])
 
 
 def season_for_day(day: dt.date) -> Season | None:
@@ -47,16 +44,7 @@ def seasons_near(*, day: dt.date, days: int = 62) -> list[Season]:
 
 
 def categories_list() -> list[Category]:
-    return cached("categories", "categories:all", lambda: list(Category.objects.all()), 300)
-
-
-def categories_forget() -> None:
-    cache_forget_on_commit(["categories:all"])
-
-
-def category_saved_received(sender, **kwargs) -> None:
-    """post_save/post_delete of a Category, from anywhere (the admin, the demo, a shell)."""
-    categories_forget()
+    return cached("categories", CATEGORIES_KEY, lambda: list(Category.objects.all()), 300)
 
 
 def category_by_rule(rule: str) -> list[Category]:

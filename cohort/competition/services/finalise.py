@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohort.accounts.models import User
+from cohort.competition.leaderboards.standings import ranked
 from cohort.competition.models import Legacy, Season, SeasonScore, SeasonStanding, Title
-from cohort.competition.selectors.seasons import season_current_forget
-from cohort.competition.standings import ranked
+from cohort.competition.services.caches import season_current_forget
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -41,7 +41,7 @@ def season_finalise(*, season: Season) -> int | None:
             action=AuditEvent.Action.SEASON_FINALISED, target=season, ranked=len(standings)
         )
         season_current_forget()
-    from cohort.competition.services.boards import lifetime_rebuild
+    from cohort.competition.leaderboards.services import lifetime_rebuild
 
     transaction.on_commit(lifetime_rebuild)
     return len(standings)

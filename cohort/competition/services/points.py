@@ -4,8 +4,8 @@ keeps the member's category totals and season score in the same transaction."""
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 
+from cohort.competition.leaderboards.services import points_refresh
 from cohort.competition.models import Category, CategoryTotal, PointsEntry, Season, SeasonScore
-from cohort.competition.services.boards import points_refresh
 from cohort.core.exceptions import Conflict
 
 

@@ -9,8 +9,8 @@ from itertools import groupby
 from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import User
+from cohort.competition.leaderboards.cache import board_people_forget
 from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
-from cohort.competition.selectors.people import people_forget
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -146,7 +146,7 @@ def title_equip(*, user: User, title_id: int) -> Title:
             is_equipped=False
         )
         OwnedTitle.objects.filter(pk=owned[title_id]).update(is_equipped=True)
-        people_forget([user.pk])  # the boards show the title beside the name
+        board_people_forget([user.pk])  # the boards show the title beside the name
     return Title.objects.get(pk=title_id)
 
 
@@ -155,7 +155,7 @@ def title_unequip(*, user: User) -> int:
     _member_check(user)
     taken_off = OwnedTitle.objects.filter(user=user, is_equipped=True).update(is_equipped=False)
     if taken_off:
-        people_forget([user.pk])
+        board_people_forget([user.pk])
     return taken_off
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohort.competition.models import EPISODE_NAMES, Episode, Season
-from cohort.competition.selectors.seasons import season_current_forget
+from cohort.competition.services.caches import season_current_forget
 from cohort.core.exceptions import Conflict, InvalidInput
 
 logger = logging.getLogger(__name__)

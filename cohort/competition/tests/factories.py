@@ -112,7 +112,7 @@ def members_scored(season, category, scores: list[int]) -> list:
 
 def answer_without_redis(settings, answer):
     """`answer()` with Redis out of the picture: the database's answer."""
-    from cohort.competition import store
+    from cohort.competition.leaderboards import store
 
     redis_url, settings.REDIS_URL = settings.REDIS_URL, ""
     store.client.cache_clear()

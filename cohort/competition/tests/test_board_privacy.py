@@ -4,8 +4,8 @@ page and the API, with the Redis boards and without them."""
 import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
-from cohort.competition import store
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.tests.factories import walkers_on_path
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
-from cohort.competition import store
+from cohort.competition.leaderboards import store
 from cohort.competition.tests.factories import walkers_on_path
 from cohort.core.templatetags.cohort_format import distance
 

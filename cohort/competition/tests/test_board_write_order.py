@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from cohort.competition import store
-from cohort.competition.services.boards import leaderboards_rebuild, standings_refresh
-from cohort.competition.standings import PROGRESS
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.services import leaderboards_rebuild, standings_refresh
+from cohort.competition.leaderboards.standings import PROGRESS
 from cohort.competition.tests.factories import walkers_on_path
 from cohort.journeys.models import Enrollment
 

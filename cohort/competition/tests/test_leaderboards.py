@@ -8,9 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
-from cohort.competition import store
-from cohort.competition.selectors.boards import Scope, board_me, board_page
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.selectors import Scope, board_me, board_page
+from cohort.competition.leaderboards.services import (
+    leaderboards_rebuild,
+    leaderboards_rebuild_if_missing,
+)
 from cohort.competition.tests.factories import answer_without_redis, walkers_on_path
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
@@ -69,8 +72,10 @@ def test_a_flushed_redis_answers_from_the_database_and_rebuilds_itself(redis_lea
     redis_leaderboards.flushdb()  # also drops the "rebuild queued" mark kept in the cache
     page = board_page(board="progress", scope=EVERYONE, viewer=members[0])
     assert page.source == "database"
+    assert page.is_board_missing
     assert [(r.rank, r.id, r.score) for r in page.rows] == expected[0]
-    # That answer queued a rebuild; without a broker Celery ran it in-process already.
+    leaderboards_rebuild_if_missing(is_board_missing=page.is_board_missing)  # as every caller
+    # That queued a rebuild; without a broker Celery ran it in-process already.
     assert board_page(board="progress", scope=EVERYONE, viewer=members[0]).source == "redis"
     assert _answers("progress", members[0]) == expected
 
@@ -189,3 +194,24 @@ def test_a_sign_in_does_not_drop_the_cached_boards(
         board_page(board="progress", scope=EVERYONE, viewer=walker)
 
     assert len(queries) == 0  # the page and the rows' details came from the cache
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/leaderboards/progress", "/api/v1/leaderboards/progress/me", "/leaderboards/"]
+)
+def test_a_page_that_finds_the_board_flushed_queues_its_rebuild(redis_leaderboards, client, url):
+    path, members = walkers_on_path([5, 9, 1])
+    leaderboards_rebuild()
+    redis_leaderboards.flushdb()
+    client.force_login(members[0])
+    assert client.get(url).status_code == 200
+    # Without a broker Celery ran the queued rebuild in-process: the board is back.
+    assert store.page(path.pk, "progress", 0, 10) is not None
+
+
+def test_the_rebuild_is_queued_by_the_name_of_the_rebuild_task():
+    from cohort.competition import tasks
+    from cohort.competition.leaderboards import services
+    from config.celery import app
+
+    assert app.tasks[services._REBUILD_TASK].run is tasks.rebuild_leaderboards_task.run

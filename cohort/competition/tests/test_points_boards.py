@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.competition import store
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.selectors import Scope, board_me, board_page
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.models import Legacy
-from cohort.competition.selectors.boards import Scope, board_me, board_page
-from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.points import points_award
 from cohort.competition.tests.factories import (
@@ -137,3 +137,17 @@ def test_an_unknown_season_is_named_in_the_answer_while_one_runs(client):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No season with id 999999."}
+
+
+@pytest.mark.parametrize("url", ["/season/", "/api/v1/seasons/current"])
+def test_the_season_page_that_finds_the_points_board_flushed_queues_its_rebuild(
+    redis_leaderboards, client, url
+):
+    season = SeasonFactory()
+    members = members_scored(season, CategoryFactory(season_cap=1000), [40, 70])
+    leaderboards_rebuild()
+    redis_leaderboards.flushdb()
+    client.force_login(members[0])
+    assert client.get(url).status_code == 200
+    # Without a broker Celery ran the queued rebuild in-process: the board is back.
+    assert store.page(season.pk, "points", 0, 10) is not None

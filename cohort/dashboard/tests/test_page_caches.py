@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cohort.activity.services.daily import activity_log, member_today
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.tests.factories import walkers_on_path
 from cohort.core.caching import cache_hit_rates
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
-from cohort.competition import store
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.cache import board_pages_forget
 from cohort.competition.models import Legacy, SeasonScore
-from cohort.competition.selectors.versions import board_pages_forget
 from cohort.competition.tests.factories import SeasonFactory
 from cohort.dashboard.tests.test_dashboard import _bulk_members, _enroll
 from cohort.journeys.tests.factories import path_create

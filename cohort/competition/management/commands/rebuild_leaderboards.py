@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cohort.competition.services.boards import leaderboards_rebuild
+from cohort.competition.leaderboards.services import leaderboards_rebuild
 
 
 class Command(BaseCommand):

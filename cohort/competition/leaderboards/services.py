@@ -6,16 +6,24 @@ import logging
 from collections.abc import Callable, Iterable
 
 import redis
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
 from cohort.accounts.models import User
-from cohort.competition import store
-from cohort.competition.selectors.boards import leaderboards_rebuild_soon
-from cohort.competition.selectors.people import people_forget, people_warm
-from cohort.competition.selectors.seasons import season_current
-from cohort.competition.selectors.versions import board_pages_forget, group_standings_forget
-from cohort.competition.standings import (
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.cache import (
+    PERSON_TTL,
+    REBUILD_QUEUED_KEY,
+    board_pages_forget,
+    board_people_forget,
+    board_person_key,
+    group_dashboard_forget,
+)
+from cohort.competition.leaderboards.selectors import board_people_load
+from cohort.competition.leaderboards.standings import (
     GROUPS,
     LIFETIME,
     POINTS,
@@ -25,6 +33,8 @@ from cohort.competition.standings import (
     points_rows,
     progress_rows,
 )
+from cohort.competition.selectors.seasons import season_current
+from cohort.core.caching import cache_set_many
 from cohort.core.redis_cache import cache_degraded
 from cohort.journeys.selectors import path_current_get
 
@@ -38,7 +48,7 @@ def standings_refresh(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] 
     groups' members, these members and these groups at their current scores in Redis."""
     group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
     transaction.on_commit(lambda: board_pages_forget("path"))
-    group_standings_forget(group_ids=group_ids, user_ids=() if group_ids else user_ids)
+    group_dashboard_forget(group_ids=group_ids, user_ids=() if group_ids else user_ids)
     if store.client() is None:
         return
     if group_ids or user_ids:
@@ -70,6 +80,29 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
     _redis_write(write)
 
 
+# The task by name: competition.tasks imports this module (tasks sit above services).
+_REBUILD_TASK = "cohort.competition.tasks.rebuild_leaderboards_task"
+
+
+def leaderboards_rebuild_soon() -> None:
+    """A board is missing (a flushed or new Redis, or one that missed writes): rebuild it
+    once, in the background (in-process when Celery runs tasks eagerly)."""
+    try:
+        if cache.add(REBUILD_QUEUED_KEY, 1, 300):
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                leaderboards_rebuild()
+            else:
+                current_app.send_task(_REBUILD_TASK)
+    except Exception:  # no cache or no broker: the nightly rebuild will do it
+        logger.warning("leaderboards: could not queue a rebuild", exc_info=True)
+
+
+def leaderboards_rebuild_if_missing(*, is_board_missing: bool) -> None:
+    """What a board read (board_page, board_me) said about its Redis board, acted on."""
+    if is_board_missing:
+        leaderboards_rebuild_soon()
+
+
 class _Missed:
     """Whether this process lost a board write to a Redis outage since its last success."""
 
@@ -97,7 +130,7 @@ def _redis_write(write: Callable[[], None]) -> None:
 
 def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> None:
     """A member joined, left, moved or changed their privacy: every board may show them."""
-    people_forget(user_ids)
+    board_people_forget(user_ids)
     standings_refresh(group_ids=group_ids, user_ids=user_ids)
     season = season_current()
     if season is not None:
@@ -112,7 +145,7 @@ def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
     these members at their season scores on its Redis board."""
     transaction.on_commit(lambda: board_pages_forget("season"))
     user_ids = set(user_ids)
-    group_standings_forget(user_ids=user_ids)
+    group_dashboard_forget(user_ids=user_ids)
     if store.client() is None or not user_ids:
         return
 
@@ -187,7 +220,14 @@ def _board_rebuild(board: str, context_id: int, rows) -> int:
 def _batch_add(board: str, context_id: int, batch: dict[int, int], ticket: int) -> None:
     store.rebuild_add(context_id, board, batch, ticket)
     if board == PROGRESS and batch:
-        people_warm(list(batch))
+        board_people_warm(list(batch))
+
+
+def board_people_warm(user_ids: list[int]) -> None:
+    """Cache these members' row details (the nightly rebuild does it for everyone on the
+    boards, so a deep page needs no query)."""
+    people = board_people_load(User.objects.filter(pk__in=user_ids))
+    cache_set_many({board_person_key(pk): value for pk, value in people.items()}, PERSON_TTL)
 
 
 _SHOWN_ON_BOARDS = {"display_name", "hide_name_outside_group", "group", "group_id"}
@@ -198,11 +238,11 @@ def user_saved_received(sender, instance, update_fields=None, **kwargs) -> None:
     unless the save touched nothing the boards show (a sign-in stamping last_login)."""
     if update_fields is not None and not (set(update_fields) & _SHOWN_ON_BOARDS):
         return
-    people_forget([instance.pk])
+    board_people_forget([instance.pk])
 
 
 def group_saved_received(sender, instance, update_fields=None, **kwargs) -> None:
     """post_save of a Group: a new name shows on its members' rows."""
     if kwargs.get("created"):
         return
-    people_forget(instance.members.values_list("pk", flat=True))
+    board_people_forget(instance.members.values_list("pk", flat=True))

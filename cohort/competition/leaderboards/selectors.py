@@ -7,16 +7,18 @@ from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 
 import redis
-from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from cohort.accounts.models import Group, User
-from cohort.competition import store
-from cohort.competition.models import Season
-from cohort.competition.selectors.people import people_details
-from cohort.competition.selectors.seasons import SEASON_CURRENT_KEY, season_current
-from cohort.competition.selectors.versions import generation, generation_key
-from cohort.competition.standings import (
+from cohort.competition.leaderboards import store
+from cohort.competition.leaderboards.cache import (
+    PERSON_TTL,
+    board_page_key,
+    board_pages_version,
+    board_pages_version_key,
+    board_person_key,
+)
+from cohort.competition.leaderboards.standings import (
     ALL_BOARDS,
     GROUPS,
     LIFETIME,
@@ -29,11 +31,9 @@ from cohort.competition.standings import (
     member_rows,
     ranked,
 )
-from cohort.core.caching import (
-    cache_count,
-    cache_get_many,
-    cache_set,
-)
+from cohort.competition.models import OwnedTitle, Season
+from cohort.competition.selectors.seasons import SEASON_CURRENT_KEY, season_current
+from cohort.core.caching import cache_count, cache_get_many, cache_set, cache_set_many
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.core.redis_cache import cache_degraded
 from cohort.journeys.selectors import CURRENT_PATH_KEY, path_current_get
@@ -76,6 +76,8 @@ class BoardPage:
     size: int
     source: str  # "redis" or "database"
     unit: str
+    # The Redis board was not built (flushed or new): the caller queues a rebuild.
+    is_board_missing: bool = False
 
     @property
     def next_start(self) -> int | None:
@@ -133,31 +135,19 @@ def _check(board: str, scope: Scope) -> None:
         raise InvalidInput("The groups board ranks groups; it has no group scope.")
 
 
-def _from_redis(ctx: Context, scope: Scope, ask):
-    """`ask()`'s answer from the Redis board, or None to answer from the database (no Redis,
-    a narrower scope or a past season, Redis failing, or a board not built: then a rebuild
-    is queued)."""
+def _from_redis(ctx: Context, scope: Scope, ask) -> tuple:
+    """(`ask()`'s answer from the Redis board or None to answer from the database, whether
+    the board is missing). None for no Redis, a narrower scope or a past season, Redis
+    failing, or a board not built (flushed or new): that last one is "missing", and the
+    caller hands it to `leaderboards_rebuild_soon` (a write, so not done here)."""
     if store.client() is None or not ctx.is_live or not scope.is_everyone or cache_degraded():
-        return None  # a degraded cache means Redis is down: no waiting for its timeout here
+        return None, False  # a degraded cache means Redis is down: no waiting for its timeout
     try:
         found = ask()
     except redis.RedisError:
         logger.warning("leaderboards: Redis unavailable, answering from the database")
-        return None
-    if found is None:
-        leaderboards_rebuild_soon()
-    return found
-
-
-def leaderboards_rebuild_soon() -> None:
-    """The board is missing (a flushed or new Redis): rebuild it once, in the background."""
-    from cohort.competition.tasks import rebuild_leaderboards_task
-
-    try:
-        if cache.add("leaderboards:rebuild-queued", 1, 300):
-            rebuild_leaderboards_task.delay()
-    except Exception:  # no cache or no broker: the nightly rebuild will do it
-        logger.warning("leaderboards: could not queue a rebuild", exc_info=True)
+        return None, False
+    return found, found is None
 
 
 def _database_page(ctx: Context, board: str, scope: Scope, start: int, count: int):
@@ -195,34 +185,39 @@ def board_page(
     if start < 0:
         raise InvalidInput("A page starts at 0 or later.")
     family = _FAMILIES[board]
-    key = f"leaderboard:page:{board}:{scope.group_id}:{scope.division_id}:{season_id}:{start}"
-    keys = [generation_key(family), key]
+    key = board_page_key(board, scope.group_id, scope.division_id, season_id, start)
+    keys = [board_pages_version_key(family), key]
     if family in _CONTEXT_KEYS:
         keys.append(_CONTEXT_KEYS[family])
     found = cache_get_many(keys)
     ctx = board_context(board, season_id, found)
-    version = found.get(keys[0]) or generation(family)
+    version = found.get(keys[0]) or board_pages_version(family)
     stamp = (ctx.id, version)
     hit = found.get(key)
     cache_count("leaderboard_page", hit=hit is not None and hit[0] == stamp)
+    is_board_missing = False
     if hit is not None and hit[0] == stamp:
         standings, size, source, details = hit[1]
     else:
-        standings, size, source, details = _page_data(ctx, board, scope, start)
+        standings, size, source, details, is_board_missing = _page_data(ctx, board, scope, start)
+        # A read-through fill (what this read computed, under the version it read), not a
+        # write of new state: it stays in the selector.
         cache_set(key, (stamp, (standings, size, source, details)), 300)
     rows = _rows(board, standings, details, viewer)
-    return BoardPage(board, rows, start, size, source, ctx.unit)
+    return BoardPage(board, rows, start, size, source, ctx.unit, is_board_missing)
 
 
 def _page_data(ctx: Context, board: str, scope: Scope, start: int):
-    found = _from_redis(ctx, scope, lambda: store.page(ctx.id, board, start, PAGE_SIZE))
+    found, is_board_missing = _from_redis(
+        ctx, scope, lambda: store.page(ctx.id, board, start, PAGE_SIZE)
+    )
     if found is not None:
         standings, size = found
         source = "redis"
     else:
         standings, size = _database_page(ctx, board, scope, start, PAGE_SIZE)
         source = "database"
-    return standings, size, source, _details(board, ctx, standings)
+    return standings, size, source, _details(board, ctx, standings), is_board_missing
 
 
 def board_me(
@@ -236,7 +231,9 @@ def board_me(
     if me is None:
         raise NotFound("You are not on this board.")
     position = None
-    found = _from_redis(ctx, scope, lambda: store.around(ctx.id, board, me, neighbours))
+    found, is_board_missing = _from_redis(
+        ctx, scope, lambda: store.around(ctx.id, board, me, neighbours)
+    )
     if found is not None:
         position, nearby = found
     if position is None:
@@ -247,7 +244,13 @@ def board_me(
         nearby, _ = _database_page(ctx, board, scope, first, position - first + neighbours + 1)
     rows = _rows(board, nearby, _details(board, ctx, nearby), viewer)
     mine = next(r for r in rows if r.is_viewer)
-    return {"rank": mine.rank, "row": mine, "neighbours": rows, "page_start": _page_of(position)}
+    return {
+        "rank": mine.rank,
+        "row": mine,
+        "neighbours": rows,
+        "page_start": _page_of(position),
+        "is_board_missing": is_board_missing,
+    }
 
 
 def _page_of(position: int) -> int:
@@ -260,10 +263,39 @@ def _details(board: str, ctx: Context, standings: list[Standing]) -> dict:
     (names, totals)."""
     ids = [s.id for s in standings]
     if board in MEMBER_BOARDS:
-        return people_details(ids)
+        return board_people_details(ids)
     names = dict(Group.objects.filter(pk__in=ids).values_list("pk", "name"))
     totals = group_scores(ctx.id, group_ids=ids)
     return {gid: (names.get(gid, "a former group"), *totals.get(gid, (0, 0, 0))[1:]) for gid in ids}
+
+
+def board_people_details(ids: list[int]) -> dict[int, tuple]:
+    """{user_id: (name, hides name, group id, group name, equipped title)}: from the cache,
+    the missing ones from the database (one query) and cached for next time (a read-through
+    fill; the nightly rebuild warms everyone, see services.board_people_warm)."""
+    keys = {user_id: board_person_key(user_id) for user_id in ids}
+    found = cache_get_many(keys.values())
+    people = {user_id: found[key] for user_id, key in keys.items() if key in found}
+    missing = [user_id for user_id in ids if user_id not in people]
+    cache_count("leaderboard_people", hit=not missing)
+    if missing:
+        fresh = board_people_load(User.objects.filter(pk__in=missing))
+        cache_set_many({keys[pk]: value for pk, value in fresh.items()}, PERSON_TTL)
+        people.update(fresh)
+    return people
+
+
+def board_people_load(users) -> dict[int, tuple]:
+    """Row details of these users from the database, as board_people_details gives them.
+    One query."""
+    worn = OwnedTitle.objects.filter(user=OuterRef("pk"), is_equipped=True).values("title__name")
+    rows = users.annotate(title=Subquery(worn[:1])).values_list(
+        "pk", "display_name", "hide_name_outside_group", "group_id", "group__name", "title"
+    )
+    return {
+        pk: (name, hidden, gid, gname or "", title or "")
+        for pk, name, hidden, gid, gname, title in rows
+    }
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:

@@ -16,7 +16,6 @@ from cohort.competition.models import Legacy, SeasonScore
 from cohort.journeys.models import Enrollment
 
 PROGRESS, GROUPS, POINTS, LIFETIME = "progress", "groups", "points", "lifetime"
-BOARDS = (PROGRESS, GROUPS)  # the current path's boards
 MEMBER_BOARDS = (PROGRESS, POINTS, LIFETIME)  # one row per member
 ALL_BOARDS = (PROGRESS, POINTS, LIFETIME, GROUPS)
 

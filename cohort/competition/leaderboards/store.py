@@ -13,7 +13,7 @@ from functools import cache
 import redis
 from django.conf import settings
 
-from cohort.competition.standings import Standing, ranked
+from cohort.competition.leaderboards.standings import Standing, ranked
 
 _PAD = 10**12
 _BUILD_TTL = 15 * 60

@@ -2,17 +2,19 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cohort.competition.api.boards import hundredths, score_fields
-from cohort.competition.selectors.boards import (
+from cohort.competition.leaderboards.api import hundredths, score_fields
+from cohort.competition.leaderboards.selectors import (
     board_me,
     board_page,
     cursor_decode,
     cursor_encode,
     scope_for_viewer,
 )
-from cohort.competition.standings import GROUPS, LIFETIME, POINTS, PROGRESS
+from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
+from cohort.competition.leaderboards.standings import GROUPS, LIFETIME, POINTS, PROGRESS
 from cohort.core.exceptions import DomainError, NotFound
 
+TEMPLATE = "competition/leaderboards/page.html"
 BOARD_TABS = [
     (PROGRESS, "Distance"),
     (POINTS, "Season points"),
@@ -45,8 +47,8 @@ def leaderboards_view(request):
         context.update(_board_context(request.user, board, scope_name, request.GET.get("cursor")))
     except DomainError as exc:
         context["problem"] = exc.detail
-        return render(request, "competition/leaderboards.html", context, status=exc.status_code)
-    return render(request, "competition/leaderboards.html", context)
+        return render(request, TEMPLATE, context, status=exc.status_code)
+    return render(request, TEMPLATE, context)
 
 
 def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> dict:
@@ -58,10 +60,13 @@ def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> d
         raise NotFound("You are not in a group or division with a board.")
     scope = scope_for_viewer(viewer=viewer, group_id=group_id, division_id=division_id)
     page = board_page(board=board, scope=scope, viewer=viewer, start=cursor_decode(cursor))
+    leaderboards_rebuild_if_missing(is_board_missing=page.is_board_missing)
     try:
         me = board_me(board=board, scope=scope, viewer=viewer)
     except NotFound:
         me = None
+    else:
+        leaderboards_rebuild_if_missing(is_board_missing=me["is_board_missing"])
     return {
         "page": page,
         "rows": [(r, _score_text(board, r.score), hundredths(r.total)) for r in page.rows],
