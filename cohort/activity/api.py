@@ -23,7 +23,8 @@ from cohort.activity.selectors import (
     flagged_days_for_viewer,
     parse_day,
 )
-from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.daily import activity_log, activity_review
+from cohort.core.clock import user_today
 from cohort.core.exceptions import NotFound, PermissionDenied, RateLimited
 from cohort.core.http import client_ip
 from cohort.core.pagination import CursorPagination
@@ -55,7 +56,7 @@ def _rate_limit(request: HttpRequest) -> None:
 @router.get("/activity", response=list[ActivityOut], summary="The viewer's days")
 def list_days(request: HttpRequest, days: Query[DayRange]):
     """`from` and `to` (YYYY-MM-DD; default: the last 30 days; a year at most)."""
-    last = parse_day(days.end) if days.end else member_today(request.user)
+    last = parse_day(days.end) if days.end else user_today(request.user)
     # min(): 30 days back from `to`, or from the first day there is (never an OverflowError).
     first = (
         parse_day(days.start) if days.start else last - min(dt.timedelta(29), last - dt.date.min)

@@ -18,7 +18,7 @@ from cohort.analytics.models import (
     SubmissionStatusSummary,
 )
 from cohort.competition.models import CategoryTotal, Season
-from cohort.competition.services.seasons import programme_today
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import PermissionDenied
 from cohort.journeys.models import Enrollment, Path
 from cohort.reviews.models import Submission

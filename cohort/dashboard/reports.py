@@ -16,7 +16,8 @@ from cohort.accounts.models import User
 from cohort.accounts.selectors import user_get_for_viewer
 from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import Category, PointsEntry
-from cohort.competition.services.seasons import month_end, programme_today
+from cohort.competition.services.seasons import month_end
+from cohort.core.clock import programme_today
 from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.dashboard.mentor import month_window

@@ -15,7 +15,7 @@ from cohort.accounts.models import User
 from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
-from cohort.competition.services.seasons import programme_today
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.core.ratelimit import rate_limit_hit
 from cohort.notifications.services import NotificationDraft, notifications_create

@@ -13,10 +13,11 @@ from cohort.activity.models import DailyActivity
 from cohort.activity.services.flags import flagged_days_notify
 from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
-from cohort.activity.services.streaks import activity_streak_refresh, zone_today
+from cohort.activity.services.streaks import activity_streak_refresh
 from cohort.activity.signals import day_changed
 from cohort.competition.selectors.versions import group_standings_forget
 from cohort.competition.services.boards import standings_refresh
+from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get
@@ -29,14 +30,14 @@ _MIN_HISTORY = 7
 
 
 def member_today(user: User) -> dt.date:
-    """The member's own calendar date, in their time zone."""
-    return zone_today(user.time_zone)
+    """The member's own calendar date (clock.user_today), kept for the many tests that use it."""
+    return user_today(user)
 
 
 def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
     """Caller is in the day's transaction: the member's streak and activity points follow,
     and their group's cached dashboard with them; listeners hear of the day once it commits."""
-    activity_streak_refresh(user_id=user.pk, today=member_today(user))
+    activity_streak_refresh(user_id=user.pk, today=user_today(user))
     activity_points_settle(user_id=user.pk, day=day)
     group_standings_forget(group_ids=[user.group_id])
     user_id, group_id = user.pk, user.group_id
@@ -64,7 +65,7 @@ def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bo
         raise InvalidInput(
             f"{steps:,} steps in a day is more than the {settings.ACTIVITY_MAX_STEPS:,} allowed."
         )
-    today = member_today(user)
+    today = user_today(user)
     if day > today:
         raise InvalidInput("That day has not happened yet.")
     if not is_correction and day < edit_window_days(today)[-1]:

@@ -9,8 +9,8 @@ from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import Streak
 from cohort.activity.services.daily import member_today
 from cohort.competition.selectors.seasons import season_current
-from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory, points_give
+from cohort.core.clock import programme_today
 from cohort.dashboard.mentor import month_window, students_board
 from cohort.dashboard.tests.mentor_factories import Programme
 from cohort.reviews.models import Submission
