@@ -50,15 +50,17 @@ class GroupQuerySet(models.QuerySet):
     def for_viewer(self, viewer) -> "GroupQuerySet":
         """Groups the viewer may see: organisers all, coordinators their division's,
         mentors the groups they mentor, members their own."""
+        from cohort.accounts import permissions  # permissions imports this module
+
         if not viewer.is_authenticated or not viewer.is_active:
             return self.none()
-        if viewer.role == User.Role.ORGANISER:
+        if permissions.may_see_all_groups(viewer):
             return self
-        if viewer.role == User.Role.COORDINATOR:
+        if permissions.is_coordinator(viewer):
             return (
                 self.filter(division_id=viewer.division_id) if viewer.division_id else self.none()
             )
-        if viewer.role == User.Role.MENTOR:
+        if permissions.is_mentor(viewer):
             return self.filter(mentors=viewer)
         return self.filter(pk=viewer.group_id) if viewer.group_id else self.none()
 
@@ -116,7 +118,9 @@ class Group(TimeStampedModel):
 class UserQuerySet(models.QuerySet):
     def for_viewer(self, viewer) -> "UserQuerySet":
         """Users whose group the viewer may see (see GroupQuerySet.for_viewer)."""
-        if viewer.is_authenticated and viewer.role == User.Role.ORGANISER:
+        from cohort.accounts import permissions  # permissions imports this module
+
+        if permissions.may_see_all_groups(viewer):
             return self
         return self.filter(group__in=Group.objects.for_viewer(viewer))
 

@@ -6,6 +6,7 @@ from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from cohort.accounts import permissions
 from cohort.accounts.auth import activity_write, token_or_session
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
@@ -25,7 +26,7 @@ from cohort.activity.selectors import (
 )
 from cohort.activity.services.daily import activity_log, activity_review
 from cohort.core.clock import user_today
-from cohort.core.exceptions import NotFound, PermissionDenied, RateLimited
+from cohort.core.exceptions import NotFound, RateLimited
 from cohort.core.http import client_ip
 from cohort.core.pagination import CursorPagination
 
@@ -75,8 +76,9 @@ def list_flags(request: HttpRequest):
     """Oldest first, each with the member, their group, the steps, the member's usual day
     and the threshold it went over; `id` is what the review endpoint takes. Follow `next`.
     Members 403."""
-    if request.user.role == User.Role.MEMBER:
-        raise PermissionDenied("Only mentors, coordinators and organisers review flagged days.")
+    permissions.reviewer_require(
+        request.user, "Only mentors, coordinators and organisers review flagged days."
+    )
     return flagged_days_for_viewer(request.user)
 
 

@@ -10,13 +10,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohort.accounts.models import Group, User
+from cohort.accounts.permissions import reviewer_require
 from cohort.activity.models import Streak
 from cohort.activity.services.streaks import streak_current
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.services.seasons import month_end
 from cohort.core.clock import day_start, programme_today, zone_today
-from cohort.core.exceptions import NotFound, PermissionDenied
+from cohort.core.exceptions import NotFound
 from cohort.reviews.models import Submission
 from cohort.reviews.selectors import submissions_visible_to
 
@@ -24,12 +25,6 @@ QUEUE_PAGE_SIZE = 25
 # Organisers and coordinators may look after thousands: the board shows this many at most
 # (filter by group for the rest).
 STUDENTS_LIMIT = 200
-
-
-def reviewer_require(viewer: User) -> None:
-    """PermissionDenied unless the viewer is a mentor, coordinator or organiser."""
-    if not viewer.is_authenticated or viewer.role == User.Role.MEMBER:
-        raise PermissionDenied("Only mentors, coordinators and organisers use the mentor pages.")
 
 
 def mentor_groups_list(*, viewer: User) -> list[Group]:

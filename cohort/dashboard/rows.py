@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.activity.models import DailyActivity, Streak
 from cohort.activity.services.streaks import streak_current
@@ -89,9 +90,9 @@ def dashboard_queryset(
             raise InvalidInput("You are not in a group; ask for scope=all.")
         rows = rows.filter(user__group_id=viewer.group_id)
     elif filters.scope == "all":
-        if viewer.role == User.Role.MEMBER:
+        if not permissions.looks_after_groups(viewer):
             raise PermissionDenied("Only organisers, coordinators and mentors see everyone.")
-        if viewer.role != User.Role.ORGANISER:  # the groups they look after, and no others
+        if not permissions.may_see_all_groups(viewer):  # the groups they look after, no others
             rows = rows.filter(user__group__in=Group.objects.for_viewer(viewer))
     else:
         raise InvalidInput("The scope is group or all.")

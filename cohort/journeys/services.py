@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
 from cohort.journeys.models import Enrollment, Path
@@ -79,7 +80,7 @@ def user_saved_received(sender, instance, created=False, update_fields=None, **k
     Saves that touch none of those fields (a sign-in stamping last_login) cost nothing."""
     if not created and update_fields is not None and not set(update_fields) & _JOINING_FIELDS:
         return
-    if instance.role == "member" and instance.is_active and instance.group_id:
+    if permissions.is_member(instance) and instance.is_active and instance.group_id:
         enrollments_start(user_ids=[instance.pk])
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Q, StdDev
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.flags import flagged_days_notify
@@ -55,7 +56,7 @@ STAFF_LOG_REFUSED = (
 def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
     """Raise InvalidInput with the reason a day cannot be logged (PermissionDenied for a
     staff account: only members walk the path, so steps logged for staff would show nowhere)."""
-    if user.role != User.Role.MEMBER:
+    if not permissions.may_log_activity(user):
         raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
         raise InvalidInput("Steps must be a whole number.")
@@ -216,7 +217,7 @@ def activity_log(
     """Set a member's steps for a day (members: their own, inside the edit window; organisers:
     anyone's, audited) and update their progress in the same transaction."""
     is_correction = actor is not None and actor.pk != user.pk
-    if is_correction and actor.role != User.Role.ORGANISER:
+    if is_correction and not permissions.may_correct_activity(actor):
         raise PermissionDenied("Only organisers can change another member's day.")
     activity_validate(user=user, day=day, steps=steps, is_correction=is_correction)
     if is_correction:

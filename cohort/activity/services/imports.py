@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.daily import day_outside_path, day_review_decide
@@ -214,7 +215,7 @@ def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple
                 raise ValueError(f"{row.email!r} holds a NUL character")
             if user is None:
                 raise ValueError(f"no member has the email {row.email}")
-            if user.role != User.Role.MEMBER or not user.is_active:
+            if not permissions.is_member(user) or not user.is_active:
                 raise ValueError(f"{user.email} is not an active member")
             if group is not None and user.group_id != group.pk:
                 raise ValueError(f"{user.email} is not in {group.name}")

@@ -240,3 +240,12 @@ def test_the_log_page_offers_exactly_the_days_the_rule_accepts(member, settings,
         activity_log(user=member, day=day, steps=10)
     with pytest.raises(InvalidInput, match="today and the 2 days before it"):
         activity_log(user=member, day=today - dt.timedelta(days=3), steps=10)
+
+
+def test_an_inactive_organiser_cannot_change_a_members_day(member):
+    """Corrections asked only for the organiser role; every other organiser tool also wants
+    an active account."""
+    organiser = StaffFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        activity_log(user=member, day=member_today(member), steps=10, actor=organiser)
+    assert not DailyActivity.objects.filter(user=member).exists()
