@@ -21,8 +21,9 @@ from cohort.accounts.tests.factories import (
     StaffFactory,
 )
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 from cohort.messaging.services import message_send
 from cohort.messaging.tests.factories import ThreadFactory
@@ -96,7 +97,7 @@ def test_a_flagged_day_reaches_the_mentor_who_rejects_it(live_server, sized, peo
     settings.ACTIVITY_FLAG_STEPS = 20_000
     path_create(start=dt.date(2020, 1, 1))
     _, student, mentor = people
-    flagged = activity_log(user=student, day=member_today(student), steps=45_000)
+    flagged = activity_log(user=student, day=user_today(student), steps=45_000)
     _sign_in(page, live_server.url, mentor.email, STAFF_PASSWORD)
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_role("link", name="Sam Student logged 45,000 steps").click()

@@ -19,7 +19,8 @@ from cohort.accounts.tests.factories import (
     MemberFactory,
     StaffFactory,
 )
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
 from cohort.reviews.tests.factories import mentor_of
 
@@ -53,7 +54,7 @@ def test_hiding_a_name_shows_on_the_next_board_request(live_server, page):
     owls = GroupFactory(name="Owls")
     shy = MemberFactory(group=owls, email="shy@example.com", display_name="Shy Walker")
     activity_log(
-        user=shy, day=member_today(shy), steps=30_000
+        user=shy, day=user_today(shy), steps=30_000
     )  # under the flag threshold: counts in full
     MemberFactory(group=GroupFactory(name="Larks"), email="lark@example.com")
 
@@ -81,7 +82,7 @@ def test_an_organiser_makes_paths_current_in_the_admin(live_server, page):
     base = live_server.url
     path_create(name="Old Way")
     walker = MemberFactory(email="walker@example.com", display_name="Wanda")
-    today = member_today(walker)
+    today = user_today(walker)
     for back in (2, 1):
         activity_log(user=walker, day=today - dt.timedelta(days=back), steps=15 * STEPS_PER_UNIT)
     later = today + dt.timedelta(days=3)
@@ -117,7 +118,7 @@ def test_a_finisher_walks_on_to_the_next_path_on_map_and_dashboard(live_server, 
     group = GroupFactory()
     ann = MemberFactory(group=group, email="ann@example.com", display_name="Ann")
     MemberFactory(group=group, email="bob@example.com", display_name="Bob")
-    today = member_today(ann)
+    today = user_today(ann)
     activity_log(user=ann, day=today - dt.timedelta(days=2), steps=100 * STEPS_PER_UNIT)
     activity_log(user=ann, day=today - dt.timedelta(days=1), steps=20 * STEPS_PER_UNIT)
 

@@ -66,10 +66,10 @@ def _scenarios(rng: random.Random) -> list:
 
     from cohort.accounts.models import Group, User
     from cohort.accounts.tokens import api_token_create
-    from cohort.activity.services.daily import member_today
     from cohort.activity.tasks import progress_chunks
     from cohort.competition.leaderboards import store
     from cohort.competition.leaderboards.selectors import cursor_encode
+    from cohort.core.clock import user_today
     from cohort.journeys.selectors import path_current_get
 
     members = User.objects.filter(role=User.Role.MEMBER, group__isnull=False)
@@ -83,7 +83,7 @@ def _scenarios(rng: random.Random) -> list:
         organiser = User.objects.create_superuser("organiser@explain.bench", "Organiser", "x")
     staff = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=organiser, name='e')[1]}")
     path = path_current_get()
-    today = member_today(member)
+    today = user_today(member)
     deep = cursor_encode(1000 * 50)
 
     def clear():

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.security import django_auth
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
 from cohort.accounts.schemas import (
     GroupIn,
@@ -19,7 +20,7 @@ from cohort.accounts.services.groups import group_create
 from cohort.accounts.services.members import member_add_or_restore
 from cohort.accounts.services.signin import sign_in, sign_out
 from cohort.accounts.tokens import api_token_create, api_token_revoke
-from cohort.core.exceptions import NotFound, PermissionDenied
+from cohort.core.exceptions import NotFound
 from cohort.core.http import client_ip, same_origin_json_required
 
 auth_router = Router(tags=["auth"])
@@ -55,14 +56,9 @@ def logout(request: HttpRequest):
     return Status(204, None)
 
 
-def _require_organiser(user: User) -> None:
-    if user.role != User.Role.ORGANISER:
-        raise PermissionDenied("Only organisers can do this.")
-
-
 @groups_router.post("", response={201: GroupOut}, summary="Create a group (organisers)")
 def create_group(request: HttpRequest, payload: GroupIn):
-    _require_organiser(request.user)
+    permissions.organiser_require(request.user)
     division = None
     if payload.division_id is not None:
         division = Division.objects.filter(pk=payload.division_id).first()
@@ -87,7 +83,7 @@ def add_member(request: HttpRequest, group_id: int, payload: MemberIn):
     """A new email makes a new member; the email of a member without a group (removed)
     brings that account back, its old API tokens still revoked. 409 when full or when the
     email belongs to someone in a group or on the staff."""
-    _require_organiser(request.user)
+    permissions.organiser_require(request.user)
     group = group_get_for_viewer(viewer=request.user, group_id=group_id)
     user = member_add_or_restore(
         group=group,

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cohort.accounts import permissions
+from cohort.accounts.roles import Role
 from cohort.core.models import TimeStampedModel
 
 MAX_GROUP_MEMBERS = 20
@@ -50,15 +52,16 @@ class GroupQuerySet(models.QuerySet):
     def for_viewer(self, viewer) -> "GroupQuerySet":
         """Groups the viewer may see: organisers all, coordinators their division's,
         mentors the groups they mentor, members their own."""
+
         if not viewer.is_authenticated or not viewer.is_active:
             return self.none()
-        if viewer.role == User.Role.ORGANISER:
+        if permissions.may_see_all_groups(viewer):
             return self
-        if viewer.role == User.Role.COORDINATOR:
+        if permissions.is_coordinator(viewer):
             return (
                 self.filter(division_id=viewer.division_id) if viewer.division_id else self.none()
             )
-        if viewer.role == User.Role.MENTOR:
+        if permissions.is_mentor(viewer):
             return self.filter(mentors=viewer)
         return self.filter(pk=viewer.group_id) if viewer.group_id else self.none()
 
@@ -116,7 +119,8 @@ class Group(TimeStampedModel):
 class UserQuerySet(models.QuerySet):
     def for_viewer(self, viewer) -> "UserQuerySet":
         """Users whose group the viewer may see (see GroupQuerySet.for_viewer)."""
-        if viewer.is_authenticated and viewer.role == User.Role.ORGANISER:
+
+        if permissions.may_see_all_groups(viewer):
             return self
         return self.filter(group__in=Group.objects.for_viewer(viewer))
 
@@ -137,11 +141,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 class User(AbstractBaseUser):
     """A person. Members sign in with their group's password; staff roles with their own."""
 
-    class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        MENTOR = "mentor", "Mentor"
-        COORDINATOR = "coordinator", "Coordinator"
-        ORGANISER = "organiser", "Organiser"
+    Role = Role
 
     email = models.EmailField(max_length=254, unique=True)
     display_name = models.CharField(max_length=100)

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.core.caching import cached
 from cohort.core.exceptions import NotFound, PermissionDenied
@@ -101,7 +102,7 @@ def group_is_led_by(*, viewer: User, group: Group) -> bool:
 def group_can_manage(*, viewer: User, group: Group) -> bool:
     """Organisers manage every group; a leader manages their own once they have a personal
     password (with only the shared one, any member could sign in as the leader)."""
-    return viewer.role == User.Role.ORGANISER or (
+    return permissions.may_manage_every_group(viewer) or (
         group_is_led_by(viewer=viewer, group=group) and viewer.has_personal_password
     )
 

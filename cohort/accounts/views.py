@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cohort.accounts import forms
-from cohort.accounts.models import Group, User
+from cohort.accounts import forms, permissions
+from cohort.accounts.models import Group
 from cohort.accounts.selectors import (
     group_can_manage,
     group_get_for_manager,
@@ -341,7 +341,7 @@ def profile_view(request):
 
 def _recovery_codes_left(user) -> int | None:
     """An enrolled organiser's unused recovery codes; None for everyone else (no queries)."""
-    if user.role != User.Role.ORGANISER or two_factor_device(user) is None:
+    if not permissions.is_organiser(user) or two_factor_device(user) is None:
         return None
     return two_factor_recovery_codes_left(user)
 

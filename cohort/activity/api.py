@@ -6,6 +6,7 @@ from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from cohort.accounts import permissions
 from cohort.accounts.auth import activity_write, token_or_session
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
@@ -23,8 +24,9 @@ from cohort.activity.selectors import (
     flagged_days_for_viewer,
     parse_day,
 )
-from cohort.activity.services.daily import activity_log, activity_review, member_today
-from cohort.core.exceptions import NotFound, PermissionDenied, RateLimited
+from cohort.activity.services.daily import activity_log, activity_review
+from cohort.core.clock import user_today
+from cohort.core.exceptions import NotFound, RateLimited
 from cohort.core.http import client_ip
 from cohort.core.pagination import CursorPagination
 
@@ -55,7 +57,7 @@ def _rate_limit(request: HttpRequest) -> None:
 @router.get("/activity", response=list[ActivityOut], summary="The viewer's days")
 def list_days(request: HttpRequest, days: Query[DayRange]):
     """`from` and `to` (YYYY-MM-DD; default: the last 30 days; a year at most)."""
-    last = parse_day(days.end) if days.end else member_today(request.user)
+    last = parse_day(days.end) if days.end else user_today(request.user)
     # min(): 30 days back from `to`, or from the first day there is (never an OverflowError).
     first = (
         parse_day(days.start) if days.start else last - min(dt.timedelta(29), last - dt.date.min)
@@ -74,8 +76,9 @@ def list_flags(request: HttpRequest):
     """Oldest first, each with the member, their group, the steps, the member's usual day
     and the threshold it went over; `id` is what the review endpoint takes. Follow `next`.
     Members 403."""
-    if request.user.role == User.Role.MEMBER:
-        raise PermissionDenied("Only mentors, coordinators and organisers review flagged days.")
+    permissions.reviewer_require(
+        request.user, "Only mentors, coordinators and organisers review flagged days."
+    )
     return flagged_days_for_viewer(request.user)
 
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.core.exceptions import InvalidInput, NotFound
@@ -62,7 +63,7 @@ def flagged_days_for_viewer(viewer: User) -> QuerySet[DailyActivity]:
     coordinator, organisers), never their own; members none. Oldest first, each with the
     member and group loaded and the member's usual day (`usual_steps`, the average counted
     steps of `usual_days` days in the FLAG_HISTORY_DAYS before it), in one query."""
-    if not viewer.is_authenticated or viewer.role == User.Role.MEMBER:
+    if not permissions.may_review(viewer):
         return DailyActivity.objects.none()
     history = (
         DailyActivity.objects.filter(

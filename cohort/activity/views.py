@@ -14,9 +14,9 @@ from cohort.activity.services.daily import (
     STAFF_LOG_REFUSED,
     activity_log,
     edit_window_days,
-    member_today,
 )
 from cohort.activity.services.leetcode_verify import leetcode_username_verify
+from cohort.core.clock import user_today
 from cohort.core.exceptions import DomainError
 
 # Each Verify asks LeetCode once: a member gets a few tries a minute, not a relay.
@@ -39,7 +39,7 @@ def activity_view(request):
         status = 403 if request.method == "POST" else 200
         context = {"refused": STAFF_LOG_REFUSED}
         return render(request, "activity/staff.html", context, status=status)
-    today = member_today(request.user)
+    today = user_today(request.user)
     days = _editable_days(today)
     chosen = request.GET.get("day", today.isoformat())
     form = DayForm(request.POST or None, days=days, initial={"day": chosen})

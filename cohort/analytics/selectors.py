@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.analytics import summaries
 from cohort.analytics.models import (
@@ -18,8 +19,7 @@ from cohort.analytics.models import (
     SubmissionStatusSummary,
 )
 from cohort.competition.models import CategoryTotal, Season
-from cohort.competition.services.seasons import programme_today
-from cohort.core.exceptions import PermissionDenied
+from cohort.core.clock import programme_today
 from cohort.journeys.models import Enrollment, Path
 from cohort.reviews.models import Submission
 
@@ -57,15 +57,9 @@ class AnalyticsPage:
     workloads: list[Workload]
 
 
-def analytics_viewer_require(viewer: User) -> None:
-    """Organisers and coordinators only."""
-    if viewer.role not in (User.Role.ORGANISER, User.Role.COORDINATOR):
-        raise PermissionDenied("Analytics are for organisers and coordinators.")
-
-
 def visible_groups(viewer: User) -> QuerySet | None:
     """None for every group (organisers), else the coordinator's division's groups."""
-    return None if viewer.role == User.Role.ORGANISER else Group.objects.for_viewer(viewer)
+    return None if permissions.may_see_all_groups(viewer) else Group.objects.for_viewer(viewer)
 
 
 def _in_scope(rows: QuerySet, groups: QuerySet | None, field: str) -> QuerySet:
@@ -74,7 +68,7 @@ def _in_scope(rows: QuerySet, groups: QuerySet | None, field: str) -> QuerySet:
 
 def analytics_page_get(*, viewer: User) -> AnalyticsPage:
     """Everything /analytics/ shows for the viewer (organiser or coordinator)."""
-    analytics_viewer_require(viewer)
+    permissions.analytics_viewer_require(viewer)
     groups = visible_groups(viewer)
     raw = not settings.USE_ANALYTICS_SUMMARY
     end = programme_today()

@@ -23,8 +23,8 @@ from cohort.analytics.models import (
     SeasonCategorySummary,
     SubmissionStatusSummary,
 )
-from cohort.competition.services.seasons import programme_today
 from cohort.core.caching import cache_set
+from cohort.core.clock import programme_today
 from cohort.ops.models import JobRun
 from cohort.ops.services import job_run_chunk_done, job_run_fail, job_run_start
 

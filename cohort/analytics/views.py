@@ -7,17 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort.accounts.models import User
+from cohort.accounts import permissions
 from cohort.analytics.charts import bar_chart, column_chart
 from cohort.analytics.exports import export_audit, export_lines
-from cohort.analytics.selectors import AnalyticsPage, analytics_page_get, analytics_viewer_require
+from cohort.analytics.selectors import AnalyticsPage, analytics_page_get
 from cohort.analytics.services import (
     analytics_ensure_computed,
     analytics_recompute_request,
     analytics_today_refresh_if_stale,
 )
 from cohort.analytics.summaries import workload_bands
-from cohort.core.exceptions import PermissionDenied
 from cohort.core.http import client_ip
 
 
@@ -25,7 +24,7 @@ from cohort.core.http import client_ip
 @login_required
 def analytics_home(request):
     """The charts and the mentor workload table; today's rows refreshed when stale."""
-    analytics_viewer_require(request.user)
+    permissions.analytics_viewer_require(request.user)
     computed_at = analytics_ensure_computed()
     analytics_today_refresh_if_stale()
     page = analytics_page_get(viewer=request.user)
@@ -42,8 +41,7 @@ def analytics_home(request):
 @login_required
 def analytics_recompute_view(request):
     """Organisers: recompute every summary now (queued when Celery has a broker)."""
-    if request.user.role != User.Role.ORGANISER:
-        raise PermissionDenied("Only organisers recompute the analytics.")
+    permissions.organiser_require(request.user, "Only organisers recompute the analytics.")
     queued = analytics_recompute_request()
     if queued:
         messages.success(request, "Analytics recompute queued: refresh in a minute.")
@@ -92,8 +90,7 @@ def _charts(page: AnalyticsPage) -> list:
 @login_required
 def analytics_export(request, kind: str):
     """A CSV of members, activity or leaderboards, streamed row by row."""
-    if request.user.role != User.Role.ORGANISER:
-        raise PermissionDenied("Exports are for organisers.")
+    permissions.organiser_require(request.user, "Exports are for organisers.")
     lines = export_lines(kind)
     export_audit(actor=request.user, kind=kind, ip=client_ip(request))
     stamp = timezone.now().strftime("%Y%m%d")

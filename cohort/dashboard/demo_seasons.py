@@ -19,7 +19,8 @@ from cohort.competition.models import (
     Title,
 )
 from cohort.competition.services.finalise import season_finalise
-from cohort.competition.services.seasons import month_end, programme_today, season_create
+from cohort.competition.services.seasons import month_end, season_create
+from cohort.core.clock import programme_today
 from cohort.dashboard.demo_mentors import demo_mentors_seed
 from cohort.reviews.models import Assignment
 

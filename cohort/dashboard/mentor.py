@@ -3,21 +3,21 @@ work, oldest first, paged by keyset) and their students' standing with monthly-t
 Each read costs the same few queries however many students and submissions there are."""
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohort.accounts.models import Group, User
+from cohort.accounts.permissions import reviewer_require
 from cohort.activity.models import Streak
-from cohort.activity.services.streaks import streak_current, zone_today
+from cohort.activity.services.streaks import streak_current
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
-from cohort.competition.services.seasons import month_end, programme_today
-from cohort.core.exceptions import NotFound, PermissionDenied
+from cohort.competition.services.seasons import month_end
+from cohort.core.clock import day_start, programme_today, zone_today
+from cohort.core.exceptions import NotFound
 from cohort.reviews.models import Submission
 from cohort.reviews.selectors import submissions_visible_to
 
@@ -25,12 +25,6 @@ QUEUE_PAGE_SIZE = 25
 # Organisers and coordinators may look after thousands: the board shows this many at most
 # (filter by group for the rest).
 STUDENTS_LIMIT = 200
-
-
-def reviewer_require(viewer: User) -> None:
-    """PermissionDenied unless the viewer is a mentor, coordinator or organiser."""
-    if not viewer.is_authenticated or viewer.role == User.Role.MEMBER:
-        raise PermissionDenied("Only mentors, coordinators and organisers use the mentor pages.")
 
 
 def mentor_groups_list(*, viewer: User) -> list[Group]:
@@ -138,10 +132,8 @@ class StudentsBoard:
 
 def month_window(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the calendar month starting on `first`, in the programme's time zone."""
-    zone = zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
     following = month_end(first) + dt.timedelta(days=1)
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    return start, dt.datetime.combine(following, dt.time.min, tzinfo=zone)
+    return day_start(first), day_start(following)
 
 
 def students_board(*, viewer: User, group_id: int | None = None) -> StudentsBoard:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from cohort.accounts.models import Group, User
-from cohort.core.exceptions import DomainError, InvalidInput, NotFound, PermissionDenied
-from cohort.dashboard.mentor import reviewer_require
+from cohort.accounts.permissions import mentor_assigner_require, reviewer_require
+from cohort.core.exceptions import DomainError, InvalidInput, NotFound
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 from cohort.reviews.models import Submission
@@ -64,8 +64,7 @@ def submissions_review_bulk(
 def _group_for_assigner(*, viewer: User, group_id: int) -> Group:
     """The group, row-locked, if the viewer may assign its mentors: organisers any group,
     coordinators their division's (NotFound otherwise); other roles PermissionDenied."""
-    if viewer.role not in (User.Role.COORDINATOR, User.Role.ORGANISER):
-        raise PermissionDenied("Only coordinators and organisers assign mentors.")
+    mentor_assigner_require(viewer)
     group = Group.objects.for_viewer(viewer).select_for_update().filter(pk=group_id).first()
     if group is None:
         raise NotFound("No such group.")

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cohort.accounts.permissions import reviewer_require
 from cohort.activity.selectors import flagged_day_get_for_viewer, flagged_days_page
 from cohort.activity.services.daily import activity_review
 from cohort.core.confirm import confirmation_needed, confirmation_page
@@ -18,7 +19,6 @@ from cohort.dashboard.mentor import (
     mentor_groups_list,
     mentors_list,
     review_queue,
-    reviewer_require,
     students_board,
 )
 from cohort.dashboard.mentor_services import (

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User
 from cohort.accounts.selectors import user_get_for_viewer
 from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import Category, PointsEntry
-from cohort.competition.services.seasons import month_end, programme_today
+from cohort.competition.services.seasons import month_end
+from cohort.core.clock import programme_today
 from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import InvalidInput, NotFound
 from cohort.dashboard.mentor import month_window
@@ -114,11 +116,11 @@ def mentor_report(*, viewer: User, mentor_id: int | None, month: dt.date) -> Mon
     or any mentor's for organisers; NotFound otherwise."""
     if mentor_id is None or mentor_id == viewer.pk:
         mentor = viewer
-    elif viewer.role == User.Role.ORGANISER:
+    elif permissions.may_see_all_groups(viewer):
         mentor = User.objects.filter(pk=mentor_id).first()
     else:
         mentor = None
-    if mentor is None or mentor.role != User.Role.MENTOR:
+    if mentor is None or not permissions.is_mentor(mentor):
         raise NotFound("No such mentor.")
     students = list(
         User.objects.filter(group__mentors=mentor, role=User.Role.MEMBER, is_active=True)

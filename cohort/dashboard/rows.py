@@ -25,14 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.activity.models import DailyActivity, Streak
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
 from cohort.competition.leaderboards.cache import group_dashboard_version
 from cohort.competition.models import Season, SeasonScore
 from cohort.competition.selectors.seasons import season_current
 from cohort.core.caching import cached
+from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get
@@ -89,9 +90,9 @@ def dashboard_queryset(
             raise InvalidInput("You are not in a group; ask for scope=all.")
         rows = rows.filter(user__group_id=viewer.group_id)
     elif filters.scope == "all":
-        if viewer.role == User.Role.MEMBER:
+        if not permissions.looks_after_groups(viewer):
             raise PermissionDenied("Only organisers, coordinators and mentors see everyone.")
-        if viewer.role != User.Role.ORGANISER:  # the groups they look after, and no others
+        if not permissions.may_see_all_groups(viewer):  # the groups they look after, no others
             rows = rows.filter(user__group__in=Group.objects.for_viewer(viewer))
     else:
         raise InvalidInput("The scope is group or all.")
@@ -168,14 +169,14 @@ def _streak_shown(enrollment: Enrollment) -> int:
     return streak_current(
         trailing=enrollment.streak_current or 0,
         last_day=enrollment.streak_last_day,
-        today=member_today(enrollment.user),
+        today=user_today(enrollment.user),
     )
 
 
 def dashboard_rows(*, enrollments: list[Enrollment], viewer: User) -> list[DashboardRow]:
     """Rows for a page of enrollments: one more query, for today's and this week's steps
     (the week starts on Monday of the viewer's today)."""
-    today = member_today(viewer)
+    today = user_today(viewer)
     monday = today - dt.timedelta(days=today.weekday())
     ids = [e.user_id for e in enrollments]
     steps = (
@@ -264,7 +265,7 @@ def dashboard_page(request, *, viewer: User, filters: Filters, cursor: str | Non
     its rows renews."""
     season = season_current()
     if filters == Filters(scope="group", order=filters.order) and not cursor:
-        key = f"dashboard:group:{viewer.group_id}:{filters.order}:{member_today(viewer)}"
+        key = f"dashboard:group:{viewer.group_id}:{filters.order}:{user_today(viewer)}"
         key += f":{group_dashboard_version(viewer.group_id)}:{season.pk if season else 0}"
         compute = lambda: _page(request, viewer=viewer, filters=filters, cursor=None, season=season)  # noqa: E731
         return {**cached("dashboard_group", key, compute, 300), "season": season}

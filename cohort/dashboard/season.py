@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 
 from cohort.accounts.models import User
 from cohort.activity.models import Streak
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.streaks import streak_current
 from cohort.competition.leaderboards.selectors import Scope, board_me
 from cohort.competition.models import Legacy, Season, SeasonStanding
 from cohort.competition.selectors.rewards import WalletSummary, titles_for_member, wallet_summary
 from cohort.competition.selectors.seasons import CategoryPoints, member_points, season_current
-from cohort.competition.services.seasons import programme_today
+from cohort.core.clock import programme_today, user_today
 from cohort.core.exceptions import NotFound
 from cohort.reviews.selectors import EpisodeState, episode_states
 
@@ -92,7 +91,7 @@ def _streaks(viewer: User) -> list[StreakView]:
     """Both kinds, 0 for a kind never kept; an activity streak whose yesterday went unlogged
     shows 0 before the nightly job writes it."""
     found = {s.kind: s for s in Streak.objects.filter(user=viewer)}
-    today = member_today(viewer)
+    today = user_today(viewer)
     views = []
     for kind, label in Streak.Kind.choices:
         row = found.get(kind)

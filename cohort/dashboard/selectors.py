@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
 from cohort.activity.selectors import activity_stats
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 from cohort.journeys.progress import HUNDREDTH, distance_for_steps
 from cohort.journeys.selectors import (
     Marker,
@@ -33,7 +33,7 @@ class MemberCard:
 
 def member_card(*, user, path: PathView, marker: Marker) -> MemberCard:
     """The viewer's card on `path`. Three small queries (today's row, best day, last update)."""
-    today = member_today(user)
+    today = user_today(user)
     stats = activity_stats(user_id=user.pk, today=today)
     to_end = path.total_distance - marker.distance
     days_left = pace_distance = pace_steps = None
@@ -63,7 +63,7 @@ def steps_chart(*, user, days: int = 14):
     from cohort.activity.models import DailyActivity
     from cohort.analytics.charts import column_chart
 
-    today = member_today(user)
+    today = user_today(user)
     first = today - dt.timedelta(days=days - 1)
     logged = dict(
         DailyActivity.objects.filter(

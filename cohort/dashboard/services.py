@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.core.clock import programme_today
 from cohort.dashboard.demo_seasons import demo_programme_seed
 from cohort.journeys.demo import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
 from cohort.journeys.models import Milestone, Path
@@ -99,7 +99,7 @@ def _demo_path() -> Path:
     path = Path.objects.filter(name=DEMO_PATH_NAME).first()
     if path is not None:
         return path
-    start = timezone.localdate() - dt.timedelta(days=DEMO_DAYS)
+    start = programme_today() - dt.timedelta(days=DEMO_DAYS)
     path = Path.objects.create(
         name=DEMO_PATH_NAME,
         description="Saint-Jean-Pied-de-Port to Santiago de Compostela across northern Spain.",
@@ -121,7 +121,7 @@ def _demo_path() -> Path:
 def _demo_activity(path: Path, *, emails: set[str]) -> None:
     """DEMO_DAYS of plausible steps for each new demo member, before today."""
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
-    today = timezone.localdate()
+    today = programme_today()
     first = max(path.start_date, today - dt.timedelta(days=DEMO_DAYS))
     rows = []
     for user_id in User.objects.filter(email__in=emails).values_list("pk", flat=True):

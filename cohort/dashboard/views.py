@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cohort.accounts.models import User
+from cohort.accounts import permissions
 from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import DomainError, NotFound
@@ -28,7 +28,7 @@ def home(request):
     """The viewer's group; organisers, coordinators and mentors page through everyone they
     look after with filters ("Load more" fetches the next page with htmx)."""
     viewer = request.user
-    staff_view = viewer.role != User.Role.MEMBER and request.GET.get("scope") != "group"
+    staff_view = permissions.looks_after_groups(viewer) and request.GET.get("scope") != "group"
     try:
         filters = Filters(
             scope="all" if staff_view or not viewer.group_id else "group",

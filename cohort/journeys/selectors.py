@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache
 from django.db.models import Q
 
+from cohort.accounts import permissions
 from cohort.core.caching import cached_from
 from cohort.core.exceptions import NotFound
 from cohort.journeys.models import Enrollment, Milestone, Path
@@ -191,16 +192,12 @@ def path_walking_by_user(*, user_ids, chain: list[PathView]) -> dict[int, int]:
 # --- Postcards: a member sees a milestone's postcard once they have reached it ----------
 
 
-def _is_organiser(viewer) -> bool:
-    return viewer.role == "organiser"
-
-
 def postcards_for_viewer(*, viewer, path: PathView) -> list[MilestonePoint]:
     """The path's milestones with a postcard that the viewer may see, in order: all of them
     for organisers; for anyone else those their enrollment has reached (by distance now, or
     announced before: a lowered day does not take a postcard back). One query at most."""
     with_postcard = [m for m in path.milestones if m.postcard or m.has_photo]
-    if _is_organiser(viewer) or not with_postcard:
+    if permissions.may_see_all_groups(viewer) or not with_postcard:
         return with_postcard
     enrollment = (
         Enrollment.objects.filter(user_id=viewer.pk, path_id=path.id)
@@ -222,7 +219,7 @@ def milestone_postcard_get_for_viewer(*, viewer, milestone_id: int) -> Milestone
     milestone = Milestone.objects.select_related("path").filter(pk=milestone_id).first()
     if milestone is None:
         raise NotFound("No such postcard.")
-    if _is_organiser(viewer):
+    if permissions.may_see_all_groups(viewer):
         return milestone
     reached = Enrollment.objects.filter(user_id=viewer.pk, path_id=milestone.path_id).filter(
         Q(distance__gte=milestone.distance) | Q(notified_order__gte=milestone.order)

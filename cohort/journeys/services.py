@@ -1,11 +1,11 @@
 import datetime as dt
-import zoneinfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from cohort.accounts import permissions
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
 from cohort.journeys.models import Enrollment, Path
 from cohort.journeys.progress import progress_for_steps
@@ -25,16 +25,12 @@ def path_cache_clear() -> None:
     cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY])
 
 
-def _programme_today() -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE))
-
-
 @transaction.atomic
 def path_make_current(*, path: Path) -> Path:
     """Make `path` the one current path. Refuses a path that has not started: members could
     log no day on it while it showed everyone at 0. Listeners of path_made_current rebuild
     progress on it from the days already logged once this commits."""
-    if path.start_date > _programme_today():
+    if path.start_date > programme_today():
         raise InvalidInput(
             f"{path.name} starts on {path.start_date:%-d %B %Y}: make it current on that day "
             "or later (or move its start date), so members can log their days on it."
@@ -84,7 +80,7 @@ def user_saved_received(sender, instance, created=False, update_fields=None, **k
     Saves that touch none of those fields (a sign-in stamping last_login) cost nothing."""
     if not created and update_fields is not None and not set(update_fields) & _JOINING_FIELDS:
         return
-    if instance.role == "member" and instance.is_active and instance.group_id:
+    if permissions.is_member(instance) and instance.is_active and instance.group_id:
         enrollments_start(user_ids=[instance.pk])
 
 

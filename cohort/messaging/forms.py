@@ -1,5 +1,6 @@
 from django import forms
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
 from cohort.messaging.models import Announcement
 from cohort.messaging.selectors import announcement_groups_postable
@@ -36,15 +37,15 @@ class AnnouncementForm(forms.Form):
         if len(only) == 1:  # a mentor of one group addresses it without having to pick it
             self.fields["groups"].initial = only
         divisions = Division.objects.none()
-        if viewer.role == User.Role.ORGANISER:
+        if permissions.may_address_everyone(viewer):
             divisions = Division.objects.all()
-        elif viewer.role == User.Role.COORDINATOR and viewer.division_id:
+        elif permissions.may_address_division(viewer, viewer.division_id):
             divisions = Division.objects.filter(pk=viewer.division_id)
         self.fields["division"].queryset = divisions
         audiences = [(Announcement.Audience.GROUPS, "Groups")]
         if divisions.exists():
             audiences.append((Announcement.Audience.DIVISION, "A division"))
-        if viewer.role == User.Role.ORGANISER:
+        if permissions.may_address_everyone(viewer):
             audiences.append((Announcement.Audience.EVERYONE, "Everyone"))
         self.fields["audience"].choices = audiences
 

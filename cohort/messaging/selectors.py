@@ -5,6 +5,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.core.exceptions import NotFound
 from cohort.messaging.models import Announcement, AnnouncementRead, Message, Thread
@@ -15,7 +16,7 @@ MESSAGES_SHOWN = 200
 
 def _audience_q(viewer: User) -> Q:
     """Announcements addressed to a group the viewer may see, to its division, or to all."""
-    if viewer.role == User.Role.ORGANISER:
+    if permissions.may_see_all_groups(viewer):
         return Q()
     groups = Group.objects.for_viewer(viewer)
     addressed = Announcement.groups.through.objects.filter(
@@ -24,7 +25,7 @@ def _audience_q(viewer: User) -> Q:
     division_ids = groups.exclude(division=None).values("division_id")
     audience = Q(audience=Announcement.Audience.EVERYONE)
     audience |= Q(audience=Announcement.Audience.DIVISION, division_id__in=division_ids)
-    if viewer.role == User.Role.COORDINATOR and viewer.division_id:
+    if permissions.is_coordinator(viewer) and viewer.division_id:
         audience |= Q(audience=Announcement.Audience.DIVISION, division_id=viewer.division_id)
     return audience | Q(Exists(addressed), audience=Announcement.Audience.GROUPS)
 
@@ -61,7 +62,7 @@ def announcement_get_for_viewer(viewer: User, announcement_id: int) -> Announcem
 def announcement_groups_postable(viewer: User) -> QuerySet[Group]:
     """The groups the viewer may address: organisers all, coordinators their division's,
     mentors those they mentor, members none."""
-    if viewer.role == User.Role.MEMBER:
+    if not permissions.may_post_announcements(viewer):
         return Group.objects.none()
     return Group.objects.for_viewer(viewer).only("id", "name")
 
@@ -95,7 +96,7 @@ def thread_get_for_viewer(viewer: User, thread_id: int) -> Thread:
     the student's group: Thread.objects.for_participant), or any thread for an organiser
     (whose read the caller audits); 404 for everyone else. With `is_current`."""
     threads = Thread.objects.select_related("mentor", "student")
-    if viewer.role == User.Role.ORGANISER:
+    if permissions.may_read_any_thread(viewer):
         threads = threads.with_is_current()
     else:
         threads = threads.for_participant(viewer)
@@ -114,11 +115,11 @@ def thread_messages(thread: Thread) -> list[Message]:
 def thread_partners(viewer: User) -> QuerySet[User]:
     """Whom the viewer may start a thread with: a member's group's mentors, a mentor's
     students (members of the groups they mentor); nobody for other roles."""
-    if viewer.role == User.Role.MEMBER and viewer.group_id:
+    if permissions.is_member(viewer) and viewer.group_id:
         return User.objects.filter(
             role=User.Role.MENTOR, is_active=True, mentored_groups=viewer.group_id
         )
-    if viewer.role == User.Role.MENTOR:
+    if permissions.is_mentor(viewer):
         return User.objects.filter(
             role=User.Role.MEMBER, is_active=True, group__mentors=viewer
         ).distinct()

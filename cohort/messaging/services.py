@@ -10,6 +10,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, Greatest
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.core.ratelimit import rate_limit_hit
@@ -51,7 +52,7 @@ def announcement_create(
     """Save a draft addressed to groups the author mentors or (coordinators) looks after,
     a division (its coordinator or an organiser) or everyone (organisers): members 403,
     another's group or division 404 (everyone: 403), bad fields 422; `publish` publishes."""
-    if author.role == User.Role.MEMBER:
+    if not permissions.may_post_announcements(author):
         raise PermissionDenied("Only mentors, coordinators and organisers post announcements.")
     rate_limit_hit(
         action="announcement-post",
@@ -94,13 +95,11 @@ def _announcement_text_validate(draft: AnnouncementDraft) -> tuple[str, str]:
 def _audience_resolve(*, author: User, draft: AnnouncementDraft):
     """(groups, division) of the draft's audience, if the author may address it."""
     if draft.audience == Announcement.Audience.EVERYONE:
-        if author.role != User.Role.ORGANISER:
+        if not permissions.may_address_everyone(author):
             raise PermissionDenied("Only organisers post to everyone.")
         return [], None
     if draft.audience == Announcement.Audience.DIVISION:
-        allowed = author.role == User.Role.ORGANISER or (
-            author.role == User.Role.COORDINATOR and author.division_id == draft.division_id
-        )
+        allowed = permissions.may_address_division(author, draft.division_id)
         division = None
         if allowed and draft.division_id:
             division = Division.objects.filter(pk=draft.division_id).first()
@@ -124,7 +123,7 @@ def announcement_publish(*, actor: User, announcement_id: int) -> Announcement:
     nothing and notifies nobody twice (one dedupe key per announcement); expired 409."""
     with transaction.atomic():
         editable = Announcement.objects.select_for_update().filter(pk=announcement_id)
-        if actor.role != User.Role.ORGANISER:
+        if not permissions.may_publish_any_announcement(actor):
             editable = editable.filter(author_id=actor.pk)
         announcement = editable.first()
         if announcement is None:
@@ -188,7 +187,7 @@ def thread_start(*, viewer: User, other_id: int) -> tuple[Thread, bool]:
     other = thread_partners(viewer).filter(pk=other_id).first()
     if other is None:
         raise NotFound("No such mentor or student of yours.")
-    if viewer.role == User.Role.MENTOR:
+    if permissions.is_mentor(viewer):
         mentor, student = viewer, other
     else:
         mentor, student = other, viewer
@@ -276,7 +275,7 @@ def thread_open(
                 user_id=viewer.pk, dedupe_keys=_message_keys(thread, upto_id=last_message_id)
             )
         return
-    if viewer.role != User.Role.ORGANISER:
+    if not permissions.may_read_any_thread(viewer):
         raise NotFound("No such conversation.")
     audit_record(
         action=AuditEvent.Action.MESSAGE_READ_BY_ORGANISER,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.competition.models import Episode, Season
 from cohort.core.exceptions import NotFound
@@ -127,10 +128,10 @@ def submissions_visible_to(viewer: User) -> QuerySet[Submission]:
     the groups they may see, drafts excepted. Members never see each other's work."""
     if not viewer.is_authenticated or not viewer.is_active:
         return Submission.objects.none()
-    if viewer.role == User.Role.MEMBER:
+    if permissions.is_member(viewer):
         return Submission.objects.filter(user=viewer)
     handed_in = ~Q(status=Submission.Status.DRAFT)
-    if viewer.role == User.Role.ORGANISER:
+    if permissions.may_see_all_groups(viewer):
         return Submission.objects.filter(Q(user=viewer) | handed_in)
     groups = Group.objects.for_viewer(viewer).values("pk")
     return Submission.objects.filter(Q(user=viewer) | (Q(user__group__in=groups) & handed_in))
@@ -190,7 +191,7 @@ def submissions_pending_for_reviewer(
     """Pending submissions the reviewer may decide, oldest first, never their own: a keyset
     page after `after_id` (the last id of the previous page). Members get none. With
     `with_files`, each one's `files` are prefetched (one more query)."""
-    if reviewer.role == User.Role.MEMBER:
+    if not permissions.may_review(reviewer):
         return []
     pending = submissions_visible_to(reviewer).filter(status=Submission.Status.PENDING)
     pending = pending.exclude(user=reviewer)

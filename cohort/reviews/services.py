@@ -11,11 +11,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User
 from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
-from cohort.competition.services.seasons import programme_today
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from cohort.core.ratelimit import rate_limit_hit
 from cohort.notifications.services import NotificationDraft, notifications_create
@@ -49,7 +50,7 @@ def submission_create(
     once approved (after changes or a rejection a new submission is made). Text, link and
     files as the assignment accepts them (422; something is needed unless a draft); files
     are checked by cohort.reviews.files (413/422) and go to the default storage."""
-    if user.role != User.Role.MEMBER:
+    if not permissions.may_hand_in_work(user):
         raise PermissionDenied("Only members hand in work.")
     _rate_limit(user)
     uploads = [*files, *([file] if file is not None else [])]
@@ -238,8 +239,7 @@ def submission_review(
     are organisers, the submitter's division's coordinator or group's mentors, never the
     submitter (403); one they may not see is 404; a decided one 409. Under the submission's
     row lock, so concurrent reviews give one decision; approval awards the points once."""
-    if reviewer.role == User.Role.MEMBER:
-        raise PermissionDenied("Only mentors, coordinators and organisers review work.")
+    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
     feedback = _decision_validate(decision=decision, feedback=feedback)
     with transaction.atomic():
         submission = _locked_for_reviewer(reviewer=reviewer, submission_id=submission_id)

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.imports import (
     RawRow,
     UnreadableSource,
@@ -20,6 +19,7 @@ from cohort.activity.services.imports import (
     rows_from_csv,
 )
 from cohort.activity.services.sheets import sheet_rows
+from cohort.core.clock import user_today
 from system.fuzz.strategies import cell, csv_text, encode, encodings, odd_text, pure, writes
 
 HEADERS = [["email", "date", "steps"], ["steps", "email", "date"], ["Date", "EMAIL", "Steps"]]
@@ -52,7 +52,7 @@ def test_any_text_reads_as_rows_or_says_why_not(text):
 
 def _cells(walkers):
     """Cells that are sometimes right: a member's email, a past day, a step count."""
-    today = member_today(walkers[0])
+    today = user_today(walkers[0])
     return (
         st.sampled_from([w.email for w in walkers] + [w.email.upper() for w in walkers])
         | st.integers(min_value=0, max_value=400).map(lambda n: str(today - dt.timedelta(n)))
@@ -98,7 +98,7 @@ def _good_csv(walkers, picks, header):
         member = walkers[who]
         values = {
             "email": member.email.upper() if commas else member.email,
-            "date": str(member_today(member) - dt.timedelta(back)),
+            "date": str(user_today(member) - dt.timedelta(back)),
             "steps": f"{steps:,}" if commas else str(steps),
         }
         rows.append((member, values["date"], steps, [values[c.lower()] for c in header]))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cohort.activity.selectors import parse_day
 from cohort.activity.services.imports import _parse_day as sheet_day
 from cohort.competition.leaderboards.selectors import cursor_decode, cursor_encode
-from cohort.competition.services.seasons import programme_today
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
 from cohort.dashboard.reports import report_month_parse
 from system.fuzz.strategies import odd_text, pure, writes

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.db.models import Sum
 
 from cohort.activity.models import DailyActivity, Streak
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.points import activity_source
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import streak_compute, streak_current
@@ -27,6 +26,7 @@ from cohort.competition.leaderboards.standings import (
     ranked,
 )
 from cohort.competition.models import Category, CategoryTotal, PointsEntry, SeasonScore
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.progress import progress_for_steps
 from cohort.journeys.selectors import path_current_get
@@ -277,7 +277,7 @@ def dashboards_agree(base: str, viewers: dict[int, tuple[object, str]], season) 
     path = path_current_get()
     for group_id, (viewer, token) in viewers.items():
         rows = _get(base, "/api/v1/dashboard", {"Authorization": f"Bearer {token}"})["results"]
-        today = member_today(viewer)
+        today = user_today(viewer)
         monday = today - dt.timedelta(days=today.weekday())
         days = _counted([r["user_id"] for r in rows])
         enrollments = {
@@ -305,7 +305,7 @@ def dashboards_agree(base: str, viewers: dict[int, tuple[object, str]], season) 
             streak = 0
             if s is not None:
                 streak = streak_current(
-                    trailing=s.current, last_day=s.last_day, today=member_today(e.user)
+                    trailing=s.current, last_day=s.last_day, today=user_today(e.user)
                 )
             expected = {
                 "distance": e.distance,

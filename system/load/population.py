@@ -14,11 +14,11 @@ from cohort.accounts.models import Group, User
 from cohort.accounts.tests.factories import GROUP_PASSWORD, GroupFactory, MemberFactory
 from cohort.accounts.tokens import api_token_create
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.models import Category, Season
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.services import NotificationDraft, notifications_create
 from system.load.clients import Member
@@ -90,7 +90,7 @@ def world_build(*, groups: int, clients_per_group: int, sessions_every: int, see
 
 def _history(user: User, rng: random.Random) -> None:
     """Older days, outside the edit window (the clients never touch them)."""
-    today = member_today(user)
+    today = user_today(user)
     days = rng.sample(range(DAYS + 2, 20), k=6)
     DailyActivity.objects.bulk_create(
         [
@@ -107,7 +107,7 @@ def _client_member(user: User, by_session: bool) -> Member:
     token = None
     if not by_session:
         token = api_token_create(user=user, name="load", scope="activity:write")[1]
-    today = member_today(user)
+    today = user_today(user)
     days = tuple(today - dt.timedelta(days=d) for d in reversed(range(DAYS)))
     return Member(user.pk, user.email, GROUP_PASSWORD, token, days)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from cohort.accounts.tokens import api_token_create
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 from system.load import checks
 from system.load.clients import Tally, run_clients
 from system.load.population import World
@@ -34,12 +34,12 @@ class Verdict:
 
 def load_and_check(*, base: str, world: World, seed: int, server: str, logs: Callable[[], str]):
     """Run every member's client against `base`, check everything, print the figures."""
-    todays = {u.pk: {member_today(u)} for u in world.everyone}
+    todays = {u.pk: {user_today(u)} for u in world.everyone}
     started = time.monotonic()
     tally = run_clients(base, world.members, seed)
     loaded = time.monotonic()
     for u in world.everyone:  # a member's midnight may have passed meanwhile
-        todays[u.pk].add(member_today(u))
+        todays[u.pk].add(user_today(u))
     tokens = {u.pk: api_token_create(user=u, name="checks")[1] for u in world.everyone}
     viewers = {
         g.pk: next((u, tokens[u.pk]) for u in world.everyone if u.group_id == g.pk)

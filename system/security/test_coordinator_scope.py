@@ -5,7 +5,8 @@ page or endpoint that lists or searches people, nor their groups' names."""
 import pytest
 
 from cohort.accounts.models import User
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.dashboard.tests.mentor_factories import staff
 from system.security.conftest import client_for
 
@@ -17,7 +18,7 @@ def lost(world):
     """A coordinator without a division, and the world's members on the path."""
     for side in (world.a, world.b):
         for member in (side.leader, side.member):
-            activity_log(user=member, day=member_today(member), steps=1_000)
+            activity_log(user=member, day=user_today(member), steps=1_000)
     return client_for(staff(User.Role.COORDINATOR, division=None, email="lost@example.com"))
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 from cohort.reviews.tests.factories import mentor_of
 from system.security.conftest import client_for
@@ -26,7 +26,7 @@ def test_logging_a_rejected_day_again_does_not_bring_its_steps_back(settings):
     path_create()
     member = MemberFactory()
     mentor = mentor_of(member.group)
-    day = member_today(member)
+    day = user_today(member)
     attacker, reviewer = client_for(member), client_for(mentor)
 
     flagged = _put(attacker, day, 90_000)

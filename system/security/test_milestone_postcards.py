@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.models import Milestone
 from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
@@ -23,7 +24,7 @@ def walker():
     Milestone.objects.filter(path__in=[current, other]).update(postcard=SECRET)
     path_cache_clear()
     member = MemberFactory()
-    activity_log(user=member, day=member_today(member), steps=1_500)  # Start and Ford only
+    activity_log(user=member, day=user_today(member), steps=1_500)  # Start and Ford only
     client = Client()
     client.force_login(member)
     return client, current

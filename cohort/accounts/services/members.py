@@ -3,6 +3,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from cohort.accounts import permissions
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
 from cohort.accounts.signals import standing_changed
 from cohort.accounts.tokens import api_tokens_revoke_for_users
@@ -105,7 +106,7 @@ def member_restore(*, user: User, group: Group, actor: User, ip: str | None = No
     Their API tokens were revoked when they left and stay so. Locks group, then user, as
     member_add does.
     """
-    if actor is None or not actor.is_active or actor.role != User.Role.ORGANISER:
+    if actor is None or not permissions.may_manage_members(actor):
         raise PermissionDenied("Only organisers bring back former members.")
     locked = _lock_groups(group.pk).get(group.pk)
     if locked is None:
@@ -135,7 +136,7 @@ def member_add_or_restore(
 ) -> User:
     """Organisers: restore the member without a group who has this email, else add a new
     member (an account in a group or on the staff stays EmailTaken)."""
-    if actor.role != User.Role.ORGANISER:
+    if not permissions.may_manage_members(actor):
         raise PermissionDenied("Only organisers can do this.")
     existing = User.objects.filter(email=normalize_email(email)).first()
     if existing is not None and existing.is_member and existing.group_id is None:

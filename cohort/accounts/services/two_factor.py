@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import get_usage
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User, normalize_email
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, RateLimited
 from cohort.core.http import client_ip
@@ -43,11 +44,7 @@ RECOVERY_CODE_COUNT = 10
 
 def two_factor_required(user) -> bool:
     """Whether this signed-in user must confirm a TOTP code before using the site."""
-    return bool(
-        settings.ORGANISER_2FA_REQUIRED
-        and user.is_authenticated
-        and user.role == User.Role.ORGANISER
-    )
+    return bool(settings.ORGANISER_2FA_REQUIRED and permissions.is_organiser(user))
 
 
 def two_factor_is_verified(request) -> bool:

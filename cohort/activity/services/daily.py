@@ -8,15 +8,17 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Q, StdDev
 from django.utils import timezone
 
+from cohort.accounts import permissions
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.flags import flagged_days_notify
 from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
-from cohort.activity.services.streaks import activity_streak_refresh, zone_today
+from cohort.activity.services.streaks import activity_streak_refresh
 from cohort.activity.signals import day_changed
 from cohort.competition.leaderboards.cache import group_dashboard_forget
 from cohort.competition.leaderboards.services import standings_refresh
+from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.selectors import path_chain_get
@@ -28,15 +30,10 @@ _HISTORY_DAYS = 90
 _MIN_HISTORY = 7
 
 
-def member_today(user: User) -> dt.date:
-    """The member's own calendar date, in their time zone."""
-    return zone_today(user.time_zone)
-
-
 def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
     """Caller is in the day's transaction: the member's streak and activity points follow,
     and their group's cached dashboard with them; listeners hear of the day once it commits."""
-    activity_streak_refresh(user_id=user.pk, today=member_today(user))
+    activity_streak_refresh(user_id=user.pk, today=user_today(user))
     activity_points_settle(user_id=user.pk, day=day)
     group_dashboard_forget(group_ids=[user.group_id])
     user_id, group_id = user.pk, user.group_id
@@ -54,7 +51,7 @@ STAFF_LOG_REFUSED = (
 def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
     """Raise InvalidInput with the reason a day cannot be logged (PermissionDenied for a
     staff account: only members walk the path, so steps logged for staff would show nowhere)."""
-    if user.role != User.Role.MEMBER:
+    if not permissions.may_log_activity(user):
         raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
         raise InvalidInput("Steps must be a whole number.")
@@ -64,7 +61,7 @@ def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bo
         raise InvalidInput(
             f"{steps:,} steps in a day is more than the {settings.ACTIVITY_MAX_STEPS:,} allowed."
         )
-    today = member_today(user)
+    today = user_today(user)
     if day > today:
         raise InvalidInput("That day has not happened yet.")
     if not is_correction and day < edit_window_days(today)[-1]:
@@ -215,7 +212,7 @@ def activity_log(
     """Set a member's steps for a day (members: their own, inside the edit window; organisers:
     anyone's, audited) and update their progress in the same transaction."""
     is_correction = actor is not None and actor.pk != user.pk
-    if is_correction and actor.role != User.Role.ORGANISER:
+    if is_correction and not permissions.may_correct_activity(actor):
         raise PermissionDenied("Only organisers can change another member's day.")
     activity_validate(user=user, day=day, steps=steps, is_correction=is_correction)
     if is_correction:

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,11 +14,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User, normalize_email
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import day_outside_path, day_review_decide, member_today
+from cohort.activity.services.daily import day_outside_path, day_review_decide
 from cohort.activity.services.flags import flagged_days_notify
 from cohort.activity.services.recompute import progress_recompute_users
+from cohort.core.clock import local_date, user_today
 from cohort.journeys.selectors import path_chain_get
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -135,7 +136,7 @@ def _parse_day(text: str) -> dt.date:
     if moment.tzinfo is None:
         return moment.date()
     try:
-        return moment.astimezone(zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)).date()
+        return local_date(moment)
     except OverflowError:  # a moment at the calendar's edge (year 1 or 9999) in another zone
         raise ValueError(text) from None
 
@@ -150,12 +151,12 @@ def _parse_steps(text: str) -> int:
 def _row_day(row: RawRow, user: User, chain: list) -> dt.date:
     """Raises ValueError with the reason."""
     if not row.day:
-        return member_today(user)  # a sheet may leave the date out: the member's today
+        return user_today(user)  # a sheet may leave the date out: the member's today
     try:
         day = _parse_day(row.day)
     except ValueError:
         raise ValueError(f"{row.day!r} is not a date; use YYYY-MM-DD") from None
-    if day > member_today(user):
+    if day > user_today(user):
         raise ValueError(f"{day} has not happened yet")
     outside = day_outside_path(day, chain)
     if outside:
@@ -214,7 +215,7 @@ def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple
                 raise ValueError(f"{row.email!r} holds a NUL character")
             if user is None:
                 raise ValueError(f"no member has the email {row.email}")
-            if user.role != User.Role.MEMBER or not user.is_active:
+            if not permissions.is_member(user) or not user.is_active:
                 raise ValueError(f"{user.email} is not an active member")
             if group is not None and user.group_id != group.pk:
                 raise ValueError(f"{user.email} is not in {group.name}")

@@ -4,16 +4,14 @@ recompute rebuilds a chunk of members with one set-based query and writes only t
 that changed, so any drift (a missed refresh, a day that ended unlogged) is repaired."""
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, replace
-from functools import cache
 
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cohort.activity.models import DailyActivity, Streak
+from cohort.core.clock import zone_today
 from cohort.notifications.services import NotificationDraft, notifications_create
 
 ONE_DAY = dt.timedelta(days=1)
@@ -29,19 +27,6 @@ class StreakNumbers:
 
 
 NO_STREAK = StreakNumbers()
-
-
-@cache
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE)
-
-
-def zone_today(time_zone: str) -> dt.date:
-    """Today's date in `time_zone` (the programme's zone when it is unknown)."""
-    return timezone.localdate(timezone=_zone(time_zone))
 
 
 def streak_current(*, trailing: int, last_day: dt.date | None, today: dt.date) -> int:
@@ -84,7 +69,7 @@ def _counted_days():
 
 def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
     """Recompute one member's activity streak from their days and store it when it changed.
-    `today` is the member's own date (member_today). Call inside the day's transaction."""
+    `today` is the member's own date (user_today). Call inside the day's transaction."""
     days = list(_counted_days().filter(user_id=user_id).values_list("date", flat=True))
     numbers = streak_compute(days, today=today)
     stored = (

@@ -2,7 +2,7 @@ import factory
 
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.activity.models import DailyActivity, Streak
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 
 
 class DailyActivityFactory(factory.django.DjangoModelFactory):
@@ -13,7 +13,7 @@ class DailyActivityFactory(factory.django.DjangoModelFactory):
         model = DailyActivity
 
     user = factory.SubFactory(MemberFactory)
-    date = factory.LazyAttribute(lambda day: member_today(day.user))
+    date = factory.LazyAttribute(lambda day: user_today(day.user))
     steps = 1_000
 
 

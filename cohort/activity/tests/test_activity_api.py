@@ -7,7 +7,7 @@ from django.test import Client
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _put(client, day, body, **headers):
 def test_put_upserts_the_day_and_returns_progress(client):
     member = MemberFactory()
     client.force_login(member)
-    today = member_today(member).isoformat()
+    today = user_today(member).isoformat()
     first = _put(client, today, {"steps": 1_500})
     assert first.status_code == 200
     assert first.json()["progress"][0]["current_milestone"] == "Ford"
@@ -51,7 +51,7 @@ def test_put_upserts_the_day_and_returns_progress(client):
 def test_bad_input_gets_a_clear_error_never_a_500(client, day, body, status):
     member = MemberFactory()
     client.force_login(member)
-    today = member_today(member)
+    today = user_today(member)
     day = {"TODAY": today.isoformat(), "TOMORROW": (today + dt.timedelta(days=1)).isoformat()}.get(
         day, day
     )
@@ -65,7 +65,7 @@ def test_bad_input_gets_a_clear_error_never_a_500(client, day, body, status):
 def test_steps_must_be_a_json_integer(client, steps):
     member = MemberFactory()
     client.force_login(member)
-    response = _put(client, member_today(member).isoformat(), {"steps": steps})
+    response = _put(client, user_today(member).isoformat(), {"steps": steps})
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"][-1] == "steps" and error["msg"] == "Input should be a valid integer"
@@ -76,7 +76,7 @@ def test_malformed_json_is_a_400(client):
     member = MemberFactory()
     client.force_login(member)
     response = client.put(
-        f"/api/v1/activity/{member_today(member)}", data="{steps:", content_type="application/json"
+        f"/api/v1/activity/{user_today(member)}", data="{steps:", content_type="application/json"
     )
     assert response.status_code == 400
     assert "detail" in response.json()
@@ -86,7 +86,7 @@ def test_updates_are_rate_limited_per_member(client, settings):
     settings.ACTIVITY_UPDATES_PER_MEMBER = "3/m"
     member = MemberFactory()
     client.force_login(member)
-    today = member_today(member).isoformat()
+    today = user_today(member).isoformat()
     statuses = [_put(client, today, {"steps": n}).status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     other = Client()
@@ -97,7 +97,7 @@ def test_updates_are_rate_limited_per_member(client, settings):
 def test_list_days_by_range(client):
     member = MemberFactory()
     client.force_login(member)
-    today = member_today(member)
+    today = user_today(member)
     for back in range(3):
         _put(client, (today - dt.timedelta(days=back)).isoformat(), {"steps": 100 + back})
     start = (today - dt.timedelta(days=1)).isoformat()
@@ -110,18 +110,18 @@ def test_list_days_by_range(client):
 def test_a_missing_day_is_404(client):
     member = MemberFactory()
     client.force_login(member)
-    assert client.get(f"/api/v1/activity/{member_today(member)}").status_code == 404
+    assert client.get(f"/api/v1/activity/{user_today(member)}").status_code == 404
 
 
 def test_organisers_correct_a_members_day_and_members_cannot(client):
     member = MemberFactory()
-    day = (member_today(member) - dt.timedelta(days=20)).isoformat()
+    day = (user_today(member) - dt.timedelta(days=20)).isoformat()
     client.force_login(StaffFactory())
     assert _put(client, f"{day}?user_id={member.pk}", {"steps": 700}).status_code == 200
     assert DailyActivity.objects.get(user=member).source == "correction"
     peer = Client()
     peer.force_login(MemberFactory(group=member.group))
-    response = _put(peer, f"{member_today(member)}?user_id={member.pk}", {"steps": 1})
+    response = _put(peer, f"{user_today(member)}?user_id={member.pk}", {"steps": 1})
     assert response.status_code == 403
 
 
@@ -129,7 +129,7 @@ def test_a_member_of_another_group_gets_404_for_a_correction(client):
     member = MemberFactory()
     mentor_of_nobody = StaffFactory(role="mentor")
     client.force_login(mentor_of_nobody)
-    response = _put(client, f"{member_today(member)}?user_id={member.pk}", {"steps": 1})
+    response = _put(client, f"{user_today(member)}?user_id={member.pk}", {"steps": 1})
     assert response.status_code == 404
 
 
@@ -137,7 +137,7 @@ def test_a_bearer_token_logs_steps_without_a_session_or_csrf():
     member = MemberFactory()
     _, raw = api_token_create(user=member, name="phone", scope="activity:write")
     client = Client(enforce_csrf_checks=True)
-    today = member_today(member).isoformat()
+    today = user_today(member).isoformat()
     ok = _put(client, today, {"steps": 4_321}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert ok.status_code == 200
     assert DailyActivity.objects.get(user=member).source == "api"
@@ -148,7 +148,7 @@ def test_a_revoked_or_wrong_token_is_refused():
     member = MemberFactory()
     token, raw = api_token_create(user=member, name="phone")
     client = Client()
-    today = member_today(member).isoformat()
+    today = user_today(member).isoformat()
     wrong = _put(client, today, {"steps": 1}, HTTP_AUTHORIZATION="Bearer coh_not-a-real-token")
     assert wrong.status_code == 401
     api_token_revoke(user=member, token_id=token.pk)
@@ -161,9 +161,9 @@ def test_session_writes_need_the_csrf_token():
     member = MemberFactory()
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    refused = _put(client, member_today(member).isoformat(), {"steps": 1})
+    refused = _put(client, user_today(member).isoformat(), {"steps": 1})
     assert refused.status_code == 403
     client.get("/login/")  # sets the csrftoken cookie
     token = client.cookies["csrftoken"].value
-    accepted = _put(client, member_today(member).isoformat(), {"steps": 1}, HTTP_X_CSRFTOKEN=token)
+    accepted = _put(client, user_today(member).isoformat(), {"steps": 1}, HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 200

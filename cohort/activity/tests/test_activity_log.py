@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.daily import activity_log, activity_review
 from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
 from cohort.journeys.services import path_cache_clear
@@ -34,7 +35,7 @@ def _enrollment(member) -> Enrollment:
 
 
 def test_logging_a_day_moves_the_member_along_the_path(member):
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today, steps=1_234)
     enrollment = _enrollment(member)
     assert (enrollment.steps, str(enrollment.distance), str(enrollment.progress)) == (
@@ -46,7 +47,7 @@ def test_logging_a_day_moves_the_member_along_the_path(member):
 
 
 def test_changing_a_day_replaces_its_steps_rather_than_adding(member):
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today, steps=6_000)
     activity_log(user=member, day=today, steps=2_000)
     assert DailyActivity.objects.get(user=member).steps == 2_000
@@ -61,7 +62,7 @@ def test_changing_a_day_replaces_its_steps_rather_than_adding(member):
 )
 def test_rejects_bad_step_counts(member, steps, reason):
     with pytest.raises(InvalidInput, match=reason):
-        activity_log(user=member, day=member_today(member), steps=steps)
+        activity_log(user=member, day=user_today(member), steps=steps)
     assert not DailyActivity.objects.exists()
 
 
@@ -80,7 +81,7 @@ def test_rejects_future_dates_in_the_members_own_time_zone(path):
 
 def test_members_edit_only_inside_the_window_but_organisers_correct_any_day(member, settings):
     settings.ACTIVITY_EDIT_WINDOW_DAYS = 7
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today - dt.timedelta(days=6), steps=100)
     with pytest.raises(InvalidInput, match="today and the 6 days before it") as refused:
         activity_log(user=member, day=today - dt.timedelta(days=7), steps=100)
@@ -98,7 +99,7 @@ def test_members_edit_only_inside_the_window_but_organisers_correct_any_day(memb
 def test_a_member_cannot_change_another_members_day(member):
     other = MemberFactory(group=member.group)
     with pytest.raises(PermissionDenied):
-        activity_log(user=other, day=member_today(other), steps=10, actor=member)
+        activity_log(user=other, day=user_today(other), steps=10, actor=member)
 
 
 def test_rejects_days_outside_the_path(member, path):
@@ -110,7 +111,7 @@ def test_rejects_days_outside_the_path(member, path):
 
 def test_a_day_far_above_the_members_history_is_accepted_but_flagged(member, settings):
     settings.ACTIVITY_FLAG_MIN_SPREAD = 500
-    today = member_today(member)
+    today = user_today(member)
     organiser = StaffFactory()
     for back in range(1, 11):
         activity_log(
@@ -128,12 +129,12 @@ def test_a_day_far_above_the_members_history_is_accepted_but_flagged(member, set
 
 def test_a_day_above_the_manual_cap_is_flagged_even_without_history(member, settings):
     settings.ACTIVITY_FLAG_STEPS = 30_000
-    row = activity_log(user=member, day=member_today(member), steps=30_001)
+    row = activity_log(user=member, day=user_today(member), steps=30_001)
     assert row.review == DailyActivity.Review.PENDING
 
 
 def test_each_milestone_is_notified_once(member):
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today, steps=5_500)  # past Ford (10) and Inn (50)
     activity_log(user=member, day=today, steps=100)  # back before Ford
     activity_log(user=member, day=today, steps=5_500)  # and past them again
@@ -142,7 +143,7 @@ def test_each_milestone_is_notified_once(member):
 
 
 def test_progress_stops_at_the_end_and_the_walker_can_keep_logging(member):
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today - dt.timedelta(days=1), steps=50_000)
     activity_log(user=member, day=today, steps=60_000)
     enrollment = _enrollment(member)
@@ -165,7 +166,7 @@ def _chain_of_two():
 def test_finishing_a_chained_path_enrolls_the_walker_in_the_next_from_the_next_day():
     back = _chain_of_two()
     member = MemberFactory(time_zone="Europe/Madrid")
-    today = member_today(member)
+    today = user_today(member)
     assert today == dt.date(2026, 3, 11)
     activity_log(user=member, day=today, steps=10_000)
     follow_on = Enrollment.objects.get(user=member, path=back)
@@ -175,7 +176,7 @@ def test_finishing_a_chained_path_enrolls_the_walker_in_the_next_from_the_next_d
 def test_a_back_filled_day_that_finishes_a_path_carries_the_later_days_into_the_next():
     back = _chain_of_two()
     member = MemberFactory(time_zone="Europe/Madrid")
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today - dt.timedelta(days=1), steps=3_000)
     activity_log(user=member, day=today, steps=4_000)
     # The running total reaches 10,000 (the end) on yesterday, so the next path counts today.
@@ -194,7 +195,7 @@ def _log_queries(member, day, steps) -> int:
 
 
 def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history(member):
-    today = member_today(member)
+    today = user_today(member)
     organiser = StaffFactory()
     activity_log(user=member, day=today - dt.timedelta(days=1), steps=1_000)  # enrolls
     new_day_short = _log_queries(member, today - dt.timedelta(days=2), 1_000)
@@ -214,7 +215,7 @@ def test_logging_a_day_costs_the_same_number_of_queries_however_long_the_history
 
 
 def test_the_members_last_logged_day_only_moves_forward(member):
-    today = member_today(member)
+    today = user_today(member)
     activity_log(user=member, day=today - dt.timedelta(days=1), steps=100)
     activity_log(user=member, day=today - dt.timedelta(days=3), steps=100)
     member.refresh_from_db()
@@ -226,7 +227,7 @@ def test_the_members_last_logged_day_only_moves_forward(member):
 
 def test_the_log_page_offers_exactly_the_days_the_rule_accepts(member, settings, client):
     settings.ACTIVITY_EDIT_WINDOW_DAYS = 3
-    today = member_today(member)
+    today = user_today(member)
     client.force_login(member)
     page = client.get("/activity/").content.decode()
     offered = [
@@ -240,3 +241,12 @@ def test_the_log_page_offers_exactly_the_days_the_rule_accepts(member, settings,
         activity_log(user=member, day=day, steps=10)
     with pytest.raises(InvalidInput, match="today and the 2 days before it"):
         activity_log(user=member, day=today - dt.timedelta(days=3), steps=10)
+
+
+def test_an_inactive_organiser_cannot_change_a_members_day(member):
+    """Corrections asked only for the organiser role; every other organiser tool also wants
+    an active account."""
+    organiser = StaffFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        activity_log(user=member, day=user_today(member), steps=10, actor=organiser)
+    assert not DailyActivity.objects.filter(user=member).exists()

@@ -24,11 +24,12 @@ def test_staff_on_activity_get_a_clear_page_and_cannot_log(client):
 
 
 def test_the_service_refuses_steps_for_staff():
-    from cohort.activity.services.daily import activity_log, member_today
+    from cohort.activity.services.daily import activity_log
+    from cohort.core.clock import user_today
 
     mentor = StaffFactory(role="mentor")
     with pytest.raises(PermissionDenied):
-        activity_log(user=mentor, day=member_today(mentor), steps=5000)
+        activity_log(user=mentor, day=user_today(mentor), steps=5000)
     assert not DailyActivity.objects.exists()
 
 

@@ -9,7 +9,7 @@ from cohort.accounts.models import ApiToken
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.accounts.tokens import api_token_create
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import member_today
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _bearer(raw: str) -> Client:
 
 
 def _put_steps(client: Client, member, steps: int = 1234):
-    day = member_today(member).isoformat()
+    day = user_today(member).isoformat()
     return client.put(
         f"/api/v1/activity/{day}", json.dumps({"steps": steps}), content_type="application/json"
     )

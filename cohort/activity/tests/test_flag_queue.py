@@ -14,8 +14,9 @@ from cohort.accounts.tests.factories import (
     StaffFactory,
 )
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
 from cohort.activity.services.imports import RawRow, activity_import
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
 
@@ -40,7 +41,7 @@ def member(settings):
 
 def _flag(member, days_back=0, steps=45_000) -> DailyActivity:
     return activity_log(
-        user=member, day=member_today(member) - dt.timedelta(days=days_back), steps=steps
+        user=member, day=user_today(member) - dt.timedelta(days=days_back), steps=steps
     )
 
 
@@ -131,7 +132,7 @@ def test_the_groups_mentors_are_notified_once_per_flagged_day(member):
 
 def test_an_imported_flagged_day_notifies_the_mentor_too(member):
     mentor = mentor_of(member.group)
-    day = member_today(member)
+    day = user_today(member)
     activity_import([RawRow(1, member.email, day.isoformat(), "50000")], source="csv")
     notices = Notification.objects.filter(recipient=mentor, dedupe_key__startswith="activity-")
     assert notices.count() == 1

@@ -2,7 +2,8 @@ import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
@@ -14,7 +15,7 @@ def flagged(settings):
     path_create()
     settings.ACTIVITY_FLAG_STEPS = 20_000
     member = MemberFactory()
-    return activity_log(user=member, day=member_today(member), steps=25_000)
+    return activity_log(user=member, day=user_today(member), steps=25_000)
 
 
 def _review(client, row, decision):

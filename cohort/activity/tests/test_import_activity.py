@@ -6,9 +6,10 @@ from django.core.management import CommandError, call_command
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.daily import activity_log, activity_review
 from cohort.activity.services.imports import UnreadableSource, rows_from_csv
 from cohort.activity.services.recompute import progress_recompute_groups
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 from cohort.notifications.models import Notification
@@ -26,7 +27,7 @@ def walkers():
 
 @pytest.fixture
 def days(walkers):
-    today = member_today(walkers[0])
+    today = user_today(walkers[0])
     return [today - dt.timedelta(days=n) for n in range(3)]
 
 

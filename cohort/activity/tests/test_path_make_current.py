@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
 
@@ -29,7 +30,7 @@ def test_a_started_path_made_current_counts_the_days_already_logged(
 ):
     path_create(name="Old Way")
     member = MemberFactory()
-    today = member_today(member)
+    today = user_today(member)
     days = [today - dt.timedelta(days=n) for n in (3, 2, 1)]
     for day in days:
         activity_log(user=member, day=day, steps=5 * STEPS_PER_UNIT)

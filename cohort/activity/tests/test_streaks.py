@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity, Streak
-from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.daily import activity_log, activity_review
 from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.activity.services.streaks import (
     NO_STREAK,
@@ -20,6 +20,7 @@ from cohort.activity.services.streaks import (
     days_signature,
     streak_compute,
 )
+from cohort.core.clock import user_today
 from cohort.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def _streak(member) -> tuple:
 def test_logging_keeps_the_streak_and_rejected_or_empty_days_break_it():
     member = MemberFactory()
     organiser = StaffFactory()
-    today = member_today(member)
+    today = user_today(member)
     rows = {
         back: activity_log(user=member, day=today - dt.timedelta(days=back), steps=3_000)
         for back in (4, 3, 2, 1)
@@ -103,7 +104,7 @@ def test_logging_keeps_the_streak_and_rejected_or_empty_days_break_it():
 def test_a_day_ends_at_midnight_in_the_members_own_zone(zone, member_day, alive_at, broken_at):
     member = MemberFactory(time_zone=zone)
     with time_machine.travel(dt.datetime(2026, 3, 10, 10, 30, tzinfo=dt.UTC), tick=False):
-        assert member_today(member) == member_day
+        assert user_today(member) == member_day
         for back in (2, 1, 0):
             activity_log(user=member, day=member_day - dt.timedelta(days=back), steps=1_000)
         assert _streak(member) == (3, 3, member_day)
@@ -119,7 +120,7 @@ def test_a_streak_runs_through_the_week_daylight_saving_starts():
     member = MemberFactory(time_zone="America/New_York")
     organiser = StaffFactory()
     with time_machine.travel(dt.datetime(2026, 3, 9, 4, 30, tzinfo=dt.UTC), tick=False):
-        assert member_today(member) == dt.date(2026, 3, 9)
+        assert user_today(member) == dt.date(2026, 3, 9)
         for day in range(2, 10):  # 2 to 9 March, across the change
             activity_log(user=member, day=dt.date(2026, 3, day), steps=900, actor=organiser)
         assert _streak(member) == (8, 8, dt.date(2026, 3, 9))
@@ -136,7 +137,7 @@ def _random_days(members, seed: int) -> dict[int, list[dt.date]]:
     rng = random.Random(seed)
     expected, rows = {}, []
     for member in members:
-        today = member_today(member)
+        today = user_today(member)
         counted = []
         for back in rng.sample(range(0, 60), rng.randint(0, 40)):
             day = today - dt.timedelta(days=back)
@@ -158,7 +159,7 @@ def test_the_nightly_query_agrees_with_the_pure_function(seed):
     expected = _random_days(members, seed)
     progress_recompute_groups(group_ids=[group.pk])
     for member in members:
-        numbers = streak_compute(expected[member.pk], today=member_today(member))
+        numbers = streak_compute(expected[member.pk], today=user_today(member))
         assert _streak(member) == (numbers.current, numbers.longest, numbers.last_day)
 
 
@@ -177,7 +178,7 @@ def test_the_nightly_run_repairs_drift_and_then_writes_nothing():
     _random_days(members, seed=7)
     progress_recompute_groups(group_ids=[group.pk])
     # Drift: days written behind the services' back (a new one, a deleted one), a lost row.
-    today = member_today(members[0])
+    today = user_today(members[0])
     DailyActivity.objects.update_or_create(
         user=members[0], date=today, defaults={"steps": 4_000, "review": ""}
     )
@@ -232,7 +233,7 @@ def test_a_broken_run_of_three_days_is_notified_once():
 def test_a_member_cannot_set_their_streak_through_the_api(client):
     member = MemberFactory()
     client.force_login(member)
-    today = member_today(member)
+    today = user_today(member)
     body = {"steps": 5_000, "current": 40, "longest": 40, "streak": 40}
     response = client.put(
         f"/api/v1/activity/{today}", data=json.dumps(body), content_type="application/json"

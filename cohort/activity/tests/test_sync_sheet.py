@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity, SheetSource
-from cohort.activity.services.daily import member_today
 from cohort.activity.services.imports import UnreadableSource
 from cohort.activity.services.sheets import SheetUnavailable, sheet_rows, sheet_sync
 from cohort.activity.tasks import sync_sheets_task
 from cohort.activity.tests.sheet_server import Answer, SheetServer
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
@@ -46,7 +46,7 @@ def group(db):
 
 @pytest.fixture
 def today(group):
-    return member_today(group.members.first())
+    return user_today(group.members.first())
 
 
 def _sheet(server, group, path: str, answer: Answer) -> SheetSource:

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
 from cohort.activity.models import DailyActivity
 from cohort.activity.services import recompute
-from cohort.activity.services.daily import activity_log, activity_review, member_today
+from cohort.activity.services.daily import activity_log, activity_review
 from cohort.activity.tasks import update_progress_task
 from cohort.activity.tests.factories import DailyActivityFactory
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
@@ -31,7 +32,7 @@ def _walk(members, seed: int) -> None:
     rng = random.Random(seed)
     organiser = StaffFactory()
     for member in members:
-        today = member_today(member)
+        today = user_today(member)
         for back in rng.sample(range(0, 28), 12):
             day = today - dt.timedelta(days=back)
             row = activity_log(user=member, day=day, steps=rng.randint(0, 2_500), actor=organiser)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity
 from cohort.activity.tests.factories import DailyActivityFactory
-from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
+from cohort.core.clock import programme_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 from cohort.reviews.tests.factories import (

@@ -114,3 +114,12 @@ def test_stale_today_rows_are_refreshed_by_the_page(signed_in):
 
     assert DailyGroupSummary.objects.filter(group=group, date=day(0)).exists()
     assert not DailyGroupSummary.objects.filter(date=day(2)).exists()  # only recent days
+
+
+def test_an_inactive_organiser_is_refused_analytics():
+    """analytics_viewer_require asked only for the role, and visible_groups then gave an
+    inactive organiser every group."""
+    from cohort.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        analytics_page_get(viewer=StaffFactory(is_active=False))

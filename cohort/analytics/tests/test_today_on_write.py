@@ -1,8 +1,9 @@
 import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
 from cohort.analytics.models import DailyGroupSummary
+from cohort.core.clock import user_today
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the refresh follows the commit
 
@@ -12,10 +13,10 @@ def test_a_logged_day_is_in_todays_summary_at_once(settings):
     group = GroupFactory()
     walker, other = MemberFactory(group=group), MemberFactory(group=group)
 
-    activity_log(user=walker, day=member_today(walker), steps=4_000)
-    activity_log(user=other, day=member_today(other), steps=6_000)
+    activity_log(user=walker, day=user_today(walker), steps=4_000)
+    activity_log(user=other, day=user_today(other), steps=6_000)
 
-    row = DailyGroupSummary.objects.get(group=group, date=member_today(walker))
+    row = DailyGroupSummary.objects.get(group=group, date=user_today(walker))
     assert (row.active_members, row.total_steps, row.average_steps) == (2, 10_000, 5_000)
 
 
@@ -24,7 +25,7 @@ def test_with_the_summaries_off_a_log_writes_none(settings):
     settings.USE_ANALYTICS_SUMMARY = False
     walker = MemberFactory(group=GroupFactory())
 
-    activity_log(user=walker, day=member_today(walker), steps=4_000)
+    activity_log(user=walker, day=user_today(walker), steps=4_000)
 
     assert not DailyGroupSummary.objects.exists()
 
@@ -52,7 +53,7 @@ def _forget_connections(app) -> None:
 def test_a_day_logged_while_the_broker_is_down_is_saved_and_answered(broker_down, client):
     walker = MemberFactory(group=GroupFactory())
     client.force_login(walker)
-    day = member_today(walker)
+    day = user_today(walker)
 
     answer = client.put(
         f"/api/v1/activity/{day}", {"steps": 5_000}, content_type="application/json"

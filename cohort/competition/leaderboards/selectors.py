@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import redis
 from django.db.models import OuterRef, Q, Subquery
 
+from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.competition.leaderboards import store
 from cohort.competition.leaderboards.cache import (
@@ -336,8 +337,7 @@ def scope_for_viewer(*, viewer: User, group_id: int | None, division_id: int | N
     if group_id is not None:
         return Scope(group_id=group_get_for_viewer(viewer=viewer, group_id=group_id).pk)
     if division_id is not None:
-        own = viewer.group.division_id if viewer.group_id else viewer.division_id
-        if viewer.role != User.Role.ORGANISER and division_id != own:
+        if not permissions.may_see_division(viewer, division_id):
             raise NotFound("No such division.")
         return Scope(division_id=division_id)
     return Scope()

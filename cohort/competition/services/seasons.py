@@ -5,23 +5,16 @@ and change things only once."""
 import calendar
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from cohort.competition.models import EPISODE_NAMES, Episode, Season
 from cohort.competition.services.caches import season_current_forget
+from cohort.core.clock import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput
 
 logger = logging.getLogger(__name__)
-
-
-def programme_today() -> dt.date:
-    """Seasons start and end at midnight in the programme's time zone."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAMME_TIME_ZONE))
 
 
 def month_end(day: dt.date) -> dt.date:

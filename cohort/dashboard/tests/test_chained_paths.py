@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
 
@@ -28,7 +29,7 @@ def walkers(chain, django_capture_on_commit_callbacks):
     group = GroupFactory()
     ann = MemberFactory(group=group, display_name="Ann")
     bob = MemberFactory(group=group, display_name="Bob")
-    today = member_today(ann)
+    today = user_today(ann)
     with django_capture_on_commit_callbacks(execute=True):
         activity_log(user=ann, day=today - dt.timedelta(days=2), steps=100 * STEPS_PER_UNIT)
         activity_log(user=ann, day=today - dt.timedelta(days=1), steps=20 * STEPS_PER_UNIT)

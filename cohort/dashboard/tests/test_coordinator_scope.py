@@ -5,7 +5,8 @@ import pytest
 
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.dashboard.tests.mentor_factories import staff
 from cohort.journeys.tests.factories import path_create
 
@@ -20,7 +21,7 @@ def members():
     inside = MemberFactory(group=GroupFactory(division=division), email="inside@example.com")
     loose = MemberFactory(group=GroupFactory(division=None), email="loose@example.com")
     for member in (inside, loose):
-        activity_log(user=member, day=member_today(member), steps=1_000)
+        activity_log(user=member, day=user_today(member), steps=1_000)
     return division, inside, loose
 
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
-from cohort.activity.services.daily import member_today
 from cohort.activity.tests.factories import DailyActivityFactory
+from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
@@ -81,7 +81,7 @@ def test_a_member_sees_their_group_by_progress_with_today_and_this_week(client, 
     )
     MemberFactory(display_name="Outsider")
     _enroll(path, [ana, ben], [12, 30])
-    today = member_today(ana)
+    today = user_today(ana)
     DailyActivityFactory(user=ana, date=today, steps=1_500)
     if today.weekday():  # earlier this week (not when today is Monday)
         DailyActivityFactory(user=ana, date=today - dt.timedelta(days=1), steps=500)

@@ -1,7 +1,8 @@
 import pytest
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.tests.factories import path_create
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +12,7 @@ def test_the_map_page_draws_the_route_and_every_marker(client):
     path_create()
     group = GroupFactory()
     members = MemberFactory.create_batch(3, group=group)
-    activity_log(user=members[0], day=member_today(members[0]), steps=3_000)
+    activity_log(user=members[0], day=user_today(members[0]), steps=3_000)
     client.force_login(members[0])
     page = client.get("/map/").content.decode()
     assert page.count('class="marker') == 3

@@ -125,3 +125,20 @@ def test_a_mentor_sees_the_groups_page_without_forms_and_cannot_post(client, men
 def test_members_get_403_on_the_groups_page(client):
     client.force_login(MemberFactory())
     assert client.get("/mentor/groups/").status_code == 403
+
+
+def test_an_inactive_mentor_is_refused_the_mentor_pages(mentor):
+    """reviewer_require asked only for the role; reviewing work also wants an active account."""
+    from cohort.dashboard.mentor import mentor_groups_list
+
+    mentor.is_active = False
+    with pytest.raises(PermissionDenied):
+        mentor_groups_list(viewer=mentor)
+
+
+def test_an_inactive_coordinator_cannot_assign_mentors(coordinator, division, mentor):
+    group = GroupFactory(division=division)
+    coordinator.is_active = False
+    with pytest.raises(PermissionDenied):
+        group_mentor_assign(viewer=coordinator, group_id=group.pk, mentor_id=mentor.pk)
+    assert not group.mentors.exists()

@@ -15,8 +15,8 @@ from cohort.accounts.models import User
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import PointsEntry
-from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory
+from cohort.core.clock import programme_today
 from cohort.dashboard.tests.mentor_factories import Programme, staff
 from cohort.reviews.models import Submission
 from cohort.reviews.tests.factories import SubmissionFactory

@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import Streak
-from cohort.activity.services.daily import member_today
 from cohort.competition.selectors.seasons import season_current
-from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory, points_give
+from cohort.core.clock import programme_today, user_today
 from cohort.dashboard.mentor import month_window, students_board
 from cohort.dashboard.tests.mentor_factories import Programme
 from cohort.reviews.models import Submission
@@ -31,7 +30,7 @@ def _students(programme, count: int, submissions: int) -> list:
     for n, member in enumerate(members):
         points_give(member, programme.season, programme.category, 10 + n)
         Streak.objects.create(
-            user=member, kind="activity", current=3, longest=5, last_day=member_today(member)
+            user=member, kind="activity", current=3, longest=5, last_day=user_today(member)
         )
     for n in range(submissions):
         status = "pending" if n % 2 else "approved"
@@ -110,7 +109,7 @@ def test_a_broken_streak_shows_zero(programme):
         kind="activity",
         current=7,
         longest=7,
-        last_day=member_today(member) - dt.timedelta(days=3),
+        last_day=user_today(member) - dt.timedelta(days=3),
     )
     assert students_board(viewer=programme.mentor).rows[0].streak == 0
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory, StaffFactory
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
 from cohort.journeys.models import Milestone
 from cohort.journeys.services import path_cache_clear
 from cohort.journeys.tests.factories import path_create
@@ -29,7 +30,7 @@ def milestones(settings, tmp_path):
 @pytest.fixture
 def walker(client):
     member = MemberFactory(group=GroupFactory())
-    activity_log(user=member, day=member_today(member), steps=1_500)  # past Ford only
+    activity_log(user=member, day=user_today(member), steps=1_500)  # past Ford only
     client.force_login(member)
     return member
 

@@ -5,10 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cohort.activity.services.daily import activity_log, member_today
+from cohort.activity.services.daily import activity_log
 from cohort.competition.leaderboards.services import leaderboards_rebuild
 from cohort.competition.tests.factories import walkers_on_path
 from cohort.core.caching import cache_hit_rates
+from cohort.core.clock import user_today
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits drop the caches
 
@@ -31,7 +32,7 @@ def test_a_leaderboard_page_is_cached_until_someone_moves(client):
     again, warm = _get(client, url)
     assert again == first and warm <= cold  # with Redis, a cold page needs no query either
     assert cache_hit_rates()["leaderboard_page"]["hits"] >= hits_before + 1
-    activity_log(user=members[2], day=member_today(members[2]), steps=2_000)
+    activity_log(user=members[2], day=user_today(members[2]), steps=2_000)
     moved, _ = _get(client, url)
     assert moved["rows"][0]["id"] == members[2].pk  # 21 units now: first
 
@@ -43,7 +44,7 @@ def test_the_group_dashboard_is_cached_until_a_member_logs(client):
     first, cold = _get(client, "/api/v1/dashboard")
     again, warm = _get(client, "/api/v1/dashboard")
     assert again == first and warm < cold
-    activity_log(user=members[2], day=member_today(members[2]), steps=2_000)
+    activity_log(user=members[2], day=user_today(members[2]), steps=2_000)
     moved, _ = _get(client, "/api/v1/dashboard")
     today = {row["user_id"]: row["today_steps"] for row in moved["results"]}
     assert today[members[2].pk] == 2_000

@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.activity.models import Streak
-from cohort.activity.services.daily import member_today
 from cohort.activity.tests.factories import StreakFactory
 from cohort.competition.models import Category, Legacy
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
+from cohort.core.clock import user_today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
     points_give(member, season, learning, 130, "work:1")
     Legacy.objects.create(user=member, score=640, last_season_score=300, seasons=2)
     StreakFactory(
-        user=member, kind=Streak.Kind.ACTIVITY, current=4, longest=9, last_day=member_today(member)
+        user=member, kind=Streak.Kind.ACTIVITY, current=4, longest=9, last_day=user_today(member)
     )
     client.force_login(member)
 
@@ -50,7 +50,7 @@ def test_the_api_shows_the_season_episodes_points_and_streaks(client, season):
 
 def test_a_broken_streak_shows_zero_before_the_nightly_job(client, season):
     member = MemberFactory()
-    three_days_ago = member_today(member) - dt.timedelta(days=3)
+    three_days_ago = user_today(member) - dt.timedelta(days=3)
     StreakFactory(user=member, kind="activity", current=5, longest=5, last_day=three_days_ago)
     client.force_login(member)
 

@@ -1,10 +1,14 @@
+import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from cohort.accounts.models import Group, User
 from cohort.activity.models import DailyActivity
+from cohort.core.clock import programme_today
 from cohort.journeys.models import Enrollment, Milestone, Path
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +135,15 @@ def test_the_seeded_categories_show_at_once(django_capture_on_commit_callbacks):
         _seed(members=5)
 
     assert [c.name for c in categories_list()][:2] == ["Learning", "Outreach"]
+
+
+def test_the_demo_logs_days_before_the_programmes_today():
+    """At 02:00 UTC it is still the evening before in Chicago: that day is not over, so
+    the demo history stops the day before it, whatever UTC's date is."""
+    moment = dt.datetime(2026, 3, 11, 2, 0, tzinfo=dt.UTC)
+    with override_settings(PROGRAMME_TIME_ZONE="America/Chicago"), time_machine.travel(moment):
+        _seed(members=5)
+        today = programme_today()
+    assert today == dt.date(2026, 3, 10)
+    latest = DailyActivity.objects.order_by("-date").values_list("date", flat=True).first()
+    assert latest == today - dt.timedelta(days=1)

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.activity.services.daily import member_today
 from cohort.activity.tests.factories import DailyActivityFactory
+from cohort.core.clock import user_today
 from cohort.dashboard.selectors import steps_chart
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_chart_shows_each_of_the_last_fourteen_days():
     member = MemberFactory()
-    today = member_today(member)
+    today = user_today(member)
     DailyActivityFactory(user=member, date=today, steps=5_000)
     DailyActivityFactory(user=member, date=today - dt.timedelta(days=2), steps=8_000)
     DailyActivityFactory(

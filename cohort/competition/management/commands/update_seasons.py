@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cohort.competition.selectors.seasons import seasons_near
-from cohort.competition.services.seasons import programme_today, seasons_update
+from cohort.competition.services.seasons import seasons_update
+from cohort.core.clock import programme_today
 
 
 class Command(BaseCommand):

@@ -1,0 +1,165 @@
+"""Who may do what: every rule that more than one place asks. `is_*` say what kind of account a
+user is (anyone, signed in or not); `may_*` answer a question for an active, signed-in account
+(an inactive one may do nothing); each `*_require` raises PermissionDenied with the reason.
+Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
+
+from cohort.accounts.roles import Role
+from cohort.core.exceptions import PermissionDenied
+
+STAFF_ROLES = frozenset({Role.MENTOR, Role.COORDINATOR, Role.ORGANISER})
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORGANISER})
+
+ORGANISERS_ONLY = "Only organisers can do this."
+MENTOR_PAGES_ONLY = "Only mentors, coordinators and organisers use the mentor pages."
+
+
+def _role(user) -> str | None:
+    return user.role if user.is_authenticated else None
+
+
+def _is_active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+# --- What kind of account ---------------------------------------------------------------
+
+
+def is_member(user) -> bool:
+    return _role(user) == Role.MEMBER
+
+
+def is_mentor(user) -> bool:
+    return _role(user) == Role.MENTOR
+
+
+def is_coordinator(user) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def is_organiser(user) -> bool:
+    return _role(user) == Role.ORGANISER
+
+
+# --- Seeing groups ------------------------------------------------------------------------
+
+
+def may_see_all_groups(user) -> bool:
+    """Organisers see every group, member, division, thread and postcard."""
+    return _is_active(user) and is_organiser(user)
+
+
+def looks_after_groups(user) -> bool:
+    """Mentors, coordinators and organisers look after groups (theirs, their division's,
+    all): they page through everyone they look after and see their work."""
+    return _is_active(user) and _role(user) in STAFF_ROLES
+
+
+def may_see_division(user, division_id: int) -> bool:
+    """A division's boards: organisers any; anyone else only their own (a member's group's
+    division, a coordinator's division)."""
+    if may_see_all_groups(user):
+        return True
+    return division_id == (user.group.division_id if user.group_id else user.division_id)
+
+
+# --- Reviewing ----------------------------------------------------------------------------
+
+
+def may_review(user) -> bool:
+    """Mentors, coordinators and organisers review work and flagged days (of the groups
+    they look after) and use the mentor pages."""
+    return looks_after_groups(user)
+
+
+def reviewer_require(user, detail: str = MENTOR_PAGES_ONLY) -> None:
+    if not may_review(user):
+        raise PermissionDenied(detail)
+
+
+def may_assign_mentors(user) -> bool:
+    """Coordinators (their division's groups) and organisers (any group)."""
+    return _is_active(user) and _role(user) in COORDINATING_ROLES
+
+
+def mentor_assigner_require(user) -> None:
+    if not may_assign_mentors(user):
+        raise PermissionDenied("Only coordinators and organisers assign mentors.")
+
+
+# --- Analytics ----------------------------------------------------------------------------
+
+
+def may_see_analytics(user) -> bool:
+    """Organisers (everything) and coordinators (their division)."""
+    return _is_active(user) and _role(user) in COORDINATING_ROLES
+
+
+def analytics_viewer_require(user) -> None:
+    if not may_see_analytics(user):
+        raise PermissionDenied("Analytics are for organisers and coordinators.")
+
+
+# --- Announcements and threads ------------------------------------------------------------
+
+
+def may_post_announcements(user) -> bool:
+    """Mentors, coordinators and organisers, to the groups they look after."""
+    return looks_after_groups(user)
+
+
+def may_address_division(user, division_id: int | None) -> bool:
+    """Organisers address any division, a coordinator their own."""
+    return may_see_all_groups(user) or (
+        _is_active(user)
+        and is_coordinator(user)
+        and division_id is not None
+        and user.division_id == division_id
+    )
+
+
+def may_address_everyone(user) -> bool:
+    return may_see_all_groups(user)
+
+
+def may_publish_any_announcement(user) -> bool:
+    """Organisers publish anyone's draft; others only their own."""
+    return may_see_all_groups(user)
+
+
+def may_read_any_thread(user) -> bool:
+    """Organisers may open any mentor-student thread (each read is audited)."""
+    return may_see_all_groups(user)
+
+
+# --- Members' own things and organisers' tools --------------------------------------------
+
+
+def may_log_activity(user) -> bool:
+    """Only members walk the path: steps logged for a staff account would show nowhere.
+    About the account the day belongs to, so an organiser can still correct a removed
+    member's day."""
+    return is_member(user)
+
+
+def may_hand_in_work(user) -> bool:
+    return is_member(user)
+
+
+def may_correct_activity(user) -> bool:
+    """Organisers change another member's day (audited)."""
+    return may_see_all_groups(user)
+
+
+def may_manage_members(user) -> bool:
+    """Organisers create groups, add, restore and move members."""
+    return may_see_all_groups(user)
+
+
+def may_manage_every_group(user) -> bool:
+    """Organisers manage every group (a leader manages their own: accounts.selectors)."""
+    return may_see_all_groups(user)
+
+
+def organiser_require(user, detail: str = ORGANISERS_ONLY) -> None:
+    if not may_see_all_groups(user):
+        raise PermissionDenied(detail)
