@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from cohort.accounts.models import User
 from cohort.activity.models import Streak
 from cohort.activity.services.streaks import streak_current
-from cohort.competition.leaderboards.selectors import Scope, board_me
+from cohort.competition.leaderboards.selectors import NotOnBoard, Scope, board_me
 from cohort.competition.models import Legacy, Season, SeasonStanding
 from cohort.competition.selectors.rewards import WalletSummary, titles_for_member, wallet_summary
 from cohort.competition.selectors.seasons import CategoryPoints, member_points, season_current
@@ -82,6 +82,8 @@ def _points_rank(viewer: User) -> tuple[int | None, bool]:
     """(the viewer's rank on the points board or None, whether its Redis board is missing)."""
     try:
         found = board_me(board="points", scope=Scope(), viewer=viewer, neighbours=0)
+    except NotOnBoard as exc:
+        return None, exc.is_board_missing
     except NotFound:
         return None, False
     return found["rank"], found["is_board_missing"]

@@ -3,6 +3,7 @@ from ninja import Query, Router, Schema
 
 from cohort.accounts.auth import token_or_session
 from cohort.competition.leaderboards.selectors import (
+    NotOnBoard,
     board_me,
     board_page,
     cursor_decode,
@@ -80,7 +81,11 @@ def leaderboard(request: HttpRequest, board: str, scope: Query[ScopeIn], cursor:
 def leaderboard_me(request: HttpRequest, board: str, scope: Query[ScopeIn]):
     """The viewer's rank (their group's, on the groups board) with two rows each side."""
     where = scope_for_viewer(viewer=request.user, group_id=scope.group, division_id=scope.division)
-    found = board_me(board=board, scope=where, viewer=request.user, season_id=scope.season)
+    try:
+        found = board_me(board=board, scope=where, viewer=request.user, season_id=scope.season)
+    except NotOnBoard as exc:
+        leaderboards_rebuild_if_missing(is_board_missing=exc.is_board_missing)
+        raise
     leaderboards_rebuild_if_missing(is_board_missing=found["is_board_missing"])
     return JsonResponse(  # built as the schema above says; see leaderboard()
         {

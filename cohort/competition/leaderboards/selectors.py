@@ -240,7 +240,7 @@ def board_me(
     if position is None:
         position = _database_position(ctx, board, scope, me)
         if position is None:
-            raise NotFound("You are not on this board yet.")
+            raise NotOnBoard("You are not on this board yet.", is_board_missing=is_board_missing)
         first = max(0, position - neighbours)
         nearby, _ = _database_page(ctx, board, scope, first, position - first + neighbours + 1)
     rows = _rows(board, nearby, _details(board, ctx, nearby), viewer)
@@ -252,6 +252,14 @@ def board_me(
         "page_start": _page_of(position),
         "is_board_missing": is_board_missing,
     }
+
+
+class NotOnBoard(NotFound):
+    """The viewer has no row on the board; `is_board_missing` as board_me's answer says it."""
+
+    def __init__(self, detail: str, *, is_board_missing: bool):
+        super().__init__(detail)
+        self.is_board_missing = is_board_missing
 
 
 def _page_of(position: int) -> int:

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from cohort.competition.leaderboards.api import hundredths, score_fields
 from cohort.competition.leaderboards.selectors import (
+    NotOnBoard,
     board_me,
     board_page,
     cursor_decode,
@@ -63,6 +64,9 @@ def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> d
     leaderboards_rebuild_if_missing(is_board_missing=page.is_board_missing)
     try:
         me = board_me(board=board, scope=scope, viewer=viewer)
+    except NotOnBoard as exc:
+        leaderboards_rebuild_if_missing(is_board_missing=exc.is_board_missing)
+        me = None
     except NotFound:
         me = None
     else:

@@ -151,3 +151,19 @@ def test_the_season_page_that_finds_the_points_board_flushed_queues_its_rebuild(
     assert client.get(url).status_code == 200
     # Without a broker Celery ran the queued rebuild in-process: the board is back.
     assert store.page(season.pk, "points", 0, 10) is not None
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [("/season/", 200), ("/api/v1/seasons/current", 200), ("/api/v1/leaderboards/points/me", 404)],
+)
+def test_a_member_not_yet_on_the_flushed_points_board_still_queues_its_rebuild(
+    redis_leaderboards, client, url, status
+):
+    season = SeasonFactory()
+    members_scored(season, CategoryFactory(season_cap=1000), [40, 70])
+    leaderboards_rebuild()
+    redis_leaderboards.flushdb()
+    client.force_login(MemberFactory())  # no points: not on the board
+    assert client.get(url).status_code == status
+    assert store.page(season.pk, "points", 0, 10) is not None
