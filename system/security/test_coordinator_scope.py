@@ -6,7 +6,7 @@ import pytest
 
 from cohort.accounts.models import User
 from cohort.activity.services.daily import activity_log, member_today
-from cohort.dashboard.tests.mentor_factories import staff
+from cohort.mentoring.tests.factories import staff
 from system.security.conftest import client_for
 
 pytestmark = pytest.mark.django_db

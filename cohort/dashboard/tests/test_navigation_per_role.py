@@ -10,8 +10,8 @@ from django.urls import reverse
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.models import DailyActivity
 from cohort.core.exceptions import PermissionDenied
-from cohort.dashboard.tests.mentor_factories import mentor_of, staff
 from cohort.journeys.tests.factories import path_create
+from cohort.mentoring.tests.factories import mentor_of, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
 import pytest
 
 from cohort.accounts.models import Group, User
+from cohort.accounts.services.groups import group_mentor_assign, group_mentor_unassign
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
 from cohort.core.exceptions import InvalidInput, NotFound, PermissionDenied
-from cohort.dashboard.mentor_services import group_mentor_assign, group_mentor_unassign
-from cohort.dashboard.tests.mentor_factories import staff
+from cohort.mentoring.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from cohort.activity.services.daily import member_today
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.services.seasons import programme_today
 from cohort.competition.tests.factories import CategoryFactory, points_give
-from cohort.dashboard.mentor import month_window, students_board
-from cohort.dashboard.tests.mentor_factories import Programme
+from cohort.mentoring.selectors import month_window, students_board
+from cohort.mentoring.tests.factories import Programme
 from cohort.reviews.models import Submission
 from cohort.reviews.tests.factories import SubmissionFactory
 

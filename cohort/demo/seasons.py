@@ -20,7 +20,7 @@ from cohort.competition.models import (
 from cohort.competition.services.boards import leaderboards_rebuild
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.seasons import month_end, programme_today, season_create
-from cohort.dashboard.demo_mentors import demo_mentors_seed
+from cohort.demo.mentors import demo_mentors_seed
 from cohort.reviews.models import Assignment
 
 CATEGORIES = [
