@@ -18,8 +18,8 @@ from cohort.competition.leaderboards.api import router as boards_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.core.middleware import has_nul, unavailable_response
 from cohort.dashboard.api import router as dashboard_router
-from cohort.dashboard.mentor_api import router as mentor_router
 from cohort.journeys.api import router as journeys_router
+from cohort.mentoring.api import router as mentor_router
 from cohort.messaging.api import router as messaging_router
 from cohort.notifications.api import router as notifications_router
 from cohort.reviews.api import router as reviews_router

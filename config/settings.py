@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "cohort.reviews",
     "cohort.messaging",
     "cohort.analytics",
+    "cohort.mentoring",
     "cohort.dashboard",
+    "cohort.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("cohort.reviews.urls")),
     path("", include("cohort.messaging.urls")),
     path("", include("cohort.analytics.urls")),
+    path("", include("cohort.mentoring.urls")),
     path("", include("cohort.dashboard.urls")),
 ]

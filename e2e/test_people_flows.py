@@ -21,8 +21,8 @@ from cohort.accounts.tests.factories import (
 from cohort.competition.models import OwnedTitle
 from cohort.competition.services.rewards import credits_grant
 from cohort.competition.tests.factories import TitleFactory
-from cohort.dashboard.tests.mentor_factories import Programme
 from cohort.journeys.tests.factories import path_create
+from cohort.mentoring.tests.factories import Programme
 from cohort.reviews.models import Submission
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -28,9 +28,9 @@ NAV = (
     NavItem("Leaderboards", "competition:leaderboards", EVERYONE, apps=("competition",)),
     NavItem("Activity", "activity:log", frozenset({MEMBER}), apps=("activity",)),
     NavItem("Submissions", "reviews:submissions", frozenset({MEMBER}), apps=("reviews",)),
-    NavItem("Report", "dashboard:report", frozenset({MEMBER}), names=("report",)),
+    NavItem("Report", "mentoring:report", frozenset({MEMBER}), names=("report",)),
     NavItem("My group", "accounts:group", EVERYONE, names=("group",), staff_label="Groups"),
-    NavItem("Mentor", "dashboard:mentor", STAFF, names=("mentor",)),
+    NavItem("Mentor", "mentoring:mentor", STAFF, names=("mentor",)),
     NavItem(
         "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
     ),

@@ -1,5 +1,6 @@
-"""Writes of submissions: members hand work in; mentors, coordinators and organisers decide,
-and an approval awards the assignment's points in the same transaction."""
+"""Writes of submissions: members hand work in; mentors, coordinators and organisers decide
+(one at a time or in bulk), and an approval awards the assignment's points in the same
+transaction."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,13 @@ from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
 from cohort.core.clock import programme_today
-from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.core.exceptions import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from cohort.core.ratelimit import rate_limit_hit
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.ops.models import AuditEvent
@@ -32,6 +39,7 @@ DECISIONS = (
     Submission.Status.REJECTED,
 )
 SUBMISSIONS_LINK = "/submissions/"
+BULK_REVIEW_MAX = 100
 
 
 def submission_create(
@@ -240,7 +248,7 @@ def submission_review(
     submitter (403); one they may not see is 404; a decided one 409. Under the submission's
     row lock, so concurrent reviews give one decision; approval awards the points once."""
     permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
-    feedback = _decision_validate(decision=decision, feedback=feedback)
+    feedback = review_decision_validate(decision=decision, feedback=feedback)
     with transaction.atomic():
         submission = _locked_for_reviewer(reviewer=reviewer, submission_id=submission_id)
         if submission.user_id == reviewer.pk:
@@ -269,13 +277,57 @@ def submission_review(
     return submission
 
 
-def _decision_validate(*, decision: str, feedback: str) -> str:
+def review_decision_validate(*, decision: str, feedback: str) -> str:
+    """The feedback, stripped, if `decision` is one of DECISIONS and feedback is given unless
+    approving; else InvalidInput. The one rule for single and bulk review."""
     if decision not in DECISIONS:
         raise InvalidInput("Decide 'approved', 'changes' or 'rejected'.")
     feedback = (feedback or "").strip()
     if decision != Submission.Status.APPROVED and not feedback:
         raise InvalidInput("Say why: feedback is needed unless approving.")
     return feedback
+
+
+@dataclass
+class ReviewOutcome:
+    id: int
+    status_code: int  # 200 when decided, else the domain error's status
+    detail: str
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status_code == 200
+
+
+def submissions_review_bulk(
+    *, reviewer: User, ids: list[int], decision: str, feedback: str = "", ip: str | None = None
+) -> list[ReviewOutcome]:
+    """Decide each submission of `ids` (at most BULK_REVIEW_MAX, duplicates once) through
+    submission_review, each in its own transaction: one that fails (decided already, not the
+    reviewer's to see) is reported and the others go on. A bad decision, missing feedback
+    or no ids is refused whole (422), as review_decision_validate says; members 403."""
+    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
+    review_decision_validate(decision=decision, feedback=feedback)
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise InvalidInput("Choose at least one submission.")
+    if len(unique) > BULK_REVIEW_MAX:
+        raise InvalidInput(f"Review at most {BULK_REVIEW_MAX} submissions at once.")
+    outcomes = []
+    for submission_id in unique:
+        try:
+            submission_review(
+                reviewer=reviewer,
+                submission_id=submission_id,
+                decision=decision,
+                feedback=feedback,
+                ip=ip,
+            )
+        except DomainError as exc:
+            outcomes.append(ReviewOutcome(submission_id, exc.status_code, exc.detail))
+        else:
+            outcomes.append(ReviewOutcome(submission_id, 200, decision))
+    return outcomes
 
 
 def _locked_for_reviewer(*, reviewer: User, submission_id: int) -> Submission:

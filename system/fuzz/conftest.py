@@ -15,7 +15,7 @@ from django.utils import timezone
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.tokens import api_token_create
 from cohort.activity.models import DailyActivity
-from cohort.dashboard.services import demo_seed
+from cohort.demo.services import demo_seed
 from cohort.messaging.models import Announcement, Message, Thread
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.reviews.models import Assignment, Submission

@@ -17,7 +17,7 @@ from cohort.activity.services.imports import _parse_day as sheet_day
 from cohort.competition.leaderboards.selectors import cursor_decode, cursor_encode
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
-from cohort.dashboard.reports import report_month_parse
+from cohort.mentoring.reports import report_month_parse
 from system.fuzz.strategies import odd_text, pure, writes
 
 # Text that is nearly a date: the shapes people type and the edges of the calendar.

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cohort.accounts.models import User
+from cohort.accounts.services.groups import group_mentor_assign, group_mentor_unassign
 from cohort.accounts.services.invites import invite_accept, invite_token_create
 from cohort.accounts.services.members import member_move
 from cohort.accounts.services.two_factor import two_factor_reset
@@ -26,7 +27,6 @@ from cohort.competition.models import Season
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.rewards import titles_grant_many
 from cohort.competition.tests.factories import TitleFactory
-from cohort.dashboard.mentor_services import group_mentor_assign, group_mentor_unassign
 from cohort.ops.models import AuditEvent
 from system.security.conftest import client_for
 from system.security.test_two_factor import code_for, enrolled, password_sign_in, wrong_code

@@ -7,7 +7,7 @@ import pytest
 from cohort.accounts.models import User
 from cohort.activity.services.daily import activity_log
 from cohort.core.clock import user_today
-from cohort.dashboard.tests.mentor_factories import staff
+from cohort.mentoring.tests.factories import staff
 from system.security.conftest import client_for
 
 pytestmark = pytest.mark.django_db

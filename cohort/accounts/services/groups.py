@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohort.accounts.models import Division, Group, User
+from cohort.accounts.permissions import mentor_assigner_require
 from cohort.accounts.selectors import group_members_key
 from cohort.accounts.signals import group_password_rotated
 from cohort.accounts.tokens import api_tokens_revoke_for_users
@@ -106,3 +107,50 @@ def group_members_forget(sender=None, group_ids=(), **kwargs) -> None:
     """Receiver of accounts.signals.standing_changed: drop those groups' cached member lists
     once the change commits."""
     cache_forget_on_commit(group_members_key(gid) for gid in set(group_ids) if gid)
+
+
+def _group_for_assigner(*, viewer: User, group_id: int) -> Group:
+    """The group, row-locked, if the viewer may assign its mentors: organisers any group,
+    coordinators their division's (NotFound otherwise); other roles PermissionDenied."""
+    mentor_assigner_require(viewer)
+    group = Group.objects.for_viewer(viewer).select_for_update().filter(pk=group_id).first()
+    if group is None:
+        raise NotFound("No such group.")
+    return group
+
+
+def _mentor_get(mentor_id: int) -> User:
+    mentor = User.objects.filter(pk=mentor_id, is_active=True, role=User.Role.MENTOR).first()
+    if mentor is None:
+        raise InvalidInput("Choose an active mentor.")
+    return mentor
+
+
+def group_mentor_assign(*, viewer: User, group_id: int, mentor_id: int) -> Group:
+    """Make the user a mentor of the group (nothing changes if they already are). 404 for a
+    group outside the viewer's reach, 422 for a user who is not an active mentor. Audited."""
+    with transaction.atomic():
+        group = _group_for_assigner(viewer=viewer, group_id=group_id)
+        group.mentors.add(_mentor_get(mentor_id))
+        audit_record(
+            action=AuditEvent.Action.MENTOR_ASSIGNED,
+            actor=viewer,
+            target=group,
+            mentor_id=mentor_id,
+        )
+    return group
+
+
+def group_mentor_unassign(*, viewer: User, group_id: int, mentor_id: int) -> Group:
+    """Stop the user mentoring the group (nothing changes if they did not); checks as
+    group_mentor_assign."""
+    with transaction.atomic():
+        group = _group_for_assigner(viewer=viewer, group_id=group_id)
+        group.mentors.remove(_mentor_get(mentor_id))
+        audit_record(
+            action=AuditEvent.Action.MENTOR_UNASSIGNED,
+            actor=viewer,
+            target=group,
+            mentor_id=mentor_id,
+        )
+    return group

@@ -7,8 +7,8 @@ from cohort.accounts.models import User
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
 from cohort.activity.services.daily import activity_log
 from cohort.core.clock import user_today
-from cohort.dashboard.tests.mentor_factories import staff
 from cohort.journeys.tests.factories import path_create
+from cohort.mentoring.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,18 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from cohort.accounts.auth import token_or_session
+from cohort.accounts.permissions import reviewer_require
 from cohort.core.http import client_ip
 from cohort.core.schemas import JsonInt
-from cohort.dashboard.mentor import students_board
-from cohort.dashboard.mentor_services import BULK_REVIEW_MAX, submissions_review_bulk
+from cohort.mentoring.selectors import students_board
+from cohort.reviews.services import BULK_REVIEW_MAX, submissions_review_bulk
 
 router = Router(tags=["mentoring"], auth=token_or_session)
 
 
 class BulkReviewIn(Schema):
     ids: list[JsonInt] = Field(..., max_length=BULK_REVIEW_MAX, description="submission ids")
-    decision: str = Field(..., description="'approved' or 'changes'")
+    decision: str = Field(..., description="'approved', 'changes' or 'rejected'")
     feedback: str = Field("", max_length=5000, description="required unless approving")
 
 
@@ -58,6 +59,7 @@ class StudentOut(Schema):
 def review_bulk(request: HttpRequest, payload: BulkReviewIn):
     """Each id through the single review: one that fails (decided already: 409; not yours
     to see: 404) is reported with its status and the others go on."""
+    reviewer_require(request.user)
     outcomes = submissions_review_bulk(
         reviewer=request.user,
         ids=payload.ids,

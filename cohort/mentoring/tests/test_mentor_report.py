@@ -17,7 +17,7 @@ from cohort.activity.models import DailyActivity, Streak
 from cohort.competition.models import PointsEntry
 from cohort.competition.tests.factories import CategoryFactory
 from cohort.core.clock import programme_today
-from cohort.dashboard.tests.mentor_factories import Programme, staff
+from cohort.mentoring.tests.factories import Programme, staff
 from cohort.reviews.models import Submission
 from cohort.reviews.tests.factories import SubmissionFactory
 
@@ -175,7 +175,7 @@ def test_the_mentor_report_html_lists_each_student(client, raw):
 
 
 def test_the_report_costs_the_same_for_any_number_of_students(raw, django_assert_num_queries):
-    from cohort.dashboard.reports import mentor_report
+    from cohort.mentoring.reports import mentor_report
 
     organiser = staff(User.Role.ORGANISER)
 

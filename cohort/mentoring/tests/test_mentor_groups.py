@@ -1,10 +1,10 @@
 import pytest
 
 from cohort.accounts.models import Group, User
+from cohort.accounts.services.groups import group_mentor_assign, group_mentor_unassign
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
 from cohort.core.exceptions import InvalidInput, NotFound, PermissionDenied
-from cohort.dashboard.mentor_services import group_mentor_assign, group_mentor_unassign
-from cohort.dashboard.tests.mentor_factories import staff
+from cohort.mentoring.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_members_get_403_on_the_groups_page(client):
 
 def test_an_inactive_mentor_is_refused_the_mentor_pages(mentor):
     """reviewer_require asked only for the role; reviewing work also wants an active account."""
-    from cohort.dashboard.mentor import mentor_groups_list
+    from cohort.mentoring.selectors import mentor_groups_list
 
     mentor.is_active = False
     with pytest.raises(PermissionDenied):

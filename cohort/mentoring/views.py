@@ -10,31 +10,27 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts.permissions import reviewer_require
+from cohort.accounts.services.groups import group_mentor_assign, group_mentor_unassign
 from cohort.activity.selectors import flagged_day_get_for_viewer, flagged_days_page
 from cohort.activity.services.daily import activity_review
 from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
-from cohort.dashboard.mentor import (
-    mentor_groups_list,
-    mentors_list,
-    review_queue,
-    students_board,
-)
-from cohort.dashboard.mentor_services import (
-    group_mentor_assign,
-    group_mentor_unassign,
-    submissions_review_bulk,
-)
-from cohort.dashboard.reports import (
+from cohort.mentoring.reports import (
     member_report,
     mentor_report,
     report_csv,
     report_month_parse,
 )
+from cohort.mentoring.selectors import (
+    mentor_groups_list,
+    mentors_list,
+    review_queue,
+    students_board,
+)
 from cohort.reviews.models import Submission
 from cohort.reviews.selectors import submission_get_for_viewer
-from cohort.reviews.services import submission_review
+from cohort.reviews.services import submission_review, submissions_review_bulk
 
 
 def _domain_errors_as_pages(view):
@@ -76,7 +72,7 @@ def mentor_home(request):
     )
     groups = mentor_groups_list(viewer=request.user)
     context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id}
-    return render(request, "dashboard/mentor.html", context)
+    return render(request, "mentoring/queue.html", context)
 
 
 @require_POST
@@ -128,8 +124,8 @@ def mentor_review_bulk(request):
     """Approve, send back or reject every checked submission (a rejection once confirmed);
     each failure is reported."""
     ids = [_number(value, "ids") for value in request.POST.getlist("ids")]
+    reviewer_require(request.user)
     if ids and _rejection_unconfirmed(request):
-        reviewer_require(request.user)
         count = len(set(ids))
         return confirmation_page(
             request,
@@ -178,7 +174,7 @@ def mentor_students(request):
     board = students_board(viewer=request.user, group_id=group_id)
     groups = mentor_groups_list(viewer=request.user)
     context = {"board": board, "groups": groups, "group_id": group_id}
-    return render(request, "dashboard/mentor_students.html", context)
+    return render(request, "mentoring/students.html", context)
 
 
 @_domain_errors_as_pages
@@ -193,10 +189,10 @@ def mentor_groups(request):
             mentor_id=_number(request.POST.get("mentor"), "mentor") or 0,
         )
         messages.success(request, f"Mentors of {group.name} updated.")
-        return redirect("dashboard:mentor-groups")
+        return redirect("mentoring:mentor-groups")
     reviewer_require(request.user)
     context = {"groups": mentor_groups_list(viewer=request.user), "mentors": mentors_list()}
-    return render(request, "dashboard/mentor_groups.html", context)
+    return render(request, "mentoring/groups.html", context)
 
 
 @require_GET
@@ -228,4 +224,4 @@ def _report_response(request, report):
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="report-{report.slug}.csv"'
         return response
-    return render(request, "dashboard/report.html", {"report": report})
+    return render(request, "mentoring/report.html", {"report": report})

@@ -21,7 +21,7 @@ from cohort.competition.services.seasons import month_end
 from cohort.core.clock import programme_today
 from cohort.core.csv_export import csv_writer
 from cohort.core.exceptions import InvalidInput, NotFound
-from cohort.dashboard.mentor import month_window
+from cohort.mentoring.selectors import month_window
 from cohort.reviews.models import Submission
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

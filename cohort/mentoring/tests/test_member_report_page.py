@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.competition.models import PointsEntry
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory
-from cohort.dashboard.reports import member_report, report_csv, report_month_parse
+from cohort.mentoring.reports import member_report, report_csv, report_month_parse
 from cohort.reviews.models import Submission
 from cohort.reviews.tests.factories import SubmissionFactory
 

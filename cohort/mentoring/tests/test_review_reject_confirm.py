@@ -3,7 +3,7 @@ the checked ones, and nothing is decided until the reviewer confirms."""
 
 import pytest
 
-from cohort.dashboard.tests.mentor_factories import Programme
+from cohort.mentoring.tests.factories import Programme
 from cohort.reviews.models import Submission
 
 pytestmark = pytest.mark.django_db

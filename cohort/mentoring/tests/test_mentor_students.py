@@ -10,8 +10,8 @@ from cohort.activity.models import Streak
 from cohort.competition.selectors.seasons import season_current
 from cohort.competition.tests.factories import CategoryFactory, points_give
 from cohort.core.clock import programme_today, user_today
-from cohort.dashboard.mentor import month_window, students_board
-from cohort.dashboard.tests.mentor_factories import Programme
+from cohort.mentoring.selectors import month_window, students_board
+from cohort.mentoring.tests.factories import Programme
 from cohort.reviews.models import Submission
 from cohort.reviews.tests.factories import SubmissionFactory
 

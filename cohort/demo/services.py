@@ -12,8 +12,8 @@ from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.core.clock import programme_today
-from cohort.dashboard.demo_seasons import demo_programme_seed
-from cohort.journeys.demo import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
+from cohort.demo.camino import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
+from cohort.demo.seasons import demo_programme_seed
 from cohort.journeys.models import Milestone, Path
 from cohort.journeys.services import path_cache_clear, path_make_current
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cohort.analytics.services import analytics_recompute
-from cohort.dashboard.services import demo_seed
+from cohort.demo.services import demo_seed
 
 DEFAULT_DEMO_PASSWORD = "camino-de-santiago-demo"  # noqa: S105 (demo data only)
 

@@ -6,10 +6,10 @@ import pytest
 from cohort.accounts.tests.factories import MemberFactory
 from cohort.competition.models import PointsEntry
 from cohort.core.testing import race
-from cohort.dashboard.mentor_services import submissions_review_bulk
-from cohort.dashboard.tests.mentor_factories import Programme
+from cohort.mentoring.tests.factories import Programme
 from cohort.ops.models import AuditEvent
 from cohort.reviews.models import Submission
+from cohort.reviews.services import submissions_review_bulk
 from cohort.reviews.tests.factories import mentor_of
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
 from cohort.competition.models import PointsEntry
-from cohort.dashboard.mentor import QUEUE_PAGE_SIZE, review_queue
-from cohort.dashboard.tests.mentor_factories import Programme, staff
+from cohort.mentoring.selectors import QUEUE_PAGE_SIZE, review_queue
+from cohort.mentoring.tests.factories import Programme, staff
 from cohort.reviews.models import Submission
 
 pytestmark = pytest.mark.django_db

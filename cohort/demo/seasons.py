@@ -21,7 +21,7 @@ from cohort.competition.models import (
 from cohort.competition.services.finalise import season_finalise
 from cohort.competition.services.seasons import month_end, season_create
 from cohort.core.clock import programme_today
-from cohort.dashboard.demo_mentors import demo_mentors_seed
+from cohort.demo.mentors import demo_mentors_seed
 from cohort.reviews.models import Assignment
 
 CATEGORIES = [
