@@ -28,13 +28,12 @@ $(DEV_STAMP): requirements/base.txt requirements/dev.txt | $(BIN)/uv
 
 venv: $(DEV_STAMP)
 
-# Migrating and collecting the static files run side by side; the demo loader then adds
-# what is missing, and gunicorn (one worker without Redis: see config/gunicorn.conf.py)
-# serves the embedded default as it would serve production.
+# Collecting the static files runs beside the demo loader, which migrates first in the same
+# process and then adds what is missing; gunicorn (one worker without Redis: see
+# config/gunicorn.conf.py) serves the embedded default as it would serve production.
 run: $(APP_STAMP)
 	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0 & \
-	  $(BIN)/python manage.py migrate --noinput --verbosity 0 && \
-	  $(BIN)/python manage.py seed_demo; status=$$?; wait $$! || status=1; exit $$status
+	  $(BIN)/python manage.py seed_demo --migrate; status=$$?; wait $$! || status=1; exit $$status
 	@echo ""
 	@echo "  Cohort is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo ""

@@ -147,3 +147,14 @@ def test_the_demo_logs_days_before_the_programmes_today():
     assert today == dt.date(2026, 3, 10)
     latest = DailyActivity.objects.order_by("-date").values_list("date", flat=True).first()
     assert latest == today - dt.timedelta(days=1)
+
+
+def test_migrate_first_brings_the_database_up_to_date_in_the_same_run():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    out = _seed(members=3, migrate=True)
+
+    assert "3 new members" in out
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []

@@ -1,4 +1,7 @@
+import os
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cohort.analytics.services import analytics_recompute
@@ -18,12 +21,17 @@ class Command(BaseCommand):
             help="the demo groups' and organiser's password (default: DEMO_PASSWORD or a demo one)",
         )
         parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="bring the database up to date first, in the same process (what make run does)",
+        )
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="seed even though DATABASE_URL points at a real database",
         )
 
-    def handle(self, *args, members, password, allow_production, **options):
+    def handle(self, *args, members, password, migrate, allow_production, **options):
         if members < 1:
             raise CommandError("--members must be at least 1")
         if "postgresql" in settings.DATABASES["default"]["ENGINE"] and not allow_production:
@@ -31,8 +39,8 @@ class Command(BaseCommand):
                 "Refusing to put demo accounts with a known password into PostgreSQL; "
                 "pass --allow-production for a benchmark or staging database."
             )
-        import os
-
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
         password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         result = demo_seed(members=members, password=password)
         # The analytics summaries from the start, not only after the first nightly job.
