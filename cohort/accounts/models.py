@@ -48,7 +48,7 @@ class Division(TimeStampedModel):
         return self.name
 
 
-class GroupQuerySet(models.QuerySet):
+class GroupQuerySet(models.QuerySet["Group"]):
     def for_viewer(self, viewer) -> "GroupQuerySet":
         """Groups the viewer may see: organisers all, coordinators their division's,
         mentors the groups they mentor, members their own."""
@@ -116,7 +116,7 @@ class Group(TimeStampedModel):
         return check_password(raw_password, self.password, upgrade)
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(models.QuerySet["User"]):
     def for_viewer(self, viewer) -> "UserQuerySet":
         """Users whose group the viewer may see (see GroupQuerySet.for_viewer)."""
 

@@ -90,7 +90,8 @@ def personal_password_missing_for_division(user: User) -> bool:
     when the user came with group__division (the backend's get_user, the token lookup)."""
     if not user.is_authenticated or not user.is_member or user.has_personal_password:
         return False
-    division = user.group.division if user.group_id else None
+    group = user.group if user.group_id else None
+    division = group.division if group is not None else None
     return bool(division and division.is_personal_password_required)
 
 

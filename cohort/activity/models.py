@@ -22,7 +22,7 @@ def _counted_steps_rule():
     )
 
 
-class DailyActivityQuerySet(models.QuerySet):
+class DailyActivityQuerySet(models.QuerySet["DailyActivity"]):
     def for_viewer(self, viewer) -> "DailyActivityQuerySet":
         """Days of members whose group the viewer may see (accounts' Group.for_viewer:
         mentors their groups', coordinators their division's, organisers everyone's)."""

@@ -41,13 +41,13 @@ def activity_stats(*, user_id: int, today: dt.date) -> dict:
     rows = DailyActivity.objects.filter(user_id=user_id).exclude(
         review=DailyActivity.Review.REJECTED
     )
-    best = (
+    best_row = (
         rows.filter(counted_steps__gt=0)
         .order_by("-counted_steps", "date")
         .values("date", "counted_steps")
         .first()
     )
-    best = best and {"date": best["date"], "steps": best["counted_steps"]}
+    best = best_row and {"date": best_row["date"], "steps": best_row["counted_steps"]}
     last_updated_at = rows.aggregate(last=Max("updated_at"))["last"]
     today_steps = rows.filter(date=today).values_list("steps", flat=True).first()
     return {"today_steps": today_steps or 0, "best_day": best, "last_updated_at": last_updated_at}

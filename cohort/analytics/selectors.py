@@ -170,9 +170,11 @@ def _categories(groups, season) -> list[tuple[str, int, int]]:
 def _categories_raw(groups, season) -> list[tuple[str, int, int]]:
     if season is None:
         return []
-    rows = CategoryTotal.objects.filter(season=season, user__group__isnull=False)
-    rows = _in_scope(rows, groups, "user__group").values_list("category__order", "category__name")
-    rows = rows.annotate(t=Sum("points"), m=Count("pk", filter=Q(points__gt=0)))
+    totals = CategoryTotal.objects.filter(season=season, user__group__isnull=False)
+    rows = _in_scope(totals, groups, "user__group")
+    rows = rows.values_list("category__order", "category__name").annotate(
+        t=Sum("points"), m=Count("pk", filter=Q(points__gt=0))
+    )
     return [(name, total, members) for _, name, total, members in sorted(rows.order_by())]
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Max, Min, Model, QuerySet
+from django.db.models import Field, Max, Min, Model, QuerySet
 from django.utils import timezone
 
 from cohort.activity.models import DailyActivity
@@ -94,7 +95,7 @@ def summary_sync(
     rows = [model(**_key_kwargs(model, keys, k), **desired[k]) for k in writes]
     with transaction.atomic():
         if rows:
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 rows,
                 batch_size=BATCH_SIZE,
                 update_conflicts=True,
@@ -102,13 +103,16 @@ def summary_sync(
                 update_fields=[*fields, "updated_at"],
             )
         for start in range(0, len(stale), BATCH_SIZE):
-            model.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
+            model._default_manager.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
     return changes
 
 
 def _column(model: type[Model], name: str) -> str:
     """The attribute holding a key field's value: `group_id` for the `group` foreign key."""
-    return model._meta.get_field(name).attname
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise FieldDoesNotExist(f"{model.__name__}.{name} is not a field of its own")
+    return field.attname
 
 
 def _key_kwargs(model: type[Model], keys: list[str], key: tuple) -> dict:
@@ -199,13 +203,18 @@ def _daily_steps() -> list[Step]:
             Step(
                 "daily",
                 f"days {start}..{stop}",
-                lambda dry_run, a=start, b=stop: daily_summaries_sync(
-                    start=a, end=b, dry_run=dry_run
-                ),
+                _daily_run(start, stop),
             )
         )
         start = stop + dt.timedelta(days=1)
     return steps
+
+
+def _daily_run(start: dt.date, end: dt.date) -> Callable[[bool], Changes]:
+    def run(dry_run: bool) -> Changes:
+        return daily_summaries_sync(start=start, end=end, dry_run=dry_run)
+
+    return run
 
 
 def _whole(model: type[Model], keys: list[str], figures: Callable[[], dict]) -> Callable:
@@ -213,7 +222,7 @@ def _whole(model: type[Model], keys: list[str], figures: Callable[[], dict]) -> 
         return summary_sync(
             model=model,
             keys=keys,
-            existing=model.objects.all(),
+            existing=model._default_manager.all(),
             desired=figures(),
             dry_run=dry_run,
         )

@@ -1,4 +1,6 @@
+import datetime as dt
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -28,9 +30,9 @@ class PathView:
     description: str
     unit: str
     steps_per_unit: int
-    total_distance: object
-    start_date: object
-    end_date: object
+    total_distance: Decimal
+    start_date: dt.date
+    end_date: dt.date | None
     next_path_id: int | None
     map_width: int
     map_height: int
@@ -82,8 +84,9 @@ def path_chain_get() -> list[PathView]:
     found = cache.get(CHAIN_KEY)
     if found is not None:
         return found
-    chain, current = [], path_current_get()
-    seen = set()
+    chain: list[PathView] = []
+    current = path_current_get()
+    seen: set[int] = set()
     while current is not None and current.id not in seen and len(chain) < _MAX_CHAIN:
         chain.append(current)
         seen.add(current.id)
@@ -112,13 +115,13 @@ class Marker:
     name: str
     colour: str
     steps: int
-    distance: object
-    progress: object
+    distance: Decimal
+    progress: Decimal
     x: float
     y: float
     milestone: str | None
     next_milestone: str | None
-    to_next: object
+    to_next: Decimal | None
     is_viewer: bool
     completed: bool
 

@@ -3,7 +3,9 @@ work, oldest first, paged by keyset) and their students' standing with monthly-t
 Each read costs the same few queries however many students and submissions there are."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -20,6 +22,9 @@ from cohort.core.clock import day_start, programme_today, zone_today
 from cohort.core.exceptions import NotFound
 from cohort.reviews.models import Submission
 from cohort.reviews.selectors import submissions_visible_to
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 QUEUE_PAGE_SIZE = 25
 # Organisers and coordinators may look after thousands: the board shows this many at most
@@ -107,6 +112,13 @@ class TargetMiss:
     target: int
 
 
+class _StudentFigures(TypedDict):
+    season_score: int
+    streak_current: int
+    streak_last_day: dt.date | None
+    pending_count: int
+
+
 @dataclass
 class StudentRow:
     user: User
@@ -155,7 +167,9 @@ def students_board(*, viewer: User, group_id: int | None = None) -> StudentsBoar
     return StudentsBoard(season, categories, rows, is_truncated)
 
 
-def _students(*, viewer: User, group: Group | None, season: Season | None) -> list[User]:
+def _students(
+    *, viewer: User, group: Group | None, season: Season | None
+) -> "list[WithAnnotations[User, _StudentFigures]]":
     students = User.objects.for_viewer(viewer).filter(role=User.Role.MEMBER, is_active=True)
     if group is not None:
         students = students.filter(group=group)
@@ -181,7 +195,7 @@ def _students(*, viewer: User, group: Group | None, season: Season | None) -> li
     )
 
 
-def _category_totals(students: list[User], season: Season | None) -> dict[tuple, int]:
+def _category_totals(students: Sequence[User], season: Season | None) -> dict[tuple, int]:
     if season is None or not students:
         return {}
     rows = CategoryTotal.objects.filter(season=season, user__in=students).values_list(
@@ -190,7 +204,7 @@ def _category_totals(students: list[User], season: Season | None) -> dict[tuple,
     return {(user_id, category_id): points for user_id, category_id, points in rows}
 
 
-def _approved_this_month(students: list[User]) -> dict[tuple, int]:
+def _approved_this_month(students: Sequence[User]) -> dict[tuple, int]:
     """{(user id, category id): approvals reviewed this calendar month}."""
     if not students:
         return {}
@@ -209,7 +223,9 @@ def _approved_this_month(students: list[User]) -> dict[tuple, int]:
     return {(user_id, category_id): n for user_id, category_id, n in rows}
 
 
-def _student_row(user: User, categories: list, totals: dict, approved: dict) -> StudentRow:
+def _student_row(
+    user: "WithAnnotations[User, _StudentFigures]", categories: list, totals: dict, approved: dict
+) -> StudentRow:
     missed = [
         TargetMiss(c, approved.get((user.pk, c.pk), 0), c.monthly_target)
         for c in categories

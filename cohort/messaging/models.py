@@ -88,7 +88,7 @@ class AnnouncementRead(models.Model):
         return f"{self.user_id} read {self.announcement_id}"
 
 
-class ThreadQuerySet(models.QuerySet):
+class ThreadQuerySet(models.QuerySet["Thread"]):
     def with_is_current(self) -> "ThreadQuerySet":
         """Each thread with `is_current`: its mentor mentors the student's group now. Access
         follows that relationship (see for_participant); the thread itself is kept."""

@@ -1,6 +1,9 @@
 """Reads of announcements (what a viewer may see, with their read state) and of message
 threads (the viewer's, with unread counts)."""
 
+import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -9,6 +12,14 @@ from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.core.exceptions import NotFound
 from cohort.messaging.models import Announcement, AnnouncementRead, Message, Thread
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ViewerRead(TypedDict):
+    read_at: dt.datetime | None  # when the viewer read the announcement
+
 
 # The thread page shows this many of the latest messages.
 MESSAGES_SHOWN = 200
@@ -30,28 +41,32 @@ def _audience_q(viewer: User) -> Q:
     return audience | Q(Exists(addressed), audience=Announcement.Audience.GROUPS)
 
 
-def announcements_for_viewer(viewer: User) -> QuerySet[Announcement]:
+def announcements_for_viewer(
+    viewer: User,
+) -> "QuerySet[WithAnnotations[Announcement, ViewerRead]]":
     """Published, unexpired announcements to the viewer's group, division or everyone (all
     of them for organisers), plus the viewer's own drafts; each with `read_at` (the
     viewer's, or None) and its author. High priority first, then newest; one query."""
+    read_at = AnnouncementRead.objects.filter(
+        announcement_id=OuterRef("pk"), user_id=viewer.pk
+    ).values("read_at")[:1]
+    announcements = Announcement.objects.annotate(read_at=Subquery(read_at))
     if not viewer.is_authenticated or not viewer.is_active:
-        return Announcement.objects.none()
+        return announcements.none()
     now = timezone.now()
     live = Q(status=Announcement.Status.PUBLISHED) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
-    read_at = AnnouncementRead.objects.filter(
-        announcement_id=OuterRef("pk"), user_id=viewer.pk
-    ).values("read_at")[:1]
     return (
-        Announcement.objects.filter((live & _audience_q(viewer)) | Q(author_id=viewer.pk))
+        announcements.filter((live & _audience_q(viewer)) | Q(author_id=viewer.pk))
         .select_related("author", "division")
-        .annotate(read_at=Subquery(read_at))
         .order_by("-priority", "-published_at", "-id")
     )
 
 
-def announcement_get_for_viewer(viewer: User, announcement_id: int) -> Announcement:
+def announcement_get_for_viewer(
+    viewer: User, announcement_id: int
+) -> "WithAnnotations[Announcement, ViewerRead]":
     """One announcement the viewer may see (see announcements_for_viewer); 404 otherwise."""
     found = announcements_for_viewer(viewer).filter(pk=announcement_id).first()
     if found is None:

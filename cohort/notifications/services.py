@@ -1,3 +1,4 @@
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -130,11 +131,12 @@ def preference_save(*, preference: NotificationPreference) -> NotificationPrefer
     marked with the time, so only notifications from then on are mailed."""
     now = timezone.now()
     with transaction.atomic():
-        current = NotificationPreference.objects.select_for_update().filter(
-            user_id=preference.user_id
+        current = (
+            NotificationPreference.objects.select_for_update()
+            .filter(user_id=preference.user_id)
+            .first()
         )
-        current = current.first()
-        defaults = {
+        defaults: dict[str, bool | dt.datetime] = {
             "email_dashboard": preference.email_dashboard,
             "email_profile": preference.email_profile,
             "daily_digest": preference.daily_digest,

@@ -104,7 +104,8 @@ class AssignmentRow:
 def assignments_for_member(*, user_id: int, season: Season | None) -> list[AssignmentRow]:
     """The open assignments of `season` (and those outside any episode), each with the
     member's episode state and latest status. Five queries whatever the sizes."""
-    states, in_season = {}, Q(pk__in=[])
+    states: dict[int | None, str] = {}  # an assignment outside any episode finds none
+    in_season = Q(pk__in=[])
     if season is not None:
         states = {s.episode.pk: s.state for s in episode_states(user_id=user_id, season=season)}
         in_season = Q(episode__season=season)

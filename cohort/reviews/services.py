@@ -360,7 +360,7 @@ def _points_award_for(submission: Submission) -> None:
 
 
 def _award_season(assignment: Assignment) -> Season:
-    if assignment.episode_id is not None:
+    if assignment.episode is not None:
         return assignment.episode.season
     season = season_for_day(programme_today())
     if season is None:

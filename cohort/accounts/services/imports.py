@@ -92,7 +92,8 @@ def _row_error(row: _Row, seen: dict[str, int]) -> str | None:
 
 
 def _plan(rows: list[_Row], groups: dict, existing: dict, create_groups: bool) -> _Plan:
-    plan, seen = _Plan(), {}
+    plan = _Plan()
+    seen: dict[str, int] = {}
     counts = {key: group.member_count for key, group in groups.items()}
     for row in rows:
         key, error = row.group.lower(), _row_error(row, seen)
@@ -151,7 +152,8 @@ def _write(plan: _Plan, groups: dict[str, Group], actor: User | None) -> None:
 
 def _members_joined(users: list[User]) -> None:
     """bulk_create sends no post_save: tell the boards and the paths about the newcomers."""
-    user_ids, group_ids = [u.pk for u in users], sorted({u.group_id for u in users})
+    user_ids = [u.pk for u in users]
+    group_ids = sorted({u.group_id for u in users if u.group_id is not None})
     member_joined.send(sender=User, user_ids=user_ids)
     standing_changed.send(sender=User, group_ids=group_ids, user_ids=user_ids)
 
@@ -171,7 +173,7 @@ def import_members(
         # PostgreSQL text cannot hold NUL: such values are rows to report, not to look up.
         keys = {row.group.lower() for row in rows if "\x00" not in row.group}
         locked = Group.objects.select_for_update().annotate(key=Lower("name"))
-        groups = {g.key: g for g in locked.filter(key__in=keys).order_by("pk")}
+        groups: dict[str, Group] = {g.key: g for g in locked.filter(key__in=keys).order_by("pk")}
         emails = {r.email for r in rows if "\x00" not in r.email}
         users = User.objects.annotate(key=Lower("email")).filter(key__in=emails)
         plan = _plan(rows, groups, {u.key: u for u in users}, create_groups)

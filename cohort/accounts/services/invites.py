@@ -39,7 +39,8 @@ def invite_group_get(*, token: str) -> Group:
         ) from exc
     except signing.BadSignature as exc:
         raise InvalidInput("This invite link is not valid.") from exc
-    group = Group.objects.filter(pk=payload.get("g")).first() if isinstance(payload, dict) else None
+    group_id = payload.get("g") if isinstance(payload, dict) else None
+    group = Group.objects.filter(pk=group_id).first() if group_id is not None else None
     if group is None or payload.get("p") != _password_fingerprint(group):
         raise InvalidInput(
             "This invite link no longer works: the group's password has changed. "

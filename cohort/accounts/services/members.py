@@ -30,7 +30,7 @@ class EmailTaken(Conflict):
         )
 
 
-def _lock_groups(*group_ids: int) -> dict[int, Group]:
+def _lock_groups(*group_ids: int | None) -> dict[int, Group]:
     """Row-lock groups in id order, so two moves in opposite directions cannot deadlock."""
     ids = sorted({gid for gid in group_ids if gid is not None})
     return {g.pk: g for g in Group.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
@@ -202,7 +202,7 @@ def member_move(*, user: User, to_group: Group, actor: User | None, ip: str | No
     if target is None:
         raise NotFound("No such group.")
     _take_place(target)
-    source = locked.get(user.group_id)
+    source = locked.get(user.group_id) if user.group_id is not None else None
     if source is not None:
         _free_place(source)
         if source.leader_id == user.pk:

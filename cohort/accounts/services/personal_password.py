@@ -22,7 +22,7 @@ def personal_password_check_current(*, user: User, current: str) -> None:
     if user.has_personal_password:
         valid = user.check_password(current or "")
     else:
-        valid = user.group_id is not None and user.group.check_password(current or "")
+        valid = user.group is not None and user.group.check_password(current or "")
     if not valid:
         raise InvalidInput(WRONG_CURRENT)
 
@@ -34,7 +34,7 @@ def personal_password_validate(*, user: User, password: str) -> None:
         validate_password(password or "", user=user)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages)) from exc
-    if user.group_id is not None and user.group.check_password(password):
+    if user.group is not None and user.group.check_password(password):
         raise InvalidInput(SAME_AS_GROUP)
 
 

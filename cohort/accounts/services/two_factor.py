@@ -181,7 +181,7 @@ def _recovery_codes_replace(user: User) -> list[str]:
     Caller holds a transaction."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=_RECOVERY_NAME, confirmed=True)
-    tokens = set()
+    tokens: set[str] = set()
     while len(tokens) < RECOVERY_CODE_COUNT:
         tokens.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in sorted(tokens))

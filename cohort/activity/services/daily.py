@@ -4,8 +4,9 @@ import datetime as dt
 import math
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, Q, StdDev
+from django.db.models import Avg, Count, Field, Q, StdDev
 from django.utils import timezone
 
 from cohort.accounts import permissions
@@ -164,13 +165,21 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
     return row, before
 
 
+def _column(name: str) -> tuple[Field, str]:
+    """A DailyActivity field stored in a column of its own, and that column."""
+    field = DailyActivity._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise FieldDoesNotExist(f"DailyActivity.{name} has no column")
+    return field, field.column
+
+
 def _day_write(row: DailyActivity, **values) -> None:
     """Update the row's fields and read back the counted steps the database computes from
     them, in one statement (save() would need a second query to refresh the column)."""
     values["updated_at"] = timezone.now()
-    fields = [DailyActivity._meta.get_field(name) for name in values]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    columns = [_column(name) for name in values]
+    assignments = ", ".join(f"{connection.ops.quote_name(column)} = %s" for _, column in columns)
+    params = [f.get_db_prep_save(values[f.name], connection) for f, _ in columns]
     sql = (  # the columns come from the model, never from input
         f"UPDATE {DailyActivity._meta.db_table} SET {assignments} "  # noqa: S608
         "WHERE id = %s RETURNING counted_steps"
@@ -190,9 +199,9 @@ def _progress_apply(*, user_id: int, group_id: int | None, day: dt.date, delta_s
         standings_refresh(user_ids=[user_id], group_ids=[group_id])
     chain = {p.id: p for p in path_chain_get()}
     next_ids = {
-        chain[e.path_id].next_path_id
+        next_id
         for e in changed
-        if e.completed_at is not None and chain[e.path_id].next_path_id
+        if e.completed_at is not None and (next_id := chain[e.path_id].next_path_id)
     }
     if next_ids and Enrollment.objects.filter(user_id=user_id, path_id__in=next_ids).count() < len(
         next_ids

@@ -35,7 +35,7 @@ def flagged_days_notify(*, days: list[tuple[int, dt.date]]) -> int:
         if (row.user_id, row.date) in wanted
     ]
     group_ids = {row.user.group_id for row in flagged if row.user.group_id}
-    mentors: dict[int, list[int]] = {}
+    mentors: dict[int | None, list[int]] = {}
     links = Group.mentors.through.objects.filter(group_id__in=group_ids)
     for group_id, mentor_id in links.values_list("group_id", "user_id"):
         mentors.setdefault(group_id, []).append(mentor_id)

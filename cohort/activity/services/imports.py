@@ -79,7 +79,8 @@ def rows_from_records(
     """Rows from (line, cells) records. A first record naming the columns (email, steps and
     date, in any order) is the header. Without one, cells are read in the `positional` order,
     or UnreadableSource says the header is missing."""
-    rows, index = [], None
+    rows: list[RawRow] = []
+    index: dict[str, int] | None = None
     for line, cells in records:
         cells = [str(cell if cell is not None else "").strip() for cell in cells]
         if not any(cells):
@@ -179,10 +180,10 @@ def _row_steps(row: RawRow) -> int:
 
 
 def _members_by_email(emails: set[str]) -> dict[str, User]:
-    found = {}
-    emails = sorted(emails)
-    for i in range(0, len(emails), _BATCH):
-        users = User.objects.filter(email__in=emails[i : i + _BATCH])
+    found: dict[str, User] = {}
+    ordered = sorted(emails)
+    for i in range(0, len(ordered), _BATCH):
+        users = User.objects.filter(email__in=ordered[i : i + _BATCH])
         fields = ("id", "email", "role", "is_active", "group_id", "time_zone")
         found.update((u.email, u) for u in users.only(*fields))
     return found
@@ -191,7 +192,8 @@ def _members_by_email(emails: set[str]) -> dict[str, User]:
 def _existing_days(user_ids: set[int], days: set[dt.date]) -> dict[tuple[int, dt.date], tuple]:
     if not days:
         return {}
-    found, ids = {}, sorted(user_ids)
+    found: dict[tuple[int, dt.date], tuple] = {}
+    ids = sorted(user_ids)
     for i in range(0, len(ids), _BATCH // 10):
         rows = DailyActivity.objects.filter(
             user_id__in=ids[i : i + _BATCH // 10], date__range=(min(days), max(days))
@@ -205,7 +207,10 @@ def _validate(rows: list[RawRow], group: Group | None) -> tuple[list, list[tuple
     # PostgreSQL text cannot hold NUL: such an email is reported below, never looked up.
     emails = {normalize_email(r.email) for r in rows if r.email and "\x00" not in r.email}
     users = _members_by_email(emails)
-    good, errors, seen, chain = [], [], {}, path_chain_get()
+    good: list[tuple[int, User, dt.date, int]] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[tuple[int, dt.date], int] = {}
+    chain = path_chain_get()
     for row in rows:
         user = users.get(normalize_email(row.email))
         try:

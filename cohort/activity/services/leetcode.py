@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import TypeGuard
 
 import urllib3
 from django.conf import settings
@@ -170,7 +171,7 @@ def calendar_days(raw: bytes, username: str) -> set[dt.date]:
     return _year_days(user.get("thisYear")) | _year_days(user.get("lastYear"))
 
 
-def _is_error_list(errors) -> bool:
+def _is_error_list(errors: object) -> TypeGuard[list[dict]]:
     return isinstance(errors, list) and bool(errors) and isinstance(errors[0], dict)
 
 
@@ -179,6 +180,8 @@ def _year_days(calendar) -> set[dt.date]:
         return set()
     text = calendar.get("submissionCalendar") if isinstance(calendar, dict) else None
     try:
+        if not isinstance(text, str | bytes | bytearray):
+            raise TypeError  # json.loads raises it too: None, a number...
         counts = json.loads(text)
         if not isinstance(counts, dict):
             raise TypeError
@@ -220,7 +223,7 @@ def _store(user_id: int, numbers: StreakNumbers) -> bool:
 def _store_failure(user_id: int, error: str, *, reset: bool = False) -> None:
     """Record why the sync failed; the numbers stay as last read, unless `reset` (the user
     does not exist, so there is no streak to show)."""
-    values = {"last_error": error[:300]}
+    values: dict[str, object] = {"last_error": error[:300]}
     if reset:
         values |= {"current": 0, "longest": 0, "last_day": None}
     Streak.objects.update_or_create(user_id=user_id, kind=Streak.Kind.LEETCODE, defaults=values)

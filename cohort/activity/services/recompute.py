@@ -75,7 +75,7 @@ def _recompute_path(path: PathView, members) -> int:
         walkers=walkers,
         least="LEAST" if connection.vendor == "postgresql" else "MIN",
     )
-    params = [*([path.end_date] if path.end_date else [])]
+    params: list[int | dt.date] = [*([path.end_date] if path.end_date else [])]
     params += [path.id, *walker_params, path.steps_per_unit, total, total, path.id, total]
     now = timezone.now()
     params += [now, now]

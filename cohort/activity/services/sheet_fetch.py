@@ -60,7 +60,7 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     except (socket.gaierror, UnicodeError):
         raise SheetUnavailable("the sheet's host name does not resolve") from None
     # A scoped IPv6 address (fe80::1%eth0) loses its scope: the rule is the same.
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def _checked_address(host: str, port: int) -> IPAddress:
@@ -81,12 +81,13 @@ def _checked_address(host: str, port: int) -> IPAddress:
 def _open(url: str, timeout: float) -> urllib3.BaseHTTPResponse:
     """GET `url` from the checked address of its host, redirects not followed."""
     parts = parse_url(url)
-    if parts.scheme not in ("http", "https") or not parts.host:
+    if parts.scheme not in ("http", "https") or not parts.host or parts.netloc is None:
         raise SheetUnavailable("the sheet's address must be an http or https URL with a host")
     host = parts.host.strip("[]")  # an IPv6 literal comes bracketed
     port = parts.port or (443 if parts.scheme == "https" else 80)
     ip = str(_checked_address(host, port))
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False}
+    limit = urllib3.Timeout(connect=timeout, read=timeout)
+    pool: urllib3.HTTPConnectionPool
     if parts.scheme == "https":
         # TLS still names and verifies the host, while the socket goes to `ip`.
         pool = urllib3.HTTPSConnectionPool(
@@ -96,10 +97,11 @@ def _open(url: str, timeout: float) -> urllib3.BaseHTTPResponse:
             assert_hostname=host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
-            **options,
+            timeout=limit,
+            retries=False,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(ip, port, **options)
+        pool = urllib3.HTTPConnectionPool(ip, port, timeout=limit, retries=False)
     headers = {"Host": parts.netloc, "Accept": "text/csv, application/json;q=0.9"}
     return pool.urlopen(
         "GET",

@@ -226,7 +226,9 @@ def activity_streaks_refresh(*, members) -> int:
     stored, pks = _stored(ids)
     stale = [uid for uid in ids if signatures.get(uid, "") != stored.get(uid, NO_STREAK).signature]
     islands = _islands(stale) if stale else {}
-    new, changed, broken = [], [], []
+    new: list[Streak] = []
+    changed: list[Streak] = []
+    broken: list[tuple[int, StreakNumbers]] = []
     todays: dict[str, dt.date] = {}
     for uid, zone in people:
         if zone not in todays:

@@ -43,16 +43,19 @@ logger = logging.getLogger(__name__)
 _BATCH = 10_000
 
 
-def standings_refresh(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
+def standings_refresh(
+    *, group_ids: Iterable[int | None] = (), user_ids: Iterable[int] = ()
+) -> None:
     """Once the caller's transaction commits, drop the cached leaderboard pages and put these
     groups' members, these members and these groups at their current scores in Redis."""
-    group_ids, user_ids = set(group_ids) - {None}, set(user_ids)
+    groups = {gid for gid in group_ids if gid is not None}
+    users = set(user_ids)
     transaction.on_commit(lambda: board_pages_forget("path"))
-    group_dashboard_forget(group_ids=group_ids, user_ids=() if group_ids else user_ids)
+    group_dashboard_forget(group_ids=groups, user_ids=() if groups else users)
     if store.client() is None:
         return
-    if group_ids or user_ids:
-        transaction.on_commit(lambda: _refresh_now(group_ids, user_ids))
+    if groups or users:
+        transaction.on_commit(lambda: _refresh_now(groups, users))
 
 
 def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:

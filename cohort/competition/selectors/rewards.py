@@ -3,13 +3,24 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from cohort.accounts.models import User
 from cohort.competition.models import CreditTransaction, OwnedTitle, Title, Wallet
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 RECENT_TRANSACTIONS = 5
+
+
+class _MemberTitle(TypedDict):
+    is_owned: bool
+    is_equipped: bool
+    acquired_at: dt.datetime | None
+    balance: int | None  # the member's credits; None before their first
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ def equipped_titles(user_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
-def _title_row(title: Title) -> TitleRow:
+def _title_row(title: "WithAnnotations[Title, _MemberTitle]") -> TitleRow:
     for_sale = title.is_for_sale and not title.award
     return TitleRow(
         id=title.pk,

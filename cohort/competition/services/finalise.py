@@ -62,11 +62,13 @@ def _final_order(season: Season) -> list[tuple[int, int]]:
 def _standings(season: Season, order: list[tuple[int, int]]) -> list[SeasonStanding]:
     """Competition ranks (ties share a rank); the first three places with points take the
     champion and runner-up titles, everyone else the bracket their rank falls in."""
-    previous = dict(
-        Legacy.objects.filter(last_season_score__isnull=False).values_list(
+    previous = {
+        user_id: score
+        for user_id, score in Legacy.objects.filter(last_season_score__isnull=False).values_list(
             "user_id", "last_season_score"
         )
-    )
+        if score is not None
+    }
     total = len(order)
     standings = []
     for position, standing in enumerate(ranked(order)):
