@@ -35,9 +35,13 @@ def broker_down(settings):
     """Celery configured for a broker that nobody answers (a closed port), not eager."""
     from config.celery import app
 
-    saved = {key: app.conf[key] for key in ("broker_url", "task_publish_retry")}
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "task_publish_retry", "task_always_eager")
+    }
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_publish_retry=False)
+    app.conf.update(
+        broker_url="redis://127.0.0.1:9/0", task_publish_retry=False, task_always_eager=False
+    )
     _forget_connections(app)
     yield
     app.conf.update(saved)
