@@ -5,7 +5,7 @@ from cohort.accounts.models import Group, User
 from cohort.competition.models import Season
 from cohort.reviews.models import Assignment, Submission
 
-DEMO_DOMAIN = "demo.cohort.example"  # as in demo/services.py (which imports this module)
+DEMO_DOMAIN = "demo.cohort.example"  # every demo account's address ends with it
 PENDING_GROUPS = 5  # groups whose first members have handed in Kickoff work
 PENDING_MEMBERS = 3
 

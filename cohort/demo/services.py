@@ -13,11 +13,11 @@ from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.core.clock import programme_today
 from cohort.demo.camino import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
+from cohort.demo.mentors import DEMO_DOMAIN
 from cohort.demo.seasons import demo_programme_seed
 from cohort.journeys.models import Milestone, Path
 from cohort.journeys.services import path_cache_clear, path_make_current
 
-DEMO_DOMAIN = "demo.cohort.example"
 MARKER_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777"]
 FIRST_NAMES = [
     "Ana", "Ben", "Chloé", "Dev", "Ebo", "Fatima", "Gus", "Hana", "Ivan", "Jia", "Kofi",
