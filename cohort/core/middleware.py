@@ -1,6 +1,10 @@
+import functools
 import logging
 import sys
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
@@ -8,7 +12,9 @@ from django.core.exceptions import (
     SuspiciousOperation,
     TooManyFilesSent,
 )
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
@@ -151,3 +157,58 @@ class NulCharacterMiddleware:
             if limit is None or (length.isdigit() and int(length) <= limit):
                 request.body  # noqa: B018 (caches the raw body before the form is parsed)
         return has_nul(list(request.POST.lists())) or has_nul(list(request.FILES.lists()))
+
+
+_CSP_CUSTOMISED = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+@functools.cache
+def _csp_default_headers() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(header, policy, exempting attribute, excluded path prefixes) for the policies of
+    settings, built once: they depend on settings alone (cleared when a test changes them)."""
+    headers = []
+    for header, setting, exempt, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+    ):
+        policy = build_policy(report_only=report_only)
+        prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+        if policy:
+            headers.append((header, policy, exempt, tuple(prefixes)))
+    return tuple(headers)
+
+
+@receiver(setting_changed)
+def _csp_settings_changed(*, setting, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_default_headers.cache_clear()
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with the policy of a response that used no nonce and no
+    per-view decorator built once instead of per response (its build was the dearest step of
+    a /health/live/ answer). Responses with a nonce or a decorator take django-csp's path."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _CSP_CUSTOMISED
+        ):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (500, 404):
+            return response
+        for header, policy, exempt, prefixes in _csp_default_headers():
+            if (
+                header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(prefixes)
+            ):
+                response[header] = policy
+        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response

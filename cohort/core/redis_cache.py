@@ -21,7 +21,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from prometheus_client import Counter, Gauge
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -67,6 +67,31 @@ def _circuit_for(location: str) -> _Circuit:
         return _circuits.setdefault(location, _Circuit())
 
 
+class _SharedClient(RedisCacheClient):
+    """Django's client, building its redis.Redis once per server instead of per call:
+    redis-py's constructor fills two case-insensitive dicts of ~160 response callbacks, which
+    cost more CPU than the round trip it is made for. A redis.Redis is thread-safe (each
+    command borrows a connection from the pool), and the pool reconnects after a fork."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
+        return client
+
+
+# One client (and so one connection pool) per location and options per process, shared by
+# the cache object Django makes for each thread.
+_clients: dict[str, _SharedClient] = {}
+
+
 def cache_degraded() -> bool:
     """True when some Redis cache of this process is in the degraded mode."""
     return any(c.is_down for c in _circuits.values())
@@ -84,6 +109,17 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._circuit = _circuit_for(repr(self._servers))
         self._generation_key = f"{self.key_prefix}:generation"
+        self._client_key = repr((self._servers, sorted(self._options.items())))
+
+    @property
+    def _cache(self):  # type: ignore[override]
+        client = _clients.get(self._client_key)
+        if client is None:
+            with _circuits_lock:
+                client = _clients.setdefault(
+                    self._client_key, _SharedClient(self._servers, **self._options)
+                )
+        return client
 
     # --- the circuit -------------------------------------------------------------------
     def _call(self, fallback, call):

@@ -9,6 +9,7 @@ each start) before the workers start: every process then writes its samples ther
 scrape sums them over all workers. Without it each process keeps its own registry.
 """
 
+import functools
 import logging
 import os
 import time
@@ -119,12 +120,25 @@ class QueryTimer:
                 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _series(route: str, method: str, status: int) -> tuple:
+    """The four labelled series of one route, method and status, looked up once: `labels()`
+    checks and locks on every call. Bounded: routes are URL patterns, methods seven."""
+    return (
+        REQUEST_SECONDS.labels(route, method),
+        RESPONSES.labels(route, method, str(status)),
+        QUERIES_PER_REQUEST.labels(route),
+        QUERY_SECONDS_PER_REQUEST.labels(route),
+    )
+
+
 def request_observe(*, route: str, method: str, status: int, seconds: float, timer) -> None:
     """Record one finished request."""
-    REQUEST_SECONDS.labels(route, method).observe(seconds)
-    RESPONSES.labels(route, method, str(status)).inc()
-    QUERIES_PER_REQUEST.labels(route).observe(timer.count)
-    QUERY_SECONDS_PER_REQUEST.labels(route).observe(timer.seconds)
+    duration, responses, queries, query_seconds = _series(route, method, status)
+    duration.observe(seconds)
+    responses.inc()
+    queries.observe(timer.count)
+    query_seconds.observe(timer.seconds)
 
 
 def pool_observe() -> None:

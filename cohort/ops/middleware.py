@@ -10,6 +10,7 @@ from cohort.ops import metrics
 logger = logging.getLogger("cohort.request")
 
 _REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_META = "HTTP_X_REQUEST_ID"
 
 
 class RequestLogMiddleware:
@@ -20,7 +21,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        incoming = request.headers.get(_REQUEST_ID_HEADER, "")
+        # From META: request.headers would copy every header into a new mapping first.
+        incoming = request.META.get(_REQUEST_ID_META, "")
         request.request_id = (
             incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
         )
