@@ -70,10 +70,10 @@ def _timed_handler(totals: dict):
         handler.load_middleware()
     finally:
         base.convert_exception_to_response = original
-    hooks = []
-    for hook in handler._view_middleware:
-        hooks.append(_Timed("hook:" + type(hook.__self__).__qualname__, hook, totals))
-    handler._view_middleware = hooks
+    handler._view_middleware = [
+        _Timed("hook:" + type(hook.__self__).__qualname__, hook, totals)
+        for hook in handler._view_middleware
+    ]
     return handler, list(reversed(layers))  # outermost first
 
 
