@@ -16,6 +16,7 @@ import io
 import os
 import pstats
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,12 +46,16 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["REDIS_URL"] = args.redis_url
     os.environ["ALLOWED_HOSTS"] = "*"
+    # The suite's static files (the pages need their manifest), collected when static/ changed
+    os.environ.setdefault("COHORT_VAR_DIR", str(Path(tempfile.gettempdir()) / "cohort-bench-var"))
     setup(args.database_url)
 
+    from _prepare import _collectstatic
     from django.core.cache import cache
 
     from cohort.competition.leaderboards.services import leaderboards_rebuild
 
+    _collectstatic()
     cache.clear()
     leaderboards_rebuild()
     members = _members(1 + args.cold * len(PAGES))
@@ -70,12 +75,18 @@ def main() -> None:
 
 def _members(count: int) -> list:
     """Members with season points, one a group, so each first view meets cold group caches."""
+    from django.db.models import Exists, OuterRef
+
     from cohort.accounts.models import User
+    from cohort.competition.models import SeasonScore
 
     seen: set[int] = set()
     found = []
     candidates = User.objects.filter(
-        role=User.Role.MEMBER, is_active=True, group__isnull=False, season_scores__isnull=False
+        Exists(SeasonScore.objects.filter(user_id=OuterRef("pk"))),
+        role=User.Role.MEMBER,
+        is_active=True,
+        group__isnull=False,
     ).order_by("id")
     for user in candidates.iterator(chunk_size=500):
         if user.group_id not in seen:
