@@ -9,6 +9,7 @@ from cohort.accounts import permissions
 from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import DomainError, NotFound
+from cohort.dashboard.html import dashboard_rows_html
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import (
@@ -44,7 +45,19 @@ def home(request):
     except DomainError as exc:
         context = {"status": exc.status_code, "detail": exc.detail}
         return render(request, "error.html", context, status=exc.status_code)
-    context = {"page": page, "filters": filters, "group": viewer.group, "orders": ORDER_LABELS}
+    rows_html = dashboard_rows_html(
+        page["results"],
+        viewer_id=viewer.pk,
+        show_group=filters.scope == "all",
+        show_season=bool(page["season"]),
+    )
+    context = {
+        "page": page,
+        "rows_html": rows_html,
+        "filters": filters,
+        "group": viewer.group,
+        "orders": ORDER_LABELS,
+    }
     if request.htmx:
         return render(request, "dashboard/_rows.html", context)
     if filters.scope == "all":
