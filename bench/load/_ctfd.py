@@ -102,7 +102,9 @@ def serving(python: Path, checkout: Path, env: dict, port: int, workers: int):
 def _wait_ready(process: subprocess.Popen, port: int) -> None:
     for _ in range(240):
         if process.poll() is not None:
-            raise SystemExit(f"CTFd exited at start ({process.returncode}); BENCH_DEBUG=1 shows why")
+            raise SystemExit(
+                f"CTFd exited at start ({process.returncode}); BENCH_DEBUG=1 shows why"
+            )
         try:
             if requests.get(f"http://127.0.0.1:{port}/api/v1/scoreboard/top/10", timeout=5).ok:
                 time.sleep(1)

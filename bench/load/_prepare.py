@@ -98,8 +98,12 @@ def _mentors(count: int) -> list:
 
     User.objects.filter(email__endswith="@bench-mentor.invalid").delete()
     mentors = User.objects.bulk_create(
-        User(email=f"mentor{n}@bench-mentor.invalid", display_name=f"Bench mentor {n}",
-             role=User.Role.MENTOR, password="!")  # fmt: skip
+        User(
+            email=f"mentor{n}@bench-mentor.invalid",
+            display_name=f"Bench mentor {n}",
+            role=User.Role.MENTOR,
+            password="!",  # noqa: S106 (an unusable password: they never sign in)
+        )
         for n in range(count)
     )
     through = Group.mentors.through

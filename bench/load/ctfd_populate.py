@@ -8,10 +8,10 @@ the load scenarios need as JSON.
 """
 
 import argparse
-import warnings
 import datetime
 import json
 import random
+import warnings
 
 from CTFd import create_app
 from CTFd.cache import clear_challenges, clear_config, clear_standings
@@ -34,7 +34,7 @@ def main() -> None:
     with app.app_context():
         _setup()
         password = hash_password("bench-ctfd-password")  # one bcrypt, shared by every user
-        db.session.add(Admins(name="admin", email="admin@bench.invalid", password="bench-admin"))
+        db.session.add(Admins(name="admin", email="admin@bench.invalid", password="bench-admin"))  # noqa: S106
         db.session.execute(Users.__table__.insert(), [
             {"name": f"user{n}", "email": f"user{n}@bench.invalid", "password": password,
              "type": "user", "verified": True, "hidden": False, "banned": False}
@@ -51,7 +51,7 @@ def main() -> None:
             Flags(challenge_id=c.id, type="static", content=f"flag{{{c.id}}}") for c in challenges
         )
         users = Users.query.filter_by(type="user").order_by(Users.id).all()
-        start = datetime.datetime.utcnow() - datetime.timedelta(days=2)
+        start = datetime.datetime.utcnow()  # noqa: DTZ003 (CTFd stores naive UTC) - datetime.timedelta(days=2)
         solved = set()
         for user in users:
             for challenge in rng.sample(challenges, rng.randrange(1, len(challenges) // 2 + 2)):

@@ -12,9 +12,9 @@ import os
 import random
 import string
 from base64 import urlsafe_b64encode
-from urllib.parse import urlencode
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 SIGNIN_PASSWORD = "bench-group-password"  # bench/generate.py's group password
 EDIT_DAYS = 5  # days back an activity write may touch (the edit window is 7)
@@ -175,7 +175,9 @@ def csrf_mask(secret: str, rng: random.Random) -> str:
     """The masked form token a page carries for a CSRF cookie `secret` (Django's
     django.middleware.csrf._mask_cipher_secret: the same scheme, no Django here)."""
     mask = "".join(rng.choice(CSRF_CHARS) for _ in range(len(secret)))
-    pairs = zip((CSRF_CHARS.index(x) for x in secret), (CSRF_CHARS.index(y) for y in mask))
+    pairs = zip(
+        (CSRF_CHARS.index(x) for x in secret), (CSRF_CHARS.index(y) for y in mask), strict=True
+    )
     return mask + "".join(CSRF_CHARS[(x + y) % len(CSRF_CHARS)] for x, y in pairs)
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
+import _ctfd
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
-import _ctfd
 from _serve import Server, serving, settle, stop_process_group, worker_rss
 from openloop import run_closed, run_open
 from scenarios import PEERS, builder, context_load
@@ -78,8 +78,10 @@ def main() -> None:
         ctfd = _ctfd_prepared(args, Path(folder))
         rows_file = narrowed(context_file, args.tokens, ctfd)
         rows_context = context_load(str(rows_file))
+        context["spread_groups"] = rows_context["spread_groups"]
+        shown = ctfd and {k: v for k, v in ctfd.items() if k != "tokens"}
         report = {"context": context, "server": server.label, "args": args, "rows": {},
-                  "rounds": [], "ctfd": ctfd and {k: v for k, v in ctfd.items() if k != "tokens"}}  # fmt: skip
+                  "rounds": [], "ctfd": shown}  # fmt: skip
         with contextlib.ExitStack() as stack:
             stack.enter_context(celery_worker(env))
             process = stack.enter_context(serving(server, args.port, env))
@@ -143,21 +145,42 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--mix-users", type=int, default=2_000)
     parser.add_argument("--skip-mix", action="store_true")
     parser.add_argument("--connections", type=int, default=512, help="0: skip that run")
-    parser.add_argument("--tokens", type=int, default=2_000,
-                        help="the endpoint rows: tokens and sessions of this many members, "
-                        "round-robin over the groups (2,000: members of 1,000 groups or more)")
-    parser.add_argument("--writers", type=int, default=16_000,
-                        help="members the writes go to, each (member, day) once")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="the scenarios, floor and CTFd included, this many times in turn")
-    parser.add_argument("--ctfd", help="a CTFd checkout: its scoreboard beside Cohort's; "
-                        "without it the ctfd_* scenarios are skipped")
+    parser.add_argument(
+        "--tokens",
+        type=int,
+        default=2_000,
+        help="the endpoint rows: tokens and sessions of this many members, "
+        "round-robin over the groups (2,000: members of 1,000 groups or more)",
+    )
+    parser.add_argument(
+        "--writers",
+        type=int,
+        default=16_000,
+        help="members the writes go to, each (member, day) once",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="the scenarios, floor and CTFd included, this many times in turn",
+    )
+    parser.add_argument(
+        "--ctfd",
+        help="a CTFd checkout: its scoreboard beside Cohort's; "
+        "without it the ctfd_* scenarios are skipped",
+    )
     parser.add_argument("--ctfd-users", type=int, default=500)
     parser.add_argument("--ctfd-challenges", type=int, default=30)
-    parser.add_argument("--ctfd-redis-url", default="",
-                        help="CTFd's cache (its production setting); '' its filesystem cache")
-    parser.add_argument("--profile", action="store_true",
-                        help="also each Cohort page's and endpoint's CPU ms in-process")
+    parser.add_argument(
+        "--ctfd-redis-url",
+        default="",
+        help="CTFd's cache (its production setting); '' its filesystem cache",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also each Cohort page's and endpoint's CPU ms in-process",
+    )
     parser.add_argument("--profile-requests", type=int, default=200)  # fmt: skip
     parser.add_argument("--only", nargs="*", default=SCENARIOS, choices=SCENARIOS)
     parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"),
