@@ -139,7 +139,7 @@ def _setting(report: dict) -> str:
         f"{context['points_size']:,} (season points) and {context['lifetime_size']:,} (lifetime) "
         f"members. Each read carries the API token (pages: the session) of one of "
         f"{args.tokens:,} random members with points, members of "
-        f"{context.get('spread_groups', '?'):,} groups; each write goes to its own (member, day) "
+        f"{context.get('spread_groups', 0):,} groups; each write goes to its own (member, day) "
         f"of {getattr(args, 'writers', 0):,} members (the mix: a session of its own member). "
     )
     server = (
