@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,8 @@ VAR_DIR = Path(tempfile.gettempdir()) / "cohort-bench-var"  # its own static fil
 
 
 def main() -> None:
+    # A SIGTERM (timeout, a CI cancel) unwinds like Ctrl-C, so every `finally` stops its server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = _arguments()
     started = time.monotonic()
     server = Server("gunicorn", args.workers, args.threads)
