@@ -146,7 +146,8 @@ def _setting(report: dict) -> str:
         f"Server: {report['server']} on 127.0.0.1 (backlog 2048, timeout 60 s), PostgreSQL "
         f"{context.get('postgres', context['database']).split()[0]} "
         f"(shared_buffers {context.get('shared_buffers', '?')}) with Django's connection pool, "
-        f"Redis db 3 (flushed, leaderboards rebuilt). "
+        f"Redis db {str(getattr(args, 'redis_url', '/3')).rsplit('/', 1)[-1]} (flushed, "
+        "leaderboards rebuilt). "
     )
     tools = (
         f"Saturation: locust (FastHttpUser, one process) with {args.users} users; the fixed "
