@@ -27,6 +27,9 @@ def main() -> None:
     parser.add_argument("--redis-url", required=True)
     parser.add_argument("--out", required=True, help="the context file (JSON) to write")
     parser.add_argument("--members", type=int, default=2_000, help="tokens and sessions made")
+    parser.add_argument("--mentors", type=int, default=50,
+                        help="mentors made (bench-mentor-N@bench.invalid), the groups shared "
+                        "among them, each with a session")  # fmt: skip
     database_argument(parser)
     args = parser.parse_args()
     os.environ["REDIS_URL"] = args.redis_url
@@ -40,15 +43,20 @@ def main() -> None:
     _collectstatic()
     call_command("rebuild_leaderboards", verbosity=0)
     walkers = _walkers(args.members)
+    mentors = _mentors(args.mentors)
     context = {
         **_facts(),
         "emails": [user.email for user in walkers],
+        "groups_of": [user.group_id for user in walkers],
         "tokens": _tokens(walkers),
         "sessions": _sessions(walkers),
+        "mentor_sessions": _sessions(mentors),
     }
     with open(args.out, "w") as out:
         json.dump(context, out)
-    print(f"Prepared {context['members']:,} members, {len(walkers):,} tokens and sessions, "
+    spread = len(set(context["groups_of"]))
+    print(f"Prepared {context['members']:,} members, {len(walkers):,} tokens and sessions "
+          f"(members of {spread:,} groups), {len(mentors)} mentors, "
           f"in {time.perf_counter() - started:.1f} s.")  # fmt: skip
 
 
@@ -68,14 +76,42 @@ def _collectstatic() -> None:
 
 def _walkers(count: int) -> list:
     """`count` random members with season points (so each is on every board: "my rank"
-    answers 404 to one who is not)."""
+    answers 404 to one who is not), round-robin over the groups: one random member of each
+    group, then a second of each, and so on, so the first 1,000 span 1,000 groups and the
+    asks find group caches cold as in life."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Random, RowNumber
+
     from cohort.accounts.models import User
     from cohort.competition.models import SeasonScore
 
     scored = User.objects.filter(
         role=User.Role.MEMBER, is_active=True, pk__in=SeasonScore.objects.values("user_id")
+    ).annotate(turn=Window(RowNumber(), partition_by=F("group_id"), order_by=Random()))
+    return list(scored.select_related("group").order_by("turn", "?")[:count])
+
+
+def _mentors(count: int) -> list:
+    """`count` mentors (made again each run), the groups dealt among them in turn: /mentor/
+    asked as each of them reads the queue of 1/count of the groups."""
+    from cohort.accounts.models import Group, User
+
+    User.objects.filter(email__endswith="@bench-mentor.invalid").delete()
+    mentors = User.objects.bulk_create(
+        User(
+            email=f"mentor{n}@bench-mentor.invalid",
+            display_name=f"Bench mentor {n}",
+            role=User.Role.MENTOR,
+            password="!",  # noqa: S106 (an unusable password: they never sign in)
+        )
+        for n in range(count)
     )
-    return list(scored.select_related("group").order_by("?")[:count])
+    through = Group.mentors.through
+    groups = Group.objects.order_by("id").values_list("id", flat=True)
+    through.objects.bulk_create(
+        through(group_id=group, user_id=mentors[n % count].pk) for n, group in enumerate(groups)
+    )
+    return mentors
 
 
 def _tokens(walkers: list) -> list[str]:

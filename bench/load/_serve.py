@@ -23,6 +23,7 @@ class Server:
     kind: str = "gunicorn"
     workers: int = 4
     threads: int = 1
+    app: str = "config.wsgi"  # gunicorn's WSGI app (bench/load/_floor.py: "_floor:application")
 
     @property
     def label(self) -> str:
@@ -42,7 +43,7 @@ class Server:
                 if self.threads > 1
                 else ["--worker-class=sync"]
             )
-            return [python, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}",
+            return [python, "-m", "gunicorn", self.app, f"--bind=127.0.0.1:{port}",
                     f"--workers={self.workers}", *kind, f"--backlog={BACKLOG}", "--timeout=60",
                     "--keep-alive=75", "--log-level=warning"]  # fmt: skip
         if self.kind == "uvicorn":
@@ -58,7 +59,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(server: Server, port: int, env: dict):
+def serving(server: Server, port: int, env: dict, ready_path: str = "/health/live/"):
     """Run `server` on 127.0.0.1:`port` until the block ends; yields the process."""
     quiet = not os.environ.get("BENCH_DEBUG")
     process = subprocess.Popen(
@@ -66,20 +67,20 @@ def serving(server: Server, port: int, env: dict):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None,
     )  # fmt: skip
     try:
-        _wait_ready(process, port)
+        _wait_ready(process, port, ready_path)
         yield process
     finally:
         stop_process_group(process)
 
 
-def _wait_ready(process: subprocess.Popen, port: int) -> None:
+def _wait_ready(process: subprocess.Popen, port: int, path: str) -> None:
     for _ in range(120):
         if process.poll() is not None:
             raise SystemExit(
                 f"the server exited at start ({process.returncode}); BENCH_DEBUG=1 shows why"
             )
         try:
-            if requests.get(f"http://127.0.0.1:{port}/health/live/", timeout=1).ok:
+            if requests.get(f"http://127.0.0.1:{port}{path}", timeout=1).ok:
                 # every worker up: a few more asks so none is still importing Django
                 time.sleep(1)
                 return
@@ -133,7 +134,7 @@ def worker_rss(process: subprocess.Popen) -> list[float]:
     return sorted((rss_mb(pid) for pid in descendants(process.pid)), reverse=True)
 
 
-def settle(url: str, *, limit: float = 180.0) -> float:
+def settle(url: str, *, limit: float = 180.0, path: str = "/health/live/") -> float:
     """Wait until the server answers the floor within 0.5 s three times running: the requests
     an overloaded run left queued (their clients gave up, the workers still serve them) are
     done, so they do not slow the next run. Returns the seconds waited."""
@@ -142,7 +143,7 @@ def settle(url: str, *, limit: float = 180.0) -> float:
     while quick < 3 and time.monotonic() - started < limit:
         asked = time.monotonic()
         try:
-            ok = requests.get(f"{url}/health/live/", timeout=10).ok
+            ok = requests.get(f"{url}{path}", timeout=10).ok
         except requests.RequestException:
             ok = False
         quick = quick + 1 if ok and time.monotonic() - asked < 0.5 else 0

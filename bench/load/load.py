@@ -13,7 +13,11 @@ from locust import FastHttpUser, constant, task
 from scenarios import LABELS, builder, context_load
 
 ENDPOINT = os.environ.get("BENCH_ENDPOINT", "floor")
-MAKE = builder(ENDPOINT, context_load() if "BENCH_CONTEXT" in os.environ else {})
+MAKE = builder(
+    ENDPOINT,
+    context_load() if "BENCH_CONTEXT" in os.environ else {},
+    os.environ.get("BENCH_SLOT", "saturated"),
+)
 
 
 class Member(FastHttpUser):
@@ -27,4 +31,11 @@ class Member(FastHttpUser):
     @task
     def ask(self):
         method, path, headers, body = MAKE(self.rng)
-        self.client.request(method, path, headers=headers, data=body, name=LABELS[ENDPOINT])
+        # Redirects are not followed (the form answers 302 to itself); one to the sign-in
+        # page means the session did not count, so it fails.
+        with self.client.request(method, path, headers=headers, data=body, name=LABELS[ENDPOINT],
+                                 allow_redirects=False, catch_response=True) as answer:  # fmt: skip
+            if answer.status_code >= 400 or answer.status_code == 0:
+                answer.failure(f"HTTP {answer.status_code}")
+            elif "/login" in (answer.headers.get("Location") or ""):
+                answer.failure("redirect to sign-in")

@@ -76,10 +76,13 @@ def _local(url: str) -> str:
 async def _send(session, base: str, request: Request, due: float, outcome: Outcome) -> None:
     method, path, headers, body = request
     try:
-        async with session.request(method, base + path, headers=headers, data=body) as answer:
+        async with session.request(method, base + path, headers=headers, data=body,
+                                   allow_redirects=False) as answer:  # fmt: skip
             await answer.read()
             if answer.status >= 400:
                 outcome.failures[f"HTTP {answer.status}"] += 1
+            elif "/login" in answer.headers.get("Location", ""):
+                outcome.failures["redirect to sign-in"] += 1  # a session that did not count
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         outcome.failures[type(exc).__name__] += 1
     outcome.latencies.append((time.perf_counter() - due) * 1000)

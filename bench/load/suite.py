@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,11 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
+import _ctfd
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
 from _serve import Server, serving, settle, stop_process_group, worker_rss
 from openloop import run_closed, run_open
-from scenarios import builder, context_load
+from scenarios import PEERS, builder, context_load
 
 SCENARIOS = [
     "floor",
@@ -46,15 +48,29 @@ SCENARIOS = [
     "my_rank",
     "my_rank_points",
     "map",
+    "page_home",
+    "page_leaderboards",
+    "page_map",
+    "page_season",
+    "page_mentor",
     "activity_upsert",
+    "activity_form",
     "signin",
+    "django_floor",
+    "ctfd_scoreboard",
+    "ctfd_scoreboard_api",
+    "ctfd_top10",
+    "ctfd_attempt",
 ]
+SETTLE_PATH = {"floor": "/", "ctfd": "/api/v1/scoreboard/top/10"}  # a cheap ask of each peer
 SECRET = "bench-only-not-secret-" + "x" * 50
 HERE = Path(__file__).resolve().parent
 VAR_DIR = Path(tempfile.gettempdir()) / "cohort-bench-var"  # its own static files
 
 
 def main() -> None:
+    # A SIGTERM (timeout, a CI cancel) unwinds like Ctrl-C, so every `finally` stops its server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = _arguments()
     started = time.monotonic()
     server = Server("gunicorn", args.workers, args.threads)
@@ -62,15 +78,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cohort-bench-") as folder:
         context_file = Path(folder) / "context.json"
         context = prepare(env, context_file, args.members)
-        rows_file = narrowed(context_file, args.tokens)
+        ctfd = _ctfd_prepared(args, Path(folder))
+        rows_file = narrowed(context_file, args.tokens, ctfd)
         rows_context = context_load(str(rows_file))
-        report = {"context": context, "server": server.label, "args": args, "rows": {}}
-        with celery_worker(env), serving(server, args.port, env) as process:
-            url = f"http://127.0.0.1:{args.port}"
+        context["spread_groups"] = rows_context["spread_groups"]
+        shown = ctfd and {k: v for k, v in ctfd.items() if k != "tokens"}
+        report = {"context": context, "server": server.label, "args": args, "rows": {},
+                  "rounds": [], "ctfd": shown}  # fmt: skip
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(celery_worker(env))
+            process = stack.enter_context(serving(server, args.port, env))
+            urls = {"cohort": f"http://127.0.0.1:{args.port}",
+                    "floor": _floor_serving(stack, server, args.port + 1, env)}  # fmt: skip
+            if ctfd:
+                urls["ctfd"] = _ctfd_serving(stack, args, Path(folder), server.workers)
+            url = urls["cohort"]
             rows_env = {**env, "BENCH_CONTEXT": str(rows_file)}
-            for name in args.only:
-                report["rows"][name] = _scenario(name, url, rows_env, rows_context, args)
-                print(f"  {name}: done ({time.monotonic() - started:.0f} s)", flush=True)
+            for turn in range(args.rounds):
+                # Cohort, the floor and CTFd in turn, every round: the machine's other load
+                # falls on all of them alike.
+                rows = {}
+                for name in args.only:
+                    where = urls[PEERS[name][0]] if name in PEERS else url
+                    rows[name] = _scenario(name, where, rows_env, rows_context, args, url)
+                    print(f"  round {turn + 1}: {name}: done "
+                          f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
+                report["rounds"].append(rows)
+            report["rows"] = report["rounds"][-1]
             if not args.skip_mix:
                 report["mix"] = _mix(url, {**env, "BENCH_CONTEXT": str(context_file)}, args)
             if args.connections:
@@ -79,6 +113,8 @@ def main() -> None:
             report["rss"] = worker_rss(process)
         if args.compare_to:
             report["compare"] = _compare(args, server, Path(folder))
+        if args.profile:
+            report["cpu"] = cpu_profile(env, rows_file, args)
     report["minutes"] = (time.monotonic() - started) / 60
     report["when"] = dt.datetime.now(dt.UTC)
     section = markdown(report, _command_line())
@@ -112,14 +148,96 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--mix-users", type=int, default=2_000)
     parser.add_argument("--skip-mix", action="store_true")
     parser.add_argument("--connections", type=int, default=512, help="0: skip that run")
-    parser.add_argument("--tokens", type=int, default=500,
-                        help="the endpoint rows: API tokens of this many members")  # fmt: skip
+    parser.add_argument(
+        "--tokens",
+        type=int,
+        default=2_000,
+        help="the endpoint rows: tokens and sessions of this many members, "
+        "round-robin over the groups (2,000: members of 1,000 groups or more)",
+    )
+    parser.add_argument(
+        "--writers",
+        type=int,
+        default=16_000,
+        help="members the writes go to, each (member, day) once",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="the scenarios, floor and CTFd included, this many times in turn",
+    )
+    parser.add_argument(
+        "--ctfd",
+        help="a CTFd checkout: its scoreboard beside Cohort's; "
+        "without it the ctfd_* scenarios are skipped",
+    )
+    parser.add_argument("--ctfd-users", type=int, default=500)
+    parser.add_argument("--ctfd-challenges", type=int, default=30)
+    parser.add_argument(
+        "--ctfd-redis-url",
+        default="",
+        help="CTFd's cache (its production setting); '' its filesystem cache",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also each Cohort page's and endpoint's CPU ms in-process",
+    )
+    parser.add_argument("--profile-requests", type=int, default=200)  # fmt: skip
     parser.add_argument("--only", nargs="*", default=SCENARIOS, choices=SCENARIOS)
     parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"),
                         help="the markdown file to write into ('' to print only)")  # fmt: skip
     args = parser.parse_args()
-    args.members = max(args.tokens, 0 if args.skip_mix else args.mix_users)
+    args.members = max(args.tokens, args.writers, 0 if args.skip_mix else args.mix_users)
     return args
+
+
+def _ctfd_prepared(args, folder: Path) -> dict | None:
+    """CTFd's virtualenv and a populated database, or None (said so) without --ctfd."""
+    wanted = [name for name in args.only if name.startswith("ctfd_")]
+    if not wanted:
+        return None
+    if not args.ctfd:
+        print("  CTFd: skipped (no --ctfd PATH to a CTFd checkout given): "
+              + ", ".join(wanted) + " not measured", flush=True)  # fmt: skip
+        args.only = [name for name in args.only if name not in wanted]
+        return None
+    checkout = Path(args.ctfd).resolve()
+    python = _ctfd.venv(checkout)
+    env = _ctfd.environment(checkout, folder, args.ctfd_redis_url)
+    sizes = {"users": args.ctfd_users, "challenges": args.ctfd_challenges}
+    return {**_ctfd.populate(python, checkout, folder, env, sizes), "python": str(python),
+            "checkout": str(checkout), "cache": args.ctfd_redis_url or "filesystem"}  # fmt: skip
+
+
+def _ctfd_serving(stack: contextlib.ExitStack, args, folder: Path, workers: int) -> str:
+    checkout = Path(args.ctfd).resolve()
+    env = _ctfd.environment(checkout, folder, args.ctfd_redis_url)
+    python = _ctfd.venv(checkout)
+    stack.enter_context(_ctfd.serving(python, checkout, env, args.port + 2, workers))
+    return f"http://127.0.0.1:{args.port + 2}"
+
+
+def _floor_serving(stack: contextlib.ExitStack, server: Server, port: int, env: dict) -> str:
+    """The bare Django view (bench/load/_floor.py) on the same gunicorn settings as Cohort."""
+    floor = Server(server.kind, server.workers, server.threads, app="_floor:application")
+    stack.enter_context(serving(floor, port, env, ready_path="/"))
+    return f"http://127.0.0.1:{port}"
+
+
+def cpu_profile(env: dict, context_file: Path, args) -> dict:
+    """Each Cohort page's and endpoint's CPU ms in-process (bench/load/cpu.py, its own
+    process, after the servers stopped)."""
+    names = [name for name in args.only if name not in PEERS and name != "signin"]
+    out = context_file.with_name("cpu.json")
+    subprocess.run(
+        [sys.executable, str(HERE / "cpu.py"), "--database-url", env["DATABASE_URL"],
+         "--redis-url", env["REDIS_URL"], "--context", str(context_file), "--out", str(out),
+         "--requests", str(args.profile_requests), "--only", *names],
+        env=env, check=True, timeout=1_800,
+    )  # fmt: skip
+    return json.loads(out.read_text())
 
 
 def _command_line() -> str:
@@ -172,27 +290,40 @@ def prepare(env: dict, context_file: Path, members: int) -> dict:
     return context_load(str(context_file))
 
 
-def narrowed(context_file: Path, tokens: int) -> Path:
-    """A copy of the context with only the first `tokens` members, for the endpoint rows."""
+def narrowed(context_file: Path, tokens: int, ctfd: dict | None = None) -> Path:
+    """A copy of the context for the endpoint rows: reads as the first `tokens` members
+    (round-robin over the groups), writes to every prepared member, CTFd's users."""
     context = context_load(str(context_file))
-    for key in ("tokens", "emails", "sessions"):
+    context["write_tokens"], context["write_sessions"] = context["tokens"], context["sessions"]
+    for key in ("tokens", "emails", "sessions", "groups_of"):
         context[key] = context[key][:tokens]
+    context["spread_groups"] = len(set(context["groups_of"]))
+    if ctfd:
+        context["ctfd"] = ctfd
     path = context_file.with_name(f"{context_file.stem}-rows.json")
     path.write_text(json.dumps(context))
     return path
 
 
-def _scenario(name: str, url: str, env: dict, context: dict, args) -> dict:
+def _scenario(name: str, url: str, env: dict, context: dict, args, cohort: str) -> dict:
     """Saturation (locust) then the fixed offered rate (open loop) for one scenario, after
-    a few unmeasured seconds that warm the caches this scenario reads."""
-    warm_up(url, builder(name, context), args.warmup)
-    settle(url)
-    saturated = locust_run(url, env, "load.py", {"BENCH_ENDPOINT": name}, args.users, args.seconds)
+    a few unmeasured seconds that warm the caches this scenario reads. Before each run,
+    Cohort and the scenario's own server (the floor, CTFd) are left to settle."""
+    warm_up(url, builder(name, context, "warmup"), args.warmup)
+    _settle(name, url, cohort)
+    extra = {"BENCH_ENDPOINT": name, "BENCH_SLOT": "saturated"}
+    saturated = locust_run(url, env, "load.py", extra, args.users, args.seconds)
     rate = args.signin_rate if name == "signin" else args.rate
-    settle(url)
+    _settle(name, url, cohort)
     paced = run_open(url, builder(name, context), rate=rate, seconds=args.seconds).summary()
     paced["offered"] = rate
     return {"saturated": saturated[next(iter(saturated))], "paced": paced}
+
+
+def _settle(name: str, url: str, cohort: str) -> None:
+    settle(cohort)
+    if name in PEERS:
+        settle(url, path=SETTLE_PATH[PEERS[name][0]])
 
 
 def warm_up(url: str, make, seconds: float) -> None:
@@ -229,7 +360,9 @@ def _compare(args, server: Server, folder: Path) -> dict:
         for name in args.only:
             if name == "signin":
                 continue  # Argon2's cost does not depend on the data
-            warm_up(url, builder(name, context), args.warmup)
+            if name in PEERS:
+                continue  # not Cohort's data
+            warm_up(url, builder(name, context, "warmup"), args.warmup)
             settle(url)
             rows[name] = run_open(url, builder(name, context), rate=args.rate,
                                   seconds=args.seconds).summary()  # fmt: skip

@@ -53,13 +53,37 @@ def test_targets_say_met_or_by_how_much_they_are_missed():
     assert "largest 120 MB, target under 300 MB: met" in missed
 
 
-def test_upserts_vary_member_and_day():
-    context = {"tokens": [f"coh_{n}" for n in range(50)], "today": "2026-11-25"}
-    make = builder("activity_upsert", context)
+def test_writes_never_touch_the_same_member_and_day_twice_in_a_run():
+    context = {"write_tokens": [f"coh_{n}" for n in range(60)], "today": "2026-11-25",
+               "write_sessions": [f"s{n}" for n in range(60)]}  # fmt: skip
     rng = random.Random(3)
-    asks = [make(rng) for _ in range(40)]
-    assert {(a[1], a[2]["Authorization"]) for a in asks}.__len__() > 30
-    assert all(a[0] == "PUT" and a[1].startswith("/api/v1/activity/2026-11-") for a in asks)
+    seen = set()
+    for slot in ("warmup", "saturated", "paced"):
+        upsert = builder("activity_upsert", context, slot)
+        form = builder("activity_form", context, slot)
+        for _ in range(50):  # a slot holds 60 x 5 / 6 = 50 pairs
+            method, path, headers, _ = upsert(rng)
+            assert method == "PUT" and path.startswith("/api/v1/activity/2026-11-")
+            seen.add((headers["Authorization"][7:], path[-10:]))
+            method, path, headers, body = form(rng)
+            member = headers["Cookie"].split(";")[0].split("=")[1]
+            day = dict(p.split("=") for p in body.decode().split("&"))["day"]
+            seen.add(("coh_" + member[1:], day))
+    assert len(seen) == 6 * 50  # every write of every run its own (member, day)
+
+
+def test_form_carries_a_masked_token_of_its_csrf_cookie():
+    from scenarios import CSRF_CHARS, csrf_mask
+
+    rng = random.Random(1)
+    secret = "".join(rng.choice(CSRF_CHARS) for _ in range(32))
+    token = csrf_mask(secret, rng)
+    mask, cipher = token[:32], token[32:]
+    unmasked = "".join(
+        CSRF_CHARS[(CSRF_CHARS.index(c) - CSRF_CHARS.index(m)) % len(CSRF_CHARS)]
+        for c, m in zip(cipher, mask, strict=True)
+    )
+    assert len(token) == 64 and unmasked == secret
 
 
 def test_cursor_is_the_apps():
