@@ -21,6 +21,7 @@ import pstats
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
@@ -40,7 +41,7 @@ def main() -> None:
     )
     parser.add_argument("--cold-tokens", action="store_true", help="clear the cache first")
     parser.add_argument("--profile", action="store_true", help="cProfile's top 35 functions")
-    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--seed", type=int, default=19, help="which members write")
     database_argument(parser)
     args = parser.parse_args()
     os.environ["REDIS_URL"] = args.redis_url
@@ -57,8 +58,8 @@ def main() -> None:
 
     cache.clear()
     leaderboards_rebuild()
-    rng = random.Random(args.seed)
-    members = _members_with_tokens(args.writes)
+    members = _members_with_tokens(args.writes, random.Random(args.seed))
+    rng = random.Random()  # new counts each run: a rerun changes every day it writes again
     clients = [
         Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_HOST="localhost") for _, raw in members
     ]
@@ -69,11 +70,10 @@ def main() -> None:
         cache.clear()
         leaderboards_rebuild()
 
-    statements = 0
+    kinds: Counter[str] = Counter()
 
     def count(execute, sql, params, many, context):
-        nonlocal statements
-        statements += 1
+        kinds[sql.split(None, 1)[0].upper()] += 1
         return execute(sql, params, many, context)
 
     plan = [
@@ -93,7 +93,8 @@ def main() -> None:
     n = len(plan)
     print(
         f"{n} writes: {cpu / n * 1000:.2f} ms CPU, {wall / n * 1000:.2f} ms wall, "
-        f"{statements / n:.2f} SQL statements per write"
+        f"{kinds.total() / n:.2f} SQL statements per write "
+        f"({', '.join(f'{kind} {number / n:.2f}' for kind, number in kinds.most_common())})"
     )
     if profiler:
         stats = pstats.Stats(profiler).strip_dirs()
@@ -101,9 +102,10 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(20)
 
 
-def _members_with_tokens(count: int) -> list:
-    """`count` random members of a group, each with a fresh activity:write token (made as
-    bench/load/_prepare.py makes them: in one insert, marked as just used)."""
+def _members_with_tokens(count: int, rng: random.Random) -> list:
+    """`count` members of a group drawn by `rng` (the same ones for the same seed, so runs
+    compare), each with a fresh activity:write token (made as bench/load/_prepare.py makes
+    them: in one insert, marked as just used)."""
     import secrets
 
     from django.conf import settings
@@ -112,11 +114,11 @@ def _members_with_tokens(count: int) -> list:
     from cohort.accounts.models import ApiToken, User
     from cohort.accounts.tokens import TOKEN_PREFIX, token_hash
 
-    users = list(
-        User.objects.filter(role=User.Role.MEMBER, is_active=True, group__isnull=False)
-        .select_related("group")
-        .order_by("?")[:count]
-    )
+    members = User.objects.filter(role=User.Role.MEMBER, is_active=True, group__isnull=False)
+    ids = sorted(members.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    by_id = members.select_related("group").in_bulk(chosen)
+    users = [by_id[pk] for pk in chosen]
     ApiToken.objects.filter(name="bench-writes").delete()
     raws = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in users]
     now = timezone.now()
