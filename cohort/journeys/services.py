@@ -115,31 +115,45 @@ def milestone_notification_drafts(enrollment: Enrollment, path: PathView, up_to_
     ]
 
 
-@transaction.atomic
-def enrollment_apply_steps(*, user_id: int, day: dt.date, delta_steps: int) -> list[Enrollment]:
+_PROGRESS_FIELDS = [
+    "steps", "distance", "progress", "current_milestone", "notified_order", "completed_at",
+    "updated_at",
+]  # fmt: skip
+
+
+# No savepoint: the caller's transaction is the unit (an error here rolls all of it back),
+# and SAVEPOINT/RELEASE were two of a logged day's statements.
+@transaction.atomic(savepoint=False)
+def enrollment_apply_steps(
+    *, user_id: int, day: dt.date, delta_steps: int, chain: list[PathView] | None = None
+) -> list[Enrollment]:
     """Add `delta_steps` (negative when a day is lowered) logged for `day` to each of the
     member's enrollments along the current chain whose window holds that day, in the
     caller's transaction. Notifies each newly reached milestone once. Returns the changed
     enrollments; enrolling a finisher in the next path is the caller's part, since the
-    day they finished comes from their daily activity."""
-    chain = {p.id: p for p in path_chain_get()}
-    if not chain or delta_steps == 0:
+    day they finished comes from their daily activity. `chain`: path_chain_get() when the
+    caller already has it."""
+    chain_by_id = {p.id: p for p in (path_chain_get() if chain is None else chain)}
+    if not chain_by_id or delta_steps == 0:
         return []
-    first = next(iter(chain.values()))
-    enrollment_get_or_create(user_id=user_id, path=first)
-    enrollments = list(
+    first = next(iter(chain_by_id.values()))
+    locked = (
         Enrollment.objects.select_for_update()
-        .filter(user_id=user_id, path_id__in=list(chain), started_on__lte=day)
+        .filter(user_id=user_id, path_id__in=list(chain_by_id), started_on__lte=day)
         .order_by("started_on", "id")
     )
+    enrollments = list(locked)
+    if not any(e.path_id == first.id for e in enrollments):  # the first log: create, lock
+        enrollment_get_or_create(user_id=user_id, path=first)
+        enrollments = list(locked)
     changed = []
     for enrollment in enrollments:
-        path = chain[enrollment.path_id]
+        path = chain_by_id[enrollment.path_id]
         if path.end_date and day > path.end_date:
             continue
         enrollment.steps = max(0, enrollment.steps + delta_steps)
         _enrollment_set_progress(enrollment, path)
-        enrollment.save()
+        enrollment.save(update_fields=_PROGRESS_FIELDS)
         changed.append(enrollment)
     return changed
 

@@ -49,9 +49,12 @@ STAFF_LOG_REFUSED = (
 )
 
 
-def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bool) -> None:
+def activity_validate(
+    *, user: User, day: dt.date, steps: int, is_correction: bool, chain: list | None = None
+) -> None:
     """Raise InvalidInput with the reason a day cannot be logged (PermissionDenied for a
-    staff account: only members walk the path, so steps logged for staff would show nowhere)."""
+    staff account: only members walk the path, so steps logged for staff would show nowhere).
+    `chain`: path_chain_get() when the caller already has it."""
     if not permissions.may_log_activity(user):
         raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
@@ -67,7 +70,7 @@ def activity_validate(*, user: User, day: dt.date, steps: int, is_correction: bo
         raise InvalidInput("That day has not happened yet.")
     if not is_correction and day < edit_window_days(today)[-1]:
         raise InvalidInput(edit_window_refusal(today))
-    outside = day_outside_path(day)
+    outside = day_outside_path(day, chain)
     if outside:
         raise InvalidInput(f"{outside}.")
 
@@ -93,8 +96,9 @@ def edit_window_refusal(today: dt.date) -> str:
 def day_outside_path(day: dt.date, chain: list | None = None) -> str | None:
     """Why `day` cannot count towards the current path and the paths chained after it
     (before the first starts or after the last ends), or None when it can. Logging, imports
-    and sheet syncs all ask here."""
-    chain = path_chain_get()
+    and sheet syncs all ask here. `chain`: path_chain_get() when the caller already has it."""
+    if chain is None:
+        chain = path_chain_get()
     if not chain:
         return None
     first, last = chain[0], chain[-1]
@@ -159,6 +163,7 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
             return row, 0
         except IntegrityError:  # a concurrent first log of the same day won the insert
             row = DailyActivity.objects.select_for_update().get(user=user, date=day)
+    row.user = user  # the answer reads the member: no second query for them
     before = row.counted_steps
     review, plausible = decide((row.steps, row.review))
     _day_write(row, steps=steps, source=source, review=review, plausible_steps=plausible)
@@ -191,13 +196,18 @@ def _day_write(row: DailyActivity, **values) -> None:
         setattr(row, name, value)
 
 
-def _progress_apply(*, user_id: int, group_id: int | None, day: dt.date, delta_steps: int) -> None:
+def _progress_apply(
+    *, user_id: int, group_id: int | None, day: dt.date, delta_steps: int, chain=None
+) -> None:
     """Move the member along by the change; when that finishes a path with a next one, the
     member's recompute enrolls them in it from the day after their total crossed the end."""
-    changed = enrollment_apply_steps(user_id=user_id, day=day, delta_steps=delta_steps)
+    chain_list = path_chain_get() if chain is None else chain
+    changed = enrollment_apply_steps(
+        user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list
+    )
     if changed:
         standings_refresh(user_ids=[user_id], group_ids=[group_id])
-    chain = {p.id: p for p in path_chain_get()}
+    chain = {p.id: p for p in chain_list}
     next_ids = {
         next_id
         for e in changed
@@ -223,7 +233,8 @@ def activity_log(
     is_correction = actor is not None and actor.pk != user.pk
     if is_correction and not permissions.may_correct_activity(actor):
         raise PermissionDenied("Only organisers can change another member's day.")
-    activity_validate(user=user, day=day, steps=steps, is_correction=is_correction)
+    chain = path_chain_get()  # once: validation and progress both need it
+    activity_validate(user=user, day=day, steps=steps, is_correction=is_correction, chain=chain)
     if is_correction:
         source = DailyActivity.Source.CORRECTION
 
@@ -241,7 +252,11 @@ def activity_log(
             Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
         ).update(last_logged_on=day)
         _progress_apply(
-            user_id=user.pk, group_id=user.group_id, day=day, delta_steps=row.counted_steps - before
+            user_id=user.pk,
+            group_id=user.group_id,
+            day=day,
+            delta_steps=row.counted_steps - before,
+            chain=chain,
         )
         _streak_and_points_refresh(user=user, day=day)
         if row.review == DailyActivity.Review.PENDING:

@@ -70,17 +70,37 @@ def _counted_days():
 def activity_streak_refresh(*, user_id: int, today: dt.date) -> StreakNumbers:
     """Recompute one member's activity streak from their days and store it when it changed.
     `today` is the member's own date (user_today). Call inside the day's transaction."""
-    days = list(_counted_days().filter(user_id=user_id).values_list("date", flat=True))
+    days, stored = _days_and_stored(user_id)
     numbers = streak_compute(days, today=today)
-    stored = (
-        Streak.objects.filter(user_id=user_id, kind=Streak.Kind.ACTIVITY)
-        .values_list("current", "longest", "last_day", "days_signature")
-        .first()
-    )
     if (stored is None and numbers == NO_STREAK) or stored == _as_tuple(numbers):
         return numbers
     _streaks_write([_row(user_id, numbers)], [])
     return numbers
+
+
+# One statement: the member's counted days and their stored streak (a logged day's budget).
+_DAYS_AND_STORED_SQL = """
+SELECT ARRAY(SELECT a.date FROM {activity} a WHERE a.user_id = %s AND a.counted_steps > 0),
+    s.current, s.longest, s.last_day, s.days_signature
+FROM (SELECT 1) AS one LEFT JOIN {streak} s ON s.user_id = %s AND s.kind = %s
+"""
+
+
+def _days_and_stored(user_id: int) -> tuple[list[dt.date], tuple | None]:
+    """The member's counted days and their stored (current, longest, last day, signature),
+    None when they have no streak row yet."""
+    stored_rows = Streak.objects.filter(user_id=user_id, kind=Streak.Kind.ACTIVITY)
+    if connection.vendor != "postgresql":
+        days = list(_counted_days().filter(user_id=user_id).values_list("date", flat=True))
+        fields = ("current", "longest", "last_day", "days_signature")
+        return days, stored_rows.values_list(*fields).first()
+    sql = _DAYS_AND_STORED_SQL.format(
+        activity=DailyActivity._meta.db_table, streak=Streak._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id, Streak.Kind.ACTIVITY])
+        days, *stored = cursor.fetchone()
+    return days, (tuple(stored) if stored[0] is not None else None)
 
 
 def _as_tuple(numbers: StreakNumbers) -> tuple:

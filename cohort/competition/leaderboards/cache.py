@@ -57,6 +57,12 @@ def _group_dashboard_version_key(group_id: int) -> str:
     return f"standings:group:{group_id}:version"
 
 
+def group_dashboard_version_keys(group_ids) -> list[str]:
+    """The version keys of these groups' dashboards, for a caller that drops them together
+    with other keys in one round trip."""
+    return [_group_dashboard_version_key(g) for g in group_ids if g is not None]
+
+
 def group_dashboard_version(group_id: int) -> int:
     """The version the group's dashboard page (its members' rows) is cached under: it
     changes whenever anything the members see of each other changes (steps, progress,

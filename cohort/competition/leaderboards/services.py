@@ -18,9 +18,11 @@ from cohort.competition.leaderboards.cache import (
     PERSON_TTL,
     REBUILD_QUEUED_KEY,
     board_pages_forget,
+    board_pages_version_key,
     board_people_forget,
     board_person_key,
     group_dashboard_forget,
+    group_dashboard_version_keys,
 )
 from cohort.competition.leaderboards.selectors import board_people_load
 from cohort.competition.leaderboards.standings import (
@@ -34,7 +36,7 @@ from cohort.competition.leaderboards.standings import (
     progress_rows,
 )
 from cohort.competition.selectors.seasons import season_current
-from cohort.core.caching import cache_set_many
+from cohort.core.caching import cache_forget, cache_set_many
 from cohort.core.redis_cache import cache_degraded
 from cohort.journeys.selectors import path_current_get
 
@@ -50,8 +52,12 @@ def standings_refresh(
     groups' members, these members and these groups at their current scores in Redis."""
     groups = {gid for gid in group_ids if gid is not None}
     users = set(user_ids)
-    transaction.on_commit(lambda: board_pages_forget("path"))
-    group_dashboard_forget(group_ids=groups, user_ids=() if groups else users)
+    if groups:  # the pages' and the groups' dashboards' versions in one round trip
+        forget = [board_pages_version_key("path"), *group_dashboard_version_keys(groups)]
+        transaction.on_commit(lambda: cache_forget(forget))
+    else:
+        transaction.on_commit(lambda: board_pages_forget("path"))
+        group_dashboard_forget(user_ids=users)
     if store.client() is None:
         return
     if groups or users:
@@ -71,13 +77,10 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
         scores = dict(progress_rows(path.id).filter(user_id__in=walkers.values("pk")))
         groups = group_scores(path.id, group_ids=group_ids)
         gone = [u for u in user_ids if u not in scores]
-        store.scores_write(path.id, PROGRESS, scores, gone, ticket)
-        store.scores_write(
-            path.id,
-            GROUPS,
-            {g: found[0] for g, found in groups.items()},
-            [g for g in group_ids if g not in groups],
-            ticket,
+        group_board = {g: found[0] for g, found in groups.items()}
+        groups_gone = [g for g in group_ids if g not in groups]
+        store.scores_write_many(
+            path.id, [(PROGRESS, scores, gone), (GROUPS, group_board, groups_gone)], ticket
         )
 
     _redis_write(write)

@@ -59,6 +59,21 @@ def scores_write(
     _script(_WRITE)(keys=keys, args=_write_args(ticket, scores, gone, live=True))
 
 
+def scores_write_many(
+    path_id: int, writes: list[tuple[str, dict[int, int], list[int]]], ticket: int
+):
+    """scores_write for several boards of one context, (board, scores, gone) each, in one
+    round trip (a pipeline, not a transaction: each board's script is atomic by itself)."""
+    with client().pipeline(transaction=False) as pipe:
+        for board, scores, gone in writes:
+            keys = [_key(path_id, board), _key(path_id, board, ":tickets")]
+            keys += [_key(path_id, board, ":building")]
+            keys += [_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets")]
+            args = _write_args(ticket, scores, gone, live=True)
+            _script(_WRITE)(keys=keys, args=args, client=pipe)
+        pipe.execute()
+
+
 def rebuild_start(path_id: int, board: str) -> None:
     redis_client = client()
     redis_client.delete(_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets"))

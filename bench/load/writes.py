@@ -1,0 +1,158 @@
+"""Time logging a day in-process (Django's test client, no server): N `PUT
+/api/v1/activity/{day}` by distinct members of a bench/generate.py data set, each with their
+own activity:write token. Prints the CPU milliseconds of this process (the app's share: not
+PostgreSQL's or Redis's), the wall milliseconds and the SQL statements per write; with
+`--profile`, cProfile's top functions over the measured writes.
+
+    .venv/bin/python bench/load/writes.py --database-url URL [--writes 500] \\
+        [--redis-url redis://127.0.0.1:6379/10] [--broker-url URL] [--cold-tokens] [--profile]
+
+Each member first logs one unmeasured day (as in the load suite, where the same members
+write again and again: their token, group and path caches are warm), then one measured day
+of the last five at a random count. `--cold-tokens` clears the cache between the two.
+Writes change the data set's days; regenerate it for figures that must match a fresh one.
+"""
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
+
+from _django import database_argument, setup
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--writes", type=int, default=500, help="members, one measured PUT each")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
+    parser.add_argument(
+        "--broker-url",
+        default="redis://127.0.0.1:6379/10",
+        help="Celery broker, flushed, never consumed: what a request publishes is timed, "
+        "not the job ('' runs jobs inside the request, the embedded default)",
+    )
+    parser.add_argument("--cold-tokens", action="store_true", help="clear the cache first")
+    parser.add_argument("--profile", action="store_true", help="cProfile's top 35 functions")
+    parser.add_argument("--seed", type=int, default=19, help="which members write")
+    database_argument(parser)
+    args = parser.parse_args()
+    os.environ["REDIS_URL"] = args.redis_url
+    os.environ["CELERY_BROKER_URL"] = args.broker_url
+    os.environ["ALLOWED_HOSTS"] = "*"
+    os.environ["ACTIVITY_UPDATES_PER_MEMBER"] = "100000/m"
+    setup(args.database_url)
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from cohort.competition.leaderboards.services import leaderboards_rebuild
+
+    cache.clear()
+    leaderboards_rebuild()
+    members = _members_with_tokens(args.writes, random.Random(args.seed))
+    rng = random.Random()  # new counts each run: a rerun changes every day it writes again
+    clients = [
+        Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_HOST="localhost") for _, raw in members
+    ]
+    todays = [_today(user) for user, _ in members]
+    for client, today in zip(clients, todays, strict=True):  # warm-up: one day each
+        _put(client, today - dt.timedelta(days=4), rng.randrange(3000, 12000))
+    if args.cold_tokens:
+        cache.clear()
+        leaderboards_rebuild()
+
+    kinds: Counter[str] = Counter()
+
+    def count(execute, sql, params, many, context):
+        kinds[sql.split(None, 1)[0].upper()] += 1
+        return execute(sql, params, many, context)
+
+    plan = [
+        (client, today - dt.timedelta(days=rng.randrange(5)), rng.randrange(3000, 12000))
+        for client, today in zip(clients, todays, strict=True)
+    ]
+    # CPU time, not wall: waits on PostgreSQL and Redis are not this process's cost.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    with connection.execute_wrapper(count):
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for client, day, steps in plan:
+            _put(client, day, steps)
+        if profiler:
+            profiler.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    n = len(plan)
+    print(
+        f"{n} writes: {cpu / n * 1000:.2f} ms CPU, {wall / n * 1000:.2f} ms wall, "
+        f"{kinds.total() / n:.2f} SQL statements per write "
+        f"({', '.join(f'{kind} {number / n:.2f}' for kind, number in kinds.most_common())})"
+    )
+    if profiler:
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(35)
+        stats.sort_stats("tottime").print_stats(20)
+
+
+def _members_with_tokens(count: int, rng: random.Random) -> list:
+    """`count` members of a group drawn by `rng` (the same ones for the same seed, so runs
+    compare), each with a fresh activity:write token (made as bench/load/_prepare.py makes
+    them: in one insert, marked as just used)."""
+    import secrets
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cohort.accounts.models import ApiToken, User
+    from cohort.accounts.tokens import TOKEN_PREFIX, token_hash
+
+    members = User.objects.filter(role=User.Role.MEMBER, is_active=True, group__isnull=False)
+    ids = sorted(members.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    by_id = members.select_related("group").in_bulk(chosen)
+    users = [by_id[pk] for pk in chosen]
+    ApiToken.objects.filter(name="bench-writes").delete()
+    raws = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in users]
+    now = timezone.now()
+    ApiToken.objects.bulk_create(
+        ApiToken(
+            user=user,
+            name="bench-writes",
+            prefix=raw[:10],
+            key_hash=token_hash(raw),
+            scope=ApiToken.Scope.ACTIVITY_WRITE,
+            expires_at=now + dt.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS),
+            last_used_at=now,
+        )
+        for user, raw in zip(users, raws, strict=True)
+    )
+    return list(zip(users, raws, strict=True))
+
+
+def _today(user) -> dt.date:
+    from cohort.core.clock import user_today
+
+    return user_today(user)
+
+
+def _put(client, day: dt.date, steps: int) -> None:
+    answer = client.put(
+        f"/api/v1/activity/{day.isoformat()}",
+        data={"steps": steps},
+        content_type="application/json",
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"PUT {day} answered {answer.status_code}: {answer.content[:300]!r}")
+
+
+if __name__ == "__main__":
+    main()
