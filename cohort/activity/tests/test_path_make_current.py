@@ -5,24 +5,14 @@ not started is refused: cohort/journeys/tests/test_path_make_current.py)."""
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
-from cohort.accounts.tests.factories import MemberFactory, StaffFactory
+from cohort.accounts.tests.factories import MemberFactory
 from cohort.activity.services.daily import activity_log
 from cohort.core.clock import user_today
 from cohort.journeys.models import Enrollment
-from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create
+from cohort.journeys.tests.factories import STEPS_PER_UNIT, path_create, path_make_current_in_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def _make_current_in_admin(client, path):
-    client.force_login(StaffFactory())
-    return client.post(
-        reverse("admin:journeys_path_changelist"),
-        {"action": "make_current", "_selected_action": [path.pk]},
-        follow=True,
-    )
 
 
 def test_a_started_path_made_current_counts_the_days_already_logged(
@@ -37,7 +27,7 @@ def test_a_started_path_made_current_counts_the_days_already_logged(
     second = path_create(name="Second Way", start=days[1], current=False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _make_current_in_admin(client, second)
+        response = path_make_current_in_admin(client, second)
     assert "Done: members now walk this path" in response.content.decode()
 
     on_second = Enrollment.objects.get(user=member, path=second)

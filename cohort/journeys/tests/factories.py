@@ -1,8 +1,10 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
+from cohort.accounts.tests.factories import StaffFactory
 from cohort.journeys.models import Milestone, Path
 from cohort.journeys.services import path_cache_clear
 
@@ -45,3 +47,13 @@ def path_create(
     )
     path_cache_clear()
     return path
+
+
+def path_make_current_in_admin(client, path):
+    """The admin's "make current" action on `path`, signed in as staff; the page it ends on."""
+    client.force_login(StaffFactory())
+    return client.post(
+        reverse("admin:journeys_path_changelist"),
+        {"action": "make_current", "_selected_action": [path.pk]},
+        follow=True,
+    )

@@ -4,26 +4,15 @@ it), from the admin action or any other caller of path_make_current."""
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from cohort.accounts.tests.factories import StaffFactory
 from cohort.core.exceptions import InvalidInput
 from cohort.journeys.models import Path
 from cohort.journeys.selectors import path_current_get
 from cohort.journeys.services import path_make_current
-from cohort.journeys.tests.factories import path_create
+from cohort.journeys.tests.factories import path_create, path_make_current_in_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def _make_current_in_admin(client, path):
-    client.force_login(StaffFactory())
-    return client.post(
-        reverse("admin:journeys_path_changelist"),
-        {"action": "make_current", "_selected_action": [path.pk]},
-        follow=True,
-    )
 
 
 def test_a_path_that_starts_tomorrow_is_refused_with_a_clear_message(
@@ -36,7 +25,7 @@ def test_a_path_that_starts_tomorrow_is_refused_with_a_clear_message(
         path_make_current(path=future)
 
     with django_capture_on_commit_callbacks(execute=True):
-        page = _make_current_in_admin(client, future).content.decode()
+        page = path_make_current_in_admin(client, future).content.decode()
     assert f"Next Way starts on {tomorrow:%-d %B %Y}" in page
     assert "Done: members now walk this path" not in page
     assert Path.objects.get(is_current=True) == old
