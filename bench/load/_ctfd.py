@@ -12,11 +12,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
-from _serve import BACKLOG, stop_process_group
+from _serve import BACKLOG, stop_process_group, wait_ready
 
 HERE = Path(__file__).resolve().parent
 # The class CTFd's create_app() loads: its own Config, the cache where this run says.
@@ -93,23 +91,7 @@ def serving(python: Path, checkout: Path, env: dict, port: int, workers: int):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None,
     )  # fmt: skip
     try:
-        _wait_ready(process, port)
+        wait_ready(process, port, "/api/v1/scoreboard/top/10", name="CTFd", seconds=120, timeout=5)
         yield process
     finally:
         stop_process_group(process)
-
-
-def _wait_ready(process: subprocess.Popen, port: int) -> None:
-    for _ in range(240):
-        if process.poll() is not None:
-            raise SystemExit(
-                f"CTFd exited at start ({process.returncode}); BENCH_DEBUG=1 shows why"
-            )
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/api/v1/scoreboard/top/10", timeout=5).ok:
-                time.sleep(1)
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"CTFd on port {port} did not answer within two minutes")

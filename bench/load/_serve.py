@@ -67,27 +67,36 @@ def serving(server: Server, port: int, env: dict, ready_path: str = "/health/liv
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None,
     )  # fmt: skip
     try:
-        _wait_ready(process, port, ready_path)
+        wait_ready(process, port, ready_path)
         yield process
     finally:
         stop_process_group(process)
 
 
-def _wait_ready(process: subprocess.Popen, port: int, path: str) -> None:
-    for _ in range(120):
+def wait_ready(
+    process: subprocess.Popen,
+    port: int,
+    path: str,
+    *,
+    name: str = "the server",
+    seconds: int = 60,
+    timeout: float = 1,
+) -> None:
+    """Until `path` answers on `port` (then a second more, so no worker is still importing
+    its app); SystemExit if the process dies first or `seconds` pass."""
+    for _ in range(seconds * 2):
         if process.poll() is not None:
             raise SystemExit(
-                f"the server exited at start ({process.returncode}); BENCH_DEBUG=1 shows why"
+                f"{name} exited at start ({process.returncode}); BENCH_DEBUG=1 shows why"
             )
         try:
-            if requests.get(f"http://127.0.0.1:{port}{path}", timeout=1).ok:
-                # every worker up: a few more asks so none is still importing Django
+            if requests.get(f"http://127.0.0.1:{port}{path}", timeout=timeout).ok:
                 time.sleep(1)
                 return
         except requests.RequestException:
             pass
         time.sleep(0.5)
-    raise SystemExit(f"the server on port {port} did not answer within a minute")
+    raise SystemExit(f"{name} on port {port} did not answer within {seconds} seconds")
 
 
 def stop_process_group(process: subprocess.Popen, grace: float = 20) -> None:
