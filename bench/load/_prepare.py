@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
-from _django import database_argument, setup
+from _django import database_argument, setup, tokens_mint
 
 
 def main() -> None:
@@ -48,7 +48,7 @@ def main() -> None:
         **_facts(),
         "emails": [user.email for user in walkers],
         "groups_of": [user.group_id for user in walkers],
-        "tokens": _tokens(walkers),
+        "tokens": tokens_mint(walkers, "bench"),
         "sessions": _sessions(walkers),
         "mentor_sessions": _sessions(mentors),
     }
@@ -112,39 +112,6 @@ def _mentors(count: int) -> list:
         through(group_id=group, user_id=mentors[n % count].pk) for n, group in enumerate(groups)
     )
     return mentors
-
-
-def _tokens(walkers: list) -> list[str]:
-    """A personal API token per member, made as api_token_create makes one but in one
-    insert (2,000 transactions with their audit rows took minutes on a busy machine)."""
-    import datetime as dt
-    import secrets
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from cohort.accounts.models import ApiToken
-    from cohort.accounts.tokens import TOKEN_PREFIX, token_hash
-
-    ApiToken.objects.filter(name="bench").delete()
-    raws = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in walkers]
-    # Marked as just used: a token's first use records its use (an UPDATE), which would
-    # make the first 2,000 asks writes; afterwards each records it every five minutes.
-    now = timezone.now()
-    expires_at = now + dt.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
-    ApiToken.objects.bulk_create(
-        ApiToken(
-            user=user,
-            name="bench",
-            prefix=raw[:10],
-            key_hash=token_hash(raw),
-            scope=ApiToken.Scope.ACTIVITY_WRITE,
-            expires_at=expires_at,
-            last_used_at=now,
-        )  # fmt: skip
-        for user, raw in zip(walkers, raws, strict=True)
-    )
-    return raws
 
 
 def _sessions(walkers: list) -> list[str]:

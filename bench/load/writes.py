@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
-from _django import database_argument, setup
+from _django import database_argument, setup, tokens_mint
 
 
 def main() -> None:
@@ -105,36 +105,15 @@ def main() -> None:
 
 def _members_with_tokens(count: int, rng: random.Random) -> list:
     """`count` members of a group drawn by `rng` (the same ones for the same seed, so runs
-    compare), each with a fresh activity:write token (made as bench/load/_prepare.py makes
-    them: in one insert, marked as just used)."""
-    import secrets
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from cohort.accounts.models import ApiToken, User
-    from cohort.accounts.tokens import TOKEN_PREFIX, token_hash
+    compare), each with a fresh activity:write token (_django.tokens_mint)."""
+    from cohort.accounts.models import User
 
     members = User.objects.filter(role=User.Role.MEMBER, is_active=True, group__isnull=False)
     ids = sorted(members.values_list("pk", flat=True))
     chosen = rng.sample(ids, min(count, len(ids)))
     by_id = members.select_related("group").in_bulk(chosen)
     users = [by_id[pk] for pk in chosen]
-    ApiToken.objects.filter(name="bench-writes").delete()
-    raws = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in users]
-    now = timezone.now()
-    ApiToken.objects.bulk_create(
-        ApiToken(
-            user=user,
-            name="bench-writes",
-            prefix=raw[:10],
-            key_hash=token_hash(raw),
-            scope=ApiToken.Scope.ACTIVITY_WRITE,
-            expires_at=now + dt.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS),
-            last_used_at=now,
-        )
-        for user, raw in zip(users, raws, strict=True)
-    )
+    raws = tokens_mint(users, "bench-writes")
     return list(zip(users, raws, strict=True))
 
 
