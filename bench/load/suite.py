@@ -7,7 +7,8 @@ markdown table per data size, written into BENCHMARKS.md between marker comments
 
 For each scenario (the floor `/health/live/`, the unread count, the dashboard, each
 leaderboard, my rank on two boards, the map's markers, activity upsert, sign-in): 64
-connections as fast as they go (locust, bench/load/load.py), then a fixed offered rate of 200
+connections as fast as they go (wrk through bench/load/wrk.py when installed, else locust,
+bench/load/load.py), then a fixed offered rate of 200
 requests a second, open loop (bench/load/openloop.py). Then the realistic mix (2,000 browsing
 members for --mix-seconds, bench/load/mix.py), 512 simultaneous connections on the unread count,
 the workers' memory, and with --compare-to the 200 req/s rows again on the smaller data
@@ -31,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 import _ctfd
+import wrk
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
 from _serve import Server, serving, settle, stop_process_group, worker_rss
@@ -140,6 +142,13 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gthread workers")
     parser.add_argument("--seconds", type=float, default=30, help="each scenario's runs")
     parser.add_argument("--users", type=int, default=64, help="saturation: connections")
+    parser.add_argument(
+        "--generator",
+        choices=["wrk", "locust"],
+        default="wrk" if wrk.available() else "locust",
+        help="saturation's load generator (default wrk when installed: it leaves the cores to "
+        "the server; locust in Python took most of one)",
+    )
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds first")
     parser.add_argument("--rate", type=float, default=200, help="offered requests a second")
     parser.add_argument("--signin-rate", type=float, default=5,
@@ -306,18 +315,22 @@ def narrowed(context_file: Path, tokens: int, ctfd: dict | None = None) -> Path:
 
 
 def _scenario(name: str, url: str, env: dict, context: dict, args, cohort: str) -> dict:
-    """Saturation (locust) then the fixed offered rate (open loop) for one scenario, after
+    """Saturation (wrk or locust) then the fixed offered rate (open loop) for one scenario, after
     a few unmeasured seconds that warm the caches this scenario reads. Before each run,
     Cohort and the scenario's own server (the floor, CTFd) are left to settle."""
     warm_up(url, builder(name, context, "warmup"), args.warmup)
     _settle(name, url, cohort)
-    extra = {"BENCH_ENDPOINT": name, "BENCH_SLOT": "saturated"}
-    saturated = locust_run(url, env, "load.py", extra, args.users, args.seconds)
+    if args.generator == "wrk":
+        saturated = wrk.run(url, name, context, args.users, args.seconds)
+    else:
+        extra = {"BENCH_ENDPOINT": name, "BENCH_SLOT": "saturated"}
+        rows = locust_run(url, env, "load.py", extra, args.users, args.seconds)
+        saturated = rows[next(iter(rows))]
     rate = args.signin_rate if name == "signin" else args.rate
     _settle(name, url, cohort)
     paced = run_open(url, builder(name, context), rate=rate, seconds=args.seconds).summary()
     paced["offered"] = rate
-    return {"saturated": saturated[next(iter(saturated))], "paced": paced}
+    return {"saturated": saturated, "paced": paced}
 
 
 def _settle(name: str, url: str, cohort: str) -> None:
