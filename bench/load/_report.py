@@ -243,11 +243,20 @@ def _mix_table(mix: dict) -> list[str]:
     rows = mix["rows"]
     total = rows.get("Aggregated")
     cpu = next(iter(rows.values()))["cpu"]
+    if mix.get("generator") == "open":
+        generator = (
+            f"open loop (bench/load/mixopen.py: every ask due at a fixed time, latency from "
+            f"then), one asyncio process using {cpu:.0%} of one core"
+        )
+    else:
+        generator = (
+            f"locust used {cpu:.0%} of one core (one process: above about 90% it, not the "
+            "server, would be the limit)"
+        )
     lines = [
         f"The realistic mix: {mix['users']:,} members in browsers for {mix['seconds']:g} s "
         f"(each polls the unread badge every 30 s, opens the dashboard, the leaderboards or the "
-        f"map every 20 s, logs a day's steps about every 5 minutes); locust used {cpu:.0%} of "
-        "one core (one process: above about 90% it, not the server, would be the limit).",
+        f"map every 20 s, logs a day's steps about every 5 minutes); {generator}.",
         "",
         "| request kind | requests | req/s | p50 | p95 | p99 | errors |",
         "|---|---|---|---|---|---|---|",

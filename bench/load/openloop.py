@@ -119,6 +119,36 @@ async def _open(base, make, rate, seconds, timeout, connections, seed) -> Outcom
     return outcome
 
 
+async def _scheduled(base, asks, seconds, timeout, connections) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    late_ms = 0.0
+    async with _session(connections, timeout) as session:
+        pending = set()
+        start = time.perf_counter() + 0.05
+        for offset, kind, request in asks:
+            due = start + offset
+            wait = due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            else:
+                late_ms = max(late_ms, -wait * 1000)
+            outcome = outcomes.setdefault(kind, Outcome())
+            task = asyncio.create_task(_send(session, base, request, due, outcome))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.wait(pending)
+        elapsed = max(seconds, time.perf_counter() - start)
+    total = Outcome(late_ms=late_ms)
+    for outcome in outcomes.values():
+        total.latencies += outcome.latencies
+        total.failures += outcome.failures
+    outcomes["Aggregated"] = total
+    for outcome in outcomes.values():
+        outcome.seconds = elapsed
+    return outcomes
+
+
 async def _closed(base, make, connections, seconds, timeout, seed) -> Outcome:
     outcome = Outcome()
     async with _session(connections, timeout) as session:
@@ -147,6 +177,19 @@ def run_open(url: str, make: Callable, *, rate: float, seconds: float, timeout: 
              connections: int = 256, seed: int = 1) -> Outcome:  # fmt: skip
     """`rate` requests a second for `seconds`, open loop; waits for the last answers."""
     return _timed(_open(_local(url), make, rate, seconds, timeout, connections, seed))
+
+
+def run_schedule(url: str, asks: list, *, seconds: float, timeout: float = 30,
+                 connections: int = 512) -> dict[str, Outcome]:  # fmt: skip
+    """Each (due second, kind, request) of `asks` sent at its time, open loop; an Outcome
+    per kind and "Aggregated" (that one carries the generator's CPU and lag)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    outcomes = asyncio.run(_scheduled(_local(url), asks, seconds, timeout, connections))
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
+    for outcome in outcomes.values():
+        outcome.cpu_seconds = cpu
+    return outcomes
 
 
 def run_closed(url: str, make: Callable, *, connections: int, seconds: float,

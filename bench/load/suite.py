@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _django.py
 
 import _ctfd
+import mixopen
 import wrk
 from _django import DEFAULT_URL, ROOT
 from _report import locust_rows, markdown, write_section
@@ -156,6 +157,13 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--mix-seconds", type=float, default=120)
     parser.add_argument("--mix-users", type=int, default=2_000)
     parser.add_argument("--skip-mix", action="store_true")
+    parser.add_argument(
+        "--mix-generator",
+        choices=["open", "locust"],
+        default="open",
+        help="the mix's generator: open loop (bench/load/mixopen.py, asks due at fixed times) "
+        "or locust (bench/load/mix.py: each browser waits for its answers)",
+    )
     parser.add_argument("--connections", type=int, default=512, help="0: skip that run")
     parser.add_argument(
         "--tokens",
@@ -348,10 +356,15 @@ def warm_up(url: str, make, seconds: float) -> None:
 
 def _mix(url: str, env: dict, args) -> dict:
     settle(url)
-    ramp = max(5.0, args.mix_users / 200)  # 200 new users a second
-    rows = locust_run(url, env, "mix.py", {}, args.mix_users, args.mix_seconds + ramp,
-                   spawn_rate=args.mix_users / ramp)  # fmt: skip
-    return {"rows": rows, "users": args.mix_users, "seconds": args.mix_seconds}
+    if args.mix_generator == "open":
+        rows = mixopen.run(url, context_load(env["BENCH_CONTEXT"]), args.mix_users,
+                           args.mix_seconds)  # fmt: skip
+    else:
+        ramp = max(5.0, args.mix_users / 200)  # 200 new users a second
+        rows = locust_run(url, env, "mix.py", {}, args.mix_users, args.mix_seconds + ramp,
+                          spawn_rate=args.mix_users / ramp)  # fmt: skip
+    return {"rows": rows, "users": args.mix_users, "seconds": args.mix_seconds,
+            "generator": args.mix_generator}  # fmt: skip
 
 
 def _many(url: str, context: dict, args) -> dict:

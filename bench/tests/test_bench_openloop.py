@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -78,3 +79,29 @@ def test_open_loop_counts_from_the_due_time_even_when_sending_waits(slow_server)
     outcome = run_open(slow_server, _ask("/"), rate=20, seconds=1, connections=1)
     assert outcome.summary()["requests"] == 20
     assert max(outcome.latencies) >= (20 * SERVICE_SECONDS - 1.0) * 1000
+
+
+def test_the_open_mix_lays_out_each_members_asks_at_their_periods():
+    import mixopen
+
+    context = {"today": "2026-12-03", "sessions": ["s1", "s2"], "tokens": ["t1", "t2"]}
+    asks = mixopen.schedule(context, users=200, seconds=60)
+
+    kinds = Counter(kind for _, kind, _ in asks)
+    assert kinds["poll: unread badge"] == 200 * 2  # every 30 s, from a random phase
+    assert sum(n for kind, n in kinds.items() if kind.startswith("page: ")) == 200 * 3
+    assert 10 < kinds["steps: log"] < 80  # about one in 5 minutes each: 40 expected
+    assert [due for due, _, _ in asks] == sorted(due for due, _, _ in asks)
+    assert all(0 <= due < 60 for due, _, _ in asks)
+
+
+def test_a_schedule_is_sent_on_time_and_counted_by_kind(slow_server):
+    from openloop import run_schedule
+
+    asks = [(0.0, "fine", ("GET", "/", {}, None)), (0.1, "broken", ("GET", "/broken", {}, None))]
+    outcomes = run_schedule(slow_server, asks, seconds=0.2)
+
+    assert outcomes["fine"].errors == 0 and outcomes["broken"].errors == 1
+    assert len(outcomes["Aggregated"].latencies) == 2 and outcomes["Aggregated"].errors == 1
+    # one at a time, 0.2 s each: the second waits for the first, from its own due time
+    assert outcomes["broken"].latencies[0] >= SERVICE_SECONDS * 1000 * 1.4
