@@ -131,10 +131,9 @@ def _cached_lookup(key_hash: str):
     keys = [_cache_key(key_hash), _version_key(key_hash), _ALL_TOKENS_VERSION_KEY]
     found = cache_get_many(keys)
     entry, version, every = found.get(keys[0]), found.get(keys[1]), found.get(keys[2])
-    if entry is not None and version is not None and every is not None:
-        if entry[0] == (version, every):
-            cache_count("api_token", hit=True)
-            return entry
+    if entry is not None and None not in (version, every) and entry[0] == (version, every):
+        cache_count("api_token", hit=True)
+        return entry
     cache_count("api_token", hit=False)
     # The versions are read before the database, so a change committed after this read has
     # deleted the version this answer is stamped with.
