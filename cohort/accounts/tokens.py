@@ -23,7 +23,7 @@ from cohort.core.caching import (
     cache_forget_on_commit,
     cache_get_many,
     cache_set,
-    cache_version,
+    cache_version_start,
 )
 from cohort.core.db_router import primary_reads
 from cohort.core.exceptions import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
@@ -138,9 +138,9 @@ def _cached_lookup(key_hash: str):
     # The versions are read before the database, so a change committed after this read has
     # deleted the version this answer is stamped with.
     if version is None:
-        version = cache_version(keys[1], _VERSION_SECONDS)
+        version = cache_version_start(keys[1], _VERSION_SECONDS)
     if every is None:
-        every = cache_version(keys[2], None)
+        every = cache_version_start(keys[2], None)
     stamp = (version, every) if version is not None and every is not None else None
     with primary_reads():
         found_token = _lookup(key_hash)

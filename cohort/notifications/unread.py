@@ -17,7 +17,7 @@ from cohort.core.caching import (
     cache_forget_on_commit,
     cache_get_many,
     cache_set,
-    cache_version,
+    cache_version_start,
 )
 from cohort.notifications.models import Notification
 
@@ -48,7 +48,7 @@ def unread_count_get(*, user_id: int) -> int:
         return entry[1]
     cache_count("unread_count", hit=False)
     if version is None:  # read before the database: a change after it deletes this one
-        version = cache_version(keys[0], _TTL)
+        version = cache_version_start(keys[0], _TTL)
     count = _count_in_database(user_id)
     if version is not None:
         cache_set(keys[1], (version, count), _TTL)
