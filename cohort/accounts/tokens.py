@@ -18,7 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohort.accounts.models import ApiToken, User
-from cohort.core.caching import cache_forget_on_commit, cached
+from cohort.core.caching import (
+    cache_count,
+    cache_forget_on_commit,
+    cache_get_many,
+    cache_set,
+    cache_version_start,
+)
+from cohort.core.db_router import primary_reads
 from cohort.core.exceptions import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -88,11 +95,21 @@ def api_tokens_revoke_for_users(*, user_ids) -> int:
     return len(key_hashes)
 
 
-_CACHE_SECONDS = 60
+# Entries are stamped with their token's version and the version of all tokens, read in the
+# same round trip: an invalidation deletes a version, after which no entry stamped with it is
+# served, even one a request that read the database before the change stores afterwards.
+# So entries may live long; expiry is checked on every request from the entry itself.
+_CACHE_SECONDS = 3600
+_VERSION_SECONDS = 2 * _CACHE_SECONDS  # past any entry stamped with it
+_ALL_TOKENS_VERSION_KEY = "accounts:api-token:all:version"
 
 
 def _cache_key(key_hash: str) -> str:
-    return f"accounts:api-token:{key_hash}"
+    return f"accounts:api-token:{key_hash}:stamped"
+
+
+def _version_key(key_hash: str) -> str:
+    return f"accounts:api-token:{key_hash}:version"
 
 
 def _lookup(key_hash: str):
@@ -108,14 +125,39 @@ def _lookup(key_hash: str):
     return (token.pk, token.last_used_at, token.expires_at, token.scope, token.user)
 
 
+def _cached_lookup(key_hash: str):
+    """(stamp, _lookup's answer): from the cache in one round trip when its stamp is current,
+    else from the database (the stamp None when the cache is down: nothing is stored)."""
+    keys = [_cache_key(key_hash), _version_key(key_hash), _ALL_TOKENS_VERSION_KEY]
+    found = cache_get_many(keys)
+    entry, version, every = found.get(keys[0]), found.get(keys[1]), found.get(keys[2])
+    if entry is not None and None not in (version, every) and entry[0] == (version, every):
+        cache_count("api_token", hit=True)
+        return entry
+    cache_count("api_token", hit=False)
+    # The versions are read before the database, so a change committed after this read has
+    # deleted the version this answer is stamped with.
+    if version is None:
+        version = cache_version_start(keys[1], _VERSION_SECONDS)
+    if every is None:
+        every = cache_version_start(keys[2], None)
+    stamp = (version, every) if version is not None and every is not None else None
+    with primary_reads():
+        found_token = _lookup(key_hash)
+    if stamp is not None:
+        cache_set(keys[0], (stamp, found_token), _CACHE_SECONDS)
+    return stamp, found_token
+
+
 def api_token_authenticate(raw: str) -> tuple[User, str] | None:
     """(user, scope) of a live token of an active user, or None for an unknown or revoked
-    one; NotAuthenticated for an expired one. Cached for a minute; revoking the token or any
-    save of its user (removed, moved, deactivated) drops the entry at once."""
+    one; NotAuthenticated for an expired one. Cached; revoking the token, any save of its
+    user (removed, moved, deactivated) and any save of a group or division end the entry at
+    once."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     key_hash = token_hash(raw)
-    found = cached("api_token", _cache_key(key_hash), lambda: _lookup(key_hash), _CACHE_SECONDS)
+    stamp, found = _cached_lookup(key_hash)
     if not found:
         return None
     token_id, last_used_at, expires_at, scope, user = found
@@ -124,8 +166,12 @@ def api_token_authenticate(raw: str) -> tuple[User, str] | None:
         raise NotAuthenticated(EXPIRED)
     if last_used_at is None or (now - last_used_at).total_seconds() > 300:
         # Recorded at most every five minutes, so a chatty script does not write per call.
+        # The entry is stored again under the stamp read above: a revocation since then
+        # deleted that version, so this cannot bring a revoked token back.
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        _forget([key_hash])
+        if stamp is not None:
+            entry = (stamp, (token_id, now, expires_at, scope, user))
+            cache_set(_cache_key(key_hash), entry, _CACHE_SECONDS)
     return user, scope
 
 
@@ -147,9 +193,16 @@ def api_token_scope_check(*, scope: str, method: str, write_scope: str | None) -
 
 
 def _forget(key_hashes) -> None:
-    cache_forget_on_commit(_cache_key(h) for h in key_hashes)
+    cache_forget_on_commit(_version_key(h) for h in key_hashes)
 
 
 def api_tokens_forget_user(sender, instance, **kwargs) -> None:
     """post_save/post_delete receiver for User: their tokens are looked up afresh."""
     _forget(ApiToken.objects.filter(user_id=instance.pk).values_list("key_hash", flat=True))
+
+
+def api_tokens_forget_all(sender=None, **kwargs) -> None:
+    """post_save/post_delete receiver for Group and Division: a cached token carries its
+    user's group and division (the personal-password rule reads them), so every token is
+    looked up afresh. Rare writes; member counts are kept with update(), which sends none."""
+    cache_forget_on_commit([_ALL_TOKENS_VERSION_KEY])

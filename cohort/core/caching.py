@@ -117,6 +117,19 @@ def cache_version(key: str, timeout: int | None) -> int | None:
         return None
 
 
+def cache_version_start(key: str, timeout: int | None) -> int | None:
+    """cache_version for a caller that has just read `key` and found nothing: one round trip
+    when this call starts the version (the usual case), two when another got there first."""
+    try:
+        version = secrets.randbits(62)
+        if cache.add(key, version, timeout):
+            return version
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable: no version for %s", key, exc_info=True)
+        return None
+
+
 def cache_hit_rates() -> dict[str, dict]:
     """{cache name: {"hits": n, "misses": m, "hit_rate": r}} for this process."""
     counts: dict[str, dict] = {}

@@ -1,22 +1,25 @@
 """The unread count, polled often: served from the cache and exact after every change.
 
-Each member's count is cached under a version. Every create or read deletes the version
-(after commit); the next poll starts a fresh random version and counts in the database
-once. A poll that read an old version can only store its count under that old version,
-which nobody reads again, so there is no stale window. Without a cache, the database
-answers (one indexed COUNT), as it does every time with USE_NOTIFICATION_CACHE off.
+Each member's count is cached stamped with a version, and a poll reads both in one round
+trip. Every create or read deletes the version (after commit); the next poll starts a fresh
+random version and counts in the database once. A poll that read an old version can only
+store its count stamped with that old version, which never matches again, so there is no
+stale window. Without a cache, the database answers (one indexed COUNT), as it does every
+time with USE_NOTIFICATION_CACHE off.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 
-from cohort.core.caching import cache_count, cache_forget_on_commit, cache_version
+from cohort.core.caching import (
+    cache_count,
+    cache_forget_on_commit,
+    cache_get_many,
+    cache_set,
+    cache_version_start,
+)
 from cohort.notifications.models import Notification
-
-logger = logging.getLogger(__name__)
 
 _TTL = 24 * 3600
 
@@ -25,8 +28,8 @@ def _version_key(user_id: int) -> str:
     return f"notifications:unread:v:{user_id}"
 
 
-def _count_key(user_id: int, version: int) -> str:
-    return f"notifications:unread:{user_id}:{version}"
+def _count_key(user_id: int) -> str:
+    return f"notifications:unread:stamped:{user_id}"
 
 
 def _count_in_database(user_id: int) -> int:
@@ -37,22 +40,18 @@ def unread_count_get(*, user_id: int) -> int:
     """The member's exact unread count."""
     if not settings.USE_NOTIFICATION_CACHE:
         return _count_in_database(user_id)
-    version = cache_version(_version_key(user_id), _TTL)
-    count = None
+    keys = [_version_key(user_id), _count_key(user_id)]
+    found = cache_get_many(keys)
+    version, entry = found.get(keys[0]), found.get(keys[1])
+    if version is not None and entry is not None and entry[0] == version:
+        cache_count("unread_count", hit=True)
+        return entry[1]
+    cache_count("unread_count", hit=False)
+    if version is None:  # read before the database: a change after it deletes this one
+        version = cache_version_start(keys[0], _TTL)
+    count = _count_in_database(user_id)
     if version is not None:
-        try:
-            count = cache.get(_count_key(user_id, version))
-        except Exception:  # the cache is down: the database still knows
-            logger.warning("unread count: cache unavailable", exc_info=True)
-            version = None
-    cache_count("unread_count", hit=count is not None)
-    if count is None:
-        count = _count_in_database(user_id)
-        if version is not None:
-            try:
-                cache.set(_count_key(user_id, version), count, _TTL)
-            except Exception:
-                logger.warning("unread count: cache unavailable", exc_info=True)
+        cache_set(keys[1], (version, count), _TTL)
     return count
 
 

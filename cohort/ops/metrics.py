@@ -141,17 +141,34 @@ def request_observe(*, route: str, method: str, status: int, seconds: float, tim
     query_seconds.observe(timer.seconds)
 
 
-def pool_observe() -> None:
-    """Copy this process's psycopg pool use into the gauges. Without DB_POOL (or on SQLite)
-    there is no pool and the gauges stay unset (absent from /metrics)."""
+_POOL_STATES = ("size", "available", "waiting", "max")
+_POOL_STATS = ("pool_size", "pool_available", "requests_waiting", "pool_max")
+# A gauge of the pool is read at scrape time: copying it more than once a second per process
+# adds nothing but cost (the pool's lock and four label lookups on every request).
+_POOL_OBSERVE_SECONDS = 1.0
+_pool_observed_at = -_POOL_OBSERVE_SECONDS
+
+
+@functools.cache
+def _pool_series() -> tuple:
+    return tuple(POOL.labels(state) for state in _POOL_STATES)
+
+
+def pool_observe(*, force: bool = False) -> None:
+    """Copy this process's psycopg pool use into the gauges, at most once a second unless
+    forced. Without DB_POOL (or on SQLite) there is no pool and the gauges stay unset (absent
+    from /metrics)."""
+    global _pool_observed_at
+    now = time.monotonic()
+    if not force and now - _pool_observed_at < _POOL_OBSERVE_SECONDS:
+        return
     pool = getattr(connection, "pool", None)
     if pool is None:
         return
+    _pool_observed_at = now
     stats = pool.get_stats()
-    POOL.labels("size").set(stats.get("pool_size", 0))
-    POOL.labels("available").set(stats.get("pool_available", 0))
-    POOL.labels("waiting").set(stats.get("requests_waiting", 0))
-    POOL.labels("max").set(stats.get("pool_max", 0))
+    for series, stat in zip(_pool_series(), _POOL_STATS, strict=True):
+        series.set(stats.get(stat, 0))
 
 
 class JobRunCollector(Collector):
@@ -229,5 +246,5 @@ def process_collector():
 
 def metrics_render() -> bytes:
     """Every metric in the Prometheus text format, the job metrics read from the database."""
-    pool_observe()
+    pool_observe(force=True)
     return generate_latest(_Union(process_collector(), JobRunCollector()))

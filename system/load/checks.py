@@ -191,7 +191,9 @@ def unread_agree(base: str, tokens: dict[int, str]) -> list[str]:
     for uid, token in tokens.items():
         counted = Notification.objects.filter(recipient_id=uid, read_at__isnull=True).count()
         version = cache.get(_version_key(uid))
-        cached = cache.get(_count_key(uid, version)) if version is not None else None
+        entry = cache.get(_count_key(uid))
+        stamped = entry is not None and version is not None and entry[0] == version
+        cached = entry[1] if stamped else None
         headers = {"Authorization": f"Bearer {token}"}
         polled = _get(base, "/api/v1/notifications/unread-count", headers)["unread_count"]
         me = _get(base, "/api/v1/me", headers)["unread_count"]

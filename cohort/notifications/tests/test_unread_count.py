@@ -11,7 +11,7 @@ from cohort.notifications.services import (
     notifications_create,
     notifications_mark_read,
 )
-from cohort.notifications.unread import unread_count_get
+from cohort.notifications.unread import _count_key, unread_count_get
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,23 @@ def test_the_count_comes_from_the_cache_after_the_first_poll(django_capture_on_c
     with CaptureQueriesContext(connection) as queries:
         assert unread_count_get(user_id=member.pk) == 3
     assert len(queries) == 0
+
+
+def test_a_count_stored_late_by_a_poll_that_raced_a_change_is_not_served(
+    django_capture_on_commit_callbacks,
+):
+    """A poll that counted before a change committed stores its count after the change
+    dropped the version: the count is stamped with that version, so it is never served."""
+    from django.core.cache import cache
+
+    member = MemberFactory()
+    assert unread_count_get(user_id=member.pk) == 0
+    stale = cache.get(_count_key(member.pk))
+    assert stale is not None and stale[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(member, 2)
+    cache.set(_count_key(member.pk), stale, 3600)  # the late poll's write
+    assert unread_count_get(user_id=member.pk) == 2
 
 
 def test_the_count_is_exact_after_every_create_and_read(django_capture_on_commit_callbacks):
