@@ -8,7 +8,7 @@ from cohort.journeys.services import path_cache_clear, path_make_current
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 1
-    fields = ["order", "name", "distance", "x", "y", "postcard", "postcard_photo"]
+    fields = ["order", "name", "distance", "lat", "lon", "x", "y", "postcard", "postcard_photo"]
 
 
 @admin.register(Path)
@@ -21,9 +21,11 @@ class PathAdmin(admin.ModelAdmin):
         "end_date",
         "is_current",
         "next_path",
+        "kind",
     ]
     list_select_related = ["next_path"]
-    readonly_fields = ["is_current"]
+    # A route comes from a file (import_path, POST /api/v1/paths), never typed in.
+    readonly_fields = ["is_current", "route"]
     inlines = [MilestoneInline]
     actions = ["make_current"]
 
