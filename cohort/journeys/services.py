@@ -244,7 +244,7 @@ def _milestones_plan(
         for k in range(1, int(total / every) + 1):
             distance = (every * k).quantize(HUNDREDTH)
             if distance < total:
-                name = f"{every * k:g} {unit}"
+                name = f"{distance.normalize():f} {unit}"
                 planned[distance] = _Planned(name, distance, *line.point_at(metres_each * k))
     if len(planned) > MAX_MILESTONES:
         raise InvalidInput(f"The file has more than {MAX_MILESTONES} waypoints.")
