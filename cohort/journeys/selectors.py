@@ -79,8 +79,10 @@ def _map_point(m: Milestone, geographic: bool) -> tuple[float, float] | None:
 
 def _route_through(points: list[MilestonePoint], geographic: bool) -> RouteGeometry | None:
     """Without a stored route: the line through the milestones' map points."""
-    line = [(m.lon, m.lat) if geographic else (m.x, m.y) for m in points]
-    line = [p for p in line if p[0] is not None and p[1] is not None]
+    if geographic:
+        line = [(m.lon, m.lat) for m in points if m.lon is not None and m.lat is not None]
+    else:
+        line = [(m.x, m.y) for m in points]
     return route_measure(line, is_geographic=geographic) if len(line) > 1 else None
 
 
@@ -146,7 +148,7 @@ def _path_view(path: Path) -> PathView:
         milestones=milestones,
         kind=path.kind,
         route_id=path.route_id,
-        map_image=path.map_image.name if path.map_image else "",
+        map_image=path.map_image.name or "",
         sketch=sketch,
     )
 
