@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from cohort.accounts import permissions
-from cohort.core.caching import cached, cached_from
+from cohort.core.caching import cache_version, cached, cached_from
 from cohort.core.exceptions import NotFound
 from cohort.journeys.models import Enrollment, Milestone, Path, PathRoute
 from cohort.journeys.progress import MilestonePoint, progress_for_steps, spread_markers
@@ -186,12 +186,28 @@ def path_chain_get() -> list[PathView]:
     return chain
 
 
+# Every path's view is cached under this version; path_cache_clear drops it (a new random
+# one starts), so an edit to any path or milestone is seen at once.
+PATHS_VERSION_KEY = "journeys:paths:version"
+
+
 def path_get(*, path_id: int) -> PathView | None:
+    """A path with its milestones: the current one's cached view, else one cached under
+    the paths' version (a path that is not current is read by the chain, the API and the
+    map's legs)."""
     current = path_current_get()
     if current and current.id == path_id:
         return current
-    path = Path.objects.filter(pk=path_id).first()
-    return _path_view(path) if path else None
+    version = cache_version(PATHS_VERSION_KEY, None)
+
+    def load():
+        path = Path.objects.filter(pk=path_id).first()
+        return _path_view(path) if path else False
+
+    if version is None:  # no cache
+        return load() or None
+    key = f"journeys:path:v3:{version}:{path_id}"
+    return cached("path", key, load, _CURRENT_PATH_TTL) or None
 
 
 def path_get_for_viewer(*, viewer, path_id: int) -> PathView:

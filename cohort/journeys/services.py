@@ -22,6 +22,7 @@ from cohort.journeys.routes import (
 from cohort.journeys.selectors import (
     CHAIN_KEY,
     CURRENT_PATH_KEY,
+    PATHS_VERSION_KEY,
     PathView,
     path_chain_get,
     path_get,
@@ -32,7 +33,7 @@ from cohort.notifications.services import NotificationDraft, notifications_creat
 
 def path_cache_clear() -> None:
     """Call after any change to a path or its milestones."""
-    cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY])
+    cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY, PATHS_VERSION_KEY])
 
 
 @transaction.atomic

@@ -174,10 +174,18 @@ def test_positions_on_a_geographic_path_cost_the_same_for_2_or_20(
     group = GroupFactory()
     members = MemberFactory.create_batch(size, group=group)
     client.force_login(StaffFactory())
-    client.get(f"{URL}/{path_id}/positions?group={group.pk}")  # warms the route's cache
+    client.get(f"{URL}/{path_id}/positions?group={group.pk}")  # warms the path's cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{URL}/{path_id}/positions?group={group.pk}")
     assert response.status_code == 200 and len(response.json()) == len(members)
-    # user, the path, its milestones (a path that is not current is not cached whole), the
-    # group, members, enrollments; and the session when it lives in the database
-    assert len(queries) == 6 + settings.SESSION_ENGINE.endswith(".db")
+    # user, the group, members, enrollments (the path and its line come from the cache);
+    # and the session when it lives in the database
+    assert len(queries) == 4 + settings.SESSION_ENGINE.endswith(".db")
+
+
+def test_an_edit_to_a_path_that_is_not_current_shows_at_once(organiser):
+    path_id = _camino(organiser)["id"]
+    assert organiser.get(f"{URL}/{path_id}").json()["name"] == "Camino"  # cached now
+    Path.objects.filter(pk=path_id).update(name="Camino Francés")
+    path_cache_clear()  # as the admin does after any edit
+    assert organiser.get(f"{URL}/{path_id}").json()["name"] == "Camino Francés"
