@@ -18,9 +18,9 @@ from pyproj import Geod
 
 WGS84 = Geod(ellps="WGS84")
 METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
-# Points closer to the line through their neighbours than this (degrees, about 1 m) are
-# dropped from the stored line: a GPS track repeats itself every few metres.
-SIMPLIFY_DEGREES = 1e-5
+# The tolerances (degrees: about 1 m, 3 m, 10 m, 30 m, 100 m) route_simplify tries in turn.
+SIMPLIFY_DEGREES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3)
+MAX_STORED_POINTS = 5000
 
 Point = tuple[float, float]
 
@@ -103,11 +103,18 @@ def route_measure(points: Sequence[Point], *, is_geographic: bool) -> RouteGeome
 
 
 def route_simplify(points: Sequence[Point]) -> list[Point]:
-    """The line without the points that add no shape (within SIMPLIFY_DEGREES)."""
-    if len(points) < 3:
+    """The line with the points that add no visible shape dropped (Douglas-Peucker): within
+    about 1 m of the line through their neighbours, or with a coarser tolerance, step by
+    step, until at most MAX_STORED_POINTS remain (a noisy 10 MB GPS track has some 150,000
+    points; the map and the markers need a few thousand)."""
+    if len(points) <= 2:
         return list(points)
-    line = shapely.LineString(points).simplify(SIMPLIFY_DEGREES, preserve_topology=False)
-    return [(float(x), float(y)) for x, y in line.coords]
+    line = shapely.LineString(points)
+    for tolerance in SIMPLIFY_DEGREES:
+        simpler = line.simplify(tolerance, preserve_topology=False)
+        if len(simpler.coords) <= MAX_STORED_POINTS:
+            break
+    return [(float(x), float(y)) for x, y in simpler.coords]
 
 
 def route_position(distance: float, anchors: Sequence[tuple[float, float]]) -> float:

@@ -204,3 +204,14 @@ def test_the_command_refuses_a_50_mb_file_without_reading_it(tmp_path):
 def test_the_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_path", str(tmp_path / "none.gpx"), "--name", "X", stdout=StringIO())
+
+
+def test_a_noisy_track_is_stored_in_at_most_5000_points_and_measured_whole():
+    import random
+
+    rng = random.Random(7)  # GPS noise of about 3 m around a line along the equator
+    track = [(rng.gauss(0, 3e-5), n * 5e-5) for n in range(12_000)]
+    path = _import(gpx(track=track))
+    full_km = _karney_length_m([(lon, lat) for lat, lon in track]) / 1000
+    assert abs(float(path.total_distance) - full_km) < 0.01
+    assert 2 <= len(path.route.points) <= 5000
