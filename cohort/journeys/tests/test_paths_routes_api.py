@@ -1,5 +1,6 @@
 """POST /api/v1/paths, GET /api/v1/paths/{id}, /route and /positions on a geographic path."""
 
+import json
 import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,3 +190,35 @@ def test_an_edit_to_a_path_that_is_not_current_shows_at_once(organiser):
     Path.objects.filter(pk=path_id).update(name="Camino Francés")
     path_cache_clear()  # as the admin does after any edit
     assert organiser.get(f"{URL}/{path_id}").json()["name"] == "Camino Francés"
+
+
+def _peak_memory_of_upload(client, size: int):
+    """The request's answer and the most memory Python held while handling it."""
+    import tracemalloc
+
+    from django.test import RequestFactory
+    from django.test.client import ClientHandler
+
+    request = RequestFactory().post(
+        URL, {"name": "Huge", "unit": "km", "gpx": _upload(b" " * size)}
+    )
+    environ = {**request.environ, "HTTP_COOKIE": client.cookies.output(header="", sep=";")}
+    tracemalloc.start()
+    try:
+        response = ClientHandler(enforce_csrf_checks=False)(environ)
+        return response, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_50_mb_upload_is_a_413_without_being_held_in_memory(organiser):
+    """Django streams an upload past FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, and
+    the service refuses it by its size: the request never holds it in memory."""
+    _peak_memory_of_upload(organiser, 10)  # the first request in a process imports things
+    small, small_peak = _peak_memory_of_upload(organiser, 10)
+    huge, huge_peak = _peak_memory_of_upload(organiser, 50 * 1024 * 1024)
+    assert small.status_code == 422
+    assert huge.status_code == 413, huge.content[:500]
+    assert "too large; the limit is 10 MB" in json.loads(huge.content)["detail"]
+    assert huge_peak - small_peak < 4 * 1024 * 1024
+    assert not Path.objects.exists()
