@@ -1,6 +1,7 @@
 """POST /api/v1/paths, GET /api/v1/paths/{id}, /route and /positions on a geographic path."""
 
 import json
+
 import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
