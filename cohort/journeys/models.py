@@ -145,13 +145,24 @@ class Milestone(models.Model):
             models.UniqueConstraint(fields=["path", "distance"], name="milestone_distance_unique"),
             models.CheckConstraint(
                 condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
-                | models.Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                | models.Q(
+                    lat__isnull=False,
+                    lon__isnull=False,
+                    lat__gte=-90,
+                    lat__lte=90,
+                    lon__gte=-180,
+                    lon__lte=180,
+                ),
                 name="milestone_lat_lon_in_range",
+                violation_error_message="Give both latitude (-90 to 90) and longitude "
+                "(-180 to 180), or neither.",
             ),
             models.CheckConstraint(
                 condition=models.Q(lat__isnull=False, lon__isnull=False)
                 | models.Q(x__isnull=False, y__isnull=False),
                 name="milestone_has_a_map_point",
+                violation_error_message="Place the milestone: latitude and longitude on a "
+                "geographic path, x and y (image pixels) on an illustrated one.",
             ),
         ]
 

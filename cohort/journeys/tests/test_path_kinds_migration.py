@@ -83,3 +83,17 @@ def test_a_path_whose_points_do_not_match_the_old_projection_stays_illustrated()
     migration.forwards(apps, None)
     old.refresh_from_db()
     assert old.kind == "illustrated"
+
+
+def test_a_milestone_needs_a_whole_map_point_with_a_clear_message():
+    from django.core.exceptions import ValidationError
+
+    path = path_create(milestones=())
+    for fields, words in [
+        ({}, "Place the milestone"),
+        ({"lat": 42.0}, "or neither"),
+        ({"lat": 95.0, "lon": 1.0}, "or neither"),
+    ]:
+        milestone = Milestone(path=path, order=0, name="M", distance=Decimal(0), **fields)
+        with pytest.raises(ValidationError, match=words):
+            milestone.full_clean()
