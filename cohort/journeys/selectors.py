@@ -112,14 +112,14 @@ def _milestone_points(path: Path) -> tuple[list[MilestonePoint], Sketch | None]:
             bool(m.postcard_photo),
             lat=m.lat,
             lon=m.lon,
-        )  # fmt: skip
+        )
         for m in rows
     ]
     route = route_geometry_get(route_id=path.route_id) if path.route_id else None
     route = route or _route_through(raw, geographic)
     if route is None:
         return raw, None
-    along = route.locate([p for p in found if p is not None])
+    along = iter(route.locate([p for p in found if p is not None]))
     sketch = sketch_for(route.points, path.map_width, path.map_height) if geographic else None
     points = []
     for m, point in zip(raw, found, strict=True):
@@ -127,7 +127,7 @@ def _milestone_points(path: Path) -> tuple[list[MilestonePoint], Sketch | None]:
             points.append(m)
             continue
         x, y = sketch.project(*point) if sketch else point
-        points.append(replace(m, x=x, y=y, along=along.pop(0)))
+        points.append(replace(m, x=x, y=y, along=next(along)))
     return points, sketch
 
 
