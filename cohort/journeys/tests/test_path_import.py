@@ -215,3 +215,14 @@ def test_a_noisy_track_is_stored_in_at_most_5000_points_and_measured_whole():
     full_km = _karney_length_m([(lon, lat) for lat, lon in track]) / 1000
     assert abs(float(path.total_distance) - full_km) < 0.01
     assert 2 <= len(path.route.points) <= 5000
+
+
+def test_tracks_and_segments_join_in_order_and_a_track_wins_over_a_route():
+    data = gpx(track=EQUATOR_TRACK[:2], route=[(10, 10), (10, 11)]).replace(
+        b"</trkseg></trk>",
+        b'</trkseg><trkseg><trkpt lat="0" lon="0.2"/></trkseg></trk>'
+        b'<trk><trkseg><trkpt lat="0" lon="0.3"/></trkseg></trk>',
+    )
+    path = _import(data)
+    assert path.total_distance == Decimal("33.39")
+    assert path.route.points[-1] == [0.3, 0.0]
