@@ -97,3 +97,16 @@ def test_a_milestone_needs_a_whole_map_point_with_a_clear_message():
         milestone = Milestone(path=path, order=0, name="M", distance=Decimal(0), **fields)
         with pytest.raises(ValidationError, match=words):
             milestone.full_clean()
+
+
+def test_a_path_switched_to_illustrated_without_x_y_still_answers(client):
+    from cohort.accounts.tests.factories import MemberFactory
+    from cohort.journeys.services import path_cache_clear
+
+    path = path_create()
+    Milestone.objects.filter(path=path).update(x=None, y=None, lat=42.0, lon=-8.0)
+    path_cache_clear()
+    member = MemberFactory()
+    client.force_login(member)
+    [marker] = client.get(f"/api/v1/paths/{path.pk}/positions").json()
+    assert (marker["x"], marker["y"], marker["lat"]) == (0.0, 0.0, None)
