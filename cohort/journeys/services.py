@@ -252,15 +252,16 @@ def _milestones_plan(
     return [planned[d] for d in sorted(planned)]
 
 
-def _path_import_check(*, name: str, unit: str, every: Decimal | None) -> str:
-    name = name.strip()
+def _path_import_check(*, name: str, unit: str, every: Decimal | None) -> tuple[str, str]:
+    """The name stripped and the unit's code (`miles` is `mi`), or InvalidInput."""
+    name, unit = name.strip(), "mi" if unit == "miles" else unit
     if not name or len(name) > 120:
         raise InvalidInput("Give the path a name of 1 to 120 characters.")
     if unit not in Path.Unit.values:
-        raise InvalidInput("The unit is km or mi (miles).")
+        raise InvalidInput("The unit is km, or mi (or miles).")
     if every is not None and not (every.is_finite() and every > 0):
-        raise InvalidInput("--every must be a positive number of units.")
-    return name
+        raise InvalidInput("The distance between milestones (every) must be a positive number.")
+    return name, unit
 
 
 def path_import(
@@ -276,7 +277,7 @@ def path_import(
     bad one): its line from the track (or route), its total distance the line's geodesic
     length on WGS84 in `unit`, milestones from _milestones_plan. Starts today unless told;
     not current. All or nothing: a bad file writes no row."""
-    name = _path_import_check(name=name, unit=unit, every=every)
+    name, unit = _path_import_check(name=name, unit=unit, every=every)
     route = route_file_read(source, size=size)
     line = route_measure(route.points, is_geographic=True)
     total = _in_unit(line.length, unit)

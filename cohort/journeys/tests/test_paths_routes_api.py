@@ -65,7 +65,7 @@ def test_an_organiser_creates_a_geographic_path_from_a_gpx_file(organiser):
 
 
 def test_every_n_units_from_the_api(organiser):
-    response = _post(organiser, gpx(track=EQUATOR_TRACK), every="15", unit="mi")
+    response = _post(organiser, gpx(track=EQUATOR_TRACK), every="15", unit="miles")
     assert response.status_code == 201
     assert [m["name"] for m in response.json()["milestones"]] == ["Start", "15 mi", "Finish"]
 
@@ -92,8 +92,9 @@ def test_a_file_over_the_limit_is_a_413_and_writes_nothing(organiser, settings):
     ("fields", "detail"),
     [
         ({"name": "  "}, "Give the path a name"),
-        ({"unit": "furlongs"}, "The unit is km or mi"),
-        ({"every": "-1"}, "--every must be a positive"),
+        ({"unit": "furlongs"}, "The unit is km, or mi"),
+        ({"every": "-1"}, "(every) must be a positive number"),
+        ({"every": "nan"}, "(every) must be a positive number"),
         ({"gpx": ""}, "Attach the route file"),
     ],
 )
