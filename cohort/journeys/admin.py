@@ -2,7 +2,11 @@ from django.contrib import admin, messages
 
 from cohort.core.exceptions import DomainError
 from cohort.journeys.models import Enrollment, Milestone, Path
-from cohort.journeys.services import path_cache_clear, path_make_current
+from cohort.journeys.services import (
+    path_cache_clear,
+    path_make_current,
+    path_routes_orphaned_delete,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -36,6 +40,12 @@ class PathAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        path_routes_orphaned_delete()
+        path_cache_clear()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        path_routes_orphaned_delete()
         path_cache_clear()
 
     @admin.action(description="Make the selected path the current one")

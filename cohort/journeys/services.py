@@ -252,6 +252,12 @@ def _milestones_plan(
     return [planned[d] for d in sorted(planned)]
 
 
+def path_routes_orphaned_delete() -> int:
+    """Delete the route lines no path uses any more (after paths were deleted); how many."""
+    deleted, _ = PathRoute.objects.filter(path__isnull=True).delete()
+    return deleted
+
+
 def _path_import_check(*, name: str, unit: str, every: Decimal | None) -> tuple[str, str]:
     """The name stripped and the unit's code (`miles` is `mi`), or InvalidInput."""
     name, unit = name.strip(), "mi" if unit == "miles" else unit

@@ -226,3 +226,20 @@ def test_tracks_and_segments_join_in_order_and_a_track_wins_over_a_route():
     path = _import(data)
     assert path.total_distance == Decimal("33.39")
     assert path.route.points[-1] == [0.3, 0.0]
+
+
+def test_deleting_paths_in_the_admin_deletes_their_lines(client):
+    from django.urls import reverse
+
+    from cohort.accounts.tests.factories import StaffFactory
+
+    one, two, kept = (_import(gpx(track=EQUATOR_TRACK), name=n) for n in ("One", "Two", "Kept"))
+    client.force_login(StaffFactory())
+    response = client.post(reverse("admin:journeys_path_delete", args=[one.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("admin:journeys_path_changelist"),
+        {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(PathRoute.objects.values_list("pk", flat=True)) == [kept.route_id]
