@@ -7,6 +7,7 @@ billion-laughs and external-entity attacks), then by gpxpy."""
 
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
@@ -96,11 +97,18 @@ def _geojson_read(text: str) -> RouteFile:
         )
     points = [_position(c) for c in _list(lines[0].get("coordinates"))]
     waypoints = [
-        Waypoint(str(g.get("name") or "").strip(), *_position(g.get("coordinates")))
+        Waypoint(_name(g.get("name")), *_position(g.get("coordinates")))
         for g in features
         if g.get("type") == "Point"
     ]
     return RouteFile(points, waypoints)
+
+
+def _name(value) -> str:
+    """A waypoint's name as one line of text: control characters (a NUL, which no text
+    column holds, a bell, line breaks) dropped, spaces collapsed."""
+    text = "".join(c for c in str(value or "") if unicodedata.category(c) != "Cc")
+    return " ".join(text.split())
 
 
 def _features(document) -> list[dict]:

@@ -243,3 +243,22 @@ def test_deleting_paths_in_the_admin_deletes_their_lines(client):
     )
     assert response.status_code == 302
     assert list(PathRoute.objects.values_list("pk", flat=True)) == [kept.route_id]
+
+
+def test_control_characters_in_a_waypoint_name_are_dropped():
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[0, 0], [0.1, 0], [0.2, 0]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "Fo\u0000rd\u0007 \n"},
+                "geometry": {"type": "Point", "coordinates": [0.1, 0]},
+            },
+        ],
+    }
+    path = _import(json.dumps(collection).encode())
+    assert "Ford" in path.milestones.values_list("name", flat=True)
