@@ -229,6 +229,11 @@ def _milestones_plan(
         Decimal(0): _Planned("Start", Decimal(0), *start),
         total: _Planned("Finish", total, *finish),
     }
+    if len(route.waypoints) > MAX_MILESTONES - 2:
+        raise InvalidInput(
+            f"The file has {len(route.waypoints)} waypoints; a path takes at most "
+            f"{MAX_MILESTONES - 2} between its start and finish."
+        )
     if route.waypoints:
         along = line.locate([(w.lon, w.lat) for w in route.waypoints])
         for n, (waypoint, metres) in enumerate(zip(route.waypoints, along, strict=True), 1):
@@ -247,8 +252,6 @@ def _milestones_plan(
             if distance < total:
                 name = f"{distance.normalize():f} {unit}"
                 planned[distance] = _Planned(name, distance, *line.point_at(metres_each * k))
-    if len(planned) > MAX_MILESTONES:
-        raise InvalidInput(f"The file has more than {MAX_MILESTONES} waypoints.")
     return [planned[d] for d in sorted(planned)]
 
 

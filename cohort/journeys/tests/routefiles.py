@@ -72,6 +72,12 @@ BAD_FILES = {
         "out of range",
     ),
     "not_utf8": (b"\xff\xfe<\x00g\x00", "UTF-8"),
+    "empty": (b"", "neither GPX"),
+    "latitude_not_a_number": (gpx(track=[(0, 0), ("north", 0)]), "gpxpy can read"),
+    "too_many_waypoints": (
+        gpx(track=EQUATOR_TRACK, waypoints=[(f"W{n}", 0, n / 10_000) for n in range(600)]),
+        "600 waypoints; a path takes at most 498",
+    ),
     "geojson_two_lines": (
         json.dumps(
             {
