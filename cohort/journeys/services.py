@@ -244,7 +244,7 @@ def _milestones_plan(
         if total / every > MAX_MILESTONES:
             raise InvalidInput(
                 f"A milestone every {every} {unit} makes more than {MAX_MILESTONES}: "
-                "choose a larger --every."
+                "choose a larger distance between milestones (every)."
             )
         metres_each = float(every) * METRES_PER_UNIT[unit]
         for k in range(1, int(total / every) + 1):

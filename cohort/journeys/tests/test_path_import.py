@@ -262,3 +262,9 @@ def test_control_characters_in_a_waypoint_name_are_dropped():
     }
     path = _import(json.dumps(collection).encode())
     assert "Ford" in path.milestones.values_list("name", flat=True)
+
+
+def test_too_many_milestones_every_n_units_are_refused():
+    with pytest.raises(InvalidInput, match="more than 500: choose a larger distance"):
+        _import(gpx(track=EQUATOR_TRACK), every=Decimal("0.05"))
+    assert not Path.objects.exists()
