@@ -163,3 +163,23 @@ def may_manage_every_group(user) -> bool:
 def organiser_require(user, detail: str = ORGANISERS_ONLY) -> None:
     if not may_see_all_groups(user):
         raise PermissionDenied(detail)
+
+
+# --- Paths and maps -----------------------------------------------------------------------
+
+
+def may_see_every_path(user) -> bool:
+    """Mentors, coordinators and organisers see any path (to look after groups on it);
+    members only the paths of the current chain and those they walk or walked."""
+    return looks_after_groups(user)
+
+
+def may_manage_paths(user) -> bool:
+    """Organisers create paths (from a GPX or GeoJSON file or an image) and edit them;
+    coordinators and mentors only read them."""
+    return may_see_all_groups(user)
+
+
+def path_manager_require(user) -> None:
+    if not may_manage_paths(user):
+        raise PermissionDenied("Only organisers create and edit paths.")

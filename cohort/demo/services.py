@@ -12,11 +12,17 @@ from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.activity.models import DailyActivity
 from cohort.activity.services.recompute import progress_recompute_groups
 from cohort.core.clock import programme_today
-from cohort.demo.camino import MAP_HEIGHT, MAP_WIDTH, STEPS_PER_KM, camino_milestones
+from cohort.demo.camino import (
+    CAMINO_GPX,
+    CAMINO_POSTCARDS,
+    ILLUSTRATED_PATH_NAME,
+    LAKESIDE_MILESTONES,
+    STEPS_PER_KM,
+)
 from cohort.demo.mentors import DEMO_DOMAIN
 from cohort.demo.seasons import demo_programme_seed
 from cohort.journeys.models import Milestone, Path
-from cohort.journeys.services import path_cache_clear, path_make_current
+from cohort.journeys.services import path_cache_clear, path_import, path_make_current
 
 MARKER_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777"]
 FIRST_NAMES = [
@@ -95,27 +101,49 @@ DEMO_DAYS = 30
 
 
 def _demo_path() -> Path:
-    """The Camino as the current path, started DEMO_DAYS ago, if no path exists yet."""
+    """The Camino as the current path, started DEMO_DAYS ago, if no path exists yet:
+    imported from the shipped GPX by the same service as `import_path` and the API. And
+    the illustrated Lakeside Loop beside it (not current)."""
     path = Path.objects.filter(name=DEMO_PATH_NAME).first()
     if path is not None:
         return path
     start = programme_today() - dt.timedelta(days=DEMO_DAYS)
-    path = Path.objects.create(
-        name=DEMO_PATH_NAME,
-        description="Saint-Jean-Pied-de-Port to Santiago de Compostela across northern Spain.",
-        unit=Path.Unit.KILOMETRES,
-        steps_per_unit=STEPS_PER_KM,
-        total_distance=Decimal(765),
-        start_date=start,
-        end_date=start + dt.timedelta(days=180),
-        map_width=MAP_WIDTH,
-        map_height=MAP_HEIGHT,
-    )
-    Milestone.objects.bulk_create([Milestone(path=path, **m) for m in camino_milestones()])
+    with CAMINO_GPX.open("rb") as gpx:
+        path = path_import(
+            source=gpx, name=DEMO_PATH_NAME, unit=Path.Unit.KILOMETRES, start_date=start
+        )
+    path.description = "Saint-Jean-Pied-de-Port to Santiago de Compostela across northern Spain."
+    path.end_date = start + dt.timedelta(days=180)
+    path.steps_per_unit = STEPS_PER_KM
+    path.save(update_fields=["description", "end_date", "steps_per_unit", "updated_at"])
+    milestones = list(path.milestones.all())
+    for milestone in milestones:
+        milestone.postcard = CAMINO_POSTCARDS.get(milestone.name, "")
+    Milestone.objects.bulk_update(milestones, ["postcard"])
+    _demo_illustrated_path(start)
     if not Path.objects.filter(is_current=True).exists():
         path_make_current(path=path)
     path_cache_clear()
     return path
+
+
+def _demo_illustrated_path(start: dt.date) -> None:
+    """An illustrated path: milestones in a drawing's pixels, its line through them."""
+    if Path.objects.filter(name=ILLUSTRATED_PATH_NAME).exists():
+        return
+    path = Path.objects.create(
+        name=ILLUSTRATED_PATH_NAME,
+        description="Once round the lake, drawn rather than mapped.",
+        unit=Path.Unit.KILOMETRES,
+        steps_per_unit=STEPS_PER_KM,
+        total_distance=Decimal(LAKESIDE_MILESTONES[-1][1]),
+        start_date=start,
+        kind=Path.Kind.ILLUSTRATED,
+    )
+    Milestone.objects.bulk_create(
+        Milestone(path=path, order=n, name=name, distance=Decimal(km), x=x, y=y, postcard=text)
+        for n, (name, km, x, y, text) in enumerate(LAKESIDE_MILESTONES)
+    )
 
 
 def _demo_activity(path: Path, *, emails: set[str]) -> None:

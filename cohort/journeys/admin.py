@@ -2,13 +2,17 @@ from django.contrib import admin, messages
 
 from cohort.core.exceptions import DomainError
 from cohort.journeys.models import Enrollment, Milestone, Path
-from cohort.journeys.services import path_cache_clear, path_make_current
+from cohort.journeys.services import (
+    path_cache_clear,
+    path_make_current,
+    path_routes_orphaned_delete,
+)
 
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 1
-    fields = ["order", "name", "distance", "x", "y", "postcard", "postcard_photo"]
+    fields = ["order", "name", "distance", "lat", "lon", "x", "y", "postcard", "postcard_photo"]
 
 
 @admin.register(Path)
@@ -21,9 +25,11 @@ class PathAdmin(admin.ModelAdmin):
         "end_date",
         "is_current",
         "next_path",
+        "kind",
     ]
     list_select_related = ["next_path"]
-    readonly_fields = ["is_current"]
+    # A route comes from a file (import_path, POST /api/v1/paths), never typed in.
+    readonly_fields = ["is_current", "route"]
     inlines = [MilestoneInline]
     actions = ["make_current"]
 
@@ -34,6 +40,12 @@ class PathAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        path_routes_orphaned_delete()
+        path_cache_clear()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        path_routes_orphaned_delete()
         path_cache_clear()
 
     @admin.action(description="Make the selected path the current one")

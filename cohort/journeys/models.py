@@ -9,56 +9,6 @@ from django.db import models
 
 from cohort.core.models import TimeStampedModel
 
-
-class Path(TimeStampedModel):
-    """A route members walk together. Exactly one path is current."""
-
-    class Unit(models.TextChoices):
-        MILES = "mi", "miles"
-        KILOMETRES = "km", "km"
-
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.MILES)
-    steps_per_unit = models.PositiveIntegerField(
-        default=2112, validators=[MinValueValidator(1)], help_text="2,112 steps a mile by default."
-    )
-    total_distance = models.DecimalField(
-        max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    is_current = models.BooleanField(default=False)
-    next_path = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="previous_paths",
-        help_text="Finishing this path enrolls the member in the next (there and back again).",
-    )
-    map_width = models.PositiveIntegerField(default=1000)
-    map_height = models.PositiveIntegerField(default=600)
-
-    class Meta:
-        ordering = ["start_date", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_current"],
-                condition=models.Q(is_current=True),
-                name="one_current_path",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="path_ends_after_it_starts",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 # A postcard photo's detected kind -> the extensions its name may end in. Recognised by
 # content, so a renamed page or script is refused; served inline from our own view.
 POSTCARD_PHOTO_KINDS = {"png": {"png"}, "jpg": {"jpg", "jpeg"}, "gif": {"gif"}, "webp": {"webp"}}
@@ -82,6 +32,86 @@ def postcard_photo_validate(upload) -> None:
         )
 
 
+class PathRoute(models.Model):
+    """A path's line, measured once at import (cohort.journeys.routes): `points` are
+    [longitude, latitude] (geographic) or [x, y] pixels of the path's image (illustrated),
+    `cumulative` the distance from the start to each point (metres or pixels). Never
+    changed: a new line is a new row, so a cached geometry is keyed by its id."""
+
+    points = models.JSONField()
+    cumulative = models.JSONField()
+    is_geographic = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"route {self.pk} ({len(self.points)} points)"
+
+
+class Path(TimeStampedModel):
+    """A route members walk together. Exactly one path is current."""
+
+    class Unit(models.TextChoices):
+        MILES = "mi", "miles"
+        KILOMETRES = "km", "km"
+
+    class Kind(models.TextChoices):
+        GEOGRAPHIC = "geographic", "geographic (a line of latitude/longitude over map tiles)"
+        ILLUSTRATED = "illustrated", "illustrated (an image, in its pixel coordinates)"
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.MILES)
+    steps_per_unit = models.PositiveIntegerField(
+        default=2112, validators=[MinValueValidator(1)], help_text="2,112 steps a mile by default."
+    )
+    total_distance = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+    next_path = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_paths",
+        help_text="Finishing this path enrolls the member in the next (there and back again).",
+    )
+    kind = models.CharField(max_length=11, choices=Kind.choices, default=Kind.ILLUSTRATED)
+    # Without a route an illustrated path's line runs through its milestones' x/y.
+    route = models.OneToOneField(
+        PathRoute, null=True, blank=True, on_delete=models.SET_NULL, related_name="path"
+    )
+    map_image = models.FileField(
+        upload_to="maps/",
+        blank=True,
+        validators=[postcard_photo_validate],
+        help_text="Illustrated paths: the map image (PNG, JPEG, GIF or WebP, at most 5 MB).",
+    )
+    # An illustrated path's image size in pixels (the SVG map's drawing box for both kinds).
+    map_width = models.PositiveIntegerField(default=1000)
+    map_height = models.PositiveIntegerField(default=600)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_path",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="path_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Milestone(models.Model):
     """A named point on a path; the first one (order 0, distance 0) is the start."""
 
@@ -94,8 +124,11 @@ class Milestone(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="From the start of the path, in the path's unit.",
     )
-    x = models.FloatField(help_text="Map point, in the path's map coordinates.")
-    y = models.FloatField()
+    # Geographic paths place a milestone at lat/lon, illustrated ones at x/y (image pixels).
+    lat = models.FloatField(null=True, blank=True, help_text="Geographic paths: latitude.")
+    lon = models.FloatField(null=True, blank=True, help_text="Geographic paths: longitude.")
+    x = models.FloatField(null=True, blank=True, help_text="Illustrated paths: image pixels.")
+    y = models.FloatField(null=True, blank=True)
     # Shown to a member once they reach the milestone (notification, map, postcard page).
     postcard = models.CharField(max_length=400, blank=True)
     postcard_photo = models.FileField(
@@ -110,6 +143,27 @@ class Milestone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["path", "order"], name="milestone_order_unique"),
             models.UniqueConstraint(fields=["path", "distance"], name="milestone_distance_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
+                | models.Q(
+                    lat__isnull=False,
+                    lon__isnull=False,
+                    lat__gte=-90,
+                    lat__lte=90,
+                    lon__gte=-180,
+                    lon__lte=180,
+                ),
+                name="milestone_lat_lon_in_range",
+                violation_error_message="Give both latitude (-90 to 90) and longitude "
+                "(-180 to 180), or neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lat__isnull=False, lon__isnull=False)
+                | models.Q(x__isnull=False, y__isnull=False),
+                name="milestone_has_a_map_point",
+                violation_error_message="Place the milestone: latitude and longitude on a "
+                "geographic path, x and y (image pixels) on an illustrated one.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,10 +15,13 @@ class MilestonePoint:
     order: int
     name: str
     distance: Decimal
-    x: float
+    x: float  # the SVG map's drawing coordinates (for a geographic path, projected)
     y: float
     postcard: str = ""
     has_photo: bool = False
+    lat: float | None = None  # geographic paths
+    lon: float | None = None
+    along: float = 0.0  # where it sits along the route line (routes.RouteGeometry units)
 
 
 @dataclass(frozen=True)
@@ -50,23 +53,6 @@ def progress_for_steps(
         next_milestone=ahead[0] if ahead else None,
         is_complete=distance >= total,
     )
-
-
-def point_at(distance: Decimal, milestones: list[MilestonePoint]) -> tuple[float, float]:
-    """The map point at `distance`, interpolated between the milestones either side."""
-    if not milestones:
-        return (0.0, 0.0)
-    if distance <= milestones[0].distance:
-        return (milestones[0].x, milestones[0].y)
-    for before, after in zip(milestones, milestones[1:], strict=False):
-        if before.distance <= distance <= after.distance:
-            span = after.distance - before.distance
-            share = float((distance - before.distance) / span) if span else 0.0
-            return (
-                before.x + (after.x - before.x) * share,
-                before.y + (after.y - before.y) * share,
-            )
-    return (milestones[-1].x, milestones[-1].y)
 
 
 def spread_markers(

@@ -4,12 +4,25 @@ from ninja import Schema
 
 
 class MilestoneOut(Schema):
+    """A geographic path's milestone has `lat`/`lon`, an illustrated one's `x`/`y` (pixels of
+    the path's image); the other pair is null."""
+
     id: int
     order: int
     name: str
     distance: float
-    x: float
-    y: float
+    lat: float | None
+    lon: float | None
+    x: float | None
+    y: float | None
+
+    @staticmethod
+    def resolve_x(obj) -> float | None:
+        return None if obj.lat is not None else obj.x
+
+    @staticmethod
+    def resolve_y(obj) -> float | None:
+        return None if obj.lat is not None else obj.y
 
 
 class PathOut(Schema):
@@ -22,6 +35,7 @@ class PathOut(Schema):
     start_date: dt.date
     end_date: dt.date | None
     next_path_id: int | None
+    kind: str
     map_width: int
     map_height: int
     milestones: list[MilestoneOut]
@@ -34,6 +48,8 @@ class PositionOut(Schema):
     steps: int
     distance: float
     progress: float
+    lat: float | None
+    lon: float | None
     x: float
     y: float
     milestone: str | None
@@ -41,3 +57,12 @@ class PositionOut(Schema):
     to_next: float | None
     is_viewer: bool
     completed: bool
+
+
+class RouteOut(Schema):
+    """The path's line as a GeoJSON Feature: a LineString of [longitude, latitude] (or of
+    [x, y] image pixels for an illustrated path, `properties.kind` says which)."""
+
+    type: str = "Feature"
+    geometry: dict
+    properties: dict

@@ -6,19 +6,22 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from cohort.accounts import permissions
-from cohort.core.caching import cached_from
+from cohort.core.caching import cache_version, cached, cached_from
 from cohort.core.exceptions import NotFound
-from cohort.journeys.models import Enrollment, Milestone, Path
-from cohort.journeys.progress import (
-    MilestonePoint,
-    point_at,
-    progress_for_steps,
-    spread_markers,
+from cohort.journeys.models import Enrollment, Milestone, Path, PathRoute
+from cohort.journeys.progress import MilestonePoint, progress_for_steps, spread_markers
+from cohort.journeys.routes import (
+    RouteGeometry,
+    Sketch,
+    route_measure,
+    route_position,
+    sketch_for,
 )
 
-# v2: milestones carry their postcard (a v1 value, without it, is never read back).
-CURRENT_PATH_KEY = "journeys:current-path:v2"
+# v3: paths carry their kind and route, milestones lat/lon (a v2 value is never read back).
+CURRENT_PATH_KEY = "journeys:current-path:v3"
 _CURRENT_PATH_TTL = 3600
+_ROUTE_TTL = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,99 @@ class PathView:
     map_width: int
     map_height: int
     milestones: list[MilestonePoint]
+    kind: str = Path.Kind.ILLUSTRATED
+    route_id: int | None = None
+    map_image: str = ""
+    sketch: Sketch | None = None  # geographic: lat/lon onto the SVG map's box
+
+    @property
+    def is_geographic(self) -> bool:
+        return self.kind == Path.Kind.GEOGRAPHIC
+
+
+def route_geometry_get(*, route_id: int) -> RouteGeometry | None:
+    """A stored route line, cached by its id (a route row never changes)."""
+
+    def load():
+        row = (
+            PathRoute.objects.filter(pk=route_id)
+            .values_list("points", "cumulative", "is_geographic")
+            .first()
+        )
+        if row is None:
+            return None
+        points, cumulative, is_geographic = row
+        return RouteGeometry(
+            points=tuple((float(x), float(y)) for x, y in points),
+            cumulative=tuple(float(c) for c in cumulative),
+            is_geographic=is_geographic,
+        )
+
+    return cached("route", f"journeys:route:v1:{route_id}", load, _ROUTE_TTL)
+
+
+def _map_point(m: Milestone, geographic: bool) -> tuple[float, float] | None:
+    if geographic:
+        return (m.lon, m.lat) if m.lon is not None and m.lat is not None else None
+    return (m.x, m.y) if m.x is not None and m.y is not None else None
+
+
+def _route_through(points: list[MilestonePoint], geographic: bool) -> RouteGeometry | None:
+    """Without a stored route: the line through the milestones' map points."""
+    if geographic:
+        line = [(m.lon, m.lat) for m in points if m.lon is not None and m.lat is not None]
+    else:
+        line = [(m.x, m.y) for m in points]
+    return route_measure(line, is_geographic=geographic) if len(line) > 1 else None
+
+
+def path_route_get(path: PathView) -> RouteGeometry | None:
+    """The path's line: its stored route, or the line through its milestones' points;
+    None when there is nothing to draw."""
+    if path.route_id is not None:
+        return route_geometry_get(route_id=path.route_id)
+    return _route_through(path.milestones, path.is_geographic)
+
+
+def _milestone_points(path: Path) -> tuple[list[MilestonePoint], Sketch | None]:
+    """The milestones, sorted by distance, each with where it sits along the route and (a
+    geographic path) its lat/lon projected onto the SVG map's box; and that projection."""
+    geographic = path.kind == Path.Kind.GEOGRAPHIC
+    rows = list(path.milestones.order_by("distance"))
+    found = [_map_point(m, geographic) for m in rows]
+    raw = [
+        MilestonePoint(
+            m.id,
+            m.order,
+            m.name,
+            m.distance,
+            m.x or 0.0,
+            m.y or 0.0,
+            m.postcard,
+            bool(m.postcard_photo),
+            lat=m.lat,
+            lon=m.lon,
+        )
+        for m in rows
+    ]
+    route = route_geometry_get(route_id=path.route_id) if path.route_id else None
+    route = route or _route_through(raw, geographic)
+    if route is None:
+        return raw, None
+    along = iter(route.locate([p for p in found if p is not None]))
+    sketch = sketch_for(route.points, path.map_width, path.map_height) if geographic else None
+    points = []
+    for m, point in zip(raw, found, strict=True):
+        if point is None:
+            points.append(m)
+            continue
+        x, y = sketch.project(*point) if sketch else point
+        points.append(replace(m, x=x, y=y, along=next(along)))
+    return points, sketch
 
 
 def _path_view(path: Path) -> PathView:
-    milestones = [
-        MilestonePoint(
-            m.id, m.order, m.name, m.distance, m.x, m.y, m.postcard, bool(m.postcard_photo)
-        )
-        for m in path.milestones.order_by("distance")
-    ]
+    milestones, sketch = _milestone_points(path)
     return PathView(
         id=path.pk,
         name=path.name,
@@ -59,6 +146,10 @@ def _path_view(path: Path) -> PathView:
         map_width=path.map_width,
         map_height=path.map_height,
         milestones=milestones,
+        kind=path.kind,
+        route_id=path.route_id,
+        map_image=path.map_image.name or "",
+        sketch=sketch,
     )
 
 
@@ -75,7 +166,7 @@ def path_current_get(found: dict | None = None) -> PathView | None:
     )
 
 
-CHAIN_KEY = "journeys:current-chain:v2"
+CHAIN_KEY = "journeys:current-chain:v3"
 _MAX_CHAIN = 20
 
 
@@ -95,12 +186,44 @@ def path_chain_get() -> list[PathView]:
     return chain
 
 
+# Every path's view is cached under this version; path_cache_clear drops it (a new random
+# one starts), so an edit to any path or milestone is seen at once.
+PATHS_VERSION_KEY = "journeys:paths:version"
+
+
 def path_get(*, path_id: int) -> PathView | None:
+    """A path with its milestones: the current one's cached view, else one cached under
+    the paths' version (a path that is not current is read by the chain, the API and the
+    map's legs)."""
     current = path_current_get()
     if current and current.id == path_id:
         return current
-    path = Path.objects.filter(pk=path_id).first()
-    return _path_view(path) if path else None
+    version = cache_version(PATHS_VERSION_KEY, None)
+
+    def load():
+        path = Path.objects.filter(pk=path_id).first()
+        return _path_view(path) if path else False
+
+    if version is None:  # no cache
+        return load() or None
+    key = f"journeys:path:v3:{version}:{path_id}"
+    return cached("path", key, load, _CURRENT_PATH_TTL) or None
+
+
+def path_get_for_viewer(*, viewer, path_id: int) -> PathView:
+    """The path if the viewer may see it, else NotFound (404, as for a path that does not
+    exist): staff any path; members the current chain's and those they are enrolled on.
+    Cached for the current path; one query more for a member on another."""
+    path = path_get(path_id=path_id)
+    if path is None:
+        raise NotFound("No such path.")
+    if permissions.may_see_every_path(viewer):
+        return path
+    if any(p.id == path_id for p in path_chain_get()):
+        return path
+    if not Enrollment.objects.filter(user_id=viewer.pk, path_id=path_id).exists():
+        raise NotFound("No such path.")
+    return path
 
 
 def enrollments_for_users(*, path_id: int, user_ids) -> dict[int, Enrollment]:
@@ -124,6 +247,8 @@ class Marker:
     to_next: Decimal | None
     is_viewer: bool
     completed: bool
+    lat: float | None = None  # geographic paths
+    lon: float | None = None
 
 
 def path_markers_for_group(
@@ -169,10 +294,32 @@ def path_markers_for_group(
                 completed=progress.is_complete,
             )
         )
-    points = [point_at(m.distance, path.milestones) for m in markers]
+    return _markers_placed(path, markers)
+
+
+def _markers_placed(path: PathView, markers: list[Marker]) -> list[Marker]:
+    """Each marker at the point of the route line its distance reaches (between the
+    milestones either side, routes.route_position), then spread apart where they share a
+    spot on the SVG map. The line comes from the cache: a bisect and a multiplication a
+    marker."""
+    route = path_route_get(path)
+    if route is None:
+        return markers
+    anchors = [(float(m.distance), m.along) for m in path.milestones]
+    if not anchors:
+        anchors = [(0.0, 0.0), (float(path.total_distance), route.length)]
+    spots = [route.point_at(route_position(float(m.distance), anchors)) for m in markers]
+    if path.sketch is not None:  # geographic: (lon, lat) onto the SVG map's box
+        placed = [
+            replace(m, lon=round(lon, 6), lat=round(lat, 6))
+            for m, (lon, lat) in zip(markers, spots, strict=True)
+        ]
+        drawn = [path.sketch.project(lon, lat) for lon, lat in spots]
+    else:
+        placed, drawn = markers, spots
     return [
         replace(marker, x=round(x, 1), y=round(y, 1))
-        for marker, (x, y) in zip(markers, spread_markers(points), strict=True)
+        for marker, (x, y) in zip(placed, spread_markers(drawn), strict=True)
     ]
 
 

@@ -1,4 +1,7 @@
 import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import IO
 
 from django.core.cache import cache
 from django.db import transaction
@@ -7,11 +10,19 @@ from django.utils import timezone
 from cohort.accounts import permissions
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
-from cohort.journeys.models import Enrollment, Path
-from cohort.journeys.progress import progress_for_steps
+from cohort.journeys.gpx import RouteFile, route_file_read
+from cohort.journeys.models import Enrollment, Milestone, Path, PathRoute
+from cohort.journeys.progress import HUNDREDTH, progress_for_steps
+from cohort.journeys.routes import (
+    METRES_PER_UNIT,
+    RouteGeometry,
+    route_measure,
+    route_simplify,
+)
 from cohort.journeys.selectors import (
     CHAIN_KEY,
     CURRENT_PATH_KEY,
+    PATHS_VERSION_KEY,
     PathView,
     path_chain_get,
     path_get,
@@ -22,7 +33,7 @@ from cohort.notifications.services import NotificationDraft, notifications_creat
 
 def path_cache_clear() -> None:
     """Call after any change to a path or its milestones."""
-    cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY])
+    cache.delete_many([CURRENT_PATH_KEY, CHAIN_KEY, PATHS_VERSION_KEY])
 
 
 @transaction.atomic
@@ -186,3 +197,130 @@ def _enrollment_set_progress(enrollment: Enrollment, path: PathView) -> None:
         enrollment.completed_at = timezone.now()
     elif not progress.is_complete:
         enrollment.completed_at = None
+
+
+# --- Paths from a route file (GPX or GeoJSON) ---------------------------------------------
+
+STEPS_PER_UNIT = {Path.Unit.MILES: 2112, Path.Unit.KILOMETRES: 1312}  # 2,112 steps a mile
+MAX_MILESTONES = 500
+_MAX_TOTAL = Decimal("9999999.99")  # Path.total_distance's nine digits
+
+
+@dataclass(frozen=True)
+class _Planned:
+    name: str
+    distance: Decimal
+    lon: float
+    lat: float
+
+
+def _in_unit(metres: float, unit: str) -> Decimal:
+    return Decimal(metres / METRES_PER_UNIT[unit]).quantize(HUNDREDTH, ROUND_DOWN)
+
+
+def _milestones_plan(
+    line: RouteGeometry, route: RouteFile, *, unit: str, total: Decimal, every: Decimal | None
+) -> list[_Planned]:
+    """Start and finish; between them a milestone at each waypoint (at its nearest point of
+    the line), or without waypoints one every `every` units. One per distance: a waypoint
+    at the start or the finish names it."""
+    start, finish = line.points[0], line.points[-1]
+    planned = {
+        Decimal(0): _Planned("Start", Decimal(0), *start),
+        total: _Planned("Finish", total, *finish),
+    }
+    if len(route.waypoints) > MAX_MILESTONES - 2:
+        raise InvalidInput(
+            f"The file has {len(route.waypoints)} waypoints; a path takes at most "
+            f"{MAX_MILESTONES - 2} between its start and finish."
+        )
+    if route.waypoints:
+        along = line.locate([(w.lon, w.lat) for w in route.waypoints])
+        for n, (waypoint, metres) in enumerate(zip(route.waypoints, along, strict=True), 1):
+            distance = min(_in_unit(metres, unit), total)
+            name = (waypoint.name or f"Waypoint {n}")[:120]
+            planned[distance] = _Planned(name, distance, *line.point_at(metres))
+    elif every is not None:
+        if total / every > MAX_MILESTONES:
+            raise InvalidInput(
+                f"A milestone every {every} {unit} makes more than {MAX_MILESTONES}: "
+                "choose a larger distance between milestones (every)."
+            )
+        metres_each = float(every) * METRES_PER_UNIT[unit]
+        for k in range(1, int(total / every) + 1):
+            distance = (every * k).quantize(HUNDREDTH)
+            if distance < total:
+                name = f"{distance.normalize():f} {unit}"
+                planned[distance] = _Planned(name, distance, *line.point_at(metres_each * k))
+    return [planned[d] for d in sorted(planned)]
+
+
+def path_routes_orphaned_delete() -> int:
+    """Delete the route lines no path uses any more (after paths were deleted); how many."""
+    deleted, _ = PathRoute.objects.filter(path__isnull=True).delete()
+    return deleted
+
+
+def _path_import_check(*, name: str, unit: str, every: Decimal | None) -> tuple[str, str]:
+    """The name stripped and the unit's code (`miles` is `mi`), or InvalidInput."""
+    name, unit = name.strip(), "mi" if unit == "miles" else unit
+    if not name or len(name) > 120:
+        raise InvalidInput("Give the path a name of 1 to 120 characters.")
+    if unit not in Path.Unit.values:
+        raise InvalidInput("The unit is km, or mi (or miles).")
+    if every is not None and not (every.is_finite() and every > 0):
+        raise InvalidInput("The distance between milestones (every) must be a positive number.")
+    return name, unit
+
+
+def path_import(
+    *,
+    source: IO[bytes],
+    name: str,
+    unit: str = Path.Unit.KILOMETRES,
+    every: Decimal | None = None,
+    size: int | None = None,
+    start_date: dt.date | None = None,
+) -> Path:
+    """A new geographic path from a GPX or GeoJSON file (gpx.route_file_read: 413/422 for a
+    bad one): its line from the track (or route), its total distance the line's geodesic
+    length on WGS84 in `unit`, milestones from _milestones_plan. Starts today unless told;
+    not current. All or nothing: a bad file writes no row."""
+    name, unit = _path_import_check(name=name, unit=unit, every=every)
+    route = route_file_read(source, size=size)
+    line = route_measure(route.points, is_geographic=True)
+    total = _in_unit(line.length, unit)
+    if total < HUNDREDTH:
+        raise InvalidInput(f"The line is {line.length:.1f} m long: too short to walk.")
+    if total > _MAX_TOTAL:
+        raise InvalidInput("The line is longer than any path can be.")
+    planned = _milestones_plan(line, route, unit=unit, total=total, every=every)
+    stored = route_measure(route_simplify(route.points), is_geographic=True)
+    with transaction.atomic():
+        path_route = PathRoute.objects.create(
+            points=[list(p) for p in stored.points],
+            cumulative=[round(c, 3) for c in stored.cumulative],
+            is_geographic=True,
+        )
+        path = Path.objects.create(
+            name=name,
+            unit=unit,
+            steps_per_unit=STEPS_PER_UNIT[Path.Unit(unit)],
+            total_distance=total,
+            start_date=start_date or programme_today(),
+            kind=Path.Kind.GEOGRAPHIC,
+            route=path_route,
+        )
+        Milestone.objects.bulk_create(
+            Milestone(
+                path=path,
+                order=order,
+                name=m.name,
+                distance=m.distance,
+                lat=round(m.lat, 6),
+                lon=round(m.lon, 6),
+            )
+            for order, m in enumerate(planned)
+        )
+        transaction.on_commit(path_cache_clear)
+    return path

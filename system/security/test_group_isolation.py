@@ -29,6 +29,8 @@ NOT_GROUP_OBJECTS = {
     "GET /api/v1/leaderboards/{board}": "a board's name; names outside the group follow privacy",
     "GET /api/v1/leaderboards/{board}/me": "a board's name; the viewer's own rank",
     "GET /api/v1/paths/{path_id}/positions": "the shared path; positions of the viewer's group",
+    "GET /api/v1/paths/{path_id}": "the shared path (members: the current chain's and theirs)",
+    "GET /api/v1/paths/{path_id}/route": "the shared path's line",
     "GET announcements/<int:announcement_id>/publish/": "POST only",
     "GET announcements/<int:announcement_id>/read/": "POST only",
     "GET group/<int:group_id>/leader/": "POST only",

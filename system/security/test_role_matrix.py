@@ -186,7 +186,11 @@ API = {
     "GET /api/v1/notifications": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/notifications/read": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/notifications/unread-count": (401, 200, 200, 200, 200, 403),
+    # Organisers only; the matrix's JSON body carries no file, so theirs is a 422.
+    "POST /api/v1/paths": (401, 403, 403, 403, 422, 403),
     "GET /api/v1/paths/current": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/paths/{path_id}": (401, 200, 200, 200, 200, 403),
+    "GET /api/v1/paths/{path_id}/route": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/paths/{path_id}/positions": (401, 200, 200, 422, 422, 403),
     "GET /api/v1/seasons/current": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/submissions": (401, 200, 200, 200, 200, 403),

@@ -35,7 +35,7 @@ def test_editing_milestones_in_the_admin_drops_the_cache(client):
     data = {
         "name": path.name, "unit": path.unit, "steps_per_unit": path.steps_per_unit,
         "total_distance": path.total_distance, "start_date": path.start_date,
-        "map_width": 1000, "map_height": 600,
+        "kind": path.kind, "map_width": 1000, "map_height": 600,
         "milestones-TOTAL_FORMS": len(milestones), "milestones-INITIAL_FORMS": len(milestones),
     }  # fmt: skip
     for i, m in enumerate(milestones):
