@@ -46,5 +46,13 @@ else
   unset REDIS_URL
   echo "make test: Redis does not answer at ${REDIS}; FALLING BACK TO local-memory cache"
 fi
+# The browser walks (e2e/) need Debian's chromium; CI (as root, on a fresh machine) installs
+# it rather than skip them. A developer without root is told and the walks are skipped.
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "make test: installing chromium for the browser walks (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+    || echo "make test: could not install chromium; the browser walks will be skipped"
+fi
 unset CELERY_BROKER_URL
 exec "$@"
