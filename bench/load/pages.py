@@ -1,6 +1,7 @@
 """Time the HTML pages in-process (Django's test client, no server): the dashboard `/`,
 `/leaderboards/`, `/map/`, `/season/` signed in as a member, and `/mentor/` as a mentor, on
-a bench/generate.py data set. Per page, milliseconds per request warm, and the first view
+a bench/generate.py data set. Per page, milliseconds per request (wall, and in brackets this
+process's CPU, the figure to trust on a shared machine) warm, and the first view
 after the caches expire (a member of a group nobody has viewed yet, in a new session: the
 group's dashboard, their unread count and their season computed again; for the mentor, a new
 session only). With `--profile`,
@@ -63,10 +64,13 @@ def main() -> None:
     for i, name in enumerate(args.only):
         role, url = PAGES[name]
         warm_user = mentor if role == "mentor" else members[0]
-        warm, profile = _warm(warm_user, url, args.requests, args.profile)
+        (warm, warm_cpu), profile = _warm(warm_user, url, args.requests, args.profile)
         fresh = members[1 + i * args.cold : 1 + (i + 1) * args.cold]
-        cold = _cold(url, [mentor] * args.cold if role == "mentor" else fresh)
-        print(f"{name:13} {url:15} warm {warm:7.2f} ms   first view {cold:7.2f} ms")
+        cold, cold_cpu = _cold(url, [mentor] * args.cold if role == "mentor" else fresh)
+        print(
+            f"{name:13} {url:15} warm {warm:7.2f} ms ({warm_cpu:6.2f} CPU)   "
+            f"first view {cold:7.2f} ms ({cold_cpu:6.2f} CPU)"
+        )
         if profile:
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
@@ -131,35 +135,40 @@ def _client(user):
     return client
 
 
-def _warm(user, url: str, count: int, profile: bool) -> tuple[float, cProfile.Profile | None]:
+def _warm(
+    user, url: str, count: int, profile: bool
+) -> tuple[tuple[float, float], cProfile.Profile | None]:
+    """Wall and CPU (this process's: Python, templates, the drivers) milliseconds a request."""
     client = _client(user)
     for _ in range(3):
         answer = client.get(url)
         if answer.status_code != 200:
             raise SystemExit(f"{url} answered {answer.status_code}: {answer.content[:300]!r}")
     profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     for _ in range(count):
         client.get(url)
     if profiler:
         profiler.disable()
-    return (time.perf_counter() - started) / count * 1000, profiler
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return (wall / count * 1000, cpu / count * 1000), profiler
 
 
-def _cold(url: str, users: list) -> float:
+def _cold(url: str, users: list) -> tuple[float, float]:
     """The first view of a new session, by members no other page's first view used, each of
     a group nobody viewed yet (the mentor: the same one each time, in a new session)."""
-    total = 0.0
+    total = cpu = 0.0
     for user in users:
         client = _client(user)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         answer = client.get(url)
         total += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         if answer.status_code != 200:
             raise SystemExit(f"{url} answered {answer.status_code}")
-    return total / len(users) * 1000
+    return total / len(users) * 1000, cpu / len(users) * 1000
 
 
 if __name__ == "__main__":
