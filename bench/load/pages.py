@@ -8,7 +8,8 @@ session only). With `--profile`,
 the top of a cProfile of the warm requests by cumulative time.
 
     .venv/bin/python bench/load/pages.py --database-url URL [--requests 300] [--cold 20] \\
-        [--redis-url redis://127.0.0.1:6379/3] [--only dashboard map] [--profile]
+        [--redis-url redis://127.0.0.1:6379/3] [--only dashboard map] [--profile] \\
+        [--sort tottime]
 """
 
 import argparse
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", choices=list(PAGES), default=list(PAGES))
     parser.add_argument("--profile", action="store_true", help="cProfile the warm requests")
     parser.add_argument("--top", type=int, default=35, help="profile lines shown")
+    parser.add_argument("--sort", default="cumulative", help="profile order (pstats key)")
     database_argument(parser)
     args = parser.parse_args()
     os.environ["REDIS_URL"] = args.redis_url
@@ -73,7 +75,7 @@ def main() -> None:
         )
         if profile:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
 
 
