@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +17,7 @@ from cohort.activity.services.daily import activity_review
 from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
+from cohort.mentoring.html import queue_rows_html
 from cohort.mentoring.reports import (
     member_report,
     mentor_report,
@@ -71,7 +73,10 @@ def mentor_home(request):
         after_id=_number(request.GET.get("flags_after"), "flags_after"),
     )
     groups = mentor_groups_list(viewer=request.user)
-    context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id}
+    csrf_token = get_token(request)  # one for every form of the page, as {% csrf_token %}
+    rows_html = queue_rows_html(page.items, group_id=group_id, csrf_token=csrf_token)
+    context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id,
+               "rows_html": rows_html, "csrf_token": csrf_token}  # fmt: skip
     return render(request, "mentoring/queue.html", context)
 
 
