@@ -72,7 +72,7 @@ def mentor_home(request):
         group_id=group_id,
         after_id=_number(request.GET.get("flags_after"), "flags_after"),
     )
-    groups = mentor_groups_list(viewer=request.user)
+    groups = mentor_groups_list(viewer=request.user, with_mentors=False)
     csrf_token = get_token(request)  # one for every form of the page, as {% csrf_token %}
     rows_html = queue_rows_html(page.items, group_id=group_id, csrf_token=csrf_token)
     context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id,
@@ -177,7 +177,7 @@ def mentor_students(request):
     """Each student with season points by category, streak, pending work, target flags."""
     group_id = _number(request.GET.get("group"), "group")
     board = students_board(viewer=request.user, group_id=group_id)
-    groups = mentor_groups_list(viewer=request.user)
+    groups = mentor_groups_list(viewer=request.user, with_mentors=False)
     context = {"board": board, "groups": groups, "group_id": group_id}
     return render(request, "mentoring/students.html", context)
 
