@@ -71,12 +71,12 @@ def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
 SEASON_EPISODES_VERSION_KEY = "reviews:season-episodes:version"
 
 
-def _season_episodes(season: Season) -> list[Episode]:
+def _season_episodes(season: Season) -> list:  # of Episode, each with `required`
     """The season's episodes in order, each with its required assignments (`required`, with
     their categories): the same for every member, so cached under a version that any save of
     an episode, an assignment or a category renews (reviews.services.season_episodes_forget)."""
 
-    def load() -> list[Episode]:
+    def load() -> list:
         required = Assignment.objects.filter(is_required=True).select_related("category")
         return list(
             Episode.objects.filter(season=season)
