@@ -65,3 +65,18 @@ def test_every_text_is_escaped(make):
     assert "<u>" not in html and 's<"' not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "A &amp; B" in html and "1,234" in html
     assert html == LOOP.render(Context({"chart": chart})).rstrip("\n")
+
+
+def test_one_decimal_prints_what_floatformat_printed():
+    import random
+
+    from django.template.defaultfilters import floatformat
+
+    from cohort.analytics.charts import one_decimal
+
+    rng = random.Random(19)
+    values = [0, 0.0, -0.0, -0.04, 0.05, 0.15, 0.25, 2.675, 1e-7, 123456789.95, -3.45, 17, -17]
+    values += [rng.uniform(-1000, 1000) for _ in range(20_000)] + list(range(-50, 700))
+    values += [round(rng.uniform(0, 640), 2) for _ in range(5_000)]
+    for value in values:
+        assert one_decimal(value) == floatformat(value, "1u"), value
