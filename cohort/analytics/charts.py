@@ -22,7 +22,7 @@ def one_decimal(value: float) -> str:
         rounded = Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP)
     except (InvalidOperation, TypeError):
         return floatformat(value, "1u")
-    return f"{abs(rounded) if not rounded else rounded:.1f}"  # no "-0.0", as the filter
+    return f"{rounded if rounded else abs(rounded):.1f}"  # no "-0.0", as the filter
 
 
 WIDTH = 640
