@@ -1,13 +1,15 @@
 """Time the HTML pages in-process (Django's test client, no server): the dashboard `/`,
 `/leaderboards/`, `/map/`, `/season/` signed in as a member, and `/mentor/` as a mentor, on
-a bench/generate.py data set. Per page, milliseconds per request warm, and the first view
+a bench/generate.py data set. Per page, milliseconds per request (wall, and in brackets this
+process's CPU, the figure to trust on a shared machine) warm, and the first view
 after the caches expire (a member of a group nobody has viewed yet, in a new session: the
 group's dashboard, their unread count and their season computed again; for the mentor, a new
 session only). With `--profile`,
 the top of a cProfile of the warm requests by cumulative time.
 
     .venv/bin/python bench/load/pages.py --database-url URL [--requests 300] [--cold 20] \\
-        [--redis-url redis://127.0.0.1:6379/3] [--only dashboard map] [--profile]
+        [--redis-url redis://127.0.0.1:6379/3] [--only dashboard map] [--profile] \\
+        [--sort tottime]
 """
 
 import argparse
@@ -42,6 +44,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", choices=list(PAGES), default=list(PAGES))
     parser.add_argument("--profile", action="store_true", help="cProfile the warm requests")
     parser.add_argument("--top", type=int, default=35, help="profile lines shown")
+    parser.add_argument("--sort", default="cumulative", help="profile order (pstats key)")
     database_argument(parser)
     args = parser.parse_args()
     os.environ["REDIS_URL"] = args.redis_url
@@ -63,13 +66,16 @@ def main() -> None:
     for i, name in enumerate(args.only):
         role, url = PAGES[name]
         warm_user = mentor if role == "mentor" else members[0]
-        warm, profile = _warm(warm_user, url, args.requests, args.profile)
+        (warm, warm_cpu), profile = _warm(warm_user, url, args.requests, args.profile)
         fresh = members[1 + i * args.cold : 1 + (i + 1) * args.cold]
-        cold = _cold(url, [mentor] * args.cold if role == "mentor" else fresh)
-        print(f"{name:13} {url:15} warm {warm:7.2f} ms   first view {cold:7.2f} ms")
+        cold, cold_cpu = _cold(url, [mentor] * args.cold if role == "mentor" else fresh)
+        print(
+            f"{name:13} {url:15} warm {warm:7.2f} ms ({warm_cpu:6.2f} CPU)   "
+            f"first view {cold:7.2f} ms ({cold_cpu:6.2f} CPU)"
+        )
         if profile:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
 
 
@@ -131,35 +137,45 @@ def _client(user):
     return client
 
 
-def _warm(user, url: str, count: int, profile: bool) -> tuple[float, cProfile.Profile | None]:
+def _warm(
+    user, url: str, count: int, profile: bool
+) -> tuple[tuple[float, float], cProfile.Profile | None]:
+    """Wall and CPU (this process's: Python, templates, the drivers) milliseconds a request."""
     client = _client(user)
     for _ in range(3):
         answer = client.get(url)
         if answer.status_code != 200:
             raise SystemExit(f"{url} answered {answer.status_code}: {answer.content[:300]!r}")
     profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     for _ in range(count):
         client.get(url)
     if profiler:
         profiler.disable()
-    return (time.perf_counter() - started) / count * 1000, profiler
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return (wall / count * 1000, cpu / count * 1000), profiler
 
 
-def _cold(url: str, users: list) -> float:
+def _cold(url: str, users: list) -> tuple[float, float]:
     """The first view of a new session, by members no other page's first view used, each of
     a group nobody viewed yet (the mentor: the same one each time, in a new session)."""
-    total = 0.0
+    total = cpu = 0.0
+    # One client for all: a new test Client loads the middleware again (WhiteNoise indexes
+    # every static file: ~40 ms), which a server does once per process.
+    client = _client(users[0])
+    client.get("/health/live/")
     for user in users:
-        client = _client(user)
-        started = time.perf_counter()
+        client.logout()
+        client.force_login(user)
+        started, cpu_started = time.perf_counter(), time.process_time()
         answer = client.get(url)
         total += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         if answer.status_code != 200:
             raise SystemExit(f"{url} answered {answer.status_code}")
-    return total / len(users) * 1000
+    return total / len(users) * 1000, cpu / len(users) * 1000
 
 
 if __name__ == "__main__":

@@ -2,10 +2,28 @@
 JavaScript, readable at a glance, with the same figures in a table beside each chart."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import add, floatformat
+from django.template.defaultfilters import add, floatformat, truncatechars
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cohort.core.numbers import Numbers
+
+TENTH = Decimal("0.1")
+
+
+def one_decimal(value: float) -> str:
+    """`value|floatformat:"1u"` (one decimal, half up, unlocalized) without the filter's
+    general path: a chart prints 56 to 120 of them."""
+    try:
+        rounded = Decimal(repr(value)).quantize(TENTH, ROUND_HALF_UP)
+    except (InvalidOperation, TypeError):
+        return floatformat(value, "1u")
+    return f"{rounded if rounded else abs(rounded):.1f}"  # no "-0.0", as the filter
+
 
 WIDTH = 640
 ROW_HEIGHT = 22
@@ -32,27 +50,27 @@ class Bar:
 
     @property
     def x_text(self) -> str:
-        return floatformat(self.x, "1u")
+        return one_decimal(self.x)
 
     @property
     def y_text(self) -> str:
-        return floatformat(self.y, "1u")
+        return one_decimal(self.y)
 
     @property
     def width_text(self) -> str:
-        return floatformat(self.width, "1u")
+        return one_decimal(self.width)
 
     @property
     def height_text(self) -> str:
-        return floatformat(self.height, "1u")
+        return one_decimal(self.height)
 
     @property
     def label_y_text(self) -> str:
-        return floatformat(add(self.y, 12), "1u")
+        return one_decimal(add(self.y, 12))
 
     @property
     def value_x_text(self) -> str:
-        return floatformat(add(add(self.x, self.width), 6), "1u")
+        return one_decimal(add(add(self.x, self.width), 6))
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,77 @@ class Chart:
     @property
     def is_empty(self) -> bool:
         return not any(bar.value for bar in self.bars)
+
+    @property
+    def html(self) -> SafeString:
+        """The chart's card (templates/analytics/_chart.html prints it): built in Python, the
+        same markup the template's loop drew with about 25 nodes a bar."""
+        return chart_html(self)
+
+
+def chart_html(chart: Chart) -> SafeString:
+    numbers = Numbers()
+    slug, title = escape(chart.slug), escape(chart.title)
+    head = (
+        f'<section class="card" aria-labelledby="chart-{slug}-heading" '
+        f'data-testid="chart-{slug}">\n  <h2 id="chart-{slug}-heading">{title}</h2>\n  '
+    )
+    if chart.is_empty:
+        body = '\n  <p class="empty">Nothing to show yet.</p>\n  '
+        return mark_safe(f"{head}{body}\n</section>")  # noqa: S308 (escaped)
+    height = numbers.plain(chart.height if chart.horizontal else add(chart.height, 24))
+    svg = (
+        f'\n  <svg viewBox="0 0 {numbers.plain(chart.width)} {height}" width="100%" role="img" '
+        f'aria-labelledby="chart-{slug}-title chart-{slug}-desc" focusable="false">\n'
+        f'    <title id="chart-{slug}-title">{title}</title>\n'
+        f'    <desc id="chart-{slug}-desc">{escape(chart.description)} The table below gives '
+        "each figure.</desc>\n    "
+    )
+    label_y = numbers.plain(add(chart.height, 16))
+    many = len(chart.bars) > 12
+    last = len(chart.bars) - 1
+    parts = [svg]
+    rows = []
+    for i, bar in enumerate(chart.bars):
+        label, value = escape(bar.label), escape(bar.value_text)
+        x = bar.x_text
+        parts.append(
+            f"\n    <g>\n      <title>{label}: {value}</title>\n"
+            f'      <rect x="{x}" y="{bar.y_text}" width="{bar.width_text}" '
+            f'height="{bar.height_text}" fill="#1d4ed8" rx="2"></rect>\n      '
+        )
+        if chart.horizontal:
+            parts.append(
+                f'\n      <text x="{numbers.plain(add(bar.x, -6))}" y="{bar.label_y_text}" '
+                f'text-anchor="end" font-size="12" fill="#1f2933">'
+                f"{escape(truncatechars(bar.label, 20))}</text>\n"
+                f'      <text x="{bar.value_x_text}" y="{bar.label_y_text}" font-size="12" '
+                f'fill="#52606d">{value}</text>\n      '
+            )
+        elif i == last and many:
+            parts.append(
+                f'\n      <text x="{numbers.plain(chart.width)}" y="{label_y}" '
+                f'text-anchor="end" font-size="11" fill="#52606d">{label}</text>\n      '
+            )
+        elif i == 0 or not many:
+            parts.append(
+                f'\n      <text x="{x}" y="{label_y}" font-size="11" fill="#52606d">'
+                f"{label}</text>\n      "
+            )
+        parts.append("\n    </g>\n    ")
+        rows.append(f'<tr><td>{label}</td><td class="num">{value}</td></tr>')
+    first_column = {"steps": "Day", "groups": "Group", "progress": "Progress"}.get(
+        chart.slug, "Category"
+    )
+    parts.append(
+        "\n  </svg>\n  <details>\n    <summary>Figures as a table</summary>\n"
+        f'    <table class="table">\n      <caption class="visually-hidden">{title}</caption>\n'
+        f'      <thead><tr><th scope="col">{first_column}</th><th scope="col" class="num">'
+        f"{escape(chart.value_label)}</th></tr></thead>\n"
+        f"      <tbody>{''.join(rows)}</tbody>\n    </table>\n  </details>\n  "
+    )
+    # Every text above is escaped; the numbers are formatted ones.
+    return mark_safe(f"{head}{''.join(parts)}\n</section>")  # noqa: S308
 
 
 def column_chart(

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from cohort.core.navigation import nav_items
+from cohort.core.navigation import nav_html
 
 
 def site(request):
@@ -10,4 +10,4 @@ def site(request):
 def navigation(request):
     """The main navigation for the viewer's role (cohort.core.navigation)."""
     user = getattr(request, "user", None)
-    return {"nav_items": nav_items(user, getattr(request, "resolver_match", None))}
+    return {"nav_html": nav_html(user, getattr(request, "resolver_match", None))}

@@ -4,6 +4,12 @@ it sits below accounts. Member-only pages (logging steps, the season's titles, h
 the monthly report) are not offered to staff, who have their own (mentor, analytics)."""
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 MEMBER = "member"
 STAFF = frozenset({"mentor", "coordinator", "organiser"})
@@ -45,13 +51,40 @@ def nav_items(user, match) -> list[dict]:
         return []
     app = getattr(match, "app_name", "") or ""
     name = getattr(match, "url_name", "") or ""
+    return _items(user.role, app, name)
+
+
+def nav_html(user, match) -> SafeString:
+    """The navigation's <li> items as base.html drew them from nav_items, built once per
+    role and current page in each process (the same few dozen fragments serve every page
+    view: no per-viewer data in them)."""
+    if not getattr(user, "is_authenticated", False):
+        return mark_safe("")
+    app = getattr(match, "app_name", "") or ""
+    name = getattr(match, "url_name", "") or ""
+    where = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    return _nav_html(user.role, app, name, where)
+
+
+@lru_cache(maxsize=512)
+def _nav_html(role: str, app: str, name: str, where: tuple) -> SafeString:
+    html = "".join(
+        f'<li><a href="{escape(reverse(item["url_name"]))}"'
+        + (' aria-current="page"' if item["is_current"] else "")
+        + f">{escape(item['label'])}</a></li>\n        "
+        for item in _items(role, app, name)
+    )
+    return mark_safe(html)  # noqa: S308 (escaped above)
+
+
+def _items(role: str, app: str, name: str) -> list[dict]:
     items = []
     for item in NAV:
-        if user.role not in item.roles:
+        if role not in item.roles:
             continue
         current = app in item.apps or any(name.startswith(n) for n in item.names)
         if item.names == ("home",):
             current = app == "dashboard" and name == "home"
-        label = item.staff_label if item.staff_label and user.role != MEMBER else item.label
+        label = item.staff_label if item.staff_label and role != MEMBER else item.label
         items.append({"label": label, "url_name": item.url_name, "is_current": current})
     return items

@@ -4,52 +4,34 @@ is the one every member opens). Every text is escaped here; numbers and dates ar
 in the active language, each value once, with that language's formats looked up once a page.
 """
 
-from django.contrib.humanize.templatetags.humanize import intcomma
+from functools import lru_cache
+from types import SimpleNamespace
+
 from django.template.defaultfilters import pluralize
-from django.utils import numberformat
-from django.utils.formats import date_format, get_format
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from cohort.core.numbers import Numbers
 from cohort.core.templatetags.cohort_format import distance
 from cohort.dashboard.rows import DashboardRow
-
-
-class _Numbers:
-    """The active language's number formats, looked up once (what `localize` and `intcomma`
-    look up on every value)."""
-
-    def __init__(self) -> None:
-        lang = get_language()
-        self.decimal = get_format("DECIMAL_SEPARATOR", lang)
-        self.grouping = get_format("NUMBER_GROUPING", lang)
-        self.thousands = get_format("THOUSAND_SEPARATOR", lang)
-
-    def plain(self, value) -> str:
-        """`{{ value }}`: localized, grouped only if USE_THOUSAND_SEPARATOR says so."""
-        return numberformat.format(value, self.decimal, None, self.grouping, self.thousands)
-
-    def grouped(self, value) -> str:
-        """`{{ value|intcomma }}`."""
-        if not isinstance(value, int):
-            return intcomma(value)  # None and the rest: the filter's own answer
-        return numberformat.format(
-            value, self.decimal, None, self.grouping, self.thousands, force_grouping=True
-        )
+from cohort.journeys.progress import MilestonePoint
+from cohort.journeys.selectors import PathView
 
 
 def dashboard_rows_html(
     rows: list[DashboardRow], *, viewer_id: int, show_group: bool, show_season: bool
 ) -> SafeString:
     """The <tr> of each row, as _rows.html drew them (the viewer's row marked)."""
-    numbers = _Numbers()
+    numbers = Numbers()
     # Every value in the rows is escaped or a formatted number.
     html = "".join(_row(r, numbers, r.user_id == viewer_id, show_group, show_season) for r in rows)
     return mark_safe(html)  # noqa: S308
 
 
-def _row(r: DashboardRow, numbers: _Numbers, is_viewer: bool, show_group, show_season) -> str:
+def _row(r: DashboardRow, numbers: Numbers, is_viewer: bool, show_group, show_season) -> str:
     name = escape(r.name)
     progress = numbers.plain(r.progress)
     cells = [
@@ -78,3 +60,20 @@ def _row(r: DashboardRow, numbers: _Numbers, is_viewer: bool, show_group, show_s
     cells.append(f"<td>{escape(logged) or 'never'}</td>")
     opening = '<tr class="viewer">' if is_viewer else "<tr>"
     return "\n" + opening + "\n  " + "\n  ".join(cells) + "\n</tr>"
+
+
+def map_route_html(path: PathView) -> SafeString:
+    """The map's route and milestones (dashboard/_map_route.html), rendered once per path's
+    content and language in each process: ~300 template nodes every member of every group
+    would otherwise render alike. Keyed on the milestones themselves, so an edited path
+    renders anew."""
+    return _map_route_html(path.unit, tuple(path.milestones), get_language())
+
+
+@lru_cache(maxsize=64)
+def _map_route_html(
+    unit: str, milestones: tuple[MilestonePoint, ...], language: str | None
+) -> SafeString:
+    path = SimpleNamespace(unit=unit, milestones=milestones)
+    html = render_to_string("dashboard/_map_route.html", {"path": path})
+    return mark_safe(html.rstrip("\n"))  # noqa: S308 (autoescaped by the template)

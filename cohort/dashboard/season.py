@@ -52,12 +52,11 @@ def season_overview(*, viewer: User) -> SeasonOverview:
     """Everything the season page shows the viewer (members see their own numbers; staff
     the season and its episodes)."""
     season = season_current()
-    overview = SeasonOverview(
-        season=season,
-        next_season=Season.objects.filter(status=Season.Status.UPCOMING)
-        .order_by("starts_on")
-        .first(),
-    )
+    overview = SeasonOverview(season=season)
+    if season is None:  # only then does the page name the next one
+        overview.next_season = (
+            Season.objects.filter(status=Season.Status.UPCOMING).order_by("starts_on").first()
+        )
     if not viewer.is_member:
         if season is not None:
             overview.episodes = [EpisodeState(e, "unlocked") for e in season.episodes.all()]
@@ -73,7 +72,7 @@ def season_overview(*, viewer: User) -> SeasonOverview:
     overview.history = list(
         SeasonStanding.objects.filter(user=viewer).select_related("season").order_by("-season")[:6]
     )
-    overview.wallet = wallet_summary(viewer)
+    overview.wallet = wallet_summary(viewer, limit=0)  # the balance: no transactions shown
     overview.titles = titles_for_member(viewer)
     return overview
 

@@ -9,7 +9,7 @@ from cohort.accounts import permissions
 from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import DomainError, NotFound
-from cohort.dashboard.html import dashboard_rows_html
+from cohort.dashboard.html import dashboard_rows_html, map_route_html
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import (
@@ -104,6 +104,7 @@ def map_view(request):
         "card": card,
         "legs": legs,
         "postcards": postcards,
+        "route_html": map_route_html(path) if path and group else "",
     }
     if not request.user.is_member:
         # Staff walk with no group of their own: they pick one of those they may see.

@@ -23,6 +23,7 @@ from cohort.competition.services.seasons import month_end, season_create
 from cohort.core.clock import programme_today
 from cohort.demo.mentors import demo_mentors_seed
 from cohort.reviews.models import Assignment
+from cohort.reviews.services import season_episodes_forget
 
 CATEGORIES = [
     # name, cap, rule (the plan's five; season cap 1,500)
@@ -144,3 +145,4 @@ def _assignments(season: Season, categories: dict) -> None:
         for number, title, category, points in ASSIGNMENTS
         if number in episodes
     )
+    season_episodes_forget()  # bulk_create sends no post_save

@@ -32,17 +32,16 @@ QUEUE_PAGE_SIZE = 25
 STUDENTS_LIMIT = 200
 
 
-def mentor_groups_list(*, viewer: User) -> list[Group]:
+def mentor_groups_list(*, viewer: User, with_mentors: bool = True) -> list[Group]:
     """The groups the viewer looks after (mentors theirs, coordinators their division's,
-    organisers all), by name, each with its mentors loaded. Two queries."""
+    organisers all), by name, each with its mentors loaded (two queries) unless the page
+    shows none (`with_mentors=False`: one)."""
     reviewer_require(viewer)
-    mentors = User.objects.only("id", "display_name", "email").order_by("display_name", "id")
-    return list(
-        Group.objects.for_viewer(viewer)
-        .select_related("division")
-        .prefetch_related(Prefetch("mentors", queryset=mentors))
-        .order_by("name", "id")
-    )
+    groups = Group.objects.for_viewer(viewer).select_related("division").order_by("name", "id")
+    if with_mentors:
+        mentors = User.objects.only("id", "display_name", "email").order_by("display_name", "id")
+        groups = groups.prefetch_related(Prefetch("mentors", queryset=mentors))
+    return list(groups)
 
 
 def mentor_group_get(*, viewer: User, group_id: int | None) -> Group | None:

@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +17,7 @@ from cohort.activity.services.daily import activity_review
 from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
 from cohort.core.http import client_ip
+from cohort.mentoring.html import queue_rows_html
 from cohort.mentoring.reports import (
     member_report,
     mentor_report,
@@ -70,8 +72,11 @@ def mentor_home(request):
         group_id=group_id,
         after_id=_number(request.GET.get("flags_after"), "flags_after"),
     )
-    groups = mentor_groups_list(viewer=request.user)
-    context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id}
+    groups = mentor_groups_list(viewer=request.user, with_mentors=False)
+    csrf_token = get_token(request)  # one for every form of the page, as {% csrf_token %}
+    rows_html = queue_rows_html(page.items, group_id=group_id, csrf_token=csrf_token)
+    context = {"page": page, "flags": flags, "groups": groups, "group_id": group_id,
+               "rows_html": rows_html, "csrf_token": csrf_token}  # fmt: skip
     return render(request, "mentoring/queue.html", context)
 
 
@@ -172,7 +177,7 @@ def mentor_students(request):
     """Each student with season points by category, streak, pending work, target flags."""
     group_id = _number(request.GET.get("group"), "group")
     board = students_board(viewer=request.user, group_id=group_id)
-    groups = mentor_groups_list(viewer=request.user)
+    groups = mentor_groups_list(viewer=request.user, with_mentors=False)
     context = {"board": board, "groups": groups, "group_id": group_id}
     return render(request, "mentoring/students.html", context)
 

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.competition.models import Episode, Season
+from cohort.core.caching import cache_version, cached
 from cohort.core.exceptions import NotFound
 from cohort.reviews.models import Assignment, Submission, SubmissionFile
 
@@ -51,12 +52,7 @@ def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
     required assignments and the member's latest status for each. An unlocked episode with
     no required assignments counts as done, so it never blocks the next. Three queries:
     episodes, their required assignments, the member's submissions of them."""
-    required = Assignment.objects.filter(is_required=True).select_related("category")
-    episodes = list(
-        Episode.objects.filter(season=season)
-        .order_by("number")
-        .prefetch_related(Prefetch("assignments", queryset=required, to_attr="required"))
-    )
+    episodes = _season_episodes(season)
     latest, approved = _member_progress(user_id=user_id, season=season)
     states, previous_done = [], True
     for episode in episodes:
@@ -70,6 +66,28 @@ def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
         states.append(EpisodeState(episode, state, work))
         previous_done = state == DONE
     return states
+
+
+SEASON_EPISODES_VERSION_KEY = "reviews:season-episodes:version"
+
+
+def _season_episodes(season: Season) -> list:  # of Episode, each with `required`
+    """The season's episodes in order, each with its required assignments (`required`, with
+    their categories): the same for every member, so cached under a version that any save of
+    an episode, an assignment or a category renews (reviews.services.season_episodes_forget)."""
+
+    def load() -> list:
+        required = Assignment.objects.filter(is_required=True).select_related("category")
+        return list(
+            Episode.objects.filter(season=season)
+            .order_by("number")
+            .prefetch_related(Prefetch("assignments", queryset=required, to_attr="required"))
+        )
+
+    version = cache_version(SEASON_EPISODES_VERSION_KEY, None)
+    if version is None:  # no cache: read the database
+        return load()
+    return cached("season_episodes", f"reviews:season-episodes:{season.pk}:{version}", load, 3600)
 
 
 def _member_progress(*, user_id: int, season: Season) -> tuple[dict[int, str], set[int]]:

@@ -17,6 +17,7 @@ from cohort.accounts.models import User
 from cohort.competition.models import Season
 from cohort.competition.selectors.seasons import season_for_day
 from cohort.competition.services.points import points_award
+from cohort.core.caching import cache_forget_on_commit
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import (
     Conflict,
@@ -31,7 +32,12 @@ from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 from cohort.reviews.files import CheckedFile, files_check
 from cohort.reviews.models import Assignment, Submission, SubmissionFile
-from cohort.reviews.selectors import LOCKED, episode_state_for, submissions_visible_to
+from cohort.reviews.selectors import (
+    LOCKED,
+    SEASON_EPISODES_VERSION_KEY,
+    episode_state_for,
+    submissions_visible_to,
+)
 
 DECISIONS = (
     Submission.Status.APPROVED,
@@ -382,3 +388,9 @@ def _review_notice(submission: Submission) -> NotificationDraft:
         link=SUBMISSIONS_LINK,
         dedupe_key=f"submission-reviewed:{submission.pk}",
     )
+
+
+def season_episodes_forget(sender=None, **kwargs) -> None:
+    """post_save/post_delete of an Episode, an Assignment or a Category, from anywhere (the
+    admin, the demo, a shell): the cached episodes of every season are read again."""
+    cache_forget_on_commit([SEASON_EPISODES_VERSION_KEY])

@@ -308,15 +308,17 @@ def board_people_load(users) -> dict[int, tuple]:
 
 
 def _rows(board: str, standings: list[Standing], details: dict, viewer: User) -> list[Row]:
+    # request.user is a lazy proxy: its attributes, read once, not once a row
+    viewer_id, viewer_group_id = viewer.pk, viewer.group_id
     if board in MEMBER_BOARDS:
         rows = []
         for s in standings:
             name, hidden, group_id, group_name, title = details.get(
                 s.id, ("a former member", False, None, "", "")
             )
-            if hidden and group_id != viewer.group_id and s.id != viewer.pk:
+            if hidden and group_id != viewer_group_id and s.id != viewer_id:
                 name = f"a member of {group_name}" if group_name else "a member"
-            is_viewer = s.id == viewer.pk
+            is_viewer = s.id == viewer_id
             rows.append(
                 Row(s.rank, s.id, name, s.score, group_name, is_viewer=is_viewer, title=title)
             )
@@ -329,7 +331,7 @@ def _rows(board: str, standings: list[Standing], details: dict, viewer: User) ->
             score=s.score,
             total=details[s.id][1],
             active=details[s.id][2],
-            is_viewer=s.id == viewer.group_id,
+            is_viewer=s.id == viewer_group_id,
         )
         for s in standings
     ]

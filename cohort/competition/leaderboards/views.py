@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cohort.competition.leaderboards.api import hundredths, score_fields
+from cohort.competition.leaderboards.html import board_rows_html
 from cohort.competition.leaderboards.selectors import (
     NotOnBoard,
     board_me,
@@ -71,9 +72,11 @@ def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> d
         me = None
     else:
         leaderboards_rebuild_if_missing(is_board_missing=me["is_board_missing"])
+    rows = [(r, _score_text(board, r.score), hundredths(r.total)) for r in page.rows]
     return {
         "page": page,
-        "rows": [(r, _score_text(board, r.score), hundredths(r.total)) for r in page.rows],
+        "rows": rows,
+        "rows_html": board_rows_html(rows, board=board, unit=page.unit),
         "me": me,
         "me_distance": _score_text(board, me["row"].score) if me else None,
         "jump": cursor_encode(me["page_start"]) if me else None,

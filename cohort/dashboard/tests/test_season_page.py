@@ -107,3 +107,25 @@ def test_query_count_does_not_grow_with_categories_or_members(client, season):
         client.get("/api/v1/seasons/current")
 
     assert len(many) == len(few)
+
+
+def test_between_seasons_the_page_names_the_next_one(client):
+    SeasonFactory(
+        name="Spring <b>", status="upcoming", starts_on=dt.date(2031, 3, 1),
+        ends_on=dt.date(2031, 5, 31),
+    )  # fmt: skip
+    client.force_login(MemberFactory())
+
+    page = client.get("/season/").content.decode()
+
+    assert "No season is running. Spring &lt;b&gt; starts on 1 March." in page
+
+
+def test_a_running_season_asks_neither_for_the_next_nor_for_credit_transactions(client, season):
+    client.force_login(MemberFactory())
+    client.get("/season/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/season/").status_code == 200
+
+    asked = " ".join(q["sql"] for q in queries)
+    assert "competition_credittransaction" not in asked and "'upcoming'" not in asked

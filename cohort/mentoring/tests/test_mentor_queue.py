@@ -298,3 +298,13 @@ def test_the_page_title_is_plain_and_the_flag_queue_shown_once(client, programme
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and "section" not in title
     assert page.count('id="flags-heading"') == 1
+
+
+def test_the_queue_and_students_pages_load_the_groups_without_their_mentors(client, programme):
+    client.force_login(programme.mentor)
+    for url in ("/mentor/", "/mentor/students/"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        prefetch = '"accounts_group_mentors"."group_id" IN'  # the mentors of listed groups
+        assert not any(prefetch in q["sql"] for q in queries), url

@@ -111,3 +111,20 @@ def test_three_queries_whatever_the_number_of_assignments(
         states = episode_states(user_id=member.pk, season=season)
         assert [len(s.required) for s in states] == [per_episode] * 4
         assert [s.required[0].assignment.category.name for s in states]
+
+
+def test_the_cached_episodes_follow_a_new_required_assignment_and_a_renamed_episode(
+    django_capture_on_commit_callbacks,
+):
+    season, member = SeasonFactory(), MemberFactory()
+    assert [s.required for s in episode_states(user_id=member.pk, season=season)][0] == []
+    first = episode_of(season, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        work = AssignmentFactory(episode=first, title="Essay")
+        first.name = "Renamed"
+        first.save()
+
+    states = episode_states(user_id=member.pk, season=season)
+
+    assert states[0].episode.name == "Renamed"
+    assert [w.assignment.pk for w in states[0].required] == [work.pk]

@@ -135,11 +135,12 @@ def test_the_page_costs_the_same_queries_for_2_and_20(
             size=1,
             content_type="application/pdf",
         )
-    page.get(URL)  # stamps the session; caches the current season and the unread count
-    # (the session, when sessions live in the database), the user; the season's episodes,
-    # their required assignments, the member's submissions of them (episode states); the
-    # open assignments with category and episode; the member's latest statuses; all their
-    # submissions with assignment, category, episode and reviewer; those submissions' files
-    with django_assert_num_queries(8 + settings.SESSION_ENGINE.endswith(".db")):
+    page.get(URL)  # stamps the session; caches the current season, the unread count and
+    # the season's episodes with their required assignments
+    # (the session, when sessions live in the database), the user; the member's submissions
+    # of the episodes' work (episode states); the open assignments with category and
+    # episode; the member's latest statuses; all their submissions with assignment,
+    # category, episode and reviewer; those submissions' files
+    with django_assert_num_queries(6 + settings.SESSION_ENGINE.endswith(".db")):
         response = page.get(URL)
     assert response.content.decode().count("/submissions/files/") == count
