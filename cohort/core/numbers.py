@@ -27,6 +27,11 @@ class Numbers:
         """`{{ value|intcomma }}`."""
         if not isinstance(value, int):
             return intcomma(value)  # None and the rest: the filter's own answer
+        if self.grouping == 3 and not isinstance(value, bool):
+            # Groups of three (most languages): Python's own grouping, a tenth of the cost of
+            # numberformat's general one, which a page of rows calls a hundred times.
+            text = f"{value:,}"
+            return text if self.thousands == "," else text.replace(",", self.thousands)
         return numberformat.format(
             value, self.decimal, None, self.grouping, self.thousands, force_grouping=True
         )
