@@ -41,6 +41,7 @@ def main() -> None:
     )
     parser.add_argument("--cold-tokens", action="store_true", help="clear the cache first")
     parser.add_argument("--profile", action="store_true", help="cProfile's top 35 functions")
+    parser.add_argument("--profile-out", help="also save the profile here (pstats format)")
     parser.add_argument("--seed", type=int, default=19, help="which members write")
     database_argument(parser)
     args = parser.parse_args()
@@ -76,6 +77,8 @@ def main() -> None:
         kinds[sql.split(None, 1)[0].upper()] += 1
         return execute(sql, params, many, context)
 
+    round_trips = _redis_round_trips_counted()
+
     plan = [
         (client, today - dt.timedelta(days=rng.randrange(5)), rng.randrange(3000, 12000))
         for client, today in zip(clients, todays, strict=True)
@@ -83,6 +86,7 @@ def main() -> None:
     # CPU time, not wall: waits on PostgreSQL and Redis are not this process's cost.
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     with connection.execute_wrapper(count):
+        round_trips.clear()
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
@@ -95,12 +99,34 @@ def main() -> None:
     print(
         f"{n} writes: {cpu / n * 1000:.2f} ms CPU, {wall / n * 1000:.2f} ms wall, "
         f"{kinds.total() / n:.2f} SQL statements per write "
-        f"({', '.join(f'{kind} {number / n:.2f}' for kind, number in kinds.most_common())})"
+        f"({', '.join(f'{kind} {number / n:.2f}' for kind, number in kinds.most_common())}), "
+        f"{len(round_trips) / n:.2f} Redis round trips "
+        f"({', '.join(f'{c} {k / n:.2f}' for c, k in Counter(round_trips).most_common())})"
     )
     if profiler:
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(35)
         stats.sort_stats("tottime").print_stats(20)
+
+
+def _redis_round_trips_counted() -> list[str]:
+    """Count every request sent to Redis (the cache, the boards and the Celery broker alike:
+    all go through redis-py), a pipeline once: the list grows by its first command's name."""
+    from redis.connection import AbstractConnection
+
+    sent: list[str] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        first = command if isinstance(command, str | bytes) else command[0]
+        head = first.encode() if isinstance(first, str) else bytes(first)
+        sent.append(head.split(b"\r\n")[2].decode(errors="replace").upper())
+        return send(self, command, check_health)
+
+    AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
+    return sent
 
 
 def _members_with_tokens(count: int, rng: random.Random) -> list:

@@ -17,8 +17,7 @@ from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh
 from cohort.activity.signals import day_changed
-from cohort.competition.leaderboards.cache import group_dashboard_forget
-from cohort.competition.leaderboards.services import standings_refresh
+from cohort.competition.leaderboards.services import member_moved_refresh
 from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
@@ -32,11 +31,11 @@ _MIN_HISTORY = 7
 
 
 def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
-    """Caller is in the day's transaction: the member's streak and activity points follow,
-    and their group's cached dashboard with them; listeners hear of the day once it commits."""
+    """Caller is in the day's transaction: the member's streak and activity points follow
+    (_progress_apply drops their group's cached dashboard); listeners hear of the day once it
+    commits."""
     activity_streak_refresh(user_id=user.pk, today=user_today(user))
     activity_points_settle(user_id=user.pk, day=day)
-    group_dashboard_forget(group_ids=[user.group_id])
     user_id, group_id = user.pk, user.group_id
     transaction.on_commit(
         lambda: day_changed.send(sender=None, user_id=user_id, group_id=group_id, day=day)
@@ -205,8 +204,10 @@ def _progress_apply(
     changed = enrollment_apply_steps(
         user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list
     )
-    if changed:
-        standings_refresh(user_ids=[user_id], group_ids=[group_id])
+    current = chain_list[0].id if chain_list else None
+    moved = any(e.path_id == current for e in changed)
+    # The group's dashboard shows the day whatever it changed (steps, streak, points).
+    member_moved_refresh(user_id=user_id, group_id=group_id, path_id=current if moved else None)
     chain = {p.id: p for p in chain_list}
     next_ids = {
         next_id
