@@ -119,12 +119,17 @@ def plausible_steps_for(*, user: User, day: dt.date) -> int:
         .exclude(review=DailyActivity.Review.REJECTED)
         .aggregate(days=Count("id"), mean=Avg("counted_steps"), spread=StdDev("counted_steps"))
     )
-    if history["days"] < _MIN_HISTORY:
+    return _plausible_from(history["days"], history["mean"], history["spread"])
+
+
+def _plausible_from(days: int, mean, spread) -> int:
+    """plausible_steps_for from the history's count, mean and (population) deviation."""
+    if days < _MIN_HISTORY:
         return settings.ACTIVITY_FLAG_STEPS
     # A floor under the deviation, so a member with very regular days is not flagged
     # for a slightly longer walk.
-    spread = max(float(history["spread"] or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
-    return min(settings.ACTIVITY_FLAG_STEPS, math.floor(float(history["mean"]) + 3 * spread))
+    spread = max(float(spread or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
+    return min(settings.ACTIVITY_FLAG_STEPS, math.floor(float(mean) + 3 * spread))
 
 
 def day_review_decide(
@@ -166,6 +171,83 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
     before = row.counted_steps
     review, plausible = decide((row.steps, row.review))
     _day_write(row, steps=steps, source=source, review=review, plausible_steps=plausible)
+    return row, before
+
+
+# The day's row locked and the member's history (plausible_steps_for's figures) in one
+# statement; the row is absent (NULLs) when the day is new.
+_LOCK_AND_HISTORY_SQL = """
+SELECT a.id, a.steps, a.review, a.counted_steps, a.created_at, h.days, h.mean, h.spread
+FROM (
+    SELECT COUNT(*) AS days, AVG(counted_steps) AS mean, STDDEV_POP(counted_steps) AS spread
+    FROM {activity}
+    WHERE user_id = %(user)s AND date >= %(since)s AND date < %(day)s AND review <> %(rejected)s
+) h
+LEFT JOIN LATERAL (
+    SELECT id, steps, review, counted_steps, created_at FROM {activity}
+    WHERE user_id = %(user)s AND date = %(day)s FOR UPDATE
+) a ON true
+"""
+# Each write also stamps the member's last logged day, in the same statement.
+_SEEN_CTE = """
+WITH seen AS (
+    UPDATE {user} SET last_logged_on = %(day)s
+    WHERE id = %(user)s AND (last_logged_on IS NULL OR last_logged_on < %(day)s)
+)
+"""
+_UPDATE_SQL = """
+UPDATE {activity} SET steps = %(steps)s, source = %(source)s, review = %(review)s,
+    plausible_steps = %(plausible)s, updated_at = %(now)s
+WHERE id = %(id)s RETURNING id, counted_steps, created_at
+"""
+_INSERT_SQL = """
+INSERT INTO {activity} (user_id, date, steps, source, review, plausible_steps, created_at,
+    updated_at)
+VALUES (%(user)s, %(day)s, %(steps)s, %(source)s, %(review)s, %(plausible)s, %(now)s, %(now)s)
+ON CONFLICT (user_id, date) DO NOTHING RETURNING id, counted_steps, created_at
+"""
+
+
+def _day_log_postgres(*, user: User, day: dt.date, steps: int, source: str, decide):
+    """_upsert and the last-logged stamp on PostgreSQL in two statements: the row locked with
+    the member's history, then one write (an INSERT ... ON CONFLICT DO NOTHING for a new day;
+    if a concurrent first log of the day won, its row is locked and updated instead).
+    `decide(before, plausible)` as in activity_log. Returns (row, steps counted before)."""
+    tables = {"activity": DailyActivity._meta.db_table, "user": User._meta.db_table}
+    params = {
+        "user": user.pk,
+        "day": day,
+        "since": day - dt.timedelta(days=_HISTORY_DAYS),
+        "rejected": DailyActivity.Review.REJECTED,
+        "steps": steps,
+        "source": source,
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
+        found_id, old_steps, old_review, before, created, *history = cursor.fetchone()
+        plausible = _plausible_from(*history)
+        if found_id is None:
+            params["review"], params["plausible"] = decide(None, plausible)
+            cursor.execute((_SEEN_CTE + _INSERT_SQL).format(**tables), params)
+            inserted = cursor.fetchone()
+            if inserted is None:  # a concurrent first log of the same day won the insert
+                cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
+                found_id, old_steps, old_review, before, created, *_ = cursor.fetchone()
+        if found_id is not None:
+            params["review"], params["plausible"] = decide((old_steps, old_review), plausible)
+            params["id"] = found_id
+            cursor.execute((_SEEN_CTE + _UPDATE_SQL).format(**tables), params)
+            inserted = cursor.fetchone()
+            before = before or 0
+        else:
+            before = 0
+    row = DailyActivity(
+        id=inserted[0], user=user, date=day, steps=steps, source=source,
+        review=params["review"], plausible_steps=params["plausible"],
+        created_at=inserted[2], updated_at=params["now"],
+    )  # fmt: skip
+    row.counted_steps = inserted[1]
     return row, before
 
 
@@ -239,19 +321,28 @@ def activity_log(
     if is_correction:
         source = DailyActivity.Source.CORRECTION
 
-        def decide(before):
+    def decide(before, plausible):
+        if is_correction:
             return DailyActivity.Review.CONFIRMED, None
-    else:
-        plausible = plausible_steps_for(user=user, day=day)
-
-        def decide(before):
-            return day_review_decide(before=before, steps=steps, plausible=plausible)
+        return day_review_decide(before=before, steps=steps, plausible=plausible)
 
     with transaction.atomic():
-        row, before = _upsert(user=user, day=day, steps=steps, source=source, decide=decide)
-        User.objects.filter(
-            Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
-        ).update(last_logged_on=day)
+        if connection.vendor == "postgresql":
+            row, before = _day_log_postgres(
+                user=user, day=day, steps=steps, source=source, decide=decide
+            )
+        else:
+            plausible = 0 if is_correction else plausible_steps_for(user=user, day=day)
+            row, before = _upsert(
+                user=user,
+                day=day,
+                steps=steps,
+                source=source,
+                decide=lambda found: decide(found, plausible),
+            )
+            User.objects.filter(
+                Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
+            ).update(last_logged_on=day)
         _progress_apply(
             user_id=user.pk,
             group_id=user.group_id,
