@@ -278,13 +278,20 @@ def _day_write(row: DailyActivity, **values) -> None:
 
 
 def _progress_apply(
-    *, user_id: int, group_id: int | None, day: dt.date, delta_steps: int, chain=None
+    *,
+    user_id: int,
+    group_id: int | None,
+    day: dt.date,
+    delta_steps: int,
+    chain=None,
+    held: list[Enrollment] | None = None,
 ) -> None:
     """Move the member along by the change; when that finishes a path with a next one, the
-    member's recompute enrolls them in it from the day after their total crossed the end."""
+    member's recompute enrolls them in it from the day after their total crossed the end.
+    `held`: see enrollment_apply_steps."""
     chain_list = path_chain_get() if chain is None else chain
     changed = enrollment_apply_steps(
-        user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list
+        user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list, held=held
     )
     current = chain_list[0].id if chain_list else None
     moved = any(e.path_id == current for e in changed)
@@ -300,6 +307,8 @@ def _progress_apply(
         next_ids
     ):
         progress_recompute_users(user_ids=[user_id])
+        if held is not None:
+            held.clear()  # the recompute changed them: the answer reads them again
 
 
 def activity_log(
@@ -343,13 +352,16 @@ def activity_log(
             User.objects.filter(
                 Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
             ).update(last_logged_on=day)
+        held: list[Enrollment] = []
         _progress_apply(
             user_id=user.pk,
             group_id=user.group_id,
             day=day,
             delta_steps=row.counted_steps - before,
             chain=chain,
+            held=held,
         )
+        _progress_after_set(row, held, chain)
         _streak_and_points_refresh(user=user, day=day)
         if row.review == DailyActivity.Review.PENDING:
             flagged_days_notify(days=[(user.pk, day)])
@@ -365,6 +377,18 @@ def activity_log(
                 before=before,
             )
     return row
+
+
+def _progress_after_set(row: DailyActivity, held: list[Enrollment], chain: list) -> None:
+    """Give the answer the member's enrollments as the transaction left them, each with its
+    current milestone's name (from the chain), so it need not read them again:
+    `row.progress_after`, a list of (enrollment, milestone name or None). Left unset when
+    the log changed no enrollment or one sits on a path outside the chain."""
+    names = {m.id: m.name for path in chain for m in path.milestones}
+    if held and all(
+        e.current_milestone_id in names or e.current_milestone_id is None for e in held
+    ):
+        row.progress_after = [(e, names.get(e.current_milestone_id)) for e in held]  # type: ignore[attr-defined]
 
 
 def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> DailyActivity:
