@@ -1,11 +1,12 @@
 """Time logging a day in-process (Django's test client, no server): N `PUT
 /api/v1/activity/{day}` by distinct members of a bench/generate.py data set, each with their
 own activity:write token. Prints the CPU milliseconds of this process (the app's share: not
-PostgreSQL's or Redis's), the wall milliseconds and the SQL statements per write; with
-`--profile`, cProfile's top functions over the measured writes.
+PostgreSQL's or Redis's), the wall milliseconds, the SQL statements and the Redis round trips
+per write; with `--profile`, cProfile's top functions over the measured writes.
 
     .venv/bin/python bench/load/writes.py --database-url URL [--writes 500] \\
-        [--redis-url redis://127.0.0.1:6379/10] [--broker-url URL] [--cold-tokens] [--profile]
+        [--redis-url redis://127.0.0.1:6379/10] [--broker-url URL] [--cold-tokens] \\
+        [--activity-category] [--profile] [--profile-out FILE]
 
 Each member first logs one unmeasured day (as in the load suite, where the same members
 write again and again: their token, group and path caches are warm), then one measured day
@@ -42,6 +43,12 @@ def main() -> None:
     parser.add_argument("--cold-tokens", action="store_true", help="clear the cache first")
     parser.add_argument("--profile", action="store_true", help="cProfile's top 35 functions")
     parser.add_argument("--profile-out", help="also save the profile here (pstats format)")
+    parser.add_argument(
+        "--activity-category",
+        action="store_true",
+        help="first add an activity points category (5 points a day of 6,000+ steps) if the "
+        "data set has none, so each write settles points too (it stays in the data set)",
+    )
     parser.add_argument("--seed", type=int, default=19, help="which members write")
     database_argument(parser)
     args = parser.parse_args()
@@ -57,6 +64,8 @@ def main() -> None:
 
     from cohort.competition.leaderboards.services import leaderboards_rebuild
 
+    if args.activity_category:
+        _activity_category_ensure()
     cache.clear()
     leaderboards_rebuild()
     members = _members_with_tokens(args.writes, random.Random(args.seed))
@@ -109,6 +118,16 @@ def main() -> None:
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(35)
         stats.sort_stats("tottime").print_stats(20)
+
+
+def _activity_category_ensure() -> None:
+    from cohort.competition.models import Category
+
+    if not Category.objects.filter(rule=Category.Rule.ACTIVITY).exists():
+        Category.objects.create(
+            name="Steps", slug="steps", season_cap=150, rule=Category.Rule.ACTIVITY,
+            points_per_day=5, min_steps=6000,
+        )  # fmt: skip
 
 
 def _redis_round_trips_counted() -> list[str]:
