@@ -79,8 +79,12 @@ CHAIN_KEY = "journeys:current-chain:v2"
 _MAX_CHAIN = 20
 
 
-def path_chain_get() -> list[PathView]:
-    """The current path and the paths chained after it, in order (cached with it)."""
+def path_chain_get(found: dict | None = None) -> list[PathView]:
+    """The current path and the paths chained after it, in order (cached with it); `found`:
+    values the caller already fetched with cache_get_many."""
+    chain = (found or {}).get(CHAIN_KEY)
+    if chain is not None:
+        return chain
     found = cache.get(CHAIN_KEY)
     if found is not None:
         return found

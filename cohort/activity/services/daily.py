@@ -18,10 +18,12 @@ from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh
 from cohort.activity.signals import day_changed
 from cohort.competition.leaderboards.services import member_moved_refresh
+from cohort.competition.selectors.seasons import CATEGORIES_KEY, SEASON_CURRENT_KEY
+from cohort.core.caching import cache_get_many
 from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
-from cohort.journeys.selectors import path_chain_get
+from cohort.journeys.selectors import CHAIN_KEY, path_chain_get
 from cohort.journeys.services import enrollment_apply_steps
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -30,12 +32,12 @@ _HISTORY_DAYS = 90
 _MIN_HISTORY = 7
 
 
-def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
+def _streak_and_points_refresh(*, user: User, day: dt.date, found: dict | None = None) -> None:
     """Caller is in the day's transaction: the member's streak and activity points follow
     (_progress_apply drops their group's cached dashboard); listeners hear of the day once it
     commits."""
     activity_streak_refresh(user_id=user.pk, today=user_today(user))
-    activity_points_settle(user_id=user.pk, day=day)
+    activity_points_settle(user_id=user.pk, day=day, found=found)
     user_id, group_id = user.pk, user.group_id
     transaction.on_commit(
         lambda: day_changed.send(sender=None, user_id=user_id, group_id=group_id, day=day)
@@ -325,7 +327,10 @@ def activity_log(
     is_correction = actor is not None and actor.pk != user.pk
     if is_correction and not permissions.may_correct_activity(actor):
         raise PermissionDenied("Only organisers can change another member's day.")
-    chain = path_chain_get()  # once: validation and progress both need it
+    # The cached path chain, categories and season in one round trip; the chain once:
+    # validation and progress both need it.
+    found = cache_get_many([CHAIN_KEY, CATEGORIES_KEY, SEASON_CURRENT_KEY])
+    chain = path_chain_get(found)
     activity_validate(user=user, day=day, steps=steps, is_correction=is_correction, chain=chain)
     if is_correction:
         source = DailyActivity.Source.CORRECTION
@@ -362,7 +367,7 @@ def activity_log(
             held=held,
         )
         _progress_after_set(row, held, chain)
-        _streak_and_points_refresh(user=user, day=day)
+        _streak_and_points_refresh(user=user, day=day, found=found)
         if row.review == DailyActivity.Review.PENDING:
             flagged_days_notify(days=[(user.pk, day)])
         if is_correction:

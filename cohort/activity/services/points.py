@@ -52,11 +52,12 @@ def _day_counts(categories: list[Category]) -> dict:
     return {f"c{c.pk}": Count("id", filter=Q(counted_steps__gte=c.min_steps)) for c in categories}
 
 
-def activity_points_settle(*, user_id: int, day: dt.date) -> None:
+def activity_points_settle(*, user_id: int, day: dt.date, found: dict | None = None) -> None:
     """Settle the member's points in every activity category for the season holding `day`
-    (nothing when no season still taking points holds it). Safe inside the day's transaction."""
-    categories = category_by_rule(Category.Rule.ACTIVITY)
-    season = season_for_day(day) if categories else None
+    (nothing when no season still taking points holds it). Safe inside the day's transaction.
+    `found`: the cached categories and season the caller already fetched (cache_get_many)."""
+    categories = category_by_rule(Category.Rule.ACTIVITY, found)
+    season = season_for_day(day, found) if categories else None
     if season is None or season.status == Season.Status.FINALISED:
         return
     counts = _season_days(season).filter(user_id=user_id).aggregate(**_day_counts(categories))
