@@ -37,7 +37,7 @@ def _streak_and_points_refresh(*, user: User, day: dt.date, found: dict | None =
     (_progress_apply drops their group's cached dashboard); listeners hear of the day once it
     commits."""
     activity_streak_refresh(user_id=user.pk, today=user_today(user))
-    activity_points_settle(user_id=user.pk, day=day, found=found)
+    activity_points_settle(user_id=user.pk, day=day, found=found, group_id=user.group_id)
     user_id, group_id = user.pk, user.group_id
     transaction.on_commit(
         lambda: day_changed.send(sender=None, user_id=user_id, group_id=group_id, day=day)

@@ -175,12 +175,20 @@ def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> No
         transaction.on_commit(lambda: _members_write(LIFETIME, 0, lifetime_rows(), set(user_ids)))
 
 
-def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
-    """Once the caller's transaction commits, drop the season's cached points pages and put
-    these members at their season scores on its Redis board."""
-    transaction.on_commit(lambda: board_pages_forget("season"))
+def points_refresh(
+    *, season_id: int, user_ids: Iterable[int], group_ids: Iterable[int | None] | None = None
+) -> None:
+    """Once the caller's transaction commits, drop the season's cached points pages and the
+    members' groups' dashboards, and put these members at their season scores on its Redis
+    board. `group_ids`: the members' groups when the caller knows them (one DELETE for
+    both, no query for the groups)."""
     user_ids = set(user_ids)
-    group_dashboard_forget(user_ids=user_ids)
+    if group_ids is None:
+        transaction.on_commit(lambda: board_pages_forget("season"))
+        group_dashboard_forget(user_ids=user_ids)
+    else:
+        forget = [board_pages_version_key("season"), *group_dashboard_version_keys(group_ids)]
+        transaction.on_commit(lambda: cache_forget(forget))
     if store.client() is None or not user_ids:
         return
 

@@ -11,12 +11,20 @@ from cohort.core.exceptions import Conflict
 
 
 def points_award(
-    *, user_id: int, season: Season, category: Category, source: str, points: int, reason: str
+    *,
+    user_id: int,
+    season: Season,
+    category: Category,
+    source: str,
+    points: int,
+    reason: str,
+    group_id: int | None = None,
 ) -> PointsEntry | None:
     """Make what `source` has earned this member in `season` equal `points`: append the
     difference as a new entry, or nothing when it already is (a double click, a second
     approval, a rerun). Returns the new entry or None. Raises Conflict for a finalised
-    season. Serialised per member and season by their score row's lock."""
+    season. Serialised per member and season by their score row's lock. `group_id`: the
+    member's group, when the caller has it (the refresh then need not look it up)."""
     with transaction.atomic():
         _season_hold(season)
         score_row = _score_row_locked(user_id=user_id, season=season)
@@ -55,7 +63,8 @@ def points_award(
             )
             score_row.score = season_score_compute(user_id=user_id, season=season)
             score_row.save(update_fields=["score", "updated_at"])
-    points_refresh(season_id=season.pk, user_ids=[user_id])
+    groups = None if group_id is None else [group_id]
+    points_refresh(season_id=season.pk, user_ids=[user_id], group_ids=groups)
     return entry
 
 
