@@ -125,9 +125,21 @@ def _enrollments_locked(user_id: int) -> list[Enrollment]:
     """Every enrollment of the member (a few rows), row-locked, oldest first: one statement
     written out, which costs a fraction of the ORM's building of it."""
     table = Enrollment._meta.db_table
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT * FROM {table} WHERE user_id = %s ORDER BY started_on, id{lock}"  # noqa: S608
-    return list(Enrollment.objects.raw(sql, [user_id]))
+    if connection.vendor != "postgresql":  # raw() applies the backend's value converters
+        sql = f"SELECT * FROM {table} WHERE user_id = %s ORDER BY started_on, id"  # noqa: S608
+        return list(Enrollment.objects.raw(sql, [user_id]))
+    # psycopg hands back Python values already (Decimal, date, aware datetime).
+    fields = [f.attname for f in Enrollment._meta.concrete_fields]
+    columns = ", ".join(
+        connection.ops.quote_name(f.column) for f in Enrollment._meta.concrete_fields
+    )
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE user_id = %s "  # noqa: S608
+        "ORDER BY started_on, id FOR UPDATE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return [Enrollment.from_db(connection.alias, fields, row) for row in cursor.fetchall()]
 
 
 _PROGRESS_FIELDS = [
