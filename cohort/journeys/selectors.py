@@ -82,12 +82,12 @@ _MAX_CHAIN = 20
 def path_chain_get(found: dict | None = None) -> list[PathView]:
     """The current path and the paths chained after it, in order (cached with it); `found`:
     values the caller already fetched with cache_get_many."""
-    chain = (found or {}).get(CHAIN_KEY)
-    if chain is not None:
-        return chain
-    found = cache.get(CHAIN_KEY)
-    if found is not None:
-        return found
+    known = (found or {}).get(CHAIN_KEY)
+    if known is not None:
+        return known
+    stored = cache.get(CHAIN_KEY)
+    if stored is not None:
+        return stored
     chain: list[PathView] = []
     current = path_current_get()
     seen: set[int] = set()

@@ -131,7 +131,7 @@ def _enrollments_locked(user_id: int) -> list[Enrollment]:
     # psycopg hands back Python values already (Decimal, date, aware datetime).
     fields = [f.attname for f in Enrollment._meta.concrete_fields]
     columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in Enrollment._meta.concrete_fields
+        connection.ops.quote_name(str(f.column)) for f in Enrollment._meta.concrete_fields
     )
     sql = (
         f"SELECT {columns} FROM {table} WHERE user_id = %s "  # noqa: S608
@@ -152,8 +152,8 @@ def _enrollment_write(enrollment: Enrollment) -> None:
     """save(update_fields=_PROGRESS_FIELDS) as one UPDATE written out (the ORM's compiling
     of it was most of its cost)."""
     enrollment.updated_at = timezone.now()
-    fields = [Enrollment._meta.get_field(name) for name in _PROGRESS_FIELDS]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    fields = [f for f in Enrollment._meta.concrete_fields if f.name in _PROGRESS_FIELDS]
+    assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
     params = [f.get_db_prep_save(getattr(enrollment, f.attname), connection) for f in fields]
     sql = f"UPDATE {Enrollment._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -216,7 +217,7 @@ def _day_log_postgres(*, user: User, day: dt.date, steps: int, source: str, deci
     if a concurrent first log of the day won, its row is locked and updated instead).
     `decide(before, plausible)` as in activity_log. Returns (row, steps counted before)."""
     tables = {"activity": DailyActivity._meta.db_table, "user": User._meta.db_table}
-    params = {
+    params: dict[str, Any] = {
         "user": user.pk,
         "day": day,
         "since": day - dt.timedelta(days=_HISTORY_DAYS),

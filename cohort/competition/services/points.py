@@ -1,6 +1,8 @@
 """The points ledger: every award goes through `points_award`, which appends entries and
 keeps the member's category totals and season score in the same transaction."""
 
+from typing import Any
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -111,7 +113,7 @@ def _entry_and_totals_postgres(
         "category": Category._meta.db_table,
         "score": SeasonScore._meta.db_table,
     }
-    params = {
+    params: dict[str, Any] = {
         "user": score_row.user_id, "season": score_row.season_id, "category": category.pk,
         "points": points, "reason": reason, "source": source, "key": f"{source}#{sequence}",
         "now": timezone.now(), "id": score_row.pk,
