@@ -114,7 +114,13 @@ def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | 
 
 
 def _saved(row: DailyActivity) -> dict:
-    enrollments = row.user.enrollments.select_related("current_milestone").order_by("started_on")
+    after = getattr(row, "progress_after", None)  # activity_log's, when it had them
+    if after is None:
+        enrollments = row.user.enrollments.select_related("current_milestone")
+        after = [
+            (e, e.current_milestone.name if e.current_milestone else None)
+            for e in enrollments.order_by("started_on")
+        ]
     return {
         "date": row.date,
         "steps": row.steps,
@@ -127,9 +133,9 @@ def _saved(row: DailyActivity) -> dict:
                 "steps": e.steps,
                 "distance": float(e.distance),
                 "progress": float(e.progress),
-                "current_milestone": e.current_milestone.name if e.current_milestone else None,
+                "current_milestone": milestone,
             }
-            for e in enrollments
+            for e, milestone in after
         ],
     }
 

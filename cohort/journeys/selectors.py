@@ -170,11 +170,15 @@ CHAIN_KEY = "journeys:current-chain:v3"
 _MAX_CHAIN = 20
 
 
-def path_chain_get() -> list[PathView]:
-    """The current path and the paths chained after it, in order (cached with it)."""
-    found = cache.get(CHAIN_KEY)
-    if found is not None:
-        return found
+def path_chain_get(found: dict | None = None) -> list[PathView]:
+    """The current path and the paths chained after it, in order (cached with it); `found`:
+    values the caller already fetched with cache_get_many."""
+    known = (found or {}).get(CHAIN_KEY)
+    if known is not None:
+        return known
+    stored = cache.get(CHAIN_KEY)
+    if stored is not None:
+        return stored
     chain: list[PathView] = []
     current = path_current_get()
     seen: set[int] = set()

@@ -4,7 +4,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import IO
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cohort.accounts import permissions
@@ -132,40 +132,82 @@ _PROGRESS_FIELDS = [
 ]  # fmt: skip
 
 
+def _enrollments_locked(user_id: int) -> list[Enrollment]:
+    """Every enrollment of the member (a few rows), row-locked, oldest first: one statement
+    written out, which costs a fraction of the ORM's building of it."""
+    table = Enrollment._meta.db_table
+    if connection.vendor != "postgresql":  # raw() applies the backend's value converters
+        sql = f"SELECT * FROM {table} WHERE user_id = %s ORDER BY started_on, id"  # noqa: S608
+        return list(Enrollment.objects.raw(sql, [user_id]))
+    # psycopg hands back Python values already (Decimal, date, aware datetime).
+    fields = [f.attname for f in Enrollment._meta.concrete_fields]
+    columns = ", ".join(
+        connection.ops.quote_name(str(f.column)) for f in Enrollment._meta.concrete_fields
+    )
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE user_id = %s "  # noqa: S608
+        "ORDER BY started_on, id FOR UPDATE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return [Enrollment.from_db(connection.alias, fields, row) for row in cursor.fetchall()]
+
+
+_PROGRESS_FIELDS = [
+    "steps", "distance", "progress", "current_milestone", "notified_order", "completed_at",
+    "updated_at",
+]  # fmt: skip
+
+
+def _enrollment_write(enrollment: Enrollment) -> None:
+    """save(update_fields=_PROGRESS_FIELDS) as one UPDATE written out (the ORM's compiling
+    of it was most of its cost)."""
+    enrollment.updated_at = timezone.now()
+    fields = [f for f in Enrollment._meta.concrete_fields if f.name in _PROGRESS_FIELDS]
+    assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
+    params = [f.get_db_prep_save(getattr(enrollment, f.attname), connection) for f in fields]
+    sql = f"UPDATE {Enrollment._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, enrollment.pk])
+
+
 # No savepoint: the caller's transaction is the unit (an error here rolls all of it back),
 # and SAVEPOINT/RELEASE were two of a logged day's statements.
 @transaction.atomic(savepoint=False)
 def enrollment_apply_steps(
-    *, user_id: int, day: dt.date, delta_steps: int, chain: list[PathView] | None = None
+    *,
+    user_id: int,
+    day: dt.date,
+    delta_steps: int,
+    chain: list[PathView] | None = None,
+    held: list[Enrollment] | None = None,
 ) -> list[Enrollment]:
     """Add `delta_steps` (negative when a day is lowered) logged for `day` to each of the
     member's enrollments along the current chain whose window holds that day, in the
     caller's transaction. Notifies each newly reached milestone once. Returns the changed
     enrollments; enrolling a finisher in the next path is the caller's part, since the
     day they finished comes from their daily activity. `chain`: path_chain_get() when the
-    caller already has it."""
+    caller already has it. `held`: a list this fills with every enrollment of the member,
+    as they stand after the change (oldest first), when there was a change to make."""
     chain_by_id = {p.id: p for p in (path_chain_get() if chain is None else chain)}
     if not chain_by_id or delta_steps == 0:
         return []
     first = next(iter(chain_by_id.values()))
-    locked = (
-        Enrollment.objects.select_for_update()
-        .filter(user_id=user_id, path_id__in=list(chain_by_id), started_on__lte=day)
-        .order_by("started_on", "id")
-    )
-    enrollments = list(locked)
+    enrollments = _enrollments_locked(user_id)
     if not any(e.path_id == first.id for e in enrollments):  # the first log: create, lock
         enrollment_get_or_create(user_id=user_id, path=first)
-        enrollments = list(locked)
+        enrollments = _enrollments_locked(user_id)
     changed = []
     for enrollment in enrollments:
-        path = chain_by_id[enrollment.path_id]
-        if path.end_date and day > path.end_date:
+        path = chain_by_id.get(enrollment.path_id)
+        if path is None or enrollment.started_on > day or (path.end_date and day > path.end_date):
             continue
         enrollment.steps = max(0, enrollment.steps + delta_steps)
         _enrollment_set_progress(enrollment, path)
-        enrollment.save(update_fields=_PROGRESS_FIELDS)
+        _enrollment_write(enrollment)
         changed.append(enrollment)
+    if held is not None:
+        held.extend(enrollments)
     return changed
 
 

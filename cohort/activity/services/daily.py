@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -17,12 +18,13 @@ from cohort.activity.services.points import activity_points_settle
 from cohort.activity.services.recompute import progress_recompute_users
 from cohort.activity.services.streaks import activity_streak_refresh
 from cohort.activity.signals import day_changed
-from cohort.competition.leaderboards.cache import group_dashboard_forget
-from cohort.competition.leaderboards.services import standings_refresh
+from cohort.competition.leaderboards.services import member_moved_refresh
+from cohort.competition.selectors.seasons import CATEGORIES_KEY, SEASON_CURRENT_KEY
+from cohort.core.caching import cache_get_many
 from cohort.core.clock import user_today
 from cohort.core.exceptions import InvalidInput, PermissionDenied
 from cohort.journeys.models import Enrollment
-from cohort.journeys.selectors import path_chain_get
+from cohort.journeys.selectors import CHAIN_KEY, path_chain_get
 from cohort.journeys.services import enrollment_apply_steps
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
@@ -31,12 +33,12 @@ _HISTORY_DAYS = 90
 _MIN_HISTORY = 7
 
 
-def _streak_and_points_refresh(*, user: User, day: dt.date) -> None:
-    """Caller is in the day's transaction: the member's streak and activity points follow,
-    and their group's cached dashboard with them; listeners hear of the day once it commits."""
+def _streak_and_points_refresh(*, user: User, day: dt.date, found: dict | None = None) -> None:
+    """Caller is in the day's transaction: the member's streak and activity points follow
+    (_progress_apply drops their group's cached dashboard); listeners hear of the day once it
+    commits."""
     activity_streak_refresh(user_id=user.pk, today=user_today(user))
-    activity_points_settle(user_id=user.pk, day=day)
-    group_dashboard_forget(group_ids=[user.group_id])
+    activity_points_settle(user_id=user.pk, day=day, found=found, group_id=user.group_id)
     user_id, group_id = user.pk, user.group_id
     transaction.on_commit(
         lambda: day_changed.send(sender=None, user_id=user_id, group_id=group_id, day=day)
@@ -120,12 +122,17 @@ def plausible_steps_for(*, user: User, day: dt.date) -> int:
         .exclude(review=DailyActivity.Review.REJECTED)
         .aggregate(days=Count("id"), mean=Avg("counted_steps"), spread=StdDev("counted_steps"))
     )
-    if history["days"] < _MIN_HISTORY:
+    return _plausible_from(history["days"], history["mean"], history["spread"])
+
+
+def _plausible_from(days: int, mean, spread) -> int:
+    """plausible_steps_for from the history's count, mean and (population) deviation."""
+    if days < _MIN_HISTORY:
         return settings.ACTIVITY_FLAG_STEPS
     # A floor under the deviation, so a member with very regular days is not flagged
     # for a slightly longer walk.
-    spread = max(float(history["spread"] or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
-    return min(settings.ACTIVITY_FLAG_STEPS, math.floor(float(history["mean"]) + 3 * spread))
+    spread = max(float(spread or 0), settings.ACTIVITY_FLAG_MIN_SPREAD)
+    return min(settings.ACTIVITY_FLAG_STEPS, math.floor(float(mean) + 3 * spread))
 
 
 def day_review_decide(
@@ -170,6 +177,83 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
     return row, before
 
 
+# The day's row locked and the member's history (plausible_steps_for's figures) in one
+# statement; the row is absent (NULLs) when the day is new.
+_LOCK_AND_HISTORY_SQL = """
+SELECT a.id, a.steps, a.review, a.counted_steps, a.created_at, h.days, h.mean, h.spread
+FROM (
+    SELECT COUNT(*) AS days, AVG(counted_steps) AS mean, STDDEV_POP(counted_steps) AS spread
+    FROM {activity}
+    WHERE user_id = %(user)s AND date >= %(since)s AND date < %(day)s AND review <> %(rejected)s
+) h
+LEFT JOIN LATERAL (
+    SELECT id, steps, review, counted_steps, created_at FROM {activity}
+    WHERE user_id = %(user)s AND date = %(day)s FOR UPDATE
+) a ON true
+"""
+# Each write also stamps the member's last logged day, in the same statement.
+_SEEN_CTE = """
+WITH seen AS (
+    UPDATE {user} SET last_logged_on = %(day)s
+    WHERE id = %(user)s AND (last_logged_on IS NULL OR last_logged_on < %(day)s)
+)
+"""
+_UPDATE_SQL = """
+UPDATE {activity} SET steps = %(steps)s, source = %(source)s, review = %(review)s,
+    plausible_steps = %(plausible)s, updated_at = %(now)s
+WHERE id = %(id)s RETURNING id, counted_steps, created_at
+"""
+_INSERT_SQL = """
+INSERT INTO {activity} (user_id, date, steps, source, review, plausible_steps, created_at,
+    updated_at)
+VALUES (%(user)s, %(day)s, %(steps)s, %(source)s, %(review)s, %(plausible)s, %(now)s, %(now)s)
+ON CONFLICT (user_id, date) DO NOTHING RETURNING id, counted_steps, created_at
+"""
+
+
+def _day_log_postgres(*, user: User, day: dt.date, steps: int, source: str, decide):
+    """_upsert and the last-logged stamp on PostgreSQL in two statements: the row locked with
+    the member's history, then one write (an INSERT ... ON CONFLICT DO NOTHING for a new day;
+    if a concurrent first log of the day won, its row is locked and updated instead).
+    `decide(before, plausible)` as in activity_log. Returns (row, steps counted before)."""
+    tables = {"activity": DailyActivity._meta.db_table, "user": User._meta.db_table}
+    params: dict[str, Any] = {
+        "user": user.pk,
+        "day": day,
+        "since": day - dt.timedelta(days=_HISTORY_DAYS),
+        "rejected": DailyActivity.Review.REJECTED,
+        "steps": steps,
+        "source": source,
+        "now": timezone.now(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
+        found_id, old_steps, old_review, before, created, *history = cursor.fetchone()
+        plausible = _plausible_from(*history)
+        if found_id is None:
+            params["review"], params["plausible"] = decide(None, plausible)
+            cursor.execute((_SEEN_CTE + _INSERT_SQL).format(**tables), params)
+            inserted = cursor.fetchone()
+            if inserted is None:  # a concurrent first log of the same day won the insert
+                cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
+                found_id, old_steps, old_review, before, created, *_ = cursor.fetchone()
+        if found_id is not None:
+            params["review"], params["plausible"] = decide((old_steps, old_review), plausible)
+            params["id"] = found_id
+            cursor.execute((_SEEN_CTE + _UPDATE_SQL).format(**tables), params)
+            inserted = cursor.fetchone()
+            before = before or 0
+        else:
+            before = 0
+    row = DailyActivity(
+        id=inserted[0], user=user, date=day, steps=steps, source=source,
+        review=params["review"], plausible_steps=params["plausible"],
+        created_at=inserted[2], updated_at=params["now"],
+    )  # fmt: skip
+    row.counted_steps = inserted[1]
+    return row, before
+
+
 def _column(name: str) -> tuple[Field, str]:
     """A DailyActivity field stored in a column of its own, and that column."""
     field = DailyActivity._meta.get_field(name)
@@ -197,16 +281,25 @@ def _day_write(row: DailyActivity, **values) -> None:
 
 
 def _progress_apply(
-    *, user_id: int, group_id: int | None, day: dt.date, delta_steps: int, chain=None
+    *,
+    user_id: int,
+    group_id: int | None,
+    day: dt.date,
+    delta_steps: int,
+    chain=None,
+    held: list[Enrollment] | None = None,
 ) -> None:
     """Move the member along by the change; when that finishes a path with a next one, the
-    member's recompute enrolls them in it from the day after their total crossed the end."""
+    member's recompute enrolls them in it from the day after their total crossed the end.
+    `held`: see enrollment_apply_steps."""
     chain_list = path_chain_get() if chain is None else chain
     changed = enrollment_apply_steps(
-        user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list
+        user_id=user_id, day=day, delta_steps=delta_steps, chain=chain_list, held=held
     )
-    if changed:
-        standings_refresh(user_ids=[user_id], group_ids=[group_id])
+    current = chain_list[0].id if chain_list else None
+    moved = any(e.path_id == current for e in changed)
+    # The group's dashboard shows the day whatever it changed (steps, streak, points).
+    member_moved_refresh(user_id=user_id, group_id=group_id, path_id=current if moved else None)
     chain = {p.id: p for p in chain_list}
     next_ids = {
         next_id
@@ -217,6 +310,8 @@ def _progress_apply(
         next_ids
     ):
         progress_recompute_users(user_ids=[user_id])
+        if held is not None:
+            held.clear()  # the recompute changed them: the answer reads them again
 
 
 def activity_log(
@@ -233,32 +328,47 @@ def activity_log(
     is_correction = actor is not None and actor.pk != user.pk
     if is_correction and not permissions.may_correct_activity(actor):
         raise PermissionDenied("Only organisers can change another member's day.")
-    chain = path_chain_get()  # once: validation and progress both need it
+    # The cached path chain, categories and season in one round trip; the chain once:
+    # validation and progress both need it.
+    found = cache_get_many([CHAIN_KEY, CATEGORIES_KEY, SEASON_CURRENT_KEY])
+    chain = path_chain_get(found)
     activity_validate(user=user, day=day, steps=steps, is_correction=is_correction, chain=chain)
     if is_correction:
         source = DailyActivity.Source.CORRECTION
 
-        def decide(before):
+    def decide(before, plausible):
+        if is_correction:
             return DailyActivity.Review.CONFIRMED, None
-    else:
-        plausible = plausible_steps_for(user=user, day=day)
-
-        def decide(before):
-            return day_review_decide(before=before, steps=steps, plausible=plausible)
+        return day_review_decide(before=before, steps=steps, plausible=plausible)
 
     with transaction.atomic():
-        row, before = _upsert(user=user, day=day, steps=steps, source=source, decide=decide)
-        User.objects.filter(
-            Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
-        ).update(last_logged_on=day)
+        if connection.vendor == "postgresql":
+            row, before = _day_log_postgres(
+                user=user, day=day, steps=steps, source=source, decide=decide
+            )
+        else:
+            plausible = 0 if is_correction else plausible_steps_for(user=user, day=day)
+            row, before = _upsert(
+                user=user,
+                day=day,
+                steps=steps,
+                source=source,
+                decide=lambda found: decide(found, plausible),
+            )
+            User.objects.filter(
+                Q(last_logged_on__isnull=True) | Q(last_logged_on__lt=day), pk=user.pk
+            ).update(last_logged_on=day)
+        held: list[Enrollment] = []
         _progress_apply(
             user_id=user.pk,
             group_id=user.group_id,
             day=day,
             delta_steps=row.counted_steps - before,
             chain=chain,
+            held=held,
         )
-        _streak_and_points_refresh(user=user, day=day)
+        _progress_after_set(row, held, chain)
+        _streak_and_points_refresh(user=user, day=day, found=found)
         if row.review == DailyActivity.Review.PENDING:
             flagged_days_notify(days=[(user.pk, day)])
         if is_correction:
@@ -273,6 +383,18 @@ def activity_log(
                 before=before,
             )
     return row
+
+
+def _progress_after_set(row: DailyActivity, held: list[Enrollment], chain: list) -> None:
+    """Give the answer the member's enrollments as the transaction left them, each with its
+    current milestone's name (from the chain), so it need not read them again:
+    `row.progress_after`, a list of (enrollment, milestone name or None). Left unset when
+    the log changed no enrollment or one sits on a path outside the chain."""
+    names = {m.id: m.name for path in chain for m in path.milestones}
+    if held and all(
+        e.current_milestone_id in names or e.current_milestone_id is None for e in held
+    ):
+        row.progress_after = [(e, names.get(e.current_milestone_id)) for e in held]  # type: ignore[attr-defined]
 
 
 def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> DailyActivity:

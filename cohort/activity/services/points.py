@@ -27,9 +27,19 @@ def coding_source(category: Category, season: Season, user_id: int) -> str:
     return f"coding:{category.pk}:{season.pk}:{user_id}"
 
 
-def _award(*, user_id: int, season: Season, category: Category, source: str, points: int, reason):
+def _award(
+    *,
+    user_id: int,
+    season: Season,
+    category: Category,
+    source: str,
+    points: int,
+    reason,
+    group_id: int | None = None,
+):
     try:
         points_award(
+            group_id=group_id,
             user_id=user_id,
             season=season,
             category=category,
@@ -52,11 +62,15 @@ def _day_counts(categories: list[Category]) -> dict:
     return {f"c{c.pk}": Count("id", filter=Q(counted_steps__gte=c.min_steps)) for c in categories}
 
 
-def activity_points_settle(*, user_id: int, day: dt.date) -> None:
+def activity_points_settle(
+    *, user_id: int, day: dt.date, found: dict | None = None, group_id: int | None = None
+) -> None:
     """Settle the member's points in every activity category for the season holding `day`
-    (nothing when no season still taking points holds it). Safe inside the day's transaction."""
-    categories = category_by_rule(Category.Rule.ACTIVITY)
-    season = season_for_day(day) if categories else None
+    (nothing when no season still taking points holds it). Safe inside the day's transaction.
+    `found`: the cached categories and season the caller already fetched (cache_get_many);
+    `group_id`: the member's group, when the caller has it."""
+    categories = category_by_rule(Category.Rule.ACTIVITY, found)
+    season = season_for_day(day, found) if categories else None
     if season is None or season.status == Season.Status.FINALISED:
         return
     counts = _season_days(season).filter(user_id=user_id).aggregate(**_day_counts(categories))
@@ -67,6 +81,7 @@ def activity_points_settle(*, user_id: int, day: dt.date) -> None:
             season=season,
             category=category,
             source=activity_source(category, season, user_id),
+            group_id=group_id,
             points=days * category.points_per_day,
             reason=f"{days} day(s) of {category.min_steps:,}+ steps",
         )

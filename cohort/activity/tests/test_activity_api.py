@@ -2,12 +2,15 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cohort.accounts.tests.factories import MemberFactory, StaffFactory
 from cohort.accounts.tokens import api_token_create, api_token_revoke
 from cohort.activity.models import DailyActivity
 from cohort.core.clock import user_today
+from cohort.journeys.models import Enrollment
 from cohort.journeys.tests.factories import path_create
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,28 @@ def test_put_upserts_the_day_and_returns_progress(client):
     assert _put(client, today, {"steps": 500}).json()["steps"] == 500
     assert client.get(f"/api/v1/activity/{today}").json()["steps"] == 500
     assert DailyActivity.objects.filter(user=member).count() == 1
+
+
+def test_the_answer_shows_the_progress_the_write_left_without_reading_it_again(client):
+    member = MemberFactory()
+    client.force_login(member)
+    today = user_today(member).isoformat()
+    _put(client, today, {"steps": 1_500})
+    with CaptureQueriesContext(connection) as queries:
+        answer = _put(client, today, {"steps": 3_000}).json()["progress"]
+    # The member's enrollments: locked once and updated once, never read for the answer.
+    assert [q["sql"].count("journeys_enrollment") > 0 for q in queries].count(True) == 2
+    enrollment = Enrollment.objects.select_related("current_milestone").get(user=member)
+    milestone = enrollment.current_milestone
+    assert answer == [
+        {
+            "path_id": enrollment.path_id,
+            "steps": 3_000,
+            "distance": float(enrollment.distance),
+            "progress": float(enrollment.progress),
+            "current_milestone": milestone.name if milestone else None,
+        }
+    ]
 
 
 @pytest.mark.parametrize(

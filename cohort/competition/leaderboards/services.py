@@ -32,6 +32,7 @@ from cohort.competition.leaderboards.standings import (
     PROGRESS,
     group_scores,
     lifetime_rows,
+    member_and_group_scores,
     points_rows,
     progress_rows,
 )
@@ -84,6 +85,34 @@ def _refresh_now(group_ids: set[int], user_ids: set[int]) -> None:
         )
 
     _redis_write(write)
+
+
+def member_moved_refresh(*, user_id: int, group_id: int | None, path_id: int | None) -> None:
+    """A logged day changed one member (their steps, streak or points; their progress on
+    the current path `path_id` too unless it is None): once the caller's transaction
+    commits, drop their group's cached dashboard (and the progress board pages when they
+    moved), and put the member and their group at their scores on the Redis boards. The
+    cheap form of standings_refresh for one member: their group's other members did not
+    move, so only the member's score and the group's are read (one statement)."""
+    forget = group_dashboard_version_keys([group_id])
+    if path_id is not None:
+        forget.append(board_pages_version_key("path"))
+    if forget:
+        transaction.on_commit(lambda: cache_forget(forget))
+    if path_id is None or store.client() is None:
+        return
+
+    def write() -> None:
+        ticket = store.ticket()
+        score, group = member_and_group_scores(path_id, user_id=user_id, group_id=group_id)
+        progress = ({user_id: score}, []) if score is not None else ({}, [user_id])
+        writes = [(PROGRESS, *progress)]
+        if group_id is not None:
+            groups = ({group_id: group[0]}, []) if group is not None else ({}, [group_id])
+            writes.append((GROUPS, *groups))
+        store.scores_write_many(path_id, writes, ticket)
+
+    transaction.on_commit(lambda: _redis_write(write))
 
 
 # The task by name: competition.tasks imports this module (tasks sit above services).
@@ -146,12 +175,20 @@ def standing_changed_received(sender, group_ids=(), user_ids=(), **kwargs) -> No
         transaction.on_commit(lambda: _members_write(LIFETIME, 0, lifetime_rows(), set(user_ids)))
 
 
-def points_refresh(*, season_id: int, user_ids: Iterable[int]) -> None:
-    """Once the caller's transaction commits, drop the season's cached points pages and put
-    these members at their season scores on its Redis board."""
-    transaction.on_commit(lambda: board_pages_forget("season"))
+def points_refresh(
+    *, season_id: int, user_ids: Iterable[int], group_ids: Iterable[int | None] | None = None
+) -> None:
+    """Once the caller's transaction commits, drop the season's cached points pages and the
+    members' groups' dashboards, and put these members at their season scores on its Redis
+    board. `group_ids`: the members' groups when the caller knows them (one DELETE for
+    both, no query for the groups)."""
     user_ids = set(user_ids)
-    group_dashboard_forget(user_ids=user_ids)
+    if group_ids is None:
+        transaction.on_commit(lambda: board_pages_forget("season"))
+        group_dashboard_forget(user_ids=user_ids)
+    else:
+        forget = [board_pages_version_key("season"), *group_dashboard_version_keys(group_ids)]
+        transaction.on_commit(lambda: cache_forget(forget))
     if store.client() is None or not user_ids:
         return
 

@@ -8,6 +8,7 @@ number of strictly higher scores; within a tie, the older account (or group) com
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
@@ -90,6 +91,45 @@ def group_scores(path_id: int, *, group_ids=None, division_id=None) -> dict[int,
         hundredths = int((total or 0) * 100)
         found[group_id] = (hundredths // active if active else 0, hundredths, active)
     return found
+
+
+_MEMBER_AND_GROUP_SQL = """
+SELECT
+    (SELECT CAST(e.distance * 100 AS integer) FROM {enrollment} e JOIN {user} u ON u.id = e.user_id
+     WHERE e.user_id = %(user)s AND e.path_id = %(path)s AND u.role = %(member)s AND u.is_active
+         AND u.group_id IS NOT NULL),
+    g.id, t.total, t.active
+FROM (SELECT 1) AS one
+LEFT JOIN {group} g ON g.id = %(group)s
+LEFT JOIN LATERAL (
+    SELECT SUM(e.distance) AS total, COUNT(*) FILTER (WHERE e.steps > 0) AS active
+    FROM {user} u JOIN {enrollment} e ON e.user_id = u.id AND e.path_id = %(path)s
+    WHERE u.group_id = g.id AND u.role = %(member)s AND u.is_active
+) t ON true
+"""
+
+
+def member_and_group_scores(
+    path_id: int, *, user_id: int, group_id: int | None
+) -> tuple[int | None, tuple | None]:
+    """(the member's progress score, None when they are off the board; their group's
+    (score, total, active) as group_scores gives it, None when there is no such group), in
+    one statement on PostgreSQL: what a logged day puts on the boards."""
+    if connection.vendor != "postgresql":
+        score = dict(progress_rows(path_id).filter(user_id=user_id)).get(user_id)
+        groups = group_scores(path_id, group_ids=[group_id]) if group_id is not None else {}
+        return score, groups.get(group_id) if group_id is not None else None
+    sql = _MEMBER_AND_GROUP_SQL.format(
+        enrollment=Enrollment._meta.db_table, user=User._meta.db_table, group=Group._meta.db_table
+    )
+    params = {"user": user_id, "path": path_id, "group": group_id, "member": User.Role.MEMBER}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        score, found_group, total, active = cursor.fetchone()
+    if found_group is None:
+        return score, None
+    hundredths = int((total or 0) * 100)
+    return score, (hundredths // active if active else 0, hundredths, active)
 
 
 def ranked(pairs, *, start: int = 0, first_rank: int = 1) -> list[Standing]:

@@ -63,15 +63,26 @@ def scores_write_many(
     path_id: int, writes: list[tuple[str, dict[int, int], list[int]]], ticket: int
 ):
     """scores_write for several boards of one context, (board, scores, gone) each, in one
-    round trip (a pipeline, not a transaction: each board's script is atomic by itself)."""
-    with client().pipeline(transaction=False) as pipe:
-        for board, scores, gone in writes:
-            keys = [_key(path_id, board), _key(path_id, board, ":tickets")]
-            keys += [_key(path_id, board, ":building")]
-            keys += [_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets")]
-            args = _write_args(ticket, scores, gone, live=True)
-            _script(_WRITE)(keys=keys, args=args, client=pipe)
-        pipe.execute()
+    round trip (a pipeline, not a transaction: each board's script is atomic by itself).
+    EVALSHA straight away: redis-py's pipeline would first ask SCRIPT EXISTS, a round trip
+    of its own; a Redis that lost the script (restarted, flushed) gets it loaded and the
+    writes sent again, which the tickets make safe."""
+    script = _script(_WRITE)
+    for attempt in (1, 2):
+        with client().pipeline(transaction=False) as pipe:
+            for board, scores, gone in writes:
+                keys = [_key(path_id, board), _key(path_id, board, ":tickets")]
+                keys += [_key(path_id, board, ":building")]
+                keys += [_key(path_id, board, ":next"), _key(path_id, board, ":next:tickets")]
+                args = _write_args(ticket, scores, gone, live=True)
+                pipe.evalsha(script.sha, len(keys), *keys, *args)
+            try:
+                pipe.execute()
+                return
+            except redis.exceptions.NoScriptError:
+                if attempt == 2:
+                    raise
+                client().script_load(_WRITE)
 
 
 def rebuild_start(path_id: int, board: str) -> None:

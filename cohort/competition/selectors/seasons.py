@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cohort.competition.models import Category, CategoryTotal, Season, SeasonScore
-from cohort.core.caching import cached, cached_from
+from cohort.core.caching import cached_from
 
 SEASON_CURRENT_KEY = "season:current:v1"
 CATEGORIES_KEY = "categories:all"
@@ -20,10 +20,10 @@ def season_current(found: dict | None = None) -> Season | None:
     return cached_from(found or {}, "season_current", SEASON_CURRENT_KEY, load, 300) or None
 
 
-def season_for_day(day: dt.date) -> Season | None:
+def season_for_day(day: dt.date, found: dict | None = None) -> Season | None:
     """The season still taking points whose window holds `day` (the active one, or an
-    upcoming one whose days are being logged early), else None."""
-    current = season_current()
+    upcoming one whose days are being logged early), else None (`found`: as season_current)."""
+    current = season_current(found)
     if current is not None and current.starts_on <= day <= current.ends_on:
         return current
     return (
@@ -43,12 +43,14 @@ def seasons_near(*, day: dt.date, days: int = 62) -> list[Season]:
     )
 
 
-def categories_list() -> list[Category]:
-    return cached("categories", CATEGORIES_KEY, lambda: list(Category.objects.all()), 300)
+def categories_list(found: dict | None = None) -> list[Category]:
+    """Every category, cached (`found`: as season_current)."""
+    load = lambda: list(Category.objects.all())  # noqa: E731
+    return cached_from(found or {}, "categories", CATEGORIES_KEY, load, 300)
 
 
-def category_by_rule(rule: str) -> list[Category]:
-    return [c for c in categories_list() if c.rule == rule]
+def category_by_rule(rule: str, found: dict | None = None) -> list[Category]:
+    return [c for c in categories_list(found) if c.rule == rule]
 
 
 @dataclass

@@ -6,6 +6,7 @@ from cohort.accounts.tests.factories import MemberFactory
 from cohort.competition.models import CategoryTotal, PointsEntry, SeasonScore
 from cohort.competition.selectors.seasons import member_points
 from cohort.competition.tests.factories import CategoryFactory, SeasonFactory, points_give
+from cohort.core.exceptions import Conflict
 from cohort.core.testing import race
 
 
@@ -82,3 +83,22 @@ def test_racing_awards_of_different_sources_all_count(postgres_only):
     assert errors == []
     assert SeasonScore.objects.get(user=member).score == 60
     assert CategoryTotal.objects.get(user=member).points == 60
+
+
+@pytest.mark.django_db
+def test_a_source_another_member_holds_is_refused_and_leaves_the_totals_alone():
+    first, second = MemberFactory(), MemberFactory()
+    season, category = SeasonFactory(), CategoryFactory(season_cap=100)
+    points_give(first, season, category, 30, "work:8")
+    # The source then holds no entry, but the key of its first one ("work:8#0") is taken.
+    PointsEntry.objects.filter(user=first).update(source="work:7")
+
+    with pytest.raises(Conflict, match="already awarded elsewhere"):
+        points_give(second, season, category, 10, "work:8")
+
+    assert PointsEntry.objects.filter(user=second).count() == 0
+    assert not CategoryTotal.objects.filter(user=second, points__gt=0).exists()
+    assert SeasonScore.objects.get(user=first, season=season).score == 30
+    # The caller's transaction is still usable: a later award goes through.
+    points_give(second, season, category, 10, "work:9")
+    assert SeasonScore.objects.get(user=second, season=season).score == 10
