@@ -9,14 +9,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_map_page_draws_the_route_and_every_marker(client):
-    path_create()
+    path = path_create()
     group = GroupFactory()
     members = MemberFactory.create_batch(3, group=group)
     activity_log(user=members[0], day=user_today(members[0]), steps=3_000)
     client.force_login(members[0])
-    page = client.get("/map/").content.decode()
-    assert page.count('class="marker') == 3
-    assert 'class="marker me"' in page
+    response = client.get("/map/")
+    page = response.content.decode()
+    data = response.context["map_data"]
+    assert len(data["markers"]) == 3
+    assert [m["me"] for m in data["markers"]].count(True) == 1
+    assert [m["name"] for m in data["milestones"]] == ["Start", "Ford", "Inn", "End"]
+    assert data["kind"] == "illustrated" and data["route"] == f"/api/v1/paths/{path.pk}/route"
+    assert 'id="map-data" type="application/json"' in page
     assert "On the road from Ford to Inn" in page
     assert "3,000 steps" in page
 
