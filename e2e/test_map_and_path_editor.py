@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from cohort.accounts.tests.factories import (
     GROUP_PASSWORD,
     STAFF_PASSWORD,
+    DivisionFactory,
     GroupFactory,
     MemberFactory,
     StaffFactory,
@@ -147,7 +148,9 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         MemberFactory(group=group, email=f"m{n}@example.com", display_name=name)
         for n, name in enumerate(names)
     ]
-    activity_log(user=members[4], day=user_today(members[4]), steps=60_000)
+    today = user_today(members[4])
+    for days_ago in range(3):  # Ed walks on, well ahead of the others
+        activity_log(user=members[4], day=today - dt.timedelta(days=days_ago), steps=90_000)
     base = live_server.url
 
     for width in (1280, 390):
@@ -175,3 +178,99 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
             _shots(page, "map-member")
         page.context.clear_cookies()
     assert tile_server.served
+
+
+def _centre(target) -> tuple[float, float]:
+    box = target.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _drag(page, target, dx: int, dy: int) -> None:
+    """Zoom in around the pin (its neighbours crowd it at a phone's width), then drag it."""
+    target.scroll_into_view_if_needed()
+    page.mouse.move(*_centre(target))
+    page.mouse.wheel(0, -180)  # Leaflet: 60 px a zoom level, about the pointer
+    page.wait_for_timeout(800)
+    x, y = _centre(target)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(x + dx * step / 5, y + dy * step / 5)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_current(
+    live_server, page, tile_server, width
+):
+    old = _camino()
+    StaffFactory(email="boss@example.com", display_name="Olga Organiser")
+    base = live_server.url
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, base, "boss@example.com", STAFF_PASSWORD)
+    page.get_by_role("link", name="Paths").click()
+    expect(page.get_by_role("heading", name="Paths", level=1)).to_be_visible()
+
+    new = page.get_by_role("region", name="A path from a route file")
+    new.get_by_label("Name").fill("Camino again")
+    new.get_by_label("GPX or GeoJSON file").set_input_files(str(CAMINO_GPX))
+    new.get_by_role("button", name="Create the path").click()
+    expect(page.get_by_role("heading", name="Camino again", level=1)).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text("is ready")
+    path = WalkPath.objects.get(name="Camino again")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator(".route-line")).to_be_attached()
+    if width == 1280:
+        _shots(page, "editor-organiser")
+
+    pin = page.get_by_role("button", name="Roncesvalles")
+    before = Milestone.objects.get(path=path, name="Roncesvalles")
+    _drag(page, pin, 60, 40)
+    expect(page.locator("#map-status")).to_have_text("Roncesvalles moved.")
+    after = Milestone.objects.get(pk=before.pk)
+    assert (after.lat, after.lon) != (before.lat, before.lon)
+    assert after.lat < before.lat and after.lon > before.lon  # down and to the right
+
+    page.get_by_role("button", name="Make this the current path").click()
+    expect(page.get_by_text("Camino again is now the current path")).to_be_visible()
+    assert WalkPath.objects.get(pk=path.pk).is_current
+    assert not WalkPath.objects.get(pk=old.pk).is_current
+
+
+def test_a_bad_route_file_in_the_editor_is_a_visible_focused_error(live_server, page, tmp_path):
+    StaffFactory(email="boss@example.com")
+    bad = tmp_path / "notes.gpx"
+    bad.write_text("these are my notes, not a route")
+    base = live_server.url
+    _sign_in(page, base, "boss@example.com", STAFF_PASSWORD)
+    page.goto(f"{base}/organise/paths/")
+    new = page.get_by_role("region", name="A path from a route file")
+    new.get_by_label("Name").fill("Notes")
+    new.get_by_label("GPX or GeoJSON file").set_input_files(str(bad))
+    new.get_by_role("button", name="Create the path").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Name").first).to_have_value("Notes")
+    _shots(page, "editor-bad-file")
+
+
+def test_a_coordinator_sees_the_paths_and_the_map_without_forms(live_server, page, tile_server):
+    path = _camino()
+    division = DivisionFactory()
+    group = GroupFactory(division=division)
+    MemberFactory(group=group, display_name="Ann Lee")
+    StaffFactory(email="coord@example.com", role="coordinator", division=division)
+    base = live_server.url
+    _sign_in(page, base, "coord@example.com", STAFF_PASSWORD)
+    page.goto(f"{base}/organise/paths/")
+    expect(page.get_by_role("link", name="Camino")).to_be_visible()
+    expect(page.get_by_role("button", name="Create the path")).to_have_count(0)
+    _shots(page, "paths-coordinator")
+    page.goto(f"{base}/organise/paths/{path.pk}/")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator(".leaflet-marker-draggable")).to_have_count(0)
+    _shots(page, "editor-coordinator")
+    page.goto(f"{base}/map/?group={group.pk}")
+    expect(page.locator(".walker, .walker-group").first).to_be_visible()
+    _shots(page, "map-coordinator")

@@ -104,6 +104,7 @@
       alt: m.name,
       draggable: Boolean(data.editable),
       riseOnHover: true,
+      zIndexOffset: 2000, // small pins over the walkers standing above them
     });
     marker.bindPopup(function () { return milestonePopup(m); });
     if (n === 0 || last) {
@@ -124,7 +125,11 @@
     dot.style.background = person.colour;
     dot.style.color = person.text;
     var size = person.me ? 36 : 28;
-    return L.divIcon({ html: dot, className: "walker-icon", iconSize: [size, size] });
+    // Pins stand above their point, so a milestone under a walker can still be tapped.
+    return L.divIcon({
+      html: dot, className: "walker-icon", iconSize: [size, size],
+      iconAnchor: [size / 2, size + 8], popupAnchor: [0, -size - 8],
+    });
   }
 
   var group = L.markerClusterGroup({
@@ -137,7 +142,9 @@
       var people = cluster.getAllChildMarkers();
       var mine = people.some(function (marker) { return marker.options.person.me; });
       var badge = element("span", "walker-group" + (mine ? " me" : ""), String(people.length));
-      return L.divIcon({ html: badge, className: "walker-icon", iconSize: [38, 38] });
+      return L.divIcon({
+        html: badge, className: "walker-icon", iconSize: [38, 38], iconAnchor: [19, 46],
+      });
     },
   });
   group.on("clusterclick", function (event) {
@@ -176,6 +183,13 @@
     else map.setView([0, 0], 2);
   }
   fit();
+  // A phone turned sideways (or a resized window) shows the whole path again, until the
+  // viewer moves or zooms the map themselves.
+  var touched = false;
+  ["pointerdown", "wheel", "keydown"].forEach(function (kind) {
+    holder.addEventListener(kind, function () { touched = true; }, { passive: true });
+  });
+  map.on("resize", function () { if (!touched) fit(); });
   fetch(data.route, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (feature) {
