@@ -7,12 +7,10 @@ CELERY_BROKER_URL switch each piece to its production counterpart.
 
 import secrets
 from pathlib import Path
-from urllib.parse import urlparse
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from csp import constants as csp
-from django.core.exceptions import ImproperlyConfigured
 
 from config import env, sentry
 
@@ -211,21 +209,7 @@ MAP_TILE_ATTRIBUTION = env.string(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
-
-
-def _tile_origin(url: str) -> str | None:
-    """The tile server's origin for the CSP's img-src ({s} subdomains as a wildcard)."""
-    if not url:
-        return None
-    parsed = urlparse(url.replace("{s}", "tiles-s"))
-    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        raise ImproperlyConfigured(
-            f"MAP_TILE_URL={url!r}: give an http(s) URL with {{z}}/{{x}}/{{y}}, or leave it empty"
-        )
-    return f"{parsed.scheme}://{parsed.netloc.replace('tiles-s', '*')}"
-
-
-MAP_TILE_ORIGIN = _tile_origin(MAP_TILE_URL)
+MAP_TILE_ORIGIN = env.url_origin("MAP_TILE_URL", MAP_TILE_URL)  # for the CSP's img-src
 
 # Content Security Policy (django-csp): our own scripts only (htmx is served from static),
 # no inline <script>; inline style= attributes (the progress bars) are allowed. The one

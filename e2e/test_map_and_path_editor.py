@@ -29,7 +29,8 @@ from cohort.accounts.tests.factories import (
 )
 from cohort.activity.services.daily import activity_log
 from cohort.core.clock import user_today
-from cohort.journeys.models import Milestone, Path as WalkPath
+from cohort.journeys.models import Milestone
+from cohort.journeys.models import Path as WalkPath
 from cohort.journeys.tests.routefiles import CAMINO_GPX
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -39,3 +39,42 @@ def test_staff_choose_a_visible_group_and_others_are_404(client):
     assert client.get(f"/map/?group={group.pk}").status_code == 404
     group.mentors.add(client.session["_auth_user_id"])
     assert client.get(f"/map/?group={group.pk}").status_code == 200
+
+
+def test_the_map_page_allows_the_tile_server_and_no_inline_script(client):
+    path_create()
+    client.force_login(MemberFactory())
+    response = client.get("/map/")
+    policy = response.headers["Content-Security-Policy"]
+    img_src = next(d for d in policy.split(";") if d.strip().startswith("img-src"))
+    assert "https://tile.openstreetmap.org" in img_src
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "nonce" not in script_src
+    page = response.content.decode()
+    assert "/static/leaflet/leaflet" in page and "/static/js/map.js" in page
+
+
+def test_without_a_tile_url_the_map_draws_on_a_plain_background(client, settings):
+    settings.MAP_TILE_URL = ""
+    path_create()
+    client.force_login(MemberFactory())
+    assert client.get("/map/").context["map_data"]["tiles"] is None
+
+
+def test_an_illustrated_paths_image_is_served_to_those_who_see_the_path(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    path = path_create()
+    path.map_image.save("shire.png", ContentFile(b"\x89PNG\r\n\x1a\nrest"), save=True)
+    from cohort.journeys.services import path_cache_clear
+
+    path_cache_clear()
+    member = MemberFactory()
+    client.force_login(member)
+    data = client.get("/map/").context["map_data"]
+    assert data["image"] == f"/map/paths/{path.pk}/image/"
+    answer = client.get(data["image"])
+    assert answer.status_code == 200 and answer["Cache-Control"] == "private, max-age=3600"
+    hidden = path_create(name="Elsewhere", current=False)
+    assert client.get(f"/map/paths/{hidden.pk}/image/").status_code == 404
