@@ -372,7 +372,7 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cohort.core.staticfiles.StaticFilesStorage"},
 }
 if USE_CLOUD_STORAGE:
     STORAGES["default"] = {
