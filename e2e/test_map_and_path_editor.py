@@ -168,7 +168,7 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         expect(me).to_be_visible()
         expect(me).to_have_text("AL")
         expect(page.locator(".walker", has_text="ES")).to_be_visible()
-        page.get_by_role("button", name="Saint-Jean-Pied-de-Port").click()
+        page.get_by_title("Saint-Jean-Pied-de-Port", exact=True).click()
         popup = page.locator(".leaflet-popup")
         expect(popup).to_contain_text("Bells ring over the Pyrenees")
         popup.get_by_role("link", name="Open the postcard").click()

@@ -99,16 +99,19 @@
     var last = n === data.milestones.length - 1;
     var pin = element("span", "milestone-pin" + (n === 0 || last ? " end" : ""));
     var marker = L.marker(m.at, {
-      icon: L.divIcon({ html: pin, className: "milestone-icon", iconSize: [18, 18] }),
+      icon: L.divIcon({ html: pin, className: "milestone-icon", iconSize: [24, 24] }),
       title: m.name,
       alt: m.name,
+      // Tab stops in the editor, where a pin is dragged; on /map/ the milestones (35 pins
+      // crowding each other when zoomed out) are in the text lists beside the map instead.
+      keyboard: Boolean(data.editable),
       draggable: Boolean(data.editable),
       riseOnHover: true,
       zIndexOffset: 2000, // small pins over the walkers standing above them
     });
     marker.bindPopup(function () { return milestonePopup(m); });
     if (n === 0 || last) {
-      marker.bindTooltip(m.name, { permanent: true, direction: "top", offset: [0, -10], className: "milestone-label" });
+      marker.bindTooltip(m.name, { permanent: true, direction: "top", offset: [0, -12], className: "milestone-label" });
     }
     if (data.editable) {
       var from = L.latLng(m.at);
