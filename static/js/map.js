@@ -107,7 +107,8 @@
       keyboard: Boolean(data.editable),
       draggable: Boolean(data.editable),
       riseOnHover: true,
-      zIndexOffset: 2000, // small pins over the walkers standing above them
+      // Small pins over the walkers standing above them; the start and finish on top.
+      zIndexOffset: n === 0 || last ? 3000 : 2000,
     });
     marker.bindPopup(function () { return milestonePopup(m); });
     if (n === 0 || last) {

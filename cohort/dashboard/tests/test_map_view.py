@@ -78,3 +78,20 @@ def test_an_illustrated_paths_image_is_served_to_those_who_see_the_path(client, 
     assert answer.status_code == 200 and answer["Cache-Control"] == "private, max-age=3600"
     hidden = path_create(name="Elsewhere", current=False)
     assert client.get(f"/map/paths/{hidden.pk}/image/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_map_page_costs_the_same_queries_for_2_members_and_for_20(
+    client, django_assert_num_queries, size
+):
+    path_create()
+    group = GroupFactory()
+    members = MemberFactory.create_batch(size, group=group)
+    client.force_login(members[0])
+    client.get("/map/")  # the path, chain and route caches filled
+    # 1 the viewer, 2 their group, 3 its members, 4 their enrollments, 5-7 the viewer's card
+    # (today's steps, last update, best day). The map's data adds none: no query per member
+    # or milestone (and the route comes from the cached API).
+    with django_assert_num_queries(7):
+        response = client.get("/map/")
+    assert response.status_code == 200 and len(response.context["map_data"]["markers"]) == size
