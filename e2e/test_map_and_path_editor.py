@@ -275,3 +275,63 @@ def test_a_coordinator_sees_the_paths_and_the_map_without_forms(live_server, pag
     page.goto(f"{base}/map/?group={group.pk}")
     expect(page.locator(".walker, .walker-group").first).to_be_visible()
     _shots(page, "map-coordinator")
+
+
+def _landscape_png(width: int = 800, height: int = 500) -> bytes:
+    """A drawn map: a lake in a meadow (no imaging library)."""
+
+    def pixel(x: int, y: int) -> bytes:
+        inside = ((x - width / 2) / 220) ** 2 + ((y - height / 2) / 130) ** 2 < 1
+        return bytes((90, 150, 220) if inside else (150, 200, 120))
+
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"".join(
+        (b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"IDAT", zlib.compress(rows)),
+         chunk(b"IEND", b""))
+    )  # fmt: skip
+
+
+def test_an_organiser_builds_an_illustrated_path_from_an_image(
+    live_server, page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = tmp_path / "lake.png"
+    image.write_bytes(_landscape_png())
+    StaffFactory(email="boss@example.com")
+    base = live_server.url
+    _sign_in(page, base, "boss@example.com", STAFF_PASSWORD)
+    page.goto(f"{base}/organise/paths/")
+    new = page.get_by_role("region", name="An illustrated path from an image")
+    new.get_by_label("Name").fill("Lake Loop")
+    new.get_by_label("Length").fill("42")
+    new.get_by_label("Map image").set_input_files(str(image))
+    new.get_by_role("button", name="Create the path").click()
+    expect(page.get_by_role("heading", name="Lake Loop", level=1)).to_be_visible()
+    overlay = page.locator("img.leaflet-image-layer")
+    expect(overlay).to_be_visible()
+    path = WalkPath.objects.get(name="Lake Loop")
+    assert page.request.get(f"{base}/map/paths/{path.pk}/image/").status == 200
+    page.wait_for_function("document.querySelector('img.leaflet-image-layer').naturalWidth > 0")
+    assert overlay.evaluate("img => img.naturalWidth") == 800
+    finish = Milestone.objects.get(path=path, name="Finish")
+    line = page.locator("path.route-line")
+    _drag(page, page.get_by_role("button", name="Finish"), -100, -60)
+    expect(page.locator("#map-status")).to_have_text("Finish moved.")
+    # The line runs through the milestones: drawn again, it follows the Finish.
+    finish_at = page.get_by_role("button", name="Finish").bounding_box()
+    end_x = finish_at["x"] + finish_at["width"] / 2
+    page.wait_for_function(
+        "x => { const r = document.querySelector('path.route-line').getBoundingClientRect();"
+        " return Math.abs(r.right - x) < 4; }",
+        arg=end_x,
+    )
+    expect(line).to_have_count(1)
+    moved = Milestone.objects.get(pk=finish.pk)
+    assert moved.x < finish.x and moved.y < finish.y  # left and up in the image's pixels
+    _shots(page, "editor-illustrated-organiser")

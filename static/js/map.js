@@ -43,6 +43,24 @@
     bounds.extend(box);
   }
 
+  // --- The route, from the cached API (again after a drag: a line through the milestones
+  // follows them) ------------------------------------------------------------------------
+  var routeLayer = null;
+  function drawRoute() {
+    fetch(data.route, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (feature) {
+        if (!feature) return;
+        var line = feature.geometry.coordinates.map(function (c) {
+          return geographic ? [c[1], c[0]] : [data.height - c[1], c[0]];
+        });
+        if (routeLayer) map.removeLayer(routeLayer);
+        routeLayer = L.polyline(line, { className: "route-line", interactive: false });
+        routeLayer.addTo(map).bringToBack();
+      })
+      .catch(function () { /* the milestones and members are drawn already */ });
+  }
+
   // --- Milestones -------------------------------------------------------------------
   function milestonePopup(m) {
     var card = element("div", "map-popup");
@@ -87,6 +105,7 @@
           if (!response.ok) throw new Error(answer.detail || "The milestone could not be moved.");
           from = marker.getLatLng();
           say(m.name + " moved.");
+          drawRoute();
         });
       })
       .catch(function (error) {
@@ -181,7 +200,6 @@
   });
   map.addLayer(group);
 
-  // --- The route, from the cached API ---------------------------------------------------
   function fit() {
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24] });
     else map.setView([0, 0], 2);
@@ -194,14 +212,5 @@
     holder.addEventListener(kind, function () { touched = true; }, { passive: true });
   });
   map.on("resize", function () { if (!touched) fit(); });
-  fetch(data.route, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { return response.ok ? response.json() : null; })
-    .then(function (feature) {
-      if (!feature) return;
-      var line = feature.geometry.coordinates.map(function (c) {
-        return geographic ? [c[1], c[0]] : [data.height - c[1], c[0]];
-      });
-      L.polyline(line, { className: "route-line", interactive: false }).addTo(map).bringToBack();
-    })
-    .catch(function () { /* the milestones and members are drawn already */ });
+  drawRoute();
 })();
