@@ -82,6 +82,17 @@ def string_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def url_origin(name: str, url: str) -> str | None:
+    """The origin (scheme://host[:port]) of a URL template such as a map tile server's,
+    `{s}` subdomains as a wildcard; None for an empty one; a non-http(s) URL fails loudly."""
+    if not url:
+        return None
+    parsed = urlparse(url.replace("{s}", "subdomain-s"))
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ImproperlyConfigured(f"{name}={url!r}: give an http(s) URL, or leave it empty")
+    return f"{parsed.scheme}://{parsed.netloc.replace('subdomain-s', '*')}"
+
+
 def database_from_url(url: str, *, pool: bool) -> dict:
     """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into DATABASES['x']."""
     parsed = urlparse(url)

@@ -8,6 +8,8 @@ CELERY_BROKER_URL switch each piece to its production counterpart.
 import secrets
 from pathlib import Path
 
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from csp import constants as csp
 
 from config import env, sentry
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "cohort.analytics",
     "cohort.mentoring",
     "cohort.dashboard",
+    "cohort.organise",
     "cohort.demo",
 ]
 
@@ -198,6 +201,16 @@ SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# --- Maps -----------------------------------------------------------------------------
+# The map's tiles: any XYZ server ({z}/{x}/{y}, {s} for subdomains); empty: no tiles, the
+# route, milestones and members drawn on a plain background (an offline pilot).
+MAP_TILE_URL = env.string("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.string(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+MAP_TILE_ORIGIN = env.url_origin("MAP_TILE_URL", MAP_TILE_URL)  # for the CSP's img-src
+
 # Content Security Policy (django-csp): our own scripts only (htmx is served from static),
 # no inline <script>; inline style= attributes (the progress bars) are allowed. The one
 # hash lets the `onclick="this.select()"` on the token and invite-link fields run.
@@ -210,7 +223,8 @@ CONTENT_SECURITY_POLICY = {
             "'sha256-biFQTroSCI3Z5BmsMGyEE2jFZdwjjG1Oe7JLytgH6jM='",  # this.select()
         ],
         "style-src": [csp.SELF, csp.UNSAFE_INLINE],
-        "img-src": [csp.SELF, "data:"],
+        # The map's tile server only when one is set.
+        "img-src": [csp.SELF, "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],
@@ -350,10 +364,15 @@ PROGRAMME_TIME_ZONE = env.string("PROGRAMME_TIME_ZONE", "America/Chicago")
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet and its marker clusters come from their XStatic packages (PyPI), no npm step.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cohort.core.staticfiles.StaticFilesStorage"},
 }
 if USE_CLOUD_STORAGE:
     STORAGES["default"] = {

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("cohort.analytics.urls")),
     path("", include("cohort.mentoring.urls")),
     path("", include("cohort.dashboard.urls")),
+    path("", include("cohort.organise.urls")),
 ]

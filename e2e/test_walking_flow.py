@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -9,7 +10,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _marker_x(page) -> float:
-    return float(page.locator("circle.marker.me").get_attribute("cx"))
+    """The viewer's marker's x on the illustrated path (the map's data, [y up, x])."""
+    page.locator(".walker.me, .walker-group.me").first.wait_for()
+    data = page.locator("#map-data").text_content()
+    return next(m["at"][1] for m in json.loads(data)["markers"] if m["me"])
 
 
 def test_logging_steps_moves_the_marker_on_the_map(live_server, page):

@@ -71,7 +71,7 @@ def wait_up(base: str, seconds: float = 30) -> None:
         try:
             requests.get(base + "/login/", timeout=2)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or a slow first answer on a busy machine
             time.sleep(0.3)
     raise SystemExit(f"the server did not answer on {base} within {seconds:.0f} s")
 

@@ -40,6 +40,7 @@ NAV = (
     NavItem(
         "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
     ),
+    NavItem("Paths", "organise:paths", frozenset({"coordinator", "organiser"}), apps=("organise",)),
     NavItem("Announcements", "messaging:announcements", EVERYONE, names=("announcements",)),
     NavItem("Messages", "messaging:threads", EVERYONE, names=("thread",)),
 )

@@ -4,21 +4,14 @@ is the one every member opens). Every text is escaped here; numbers and dates ar
 in the active language, each value once, with that language's formats looked up once a page.
 """
 
-from functools import lru_cache
-from types import SimpleNamespace
-
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from cohort.core.numbers import Numbers
 from cohort.core.templatetags.cohort_format import distance
 from cohort.dashboard.rows import DashboardRow
-from cohort.journeys.progress import MilestonePoint
-from cohort.journeys.selectors import PathView
 
 
 def dashboard_rows_html(
@@ -60,20 +53,3 @@ def _row(r: DashboardRow, numbers: Numbers, is_viewer: bool, show_group, show_se
     cells.append(f"<td>{escape(logged) or 'never'}</td>")
     opening = '<tr class="viewer">' if is_viewer else "<tr>"
     return "\n" + opening + "\n  " + "\n  ".join(cells) + "\n</tr>"
-
-
-def map_route_html(path: PathView) -> SafeString:
-    """The map's route and milestones (dashboard/_map_route.html), rendered once per path's
-    content and language in each process: ~300 template nodes every member of every group
-    would otherwise render alike. Keyed on the milestones themselves, so an edited path
-    renders anew."""
-    return _map_route_html(path.unit, tuple(path.milestones), get_language())
-
-
-@lru_cache(maxsize=64)
-def _map_route_html(
-    unit: str, milestones: tuple[MilestonePoint, ...], language: str | None
-) -> SafeString:
-    path = SimpleNamespace(unit=unit, milestones=milestones)
-    html = render_to_string("dashboard/_map_route.html", {"path": path})
-    return mark_safe(html.rstrip("\n"))  # noqa: S308 (autoescaped by the template)

@@ -11,5 +11,6 @@ urlpatterns = [
     path(
         "milestones/<int:milestone_id>/photo/", views.milestone_photo_view, name="milestone-photo"
     ),
+    path("map/paths/<int:path_id>/image/", views.path_image_view, name="path-image"),
     path("season/", views.season_view, name="season"),
 ]

@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,7 +10,8 @@ from cohort.accounts import permissions
 from cohort.accounts.selectors import group_choices_for_viewer, group_get_for_viewer
 from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import DomainError, NotFound
-from cohort.dashboard.html import dashboard_rows_html, map_route_html
+from cohort.dashboard.html import dashboard_rows_html
+from cohort.dashboard.map_data import map_payload
 from cohort.dashboard.rows import ORDER_LABELS, Filters, dashboard_page
 from cohort.dashboard.season import season_overview
 from cohort.dashboard.selectors import (
@@ -20,6 +22,7 @@ from cohort.dashboard.selectors import (
 from cohort.journeys.selectors import (
     milestone_postcard_get_for_viewer,
     path_current_get,
+    path_get_for_viewer,
     postcards_for_viewer,
 )
 
@@ -104,8 +107,9 @@ def map_view(request):
         "card": card,
         "legs": legs,
         "postcards": postcards,
-        "route_html": map_route_html(path) if path and group else "",
     }
+    if group is not None and path is not None:
+        context["map_data"] = map_payload(path=path, markers=markers, postcards=postcards)
     if not request.user.is_member:
         # Staff walk with no group of their own: they pick one of those they may see.
         context["pick_group"] = True
@@ -133,6 +137,22 @@ def milestone_photo_view(request, milestone_id: int):
     except FileNotFoundError:
         raise NotFound("This photo is no longer available.") from None
     response = FileResponse(photo, filename=milestone.postcard_photo.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def path_image_view(request, path_id: int):
+    """An illustrated path's image, inline, for whoever may see the path (404 without one)."""
+    path = path_get_for_viewer(viewer=request.user, path_id=path_id)
+    if not path.map_image:
+        raise NotFound("This path has no image.")
+    try:
+        image = default_storage.open(path.map_image, "rb")
+    except FileNotFoundError:
+        raise NotFound("This image is no longer available.") from None
+    response = FileResponse(image, filename=path.map_image.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

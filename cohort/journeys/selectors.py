@@ -253,6 +253,33 @@ class Marker:
     completed: bool
     lat: float | None = None  # geographic paths
     lon: float | None = None
+    initials: str = ""
+
+
+# Twenty colours told apart on a map (a group has at most 20 members): a member who kept
+# the default marker colour gets the one of their place in the group's list.
+MARKER_PALETTE = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2", "#8c564b",
+    "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#f0027f", "#000000",
+    "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8",
+)  # fmt: skip
+_DEFAULT_COLOUR = "#2563eb"
+
+
+def marker_colour(chosen: str, place: int) -> str:
+    """The member's own colour, or the palette's for their place in the group's list."""
+    if chosen and chosen.lower() != _DEFAULT_COLOUR:
+        return chosen
+    return MARKER_PALETTE[place % len(MARKER_PALETTE)]
+
+
+def initials(name: str) -> str:
+    """Up to two letters for a marker: the first of the first and last words."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
 
 
 def path_markers_for_group(
@@ -271,7 +298,7 @@ def path_markers_for_group(
         members = [m for m in members if walking.get(m.pk, path.id) == path.id]
     enrollments = enrollments_for_users(path_id=path.id, user_ids=[m.pk for m in members])
     markers = []
-    for member in members:
+    for place, member in enumerate(members):
         enrollment = enrollments.get(member.pk)
         steps = enrollment.steps if enrollment else 0
         progress = progress_for_steps(
@@ -285,7 +312,8 @@ def path_markers_for_group(
             Marker(
                 user_id=member.pk,
                 name=member.display_name,
-                colour=member.marker_colour,
+                colour=marker_colour(member.marker_colour, place),
+                initials=initials(member.display_name),
                 steps=steps,
                 distance=progress.distance,
                 progress=progress.percent,

@@ -48,6 +48,19 @@ NOT_GROUP_OBJECTS = {
     "GET milestones/<int:milestone_id>/photo/": "as its page (test_milestone_postcards.py)",
     "POST milestones/<int:milestone_id>/": "GET only",
     "POST milestones/<int:milestone_id>/photo/": "GET only",
+    "GET map/paths/<int:path_id>/image/": "the shared path's image (as GET /api/v1/paths/{id})",
+    "POST map/paths/<int:path_id>/image/": "GET only",
+    # The path editor: paths are shared by every group; its roles are the role matrix's.
+    "GET organise/paths/<int:path_id>/": "a shared path: staff read, organisers write",
+    "POST organise/paths/<int:path_id>/": "a shared path: organisers only",
+    "GET organise/paths/<int:path_id>/current/": "POST only",
+    "POST organise/paths/<int:path_id>/current/": "a shared path: organisers only",
+    "GET organise/paths/<int:path_id>/milestones/": "POST only",
+    "POST organise/paths/<int:path_id>/milestones/": "a shared path: organisers only",
+    "GET organise/paths/<int:path_id>/milestones/<int:milestone_id>/": "POST only",
+    "POST organise/paths/<int:path_id>/milestones/<int:milestone_id>/": "organisers only",
+    "GET organise/paths/<int:path_id>/milestones/<int:milestone_id>/move/": "POST only",
+    "POST organise/paths/<int:path_id>/milestones/<int:milestone_id>/move/": "organisers only",
 }
 
 VIEWERS = ("member", "leader", "mentor")  # of group A: a plain member, its leader, its mentor

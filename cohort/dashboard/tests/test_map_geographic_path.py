@@ -1,10 +1,9 @@
-"""The /map/ page (its SVG drawing) on a geographic path: the line's lat/lon projected onto
-the drawing, every marker on it."""
+"""The /map/ page on a geographic path: milestones and markers at their lat/lon for Leaflet."""
 
 import datetime as dt
-import re
 
 import pytest
+from django.conf import settings
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.activity.services.daily import activity_log
@@ -27,10 +26,13 @@ def test_the_map_page_draws_a_geographic_path_within_its_box(client):
     members = MemberFactory.create_batch(3, group=group)
     activity_log(user=members[0], day=user_today(members[0]), steps=100_000)
     client.force_login(members[0])
-    page = client.get("/map/").content.decode()
-    assert page.count('class="marker') == 3 and 'class="marker me"' in page
-    xs = [float(x) for x in re.findall(r'cx="([\d.-]+)"', page)]
-    ys = [float(y) for y in re.findall(r'cy="([\d.-]+)"', page)]
-    assert len(xs) == 35 + 3  # the milestones, then the markers
-    assert all(0 <= x <= 1000 for x in xs) and all(0 <= y <= 600 for y in ys)
+    response = client.get("/map/")
+    data = response.context["map_data"]
+    assert data["kind"] == "geographic"
+    assert len(data["milestones"]) == 35 and len(data["markers"]) == 3
+    points = [m["at"] for m in data["milestones"] + data["markers"]]
+    # Northern Spain and France: every point lies within the Camino's box.
+    assert all(42.0 < lat < 43.3 and -8.7 < lon < -1.1 for lat, lon in points)
+    assert data["tiles"]["url"] == settings.MAP_TILE_URL
+    page = response.content.decode()
     assert "Saint-Jean-Pied-de-Port" in page and "Santiago de Compostela" in page

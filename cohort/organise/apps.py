@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganiseConfig(AppConfig):
+    name = "cohort.organise"
+    label = "organise"
