@@ -20,10 +20,14 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
@@ -57,6 +61,41 @@ def scratch_env(var_dir: Path) -> dict:
         LOG_LEVEL="WARNING",
     )
     return env
+
+
+def _png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A square PNG of one colour (zlib and struct: no imaging library here)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    rows = (b"\x00" + bytes(rgb) * size) * size
+    return b"".join([b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header),
+                     chunk(b"IDAT", zlib.compress(rows)), chunk(b"IEND", b"")])  # fmt: skip
+
+
+class _Tiles(BaseHTTPRequestHandler):
+    tile = _png((214, 232, 200))
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.tile)))
+        self.send_header("Cache-Control", "max-age=86400")
+        self.end_headers()
+        self.wfile.write(self.tile)
+
+    def log_message(self, *args):
+        pass
+
+
+def tile_server() -> ThreadingHTTPServer:
+    """Map tiles on 127.0.0.1 (one plain tile for every z/x/y), for as long as this runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def manage(env: dict, *args: str) -> None:
@@ -139,12 +178,24 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--out", type=Path, default=None, help="folder for the JSON reports")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument(
+        "--tiles",
+        default="local",
+        help="the map's MAP_TILE_URL: 'local' (default) a tile server on 127.0.0.1 made here, "
+        "since this machine reaches no tile server; 'setting' the app's own; or a URL",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="cohort-lh-"))
     out_dir = args.out or var_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     env = scratch_env(var_dir)
+    tiles = None
+    if args.tiles == "local":
+        tiles = tile_server()
+        env["MAP_TILE_URL"] = f"http://127.0.0.1:{tiles.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    elif args.tiles != "setting":
+        env["MAP_TILE_URL"] = args.tiles
     print(
         f"scratch folder {var_dir}: migrate, seed_demo --members {args.members}, collectstatic",
         flush=True,
@@ -185,6 +236,8 @@ def main() -> None:
                 for line in failing_audits(report, c):
                     print(f"    {c}: {line}")
     finally:
+        if tiles is not None:
+            tiles.shutdown()
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=15)
