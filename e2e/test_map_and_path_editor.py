@@ -110,11 +110,16 @@ def _sign_in(page, base, email, password):
     page.wait_for_url(f"{base}/")
 
 
-def _shots(page, name: str) -> None:
+def _shots(page, name: str, *, reload: bool = False) -> None:
+    """Screenshots at 390 and 1280 px; `reload`: a map page loaded afresh at each width, as
+    a phone would (the labels and the fit depend on the width at load)."""
     SHOTS.mkdir(exist_ok=True)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(300)  # Leaflet redraws on resize
+        if reload:
+            page.reload()
+            page.locator(".leaflet-marker-icon").first.wait_for()
+        page.wait_for_timeout(400)  # tiles and Leaflet's redraw
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
@@ -176,7 +181,7 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         if width == 1280:
             page.goto(f"{base}/map/")
             expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
-            _shots(page, "map-member")
+            _shots(page, "map-member", reload=True)
         page.context.clear_cookies()
     assert tile_server.served
 
@@ -222,7 +227,7 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator(".route-line")).to_be_attached()
     if width == 1280:
-        _shots(page, "editor-organiser")
+        _shots(page, "editor-organiser", reload=True)
 
     pin = page.get_by_role("button", name="Roncesvalles")
     before = Milestone.objects.get(path=path, name="Roncesvalles")
@@ -271,10 +276,10 @@ def test_a_coordinator_sees_the_paths_and_the_map_without_forms(live_server, pag
     page.goto(f"{base}/organise/paths/{path.pk}/")
     expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator(".leaflet-marker-draggable")).to_have_count(0)
-    _shots(page, "editor-coordinator")
+    _shots(page, "editor-coordinator", reload=True)
     page.goto(f"{base}/map/?group={group.pk}")
     expect(page.locator(".walker, .walker-group").first).to_be_visible()
-    _shots(page, "map-coordinator")
+    _shots(page, "map-coordinator", reload=True)
 
 
 def _landscape_png(width: int = 800, height: int = 500) -> bytes:
