@@ -210,6 +210,9 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     live_server, page, tile_server, width
 ):
     old = _camino()
+    group = GroupFactory()
+    for name in ["Ann Lee", "Bob Marsh", "Cy Twombly"]:
+        MemberFactory(group=group, display_name=name)
     StaffFactory(email="boss@example.com", display_name="Olga Organiser")
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 900})
@@ -241,6 +244,11 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     expect(page.get_by_text("Camino again is now the current path")).to_be_visible()
     assert WalkPath.objects.get(pk=path.pk).is_current
     assert not WalkPath.objects.get(pk=old.pk).is_current
+    page.goto(f"{base}/map/?group={group.pk}")
+    expect(page.get_by_role("heading", name="Camino again", level=1)).to_be_visible()
+    expect(page.locator(".walker-group, .walker").first).to_be_visible()
+    if width == 1280:
+        _shots(page, "map-organiser", reload=True)
 
 
 def test_a_bad_route_file_in_the_editor_is_a_visible_focused_error(live_server, page, tmp_path):
