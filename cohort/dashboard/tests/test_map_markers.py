@@ -50,3 +50,12 @@ def test_the_initials_are_readable_on_every_colour(colour):
 )
 def test_initials(name, letters):
     assert initials(name) == letters
+
+
+def test_the_positions_api_gives_initials_and_the_colour(client):
+    path = path_create()
+    group = GroupFactory()
+    viewer = MemberFactory(group=group, display_name="Ann Lee")
+    client.force_login(viewer)
+    (position,) = client.get(f"/api/v1/paths/{path.pk}/positions").json()
+    assert position["initials"] == "AL" and position["colour"] == MARKER_PALETTE[0]
