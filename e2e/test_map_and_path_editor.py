@@ -348,3 +348,21 @@ def test_an_organiser_builds_an_illustrated_path_from_an_image(
     moved = Milestone.objects.get(pk=finish.pk)
     assert moved.x < finish.x and moved.y < finish.y  # left and up in the image's pixels
     _shots(page, "editor-illustrated-organiser")
+
+
+def test_with_tiles_unreachable_the_map_still_draws_on_a_plain_background(
+    live_server, page, settings
+):
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # the discard port: refused
+    _camino()
+    group = GroupFactory()
+    MemberFactory(group=group, email="ann@example.com", display_name="Ann Lee")
+    MemberFactory(group=group, display_name="Bob Marsh")
+    base = live_server.url
+    _sign_in(page, base, "ann@example.com", GROUP_PASSWORD)
+    page.goto(f"{base}/map/")
+    expect(page.locator("path.route-line")).to_be_attached()
+    expect(page.locator(".walker-group.me")).to_have_text("2")
+    expect(page.get_by_title("Santiago de Compostela", exact=True)).to_be_visible()
+    expect(page.locator(".leaflet-tile-loaded")).to_have_count(0)
+    _shots(page, "map-member-offline", reload=True)
