@@ -110,11 +110,16 @@ def _sign_in(page, base, email, password):
     page.wait_for_url(f"{base}/")
 
 
-def _shots(page, name: str) -> None:
+def _shots(page, name: str, *, reload: bool = False) -> None:
+    """Screenshots at 390 and 1280 px; `reload`: a map page loaded afresh at each width, as
+    a phone would (the labels and the fit depend on the width at load)."""
     SHOTS.mkdir(exist_ok=True)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(300)  # Leaflet redraws on resize
+        if reload:
+            page.reload()
+            page.locator(".leaflet-marker-icon").first.wait_for()
+        page.wait_for_timeout(400)  # tiles and Leaflet's redraw
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
@@ -176,7 +181,7 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         if width == 1280:
             page.goto(f"{base}/map/")
             expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
-            _shots(page, "map-member")
+            _shots(page, "map-member", reload=True)
         page.context.clear_cookies()
     assert tile_server.served
 
@@ -205,6 +210,9 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     live_server, page, tile_server, width
 ):
     old = _camino()
+    group = GroupFactory()
+    for name in ["Ann Lee", "Bob Marsh", "Cy Twombly"]:
+        MemberFactory(group=group, display_name=name)
     StaffFactory(email="boss@example.com", display_name="Olga Organiser")
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 900})
@@ -222,7 +230,7 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator(".route-line")).to_be_attached()
     if width == 1280:
-        _shots(page, "editor-organiser")
+        _shots(page, "editor-organiser", reload=True)
 
     pin = page.get_by_role("button", name="Roncesvalles")
     before = Milestone.objects.get(path=path, name="Roncesvalles")
@@ -236,6 +244,11 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     expect(page.get_by_text("Camino again is now the current path")).to_be_visible()
     assert WalkPath.objects.get(pk=path.pk).is_current
     assert not WalkPath.objects.get(pk=old.pk).is_current
+    page.goto(f"{base}/map/?group={group.pk}")
+    expect(page.get_by_role("heading", name="Camino again", level=1)).to_be_visible()
+    expect(page.locator(".walker-group, .walker").first).to_be_visible()
+    if width == 1280:
+        _shots(page, "map-organiser", reload=True)
 
 
 def test_a_bad_route_file_in_the_editor_is_a_visible_focused_error(live_server, page, tmp_path):
@@ -271,10 +284,10 @@ def test_a_coordinator_sees_the_paths_and_the_map_without_forms(live_server, pag
     page.goto(f"{base}/organise/paths/{path.pk}/")
     expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator(".leaflet-marker-draggable")).to_have_count(0)
-    _shots(page, "editor-coordinator")
+    _shots(page, "editor-coordinator", reload=True)
     page.goto(f"{base}/map/?group={group.pk}")
     expect(page.locator(".walker, .walker-group").first).to_be_visible()
-    _shots(page, "map-coordinator")
+    _shots(page, "map-coordinator", reload=True)
 
 
 def _landscape_png(width: int = 800, height: int = 500) -> bytes:
@@ -335,3 +348,21 @@ def test_an_organiser_builds_an_illustrated_path_from_an_image(
     moved = Milestone.objects.get(pk=finish.pk)
     assert moved.x < finish.x and moved.y < finish.y  # left and up in the image's pixels
     _shots(page, "editor-illustrated-organiser")
+
+
+def test_with_tiles_unreachable_the_map_still_draws_on_a_plain_background(
+    live_server, page, settings
+):
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # the discard port: refused
+    _camino()
+    group = GroupFactory()
+    MemberFactory(group=group, email="ann@example.com", display_name="Ann Lee")
+    MemberFactory(group=group, display_name="Bob Marsh")
+    base = live_server.url
+    _sign_in(page, base, "ann@example.com", GROUP_PASSWORD)
+    page.goto(f"{base}/map/")
+    expect(page.locator("path.route-line")).to_be_attached()
+    expect(page.locator(".walker-group.me")).to_have_text("2")
+    expect(page.get_by_title("Santiago de Compostela", exact=True)).to_be_visible()
+    expect(page.locator(".leaflet-tile-loaded")).to_have_count(0)
+    _shots(page, "map-member-offline", reload=True)

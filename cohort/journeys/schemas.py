@@ -45,6 +45,7 @@ class PositionOut(Schema):
     user_id: int
     name: str
     colour: str
+    initials: str
     steps: int
     distance: float
     progress: float

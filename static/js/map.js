@@ -130,8 +130,10 @@
       zIndexOffset: n === 0 || last ? 3000 : 2000,
     });
     marker.bindPopup(function () { return milestonePopup(m); });
-    if (n === 0 || last) {
-      marker.bindTooltip(m.name, { permanent: true, direction: "top", offset: [0, -12], className: "milestone-label" });
+    // The start and finish named on the map where there is room for it; below the point,
+    // as walkers stand above theirs.
+    if ((n === 0 || last) && holder.clientWidth >= 600) {
+      marker.bindTooltip(m.name, { permanent: true, direction: "bottom", offset: [0, 10], className: "milestone-label" });
     }
     if (data.editable) {
       var from = L.latLng(m.at);
@@ -201,7 +203,9 @@
   map.addLayer(group);
 
   function fit() {
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24] });
+    // Room for the start and finish labels at the sides, and for walkers above the top.
+    var room = holder.clientWidth >= 600 ? [100, 48] : [24, 48];
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: room });
     else map.setView([0, 0], 2);
   }
   fit();

@@ -234,3 +234,32 @@ def test_members_do_not_see_the_editor(client):
     client.force_login(MemberFactory())
     assert client.get("/organise/paths/").status_code == 403
     assert client.get(f"/organise/paths/{path.pk}/").status_code == 403
+
+
+def test_a_drag_without_the_csrf_token_is_refused(organiser):
+    from django.test import Client
+
+    path = path_create()
+    ford = Milestone.objects.get(path=path, name="Ford")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(organiser)
+    url = f"/organise/paths/{path.pk}/milestones/{ford.pk}/move/"
+    assert browser.post(url, {"x": "1", "y": "1"}).status_code == 403
+    browser.get(f"/organise/paths/{path.pk}/")  # sets the CSRF cookie, as the page does
+    token = browser.cookies["csrftoken"].value
+    assert browser.post(url, {"x": "1", "y": "1"}, HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+def test_a_postcard_photo_that_is_not_an_image_is_a_visible_error(client, organiser):
+    path = path_create()
+    ford = Milestone.objects.get(path=path, name="Ford")
+    fake = SimpleUploadedFile("ford.png", b"#!/bin/sh\necho hi\n", content_type="image/png")
+    response = client.post(
+        f"/organise/paths/{path.pk}/milestones/{ford.pk}/",
+        {f"m{ford.pk}-name": "Ford", f"m{ford.pk}-postcard": "Typed", f"m{ford.pk}-photo": fake},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "must be a PNG, JPEG, GIF or WebP image" in page and "Typed</textarea>" in page
+    ford.refresh_from_db()
+    assert not ford.postcard_photo and ford.postcard == ""
