@@ -164,6 +164,15 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         _sign_in(page, base, "m0@example.com", GROUP_PASSWORD)
         page.goto(f"{base}/map/")
         expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+        # The start's postcard in its milestone's popup, and its page from there.
+        page.get_by_title("Saint-Jean-Pied-de-Port", exact=True).click()
+        popup = page.locator(".leaflet-popup")
+        expect(popup).to_contain_text("Bells ring over the Pyrenees")
+        # Followed by its address: a click can land as the popup pans the map into view.
+        link = popup.get_by_role("link", name="Open the postcard")
+        page.goto(base + link.get_attribute("href"))
+        expect(page.get_by_role("heading", name=re.compile("Postcard from"))).to_be_visible()
+        page.goto(f"{base}/map/")
         # Four walk at the start together: one group, the viewer's (highlighted).
         group_icon = page.locator(".walker-group.me")
         expect(group_icon).to_have_text("4")
@@ -173,14 +182,7 @@ def test_a_member_sees_their_marker_expands_a_group_and_opens_a_postcard(
         expect(me).to_be_visible()
         expect(me).to_have_text("AL")
         expect(page.locator(".walker", has_text="ES")).to_be_visible()
-        page.get_by_title("Saint-Jean-Pied-de-Port", exact=True).click()
-        popup = page.locator(".leaflet-popup")
-        expect(popup).to_contain_text("Bells ring over the Pyrenees")
-        popup.get_by_role("link", name="Open the postcard").click()
-        expect(page.get_by_role("heading", name=re.compile("Postcard from"))).to_be_visible()
         if width == 1280:
-            page.goto(f"{base}/map/")
-            expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
             _shots(page, "map-member", reload=True)
         page.context.clear_cookies()
     assert tile_server.served
@@ -366,3 +368,18 @@ def test_with_tiles_unreachable_the_map_still_draws_on_a_plain_background(
     expect(page.get_by_title("Santiago de Compostela", exact=True)).to_be_visible()
     expect(page.locator(".leaflet-tile-loaded")).to_have_count(0)
     _shots(page, "map-member-offline", reload=True)
+
+
+def test_markers_and_groups_have_names_for_screen_readers(live_server, page):
+    _camino()
+    group = GroupFactory()
+    MemberFactory(group=group, email="ann@example.com", display_name="Ann Lee")
+    MemberFactory(group=group, display_name="Bob Marsh")
+    base = live_server.url
+    _sign_in(page, base, "ann@example.com", GROUP_PASSWORD)
+    page.goto(f"{base}/map/")
+    cluster = page.get_by_role("button", name="2 walkers here, you among them: show them")
+    cluster.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Ann Lee (you), 0.00 km")).to_be_visible()
+    expect(page.get_by_role("button", name="Bob Marsh, 0.00 km")).to_be_visible()

@@ -147,6 +147,8 @@
   // --- Members --------------------------------------------------------------------
   function walkerIcon(person) {
     var dot = element("span", "walker" + (person.me ? " me" : ""), person.initials);
+    // The marker's name for screen readers (its text is only the initials).
+    dot.setAttribute("aria-label", person.name + (person.me ? " (you)" : "") + ", " + person.distance);
     dot.style.background = person.colour;
     dot.style.color = person.text;
     var size = person.me ? 36 : 28;
@@ -167,6 +169,7 @@
       var people = cluster.getAllChildMarkers();
       var mine = people.some(function (marker) { return marker.options.person.me; });
       var badge = element("span", "walker-group" + (mine ? " me" : ""), String(people.length));
+      badge.setAttribute("aria-label", people.length + " walkers here" + (mine ? ", you among them" : "") + ": show them");
       return L.divIcon({
         html: badge, className: "walker-icon", iconSize: [38, 38], iconAnchor: [19, 46],
       });
@@ -182,6 +185,14 @@
     });
     event.layer.spiderfy();
     say(people.length + " walkers here: " + people.join("; ") + ".");
+  });
+  // Leaflet's Enter opens a marker's popup; a group has none, so Enter or Space spreads it.
+  holder.addEventListener("keydown", function (event) {
+    var icon = event.target;
+    if ((event.key === "Enter" || event.key === " ") && icon.querySelector && icon.querySelector(".walker-group")) {
+      event.preventDefault();
+      icon.click();
+    }
   });
   data.markers.forEach(function (person) {
     var marker = L.marker(person.at, {
