@@ -27,7 +27,12 @@ EVERYONE = [
     ("profile", "/profile/"),
 ]
 MEMBER_PAGES = [*EVERYONE[:5], ("submissions", "/submissions/"), *EVERYONE[5:]]
-STAFF_PAGES = [*EVERYONE, ("mentor", "/mentor/"), ("analytics", "/analytics/")]
+STAFF_PAGES = [
+    *EVERYONE,
+    ("mentor", "/mentor/"),
+    ("paths", "/organise/paths/"),
+    ("analytics", "/analytics/"),
+]
 
 
 @pytest.fixture
