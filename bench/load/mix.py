@@ -17,11 +17,16 @@ import time
 
 import gevent
 from locust import FastHttpUser, constant, task
-from scenarios import EDIT_DAYS, context_load
+from scenarios import (
+    EDIT_DAYS,
+    MIX_PAGE_SECONDS,
+    MIX_PAGES,
+    MIX_POLL_SECONDS,
+    MIX_STEPS_MEAN_SECONDS,
+    context_load,
+)
 
 CONTEXT = context_load()
-POLL_SECONDS, PAGE_SECONDS, STEPS_MEAN_SECONDS = 30.0, 20.0, 300.0
-PAGES = {"/": "page: dashboard", "/leaderboards/": "page: leaderboards", "/map/": "page: map"}
 _next_member = itertools.count()
 
 
@@ -37,9 +42,9 @@ class Walker(FastHttpUser):
         self.token = {"Authorization": f"Bearer {CONTEXT['tokens'][n % len(CONTEXT['tokens'])]}"}
         now = time.monotonic()
         self.due = {
-            "poll": now + self.rng.uniform(0, POLL_SECONDS),
-            "page": now + self.rng.uniform(0, PAGE_SECONDS),
-            "steps": now + self.rng.expovariate(1 / STEPS_MEAN_SECONDS),
+            "poll": now + self.rng.uniform(0, MIX_POLL_SECONDS),
+            "page": now + self.rng.uniform(0, MIX_PAGE_SECONDS),
+            "steps": now + self.rng.expovariate(1 / MIX_STEPS_MEAN_SECONDS),
         }
 
     @task
@@ -51,14 +56,14 @@ class Walker(FastHttpUser):
         if kind == "poll":
             headers = {**self.cookie, "HX-Request": "true"}
             self._get("/notifications/badge/", headers, "poll: unread badge")
-            self.due[kind] += POLL_SECONDS
+            self.due[kind] += MIX_POLL_SECONDS
         elif kind == "page":
-            path = self.rng.choice(list(PAGES))
-            self._get(path, self.cookie, PAGES[path])
-            self.due[kind] += PAGE_SECONDS
+            path = self.rng.choice(list(MIX_PAGES))
+            self._get(path, self.cookie, MIX_PAGES[path])
+            self.due[kind] += MIX_PAGE_SECONDS
         else:
             self._log_steps()
-            self.due[kind] += self.rng.expovariate(1 / STEPS_MEAN_SECONDS)
+            self.due[kind] += self.rng.expovariate(1 / MIX_STEPS_MEAN_SECONDS)
 
     def _get(self, path: str, headers: dict, name: str) -> None:
         """Only a 200 counts: an ended session would redirect to /login/ and look fine."""

@@ -15,10 +15,15 @@ import json
 import random
 
 from openloop import run_schedule
-from scenarios import EDIT_DAYS, Request, context_load
-
-POLL_SECONDS, PAGE_SECONDS, STEPS_MEAN_SECONDS = 30.0, 20.0, 300.0
-PAGES = {"/": "page: dashboard", "/leaderboards/": "page: leaderboards", "/map/": "page: map"}
+from scenarios import (
+    EDIT_DAYS,
+    MIX_PAGE_SECONDS,
+    MIX_PAGES,
+    MIX_POLL_SECONDS,
+    MIX_STEPS_MEAN_SECONDS,
+    Request,
+    context_load,
+)
 
 
 def schedule(context: dict, users: int, seconds: float, seed: int = 1
@@ -34,23 +39,23 @@ def schedule(context: dict, users: int, seconds: float, seed: int = 1
         cookie = {"Cookie": f"sessionid={sessions[n % len(sessions)]}"}
         token = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
         poll = ("GET", "/notifications/badge/", {**cookie, "HX-Request": "true"}, None)
-        due = rng.uniform(0, POLL_SECONDS)
+        due = rng.uniform(0, MIX_POLL_SECONDS)
         while due < seconds:
             asks.append((due, "poll: unread badge", poll))
-            due += POLL_SECONDS
-        due = rng.uniform(0, PAGE_SECONDS)
+            due += MIX_POLL_SECONDS
+        due = rng.uniform(0, MIX_PAGE_SECONDS)
         while due < seconds:
-            path = rng.choice(list(PAGES))
-            asks.append((due, PAGES[path], ("GET", path, cookie, None)))
-            due += PAGE_SECONDS
-        due = rng.expovariate(1 / STEPS_MEAN_SECONDS)
+            path = rng.choice(list(MIX_PAGES))
+            asks.append((due, MIX_PAGES[path], ("GET", path, cookie, None)))
+            due += MIX_PAGE_SECONDS
+        due = rng.expovariate(1 / MIX_STEPS_MEAN_SECONDS)
         while due < seconds:
             day = today - dt.timedelta(days=rng.randrange(1, EDIT_DAYS + 1))
             body = json.dumps({"steps": rng.randrange(2_000, 15_000)}).encode()
             headers = {**token, "Content-Type": "application/json"}
             path = f"/api/v1/activity/{day.isoformat()}"
             asks.append((due, "steps: log", ("PUT", path, headers, body)))
-            due += rng.expovariate(1 / STEPS_MEAN_SECONDS)
+            due += rng.expovariate(1 / MIX_STEPS_MEAN_SECONDS)
     asks.sort(key=lambda ask: ask[0])
     return asks
 

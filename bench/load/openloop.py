@@ -97,55 +97,53 @@ def _session(connections: int, timeout: float) -> aiohttp.ClientSession:
     )
 
 
-async def _open(base, make, rate, seconds, timeout, connections, seed) -> Outcome:
-    outcome = Outcome()
-    rng = random.Random(seed)
-    async with _session(connections, timeout) as session:
-        pending = set()
-        start = time.perf_counter() + 0.05
-        for i in range(int(rate * seconds)):
-            due = start + i / rate
-            wait = due - time.perf_counter()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            else:
-                outcome.late_ms = max(outcome.late_ms, -wait * 1000)
-            task = asyncio.create_task(_send(session, base, make(rng), due, outcome))
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-        if pending:
-            await asyncio.wait(pending)
-        outcome.seconds = max(seconds, time.perf_counter() - start)
-    return outcome
-
-
-async def _scheduled(base, asks, seconds, timeout, connections) -> dict[str, Outcome]:
-    outcomes: dict[str, Outcome] = {}
+async def _dispatch(base, asks, timeout, connections) -> tuple[float, float]:
+    """Send each (due second, outcome, request) of `asks` at start + due, whatever the
+    server has done with the earlier ones; wait for the last answers. (elapsed s, worst lag
+    behind the schedule in ms)"""
     late_ms = 0.0
     async with _session(connections, timeout) as session:
         pending = set()
         start = time.perf_counter() + 0.05
-        for offset, kind, request in asks:
+        for offset, outcome, request in asks:
             due = start + offset
             wait = due - time.perf_counter()
             if wait > 0:
                 await asyncio.sleep(wait)
             else:
                 late_ms = max(late_ms, -wait * 1000)
-            outcome = outcomes.setdefault(kind, Outcome())
-            task = asyncio.create_task(_send(session, base, request, due, outcome))
+            # `request` may be made only now (a write takes the next (member, day) in turn)
+            task = asyncio.create_task(_send(session, base, request(), due, outcome))
             pending.add(task)
             task.add_done_callback(pending.discard)
         if pending:
             await asyncio.wait(pending)
-        elapsed = max(seconds, time.perf_counter() - start)
+        return time.perf_counter() - start, late_ms
+
+
+async def _open(base, make, rate, seconds, timeout, connections, seed) -> Outcome:
+    outcome = Outcome()
+    rng = random.Random(seed)
+    asks = ((i / rate, outcome, lambda: make(rng)) for i in range(int(rate * seconds)))
+    elapsed, outcome.late_ms = await _dispatch(base, asks, timeout, connections)
+    outcome.seconds = max(seconds, elapsed)
+    return outcome
+
+
+async def _scheduled(base, asks, seconds, timeout, connections) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    planned = (
+        (offset, outcomes.setdefault(kind, Outcome()), lambda request=request: request)
+        for offset, kind, request in asks
+    )
+    elapsed, late_ms = await _dispatch(base, planned, timeout, connections)
     total = Outcome(late_ms=late_ms)
     for outcome in outcomes.values():
         total.latencies += outcome.latencies
         total.failures += outcome.failures
     outcomes["Aggregated"] = total
     for outcome in outcomes.values():
-        outcome.seconds = elapsed
+        outcome.seconds = max(seconds, elapsed)
     return outcomes
 
 
@@ -166,11 +164,17 @@ async def _closed(base, make, connections, seconds, timeout, seed) -> Outcome:
 
 
 def _timed(coroutine) -> Outcome:
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    outcome = asyncio.run(coroutine)
-    now = resource.getrusage(resource.RUSAGE_SELF)
-    outcome.cpu_seconds = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
+    outcome, cpu = _run_with_cpu(coroutine)
+    outcome.cpu_seconds = cpu
     return outcome
+
+
+def _run_with_cpu(coroutine):
+    """The coroutine's result and this process's CPU seconds while it ran."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    result = asyncio.run(coroutine)
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    return result, (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
 
 
 def run_open(url: str, make: Callable, *, rate: float, seconds: float, timeout: float = 30,
@@ -183,10 +187,7 @@ def run_schedule(url: str, asks: list, *, seconds: float, timeout: float = 30,
                  connections: int = 512) -> dict[str, Outcome]:  # fmt: skip
     """Each (due second, kind, request) of `asks` sent at its time, open loop; an Outcome
     per kind and "Aggregated" (that one carries the generator's CPU and lag)."""
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    outcomes = asyncio.run(_scheduled(_local(url), asks, seconds, timeout, connections))
-    now = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
+    outcomes, cpu = _run_with_cpu(_scheduled(_local(url), asks, seconds, timeout, connections))
     for outcome in outcomes.values():
         outcome.cpu_seconds = cpu
     return outcomes

@@ -48,6 +48,10 @@ PAGES = {
     "page_season": ("/season/", "page: `/season/` (HTML)"),
     "page_mentor": ("/mentor/", "page: `/mentor/` review queue (HTML, mentors)"),
 }
+# The realistic mix (bench/load/mix.py under locust, bench/load/mixopen.py open loop): each
+# member polls the unread badge, opens one of these pages, logs a day's steps (mean period).
+MIX_POLL_SECONDS, MIX_PAGE_SECONDS, MIX_STEPS_MEAN_SECONDS = 30.0, 20.0, 300.0
+MIX_PAGES = {"/": "page: dashboard", "/leaderboards/": "page: leaderboards", "/map/": "page: map"}
 WRITES = {
     "activity_upsert": "activity upsert (`PUT /api/v1/activity/{day}`)",
     "activity_form": "activity form (`POST /activity/`, CSRF)",
