@@ -132,13 +132,8 @@ def milestone_photo_view(request, milestone_id: int):
     milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
     if not milestone.postcard_photo:
         raise NotFound("This postcard has no photo.")
-    try:
-        photo = milestone.postcard_photo.open("rb")
-    except FileNotFoundError:
-        raise NotFound("This photo is no longer available.") from None
-    response = FileResponse(photo, filename=milestone.postcard_photo.name.rsplit("/", 1)[-1])
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    photo = milestone.postcard_photo
+    return _stored_file(photo.storage, photo.name, gone="This photo is no longer available.")
 
 
 @login_required
@@ -148,11 +143,17 @@ def path_image_view(request, path_id: int):
     path = path_get_for_viewer(viewer=request.user, path_id=path_id)
     if not path.map_image:
         raise NotFound("This path has no image.")
+    return _stored_file(default_storage, path.map_image, gone="This image is no longer available.")
+
+
+def _stored_file(storage, name: str, *, gone: str) -> FileResponse:
+    """A stored file inline, cached by the viewer's browser only; 404 `gone` when the
+    storage has lost it."""
     try:
-        image = default_storage.open(path.map_image, "rb")
+        handle = storage.open(name, "rb")
     except FileNotFoundError:
-        raise NotFound("This image is no longer available.") from None
-    response = FileResponse(image, filename=path.map_image.rsplit("/", 1)[-1])
+        raise NotFound(gone) from None
+    response = FileResponse(handle, filename=name.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
