@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cohort.journeys",
     "cohort.competition",
     "cohort.activity",
+    "cohort.devices",
     "cohort.reviews",
     "cohort.messaging",
     "cohort.analytics",

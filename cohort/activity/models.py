@@ -39,6 +39,11 @@ class DailyActivity(models.Model):
         CSV = "csv", "CSV import"
         SHEET = "sheet", "Sheet sync"
         CORRECTION = "correction", "Organiser correction"
+        GOOGLE_HEALTH = "google_health", "Google Health"
+        WITHINGS = "withings", "Withings"
+        OURA = "oura", "Oura"
+        POLAR = "polar", "Polar"
+        APPLE_HEALTH = "apple_health", "Apple Health"
 
     class Review(models.TextChoices):
         NONE = "", "Not flagged"
@@ -54,7 +59,7 @@ class DailyActivity(models.Model):
     )
     date = models.DateField()
     steps = models.PositiveIntegerField(validators=[MinValueValidator(0)])
-    source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
     review = models.CharField(max_length=10, choices=Review.choices, default="", blank=True)
     plausible_steps = models.PositiveIntegerField(
         null=True,

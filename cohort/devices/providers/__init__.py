@@ -1,0 +1,20 @@
+"""The registry of device providers: name -> adapter instance. Add one line per provider."""
+
+from __future__ import annotations
+
+from .base import Provider
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    PROVIDERS[provider.name] = provider
+    return provider
+
+
+def enabled_providers() -> list[Provider]:
+    return [p for p in PROVIDERS.values() if p.enabled()]
+
+
+def get_provider(name: str) -> Provider | None:
+    return PROVIDERS.get(name)
