@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .base import Provider
+from .oura import Oura
+from .polar import Polar
+from .withings import Withings
 
 PROVIDERS: dict[str, Provider] = {}
 
@@ -18,3 +21,8 @@ def enabled_providers() -> list[Provider]:
 
 def get_provider(name: str) -> Provider | None:
     return PROVIDERS.get(name)
+
+
+register(Withings())
+register(Oura())
+register(Polar())
