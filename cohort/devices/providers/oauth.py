@@ -4,13 +4,15 @@ token endpoint's answer."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import requests
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 
-from .base import BadResponse, Tokens
+from .base import BadResponse, TokenExpired, Tokens
 
 
 def authorise_url(
@@ -97,3 +99,13 @@ class EmptyAnswerOk:
         if response.status_code < 400 and not response.content.strip():
             return None
         return super().parse(response)  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def token_endpoint(label: str) -> Iterator[None]:
+    """Around a call to a token endpoint: its 401 is our client credentials refused
+    (`invalid_client`), a configuration fault, not a member's expired token."""
+    try:
+        yield
+    except TokenExpired as error:
+        raise BadResponse(f"{label} refused our client credentials.") from error

@@ -35,7 +35,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .base import BadResponse, Provider, Tokens, WebhookEvent, WebhookRejected
-from .oauth import EmptyAnswerOk, authorise_url, parse_day, parse_steps, tokens_from
+from .oauth import (
+    EmptyAnswerOk,
+    authorise_url,
+    parse_day,
+    parse_steps,
+    token_endpoint,
+    tokens_from,
+)
 
 _SYNCED_EVENTS = {"create", "update"}
 
@@ -162,7 +169,8 @@ class Oura(EmptyAnswerOk, Provider):
     # -- helpers ---------------------------------------------------------------------------
     def _token_call(self, **form: str) -> dict:
         data = {"client_id": self.client_id, "client_secret": self.client_secret, **form}
-        body = self.http("POST", self.setting("TOKEN_URL"), data=data)
+        with token_endpoint(self.label):
+            body = self.http("POST", self.setting("TOKEN_URL"), data=data)
         if not isinstance(body, dict):
             raise BadResponse(f"{self.label} sent a token answer we could not read.")
         return body

@@ -44,7 +44,14 @@ from .base import (
     WebhookEvent,
     WebhookRejected,
 )
-from .oauth import EmptyAnswerOk, authorise_url, parse_day, parse_steps, tokens_from
+from .oauth import (
+    EmptyAnswerOk,
+    authorise_url,
+    parse_day,
+    parse_steps,
+    token_endpoint,
+    tokens_from,
+)
 
 _MAX_DAYS_A_REQUEST = 28
 _ALREADY_REGISTERED = object()
@@ -75,13 +82,18 @@ class Polar(EmptyAnswerOk, Provider):
         )
 
     def exchange(self, *, code: str, redirect_uri: str, code_verifier: str | None) -> Tokens:
-        body = self.http(
-            "POST",
-            self.setting("TOKEN_URL"),
-            auth=(self.client_id, self.client_secret),
-            headers={"Accept": "application/json"},
-            data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
-        )
+        with token_endpoint(self.label):
+            body = self.http(
+                "POST",
+                self.setting("TOKEN_URL"),
+                auth=(self.client_id, self.client_secret),
+                headers={"Accept": "application/json"},
+                data={
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "redirect_uri": redirect_uri,
+                },
+            )
         if not isinstance(body, dict) or not body.get("x_user_id"):
             raise BadResponse(f"{self.label} did not say who the member is.")
         body = {**body, "expires_in": None, "refresh_token": ""}  # never expires, no refresh
