@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
-from ninja import Body, Router, Schema
+from ninja import Field, Router, Schema
 
 from cohort.accounts.auth import activity_write
 from cohort.core.exceptions import RateLimited
@@ -18,6 +18,20 @@ from cohort.core.http import client_ip
 from cohort.devices.apple_health import apple_health_days, apple_health_import
 
 router = Router(tags=["devices"])
+
+
+class AppleHealthMetricsIn(Schema):
+    metrics: list[dict[str, Any]] = Field(
+        ...,
+        description='each {"name", "units", "data": [...]}; only "step_count" is read, its '
+        'data entries {"qty": number, "date": "yyyy-MM-dd HH:mm:ss Z"}',
+    )
+
+
+class AppleHealthIn(Schema):
+    """Health Auto Export's REST automation body (JSON export format)."""
+
+    data: AppleHealthMetricsIn
 
 
 class AppleHealthDayOut(Schema):
@@ -41,7 +55,7 @@ class AppleHealthOut(Schema):
     auth=activity_write,
     summary="Apple Health steps from the Health Auto Export app",
 )
-def apple_health_post(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B008
+def apple_health_post(request: HttpRequest, payload: AppleHealthIn):
     """Takes Health Auto Export's JSON (`{"data": {"metrics": [{"name": "step_count",
     "units": "count", "data": [{"qty": 312, "date": "2026-12-03 07:15:00 +0100"}]}]}}`).
     Entries are summed into the member's own days (their time zone); each day is set, not
@@ -49,7 +63,7 @@ def apple_health_post(request: HttpRequest, payload: dict[str, Any] = Body(...))
     Days that cannot be logged (before the edit window, in the future) are listed under
     `refused` with the reason; 422 names what is wrong with a malformed body."""
     _rate_limit(request)
-    days = apple_health_days(payload, time_zone=request.user.time_zone)
+    days = apple_health_days(payload.dict(), time_zone=request.user.time_zone)
     result = apple_health_import(user=request.user, days=days, ip=client_ip(request))
     return {
         "written": [{"date": d, "steps": s} for d, s in result.written],

@@ -217,6 +217,8 @@ API = {
     "POST /api/v1/auth/logout": (401, 204, 204, 204, 204, 204),
     "GET /api/v1/credits": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/dashboard": (401, 200, 200, 422, 422, 403),
+    # Apple Health steps (Health Auto Export): only members log steps, their own days.
+    "POST /api/v1/devices/apple-health": (401, 200, 200, 403, 403, 403),
     "POST /api/v1/groups": (401, 403, 403, 403, 201, 403),
     "POST /api/v1/groups/{group_id}/members": (401, 403, 403, 403, 201, 403),
     "GET /api/v1/leaderboards/{board}": (401, 200, 200, 200, 200, 403),

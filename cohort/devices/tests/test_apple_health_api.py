@@ -212,7 +212,8 @@ def test_a_failure_half_way_writes_nothing(member, monkeypatch):
     [
         ([], "body"),
         ({"metrics": []}, "data"),
-        ({"data": {"metrics": {}}}, "data.metrics"),
+        ({"data": {"metrics": {}}}, "metrics"),
+        ({"data": {"metrics": [7]}}, "metrics"),
         ({"data": {"metrics": [{"units": "count"}]}}, "data.metrics[0]"),
         ({"data": {"metrics": [{"name": "step_count", "units": "km", "data": []}]}}, "units"),
         ({"data": {"metrics": [{"name": "step_count", "data": "x"}]}}, "data.metrics[0].data"),
