@@ -266,3 +266,10 @@ def test_runs_are_rate_limited_like_other_activity_writes(member, settings):
     client = _client(member)
     body = _payload((5, "2026-12-03 07:00:00 +0530"))
     assert [_post(client, body).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_post_writes_only_the_token_owners_days(member):
+    other = MemberFactory(time_zone="Asia/Kolkata", group=member.group)
+    _post(_client(member), _payload((700, "2026-12-03 07:00:00 +0530")))
+    assert _days(member) == {DEC[3]: (700, "apple_health")}
+    assert not DailyActivity.objects.filter(user=other).exists()
