@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from django.utils.translation import gettext as _
 
 from .base import BadResponse, TokenExpired, Tokens
 
@@ -50,14 +51,16 @@ def tokens_from(
     """Tokens from a token endpoint's JSON (`access_token`, `refresh_token`, `expires_in`,
     `scope`). A refresh that returns no new refresh token keeps the previous one."""
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-        raise BadResponse(f"{label} sent a token answer we could not read.")
+        raise BadResponse(said(label, _("%(provider)s sent a token answer we could not read.")))
     expires_in = body.get("expires_in")
     expires_at = None
     if expires_in is not None:
         try:
             expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=int(expires_in))
         except (TypeError, ValueError) as error:
-            raise BadResponse(f"{label} sent a token answer we could not read.") from error
+            raise BadResponse(
+                said(label, _("%(provider)s sent a token answer we could not read."))
+            ) from error
     user_id = external_user_id if external_user_id is not None else ""
     if not user_id and previous is not None:
         user_id = previous.external_user_id
@@ -70,24 +73,32 @@ def tokens_from(
     )
 
 
+def said(label: str, message: str, **values: object) -> str:
+    """A translated message about a provider: `message` holds `%(provider)s` (and any
+    `values`), e.g. said(self.label, _("%(provider)s sent an answer we could not read."))."""
+    return message % {"provider": label, **values}
+
+
 def parse_day(value: Any, *, label: str) -> dt.date:
     """A civil date from a provider's `YYYY-MM-DD` (or an ISO date-time's date part)."""
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as error:
-        raise BadResponse(f"{label} sent a day we could not read.") from error
+        raise BadResponse(said(label, _("%(provider)s sent a day we could not read."))) from error
 
 
 def parse_steps(value: Any, *, label: str) -> int:
     """A day's steps: a whole number, not negative (an int64 may come as a string)."""
     if isinstance(value, bool):
-        raise BadResponse(f"{label} sent a step count we could not read.")
+        raise BadResponse(said(label, _("%(provider)s sent a step count we could not read.")))
     try:
         steps = int(value)
     except (TypeError, ValueError) as error:
-        raise BadResponse(f"{label} sent a step count we could not read.") from error
+        raise BadResponse(
+            said(label, _("%(provider)s sent a step count we could not read."))
+        ) from error
     if steps < 0 or (isinstance(value, float) and value != steps):
-        raise BadResponse(f"{label} sent a step count we could not read.")
+        raise BadResponse(said(label, _("%(provider)s sent a step count we could not read.")))
     return steps
 
 
@@ -108,4 +119,4 @@ def token_endpoint(label: str) -> Iterator[None]:
     try:
         yield
     except TokenExpired as error:
-        raise BadResponse(f"{label} refused our client credentials.") from error
+        raise BadResponse(said(label, _("%(provider)s refused our client credentials."))) from error

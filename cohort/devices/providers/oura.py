@@ -33,6 +33,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from .base import BadResponse, Provider, Tokens, WebhookEvent, WebhookRejected
 from .oauth import (
@@ -40,6 +41,7 @@ from .oauth import (
     authorise_url,
     parse_day,
     parse_steps,
+    said,
     token_endpoint,
     tokens_from,
 )
@@ -83,7 +85,7 @@ class Oura(EmptyAnswerOk, Provider):
             access_token=tokens.access_token,
         )
         if not isinstance(info, dict) or not info.get("id"):
-            raise BadResponse(f"{self.label} did not say who the member is.")
+            raise BadResponse(said(self.label, _("%(provider)s did not say who the member is.")))
         return tokens_from(body, label=self.label, external_user_id=info["id"])
 
     def refresh(self, tokens: Tokens) -> Tokens:
@@ -111,10 +113,14 @@ class Oura(EmptyAnswerOk, Provider):
                 params=params,
             )
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise BadResponse(f"{self.label} sent activity we could not read.")
+                raise BadResponse(
+                    said(self.label, _("%(provider)s sent activity we could not read."))
+                )
             for document in body["data"]:
                 if not isinstance(document, dict):
-                    raise BadResponse(f"{self.label} sent activity we could not read.")
+                    raise BadResponse(
+                        said(self.label, _("%(provider)s sent activity we could not read."))
+                    )
                 day = parse_day(document.get("day"), label=self.label)
                 if start <= day <= end:
                     steps[day] = parse_steps(document.get("steps"), label=self.label)
@@ -122,7 +128,7 @@ class Oura(EmptyAnswerOk, Provider):
             if not next_token:
                 return steps
             params["next_token"] = next_token
-        raise BadResponse(f"{self.label} kept paging past any sensible range.")
+        raise BadResponse(said(self.label, _("%(provider)s kept paging past any sensible range.")))
 
     # -- webhooks --------------------------------------------------------------------------
     def webhook_challenge(self, request: HttpRequest) -> HttpResponse | None:
@@ -172,5 +178,7 @@ class Oura(EmptyAnswerOk, Provider):
         with token_endpoint(self.label):
             body = self.http("POST", self.setting("TOKEN_URL"), data=data)
         if not isinstance(body, dict):
-            raise BadResponse(f"{self.label} sent a token answer we could not read.")
+            raise BadResponse(
+                said(self.label, _("%(provider)s sent a token answer we could not read."))
+            )
         return body

@@ -35,6 +35,7 @@ from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from .base import (
     BadResponse,
@@ -49,6 +50,7 @@ from .oauth import (
     authorise_url,
     parse_day,
     parse_steps,
+    said,
     token_endpoint,
     tokens_from,
 )
@@ -95,7 +97,7 @@ class Polar(EmptyAnswerOk, Provider):
                 },
             )
         if not isinstance(body, dict) or not body.get("x_user_id"):
-            raise BadResponse(f"{self.label} did not say who the member is.")
+            raise BadResponse(said(self.label, _("%(provider)s did not say who the member is.")))
         body = {**body, "expires_in": None, "refresh_token": ""}  # never expires, no refresh
         tokens = tokens_from(body, label=self.label, external_user_id=body["x_user_id"])
         self._register(tokens)
@@ -104,7 +106,9 @@ class Polar(EmptyAnswerOk, Provider):
     def refresh(self, tokens: Tokens) -> Tokens:
         """Polar has no refresh grant and its tokens do not expire: a refused token means the
         member withdrew access."""
-        raise GrantRevoked(f"{self.label} access was withdrawn: reconnect to sync again.")
+        raise GrantRevoked(
+            said(self.label, _("%(provider)s access was withdrawn: reconnect to sync again."))
+        )
 
     def revoke(self, tokens: Tokens) -> None:
         if tokens.external_user_id:
@@ -133,10 +137,14 @@ class Polar(EmptyAnswerOk, Provider):
             if body is None:
                 body = []  # 204: no days in this piece
             if not isinstance(body, list):
-                raise BadResponse(f"{self.label} sent activity we could not read.")
+                raise BadResponse(
+                    said(self.label, _("%(provider)s sent activity we could not read."))
+                )
             for entry in body:
                 if not isinstance(entry, dict):
-                    raise BadResponse(f"{self.label} sent activity we could not read.")
+                    raise BadResponse(
+                        said(self.label, _("%(provider)s sent activity we could not read."))
+                    )
                 day = parse_day(entry.get("start_time"), label=self.label)
                 if start <= day <= end:
                     steps[day] = parse_steps(entry.get("steps"), label=self.label)
@@ -189,7 +197,7 @@ class Polar(EmptyAnswerOk, Provider):
             json={"member-id": f"cohort-{tokens.external_user_id}"},
         )
         if answer is not _ALREADY_REGISTERED and not isinstance(answer, dict):
-            raise BadResponse(f"{self.label} did not register the member.")
+            raise BadResponse(said(self.label, _("%(provider)s did not register the member.")))
 
 
 def _event_of(body: bytes) -> dict:

@@ -35,6 +35,7 @@ import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from .base import (
     BadResponse,
@@ -48,7 +49,7 @@ from .base import (
     WebhookEvent,
     WebhookRejected,
 )
-from .oauth import authorise_url, parse_day, parse_steps, tokens_from
+from .oauth import authorise_url, parse_day, parse_steps, said, tokens_from
 
 _TOKEN_FAILED = {100, 101, 102, 200, 401}
 _THEIR_ERROR = {2554, 2555}
@@ -89,7 +90,9 @@ class Withings(Provider):
 
     def refresh(self, tokens: Tokens) -> Tokens:
         if not tokens.refresh_token:
-            raise GrantRevoked(f"{self.label} gave no way to renew access: reconnect.")
+            raise GrantRevoked(
+                said(self.label, _("%(provider)s gave no way to renew access: reconnect."))
+            )
         body = self._token_call(grant_type="refresh_token", refresh_token=tokens.refresh_token)
         return tokens_from(
             body, label=self.label, previous=tokens, external_user_id=body.get("userid")
@@ -130,10 +133,14 @@ class Withings(Provider):
             )
             activities = body.get("activities")
             if not isinstance(activities, list):
-                raise BadResponse(f"{self.label} sent activity we could not read.")
+                raise BadResponse(
+                    said(self.label, _("%(provider)s sent activity we could not read."))
+                )
             for entry in activities:
                 if not isinstance(entry, dict):
-                    raise BadResponse(f"{self.label} sent activity we could not read.")
+                    raise BadResponse(
+                        said(self.label, _("%(provider)s sent activity we could not read."))
+                    )
                 day = parse_day(entry.get("date"), label=self.label)
                 if start <= day <= end and entry.get("steps") is not None:
                     count = parse_steps(entry["steps"], label=self.label)
@@ -142,8 +149,10 @@ class Withings(Provider):
                 return steps
             offset = body.get("offset")
             if not offset:
-                raise BadResponse(f"{self.label} said there was more but not where.")
-        raise BadResponse(f"{self.label} kept paging past any sensible range.")
+                raise BadResponse(
+                    said(self.label, _("%(provider)s said there was more but not where."))
+                )
+        raise BadResponse(said(self.label, _("%(provider)s kept paging past any sensible range.")))
 
     # -- notifications ---------------------------------------------------------------------
     def webhook_challenge(self, request: HttpRequest) -> HttpResponse | None:
@@ -216,7 +225,7 @@ class Withings(Provider):
         )
         nonce = body.get("nonce")
         if not isinstance(nonce, str) or not nonce:
-            raise BadResponse(f"{self.label} sent no nonce.")
+            raise BadResponse(said(self.label, _("%(provider)s sent no nonce.")))
         return nonce
 
     def _signature(self, form: dict[str, str]) -> str:
@@ -228,20 +237,30 @@ class Withings(Provider):
     def _unwrap(self, answer: Any, *, token_call: bool = False) -> dict:
         """The `body` of a `{"status": 0, "body": ...}` answer, or the error its status means."""
         if not isinstance(answer, dict) or not isinstance(answer.get("status"), int):
-            raise BadResponse(f"{self.label} sent an answer we could not read.")
+            raise BadResponse(said(self.label, _("%(provider)s sent an answer we could not read.")))
         status = answer["status"]
         if status == 0:
             body = answer.get("body", {})
             if not isinstance(body, dict):
-                raise BadResponse(f"{self.label} sent an answer we could not read.")
+                raise BadResponse(
+                    said(self.label, _("%(provider)s sent an answer we could not read."))
+                )
             return body
         error = str(answer.get("error") or "")
         if status == 601:
-            raise RateLimited(f"{self.label} asked us to slow down.", 60.0)
+            raise RateLimited(said(self.label, _("%(provider)s asked us to slow down.")), 60.0)
         if status in _TOKEN_FAILED or (token_call and status == 503 and "invalid" in error.lower()):
             if token_call:
-                raise GrantRevoked(f"{self.label} access was withdrawn: reconnect to sync again.")
-            raise TokenExpired(f"{self.label} refused the access token.")
+                raise GrantRevoked(
+                    said(
+                        self.label, _("%(provider)s access was withdrawn: reconnect to sync again.")
+                    )
+                )
+            raise TokenExpired(said(self.label, _("%(provider)s refused the access token.")))
         if status in _THEIR_ERROR:
-            raise TemporaryError(f"{self.label} had an error ({status}).")
-        raise BadResponse(f"{self.label} refused the request ({status}).")
+            raise TemporaryError(
+                said(self.label, _("%(provider)s had an error (%(status)s)."), status=status)
+            )
+        raise BadResponse(
+            said(self.label, _("%(provider)s refused the request (%(status)s)."), status=status)
+        )
