@@ -123,6 +123,10 @@ class OAuthFake(FakeProvider):
         query = html.escape(urlencode(wanted))
         body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width"><title>{self.label}: allow access</title>
+<style>body{{font-family:sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem}}
+a[role=button]{{display:inline-block;padding:.7rem 1.4rem;margin:.3rem .5rem 0 0;
+border:1px solid #333;border-radius:.4rem;text-decoration:none;color:#111}}
+#allow{{background:#1a7f37;color:#fff;border-color:#1a7f37}}</style>
 </head><body><h1>{self.label}</h1><p>Cohort would like to read your daily steps
 ({html.escape(wanted["scope"])}) as {html.escape(self.user)}.</p>
 <a role="button" id="allow" href="/consent/allow?{query}">Allow</a>
