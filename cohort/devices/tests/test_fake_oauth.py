@@ -100,3 +100,16 @@ def test_the_consent_page_has_a_labelled_allow_button(fake):
     )
     page = requests.get(url, timeout=5).text
     assert 'id="allow"' in page and ">Allow<" in page
+
+
+def test_generated_steps_serve_members_without_their_own(fake):
+    import datetime as dt
+
+    fake.generate = lambda user, day: None if day.day == 2 else 1000 + day.day
+    start = dt.date(2026, 12, 1)
+    assert fake.days_between("anyone", start, dt.date(2026, 12, 3)) == [
+        (dt.date(2026, 12, 1), 1001),
+        (dt.date(2026, 12, 3), 1003),
+    ]
+    fake.set_steps("someone", {start: 5})
+    assert fake.days_between("someone", start, start) == [(start, 5)]

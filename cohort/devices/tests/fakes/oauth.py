@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import html
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -77,6 +78,8 @@ class OAuthFake(FakeProvider):
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> user
         self.revoked: set[str] = set()  # users who withdrew access
         self.steps: dict[str, dict[dt.date, int]] = {}
+        # For benchmarks: steps for a member without set_steps(), None for no data that day.
+        self.generate: Callable[[str, dt.date], int | None] | None = None
         self.route("GET", self.auth_path, self._consent)
         self.route("GET", "/consent/allow", self._allow)
         self.route("GET", "/consent/deny", self._deny)
@@ -189,6 +192,10 @@ border:1px solid #333;border-radius:.4rem;text-decoration:none;color:#111}}
         return None if user is None or user in self.revoked else user
 
     def days_between(self, user: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
+        if user not in self.steps and self.generate is not None:
+            days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+            made = [(day, self.generate(user, day)) for day in days]
+            return [(day, steps) for day, steps in made if steps is not None]
         return sorted((d, s) for d, s in self.steps.get(user, {}).items() if start <= d <= end)
 
 
