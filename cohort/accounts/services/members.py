@@ -50,6 +50,13 @@ def _free_place(group: Group) -> None:
     group.member_count -= 1
 
 
+def _refuse_closed(user: User) -> None:
+    """A closed account never comes back (services/closure.py): it keeps its group id only
+    so its days stay in the group's figures."""
+    if user.closed_at is not None:
+        raise Conflict("This account is closed; it cannot be moved or brought back.")
+
+
 def _clean_profile(email: str, display_name: str) -> tuple[str, str]:
     email = normalize_email(email)
     display_name = (display_name or "").strip()
@@ -112,6 +119,7 @@ def member_restore(*, user: User, group: Group, actor: User, ip: str | None = No
     if locked is None:
         raise NotFound("No such group.")
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_closed(user)
     if not user.is_member:
         raise InvalidInput("Only members belong to a group.")
     if user.group_id is not None:
@@ -193,6 +201,7 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
 def member_move(*, user: User, to_group: Group, actor: User | None, ip: str | None = None) -> User:
     """Move a member to another group, within the target's cap."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_closed(user)
     if not user.is_member:
         raise InvalidInput("Only members belong to a group.")
     if user.group_id == to_group.pk:
