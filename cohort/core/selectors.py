@@ -18,13 +18,23 @@ class SiteTextView:
     updated_at: object | None
 
 
+def site_text_unwritten(key: str) -> SiteTextView:
+    """What a text is before the organisers first write it."""
+    return SiteTextView(
+        key=key, title=SiteText.Key(key).label, body="", version=0, updated_at=None
+    )
+
+
 def _load(key: str) -> SiteTextView:
     row = SiteText.objects.filter(key=key).first()
-    title = SiteText.Key(key).label
     if row is None:
-        return SiteTextView(key=key, title=title, body="", version=0, updated_at=None)
+        return site_text_unwritten(key)
     return SiteTextView(
-        key=key, title=title, body=row.body, version=row.version, updated_at=row.updated_at
+        key=key,
+        title=SiteText.Key(key).label,
+        body=row.body,
+        version=row.version,
+        updated_at=row.updated_at,
     )
 
 
