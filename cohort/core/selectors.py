@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from cohort.core.caching import cached
 from cohort.core.models import SiteText
 
@@ -17,12 +19,14 @@ class SiteTextView:
     version: int
     updated_at: object | None
 
+    @property
+    def url(self) -> str:
+        return reverse(f"core:{self.key}")
+
 
 def site_text_unwritten(key: str) -> SiteTextView:
     """What a text is before the organisers first write it."""
-    return SiteTextView(
-        key=key, title=SiteText.Key(key).label, body="", version=0, updated_at=None
-    )
+    return SiteTextView(key=key, title=SiteText.Key(key).label, body="", version=0, updated_at=None)
 
 
 def _load(key: str) -> SiteTextView:

@@ -1,9 +1,10 @@
-from django.urls import re_path
+from django.urls import path
 
 from cohort.core import views
 
 app_name = "core"
 
 urlpatterns = [
-    re_path(r"^(?P<key>privacy|terms)/$", views.site_text_view, name="site-text"),
+    path("privacy/", views.site_text_view, {"key": "privacy"}, name="privacy"),
+    path("terms/", views.site_text_view, {"key": "terms"}, name="terms"),
 ]

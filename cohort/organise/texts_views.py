@@ -37,7 +37,8 @@ def text_edit_view(request, key: str):
     if key not in SiteText.Key.values:
         raise NotFound(_("No such page."))
     current = site_text_get(key)
-    form = SiteTextForm(request.POST or None, initial={"body": current.body})
+    bound = request.POST if request.method == "POST" else None  # an empty text is a choice
+    form = SiteTextForm(bound, initial={"body": current.body})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,7 +50,7 @@ def text_edit_view(request, key: str):
             status = exc.status_code
         else:
             messages.success(request, _("Saved. Everyone sees the new text now."))
-            return redirect("core:site-text", key=key)
+            return redirect(f"core:{key}")
     elif request.method == "POST":
         status = 400
     context = {"form": form, "text": current, "is_terms": key == SiteText.Key.TERMS}

@@ -140,7 +140,10 @@ def test_an_organiser_closes_a_members_account_on_request_audited_with_the_actor
 @pytest.mark.parametrize("role", [User.Role.MEMBER, User.Role.MENTOR, User.Role.COORDINATOR])
 def test_nobody_else_closes_someone_elses_account(role):
     member = MemberFactory()
-    other = MemberFactory(group=member.group) if role == User.Role.MEMBER else StaffFactory(role=role)
+    if role == User.Role.MEMBER:
+        other = MemberFactory(group=member.group)
+    else:
+        other = StaffFactory(role=role)
     client = Client()
     client.force_login(other)
     answer = client.post(f"/people/{member.pk}/close/", {"confirmed": "yes"})
