@@ -97,8 +97,10 @@ def account_close_confirm_view(request, token: str):
             context = {"error": exc.detail}
             return render(request, "accounts/account_close.html", context, status=exc.status_code)
         return _closed(request)
+    # Not "no-referrer" for the token in the URL: the POST would carry "Origin: null", which
+    # the CSRF check refuses; the site's same-origin policy keeps it from other sites.
     response = render(request, "accounts/account_close_confirm.html")
-    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
     return response
 
 

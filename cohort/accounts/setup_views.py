@@ -15,8 +15,10 @@ from cohort.core.http import client_ip
 
 
 def _no_store(response):
+    # The key is in the URL: never cached. (The site's Referrer-Policy, same-origin, keeps
+    # it from other sites; "no-referrer" would make the browser send "Origin: null" on the
+    # form's POST, which Django's CSRF check refuses.)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the key is in the URL
     return response
 
 

@@ -38,6 +38,8 @@ def test_a_fresh_database_prints_a_link_that_creates_the_organiser_once(client):
     assert key not in stored.key_hash and len(stored.key_hash) == 64  # only its hash is kept
     page = client.get(path)
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    # Not "no-referrer": with it browsers post the form with "Origin: null" (a CSRF 403).
+    assert page["Referrer-Policy"] == "same-origin"
     answer = client.post(path, GOOD)
     assert answer.status_code == 302 and answer["Location"] == "/2fa/setup/"
     organiser = User.objects.get(email="ada@example.org")
