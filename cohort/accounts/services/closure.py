@@ -75,7 +75,8 @@ def account_close_secret_check(*, user: User, secret: str) -> None:
 
 def _state(user: User) -> str:
     # The link dies when the email or the group password changes, or the account closes.
-    material = f"{user.email}:{user.is_active}:{user.group.password if user.group_id else ''}"
+    group_hash = user.group.password if user.group is not None else ""
+    material = f"{user.email}:{user.is_active}:{group_hash}"
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
