@@ -3,6 +3,7 @@ open to everyone, signed in or not (a visitor's request writes nothing)."""
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cohort.core.models import SiteText
@@ -12,5 +13,5 @@ from cohort.core.selectors import site_text_get
 @require_GET
 def site_text_view(request, key: str):
     if key not in SiteText.Key.values:
-        raise Http404("No such page.")
+        raise Http404(gettext("No such page."))
     return render(request, "core/site_text.html", {"text": site_text_get(key)})

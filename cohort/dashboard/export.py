@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity, Streak
@@ -197,7 +198,7 @@ def member_export(*, user: User, ip: str | None = None):
         action="member-export",
         user_id=user.pk,
         rate=EXPORTS_RATE,
-        detail="You have exported your data several times this hour; try again later.",
+        detail=gettext("You have exported your data several times this hour; try again later."),
     )
     out = tempfile.SpooledTemporaryFile(max_size=EXPORT_MEMORY_BYTES)  # noqa: SIM115 (streamed, closed by the response)
     member_export_write(user, out)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
@@ -54,7 +55,7 @@ def _refuse_closed(user: User) -> None:
     """A closed account never comes back (services/closure.py): it keeps its group id only
     so its days stay in the group's figures."""
     if user.closed_at is not None:
-        raise Conflict("This account is closed; it cannot be moved or brought back.")
+        raise Conflict(gettext("This account is closed; it cannot be moved or brought back."))
 
 
 def _clean_profile(email: str, display_name: str) -> tuple[str, str]:
