@@ -167,3 +167,35 @@ def test_the_profile_shows_the_data_section():
     html = client.get("/profile/").content.decode()
     assert 'id="my-data"' in html and 'action="/profile/export/"' in html
     assert 'href="/profile/close/"' in html
+
+
+def _export_queries(member) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cohort.dashboard.export import member_export_write
+
+    with CaptureQueriesContext(connection) as queries:
+        member_export_write(member, io.BytesIO())
+    return len(queries)
+
+
+def test_the_export_costs_the_same_queries_for_a_short_and_a_long_history():
+    counts = []
+    for days in (2, 40):
+        member = MemberFactory()
+        DailyActivity.objects.bulk_create(
+            DailyActivity(user=member, date=dt.date(2026, 9, 1) + dt.timedelta(n), steps=n)
+            for n in range(days)
+        )
+        for n in range(days // 2):
+            Notification.objects.create(recipient=member, text=f"notice {n}")
+        for _ in range(days // 10 + 1):
+            SubmissionFactory(user=member)
+        thread = Thread.objects.create(mentor=mentor_of(member.group), student=member)
+        for n in range(days // 2):
+            message_send(sender=member, thread=thread, text=f"question {n}")
+        counts.append(_export_queries(member))
+    # 1 days, 2 points, 3-6 scores (season scores, legacy, wallet, streaks), 7 submissions,
+    # 8 their files, 9-10 threads and messages, 11 notifications: one query per kind of row.
+    assert counts[0] == counts[1] == 11
