@@ -186,3 +186,24 @@ def test_a_staff_member_confirms_with_their_own_password():
     client = _signed_in(mentor, STAFF_PASSWORD)
     answer = client.post("/profile/close/", {**CLOSE, "secret": STAFF_PASSWORD})
     assert answer.status_code == 200 and not User.objects.get(pk=mentor.pk).is_active
+
+
+def test_the_admin_action_leads_to_the_confirmation_and_a_closed_account_is_read_only():
+    organiser = StaffFactory()
+    member = MemberFactory()
+    client = Client()
+    client.force_login(organiser)
+    changelist = "/admin/accounts/user/"
+    answer = client.post(
+        changelist, {"action": "close_account", "_selected_action": [member.pk], "index": 0}
+    )
+    assert answer.status_code == 302 and answer["Location"] == f"/people/{member.pk}/close/"
+    two = client.post(
+        changelist,
+        {"action": "close_account", "_selected_action": [member.pk, organiser.pk], "index": 0},
+        follow=True,
+    )
+    assert "Select exactly one account to close." in two.content.decode()
+    account_close(user=member, actor=organiser)
+    page = client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
+    assert 'name="email"' not in page and "closed.invalid" in page
