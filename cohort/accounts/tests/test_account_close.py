@@ -207,3 +207,13 @@ def test_the_admin_action_leads_to_the_confirmation_and_a_closed_account_is_read
     account_close(user=member, actor=organiser)
     page = client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
     assert 'name="email"' not in page and "closed.invalid" in page
+
+
+def test_the_erased_email_is_free_for_a_new_account_later():
+    from cohort.accounts.services.members import member_add
+
+    member = MemberFactory(email="returning@example.org")
+    account_close(user=member, actor=member)
+    fresh = member_add(group=GroupFactory(), email="returning@example.org", display_name="Back")
+    assert fresh.pk != member.pk and fresh.is_active
+    assert User.objects.get(pk=member.pk).display_name == "Closed account"  # still closed
