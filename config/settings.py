@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
     "cohort.accounts.middleware.OrganiserTwoFactorMiddleware",
     "cohort.accounts.middleware.PersonalPasswordMiddleware",
+    "cohort.accounts.middleware.TermsGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

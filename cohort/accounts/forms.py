@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.services.personal_password import (
@@ -216,4 +217,28 @@ class TwoFactorVerifyForm(forms.Form):
         ),
         help_text="The 6-digit code your authenticator app shows for Cohort, or one of your "
         "recovery codes.",
+    )
+
+
+class SetupForm(forms.Form):
+    """The first organiser, from the set-up link; the service checks the password."""
+
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common or all-numeric password."),
+    )
+    confirm = forms.CharField(
+        label=_("Repeat it"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from cohort.organise import views
+from cohort.organise import texts_views, views
 
 app_name = "organise"
 
 urlpatterns = [
+    path("organise/texts/<str:key>/", texts_views.text_edit_view, name="text-edit"),
     path("organise/paths/", views.paths_view, name="paths"),
     path("organise/paths/new/route/", views.path_new_from_file_view, name="path-new-route"),
     path("organise/paths/new/image/", views.path_new_from_image_view, name="path-new-image"),

@@ -71,6 +71,7 @@ def page_bodies(side) -> dict[str, dict]:
         # Past the "are you sure?" step (cohort.core.confirm), so the answer is the action's.
         "POST group/<int:group_id>/members/<int:user_id>/remove/": {"confirmed": "yes"},
         "POST season/titles/<int:title_id>/redeem/": {"confirmed": "yes"},
+        "POST people/<int:user_id>/close/": {"confirmed": "yes"},
     }
 
 

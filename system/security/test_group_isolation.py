@@ -50,6 +50,14 @@ NOT_GROUP_OBJECTS = {
     "POST milestones/<int:milestone_id>/photo/": "GET only",
     "GET map/paths/<int:path_id>/image/": "the shared path's image (as GET /api/v1/paths/{id})",
     "POST map/paths/<int:path_id>/image/": "GET only",
+    # Issue 22: keys and tokens that name no group's object.
+    "GET setup/<str:key>/": "the one-time set-up key: hashed, 410 when unknown or used",
+    "POST setup/<str:key>/": "the one-time set-up key (test_setup_link.py)",
+    "GET organise/texts/<str:key>/": "privacy or terms: one text for the site, organisers only",
+    "POST organise/texts/<str:key>/": "privacy or terms: organisers only (role matrix)",
+    "GET profile/close/confirm/<str:token>/": "signed for the viewer's own account only "
+    "(test_account_close.py: another member's link is 404)",
+    "POST profile/close/confirm/<str:token>/": "as its GET",
     # The path editor: paths are shared by every group; its roles are the role matrix's.
     "GET organise/paths/<int:path_id>/": "a shared path: staff read, organisers write",
     "POST organise/paths/<int:path_id>/": "a shared path: organisers only",
@@ -98,6 +106,9 @@ EXPECTED = {
     "POST /api/v1/announcements/{announcement_id}/publish": (404, 404, 404),
     "POST /api/v1/announcements/{announcement_id}/read": (404, 404, 404),
     "POST /api/v1/groups/{group_id}/members": (403, 403, 403),
+    # Closing an account for someone: organisers only, whatever the group.
+    "GET people/<int:user_id>/close/": (403, 403, 403),
+    "POST people/<int:user_id>/close/": (403, 403, 403),
 }
 
 

@@ -200,6 +200,30 @@ PAGES = {
     "POST submissions/<int:submission_id>/withdraw/": (302, 404, 302, 404, 404, 302),
     "GET submissions/files/<int:file_id>/": (302, 404, 200, 200, 200, 302),
     "POST submissions/files/<int:file_id>/": (302, 405, 405, 405, 405, 302),
+    # Issue 22, the member's own data. The set-up link (unknown key: 410; an unverified
+    # organiser is held at the code step first).
+    "GET setup/<str:key>/": (410, 410, 410, 410, 410, 302),
+    "POST setup/<str:key>/": (410, 410, 410, 410, 410, 302),
+    # The privacy notice and the terms: open to everyone; organisers edit them.
+    "GET privacy/": (200, 200, 200, 200, 200, 302),
+    "POST privacy/": (405, 405, 405, 405, 405, 302),
+    "GET terms/": (200, 200, 200, 200, 200, 302),
+    "POST terms/": (405, 405, 405, 405, 405, 302),
+    "GET terms/accept/": (302, 302, 302, 302, 302, 302),  # no terms set: back to the page
+    "POST terms/accept/": (302, 302, 302, 302, 302, 302),
+    "GET organise/texts/<str:key>/": (302, 403, 403, 403, 200, 302),
+    "POST organise/texts/<str:key>/": (302, 403, 403, 403, 302, 302),  # empty: no terms
+    # The member's export (POST from the profile's button; GET goes to the button).
+    "GET profile/export/": (302, 302, 302, 302, 302, 302),
+    "POST profile/export/": (302, 200, 200, 200, 200, 302),
+    # Closing one's own account (an empty form: 400); the emailed link is the viewer's own.
+    "GET profile/close/": (302, 200, 200, 200, 200, 302),
+    "POST profile/close/": (302, 400, 400, 400, 400, 302),
+    "GET profile/close/confirm/<str:token>/": (302, 404, 404, 404, 404, 302),
+    "POST profile/close/confirm/<str:token>/": (302, 404, 404, 404, 404, 302),
+    # An organiser closes a member's account on their request (past the confirmation).
+    "GET people/<int:user_id>/close/": (302, 403, 403, 403, 200, 302),
+    "POST people/<int:user_id>/close/": (302, 403, 403, 403, 302, 302),
 }
 
 API = {
@@ -258,6 +282,8 @@ API = {
     "GET /api/v1/tokens": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/tokens": (401, 201, 201, 201, 201, 403),
     "DELETE /api/v1/tokens/{token_id}": (401, 404, 204, 404, 404, 403),
+    # The viewer's own data as a zip: any signed-in person, a read token too.
+    "GET /api/v1/me/export": (401, 200, 200, 200, 200, 403),
 }
 
 
