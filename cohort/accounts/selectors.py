@@ -117,3 +117,16 @@ def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
             raise PermissionDenied(LEADER_NEEDS_OWN_SIGN_IN)
         raise PermissionDenied("Only the group's leader or an organiser can change the group.")
     return group
+
+
+def members_import_scope(*, viewer: User) -> Group | None:
+    """Where the viewer may import members: None for organisers (any group, new groups,
+    moves), their own group for a leader with a personal password (up to its cap);
+    PermissionDenied for everyone else."""
+    if permissions.may_manage_members(viewer):
+        return None
+    if viewer.is_authenticated and viewer.is_member and viewer.group_id is not None:
+        group = group_get_for_viewer(viewer=viewer, group_id=viewer.group_id)
+        if group_is_led_by(viewer=viewer, group=group):
+            return group_get_for_manager(viewer=viewer, group_id=group.pk)
+    raise PermissionDenied("Only organisers and group leaders import members.")
