@@ -161,11 +161,13 @@ def _existing_error(row: _Row, user: User, opts: _Options) -> str | None:
     return f"{row.email} already has an account {where}"
 
 
-def _plan(rows: list[_Row], groups: dict, existing: dict, opts: _Options) -> _Plan:
+def _plan(
+    rows: list[_Row], groups: dict, existing: dict, opts: _Options, names: dict[int, str]
+) -> _Plan:
+    """What each row would do; `names` of the groups locked (the moves' sources too)."""
     plan = _Plan()
     seen: dict[str, int] = {}
     counts = {key: group.member_count for key, group in groups.items()}
-    names = {group.pk: group.name for group in groups.values()}
     for row in rows:
         key, error = row.group.lower(), _row_error(row, seen)
         group, user = groups.get(key), existing.get(row.email)
@@ -315,9 +317,9 @@ def import_members(
         keys = {row.group.lower() for row in rows if "\x00" not in row.group}
         locked = Group.objects.select_for_update().annotate(key=Lower("name"))
         sources = {u.group_id for u in existing.values()} if opts.move_members else set()
-        found = locked.filter(Q(key__in=keys) | Q(pk__in=sources)).order_by("pk")
+        found = list(locked.filter(Q(key__in=keys) | Q(pk__in=sources)).order_by("pk"))
         groups: dict[str, Group] = {g.key: g for g in found if g.key in keys}
-        plan = _plan(rows, groups, existing, opts)
+        plan = _plan(rows, groups, existing, opts, {g.pk: g.name for g in found})
         created: list[User] = []
         passwords: dict[str, str] = {}
         if not plan.errors and not dry_run:
