@@ -162,7 +162,11 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
 def group_view(request, group_id: int | None = None):
     if group_id is None:
         if request.user.group_id is None:
-            return render(request, "accounts/group_list.html", {"groups": _visible_groups(request)})
+            context = {
+                "groups": _visible_groups(request),
+                "may_see_people": permissions.may_see_people(request.user),
+            }
+            return render(request, "accounts/group_list.html", context)
         group_id = request.user.group_id
     return _render_group(request, group_get_for_viewer(viewer=request.user, group_id=group_id))
 
