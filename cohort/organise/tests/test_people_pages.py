@@ -25,10 +25,11 @@ pytestmark = pytest.mark.django_db
 def members_csv(groups=3, per_group=15, bad_lines=()) -> str:
     """groups × per_group members; the lines (file line numbers) in bad_lines broken: an
     invalid email on the first, a blank name on the others."""
-    lines = ["email,name,group"]
-    for g in range(groups):
-        for m in range(per_group):
-            lines.append(f"walker{g}-{m}@example.com,Walker {g}-{m},Team {g}")
+    lines = ["email,name,group"] + [
+        f"walker{g}-{m}@example.com,Walker {g}-{m},Team {g}"
+        for g in range(groups)
+        for m in range(per_group)
+    ]
     for number in bad_lines:
         email, _name, group = lines[number - 1].split(",")
         lines[number - 1] = (
