@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohort.accounts import passkey_views, two_factor_views, views
+from cohort.accounts import group_import_views, passkey_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -42,4 +42,10 @@ urlpatterns = [
         name="group-member-remove",
     ),
     path("group/<int:group_id>/leader/", views.group_leader_view, name="group-leader"),
+    path("group/<int:group_id>/import/", group_import_views.group_import_view, name="group-import"),
+    path(
+        "group/<int:group_id>/import/apply/",
+        group_import_views.group_import_apply_view,
+        name="group-import-apply",
+    ),
 ]
