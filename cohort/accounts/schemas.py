@@ -112,14 +112,3 @@ class ImportReportOut(Schema):
         ..., description="each new group's generated password, shown this once"
     )
     rows: list[ImportRowOut]
-
-
-class ImportLineError(Schema):
-    loc: list[str | int]
-    line: int = Field(..., description="the file's line (1 is the header); 0: the whole file")
-    msg: str
-
-
-class ImportErrorsOut(Schema):
-    detail: list[ImportLineError]
-    rows: list[ImportRowOut]
