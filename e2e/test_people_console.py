@@ -95,7 +95,7 @@ def test_an_organiser_imports_45_members_into_3_new_groups_from_a_fixed_file(
     page.get_by_role("button", name="Check the file").click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("2 line(s) have errors")
+    expect(summary).to_contain_text("Lines 5, 12 have errors")
     expect(page.locator("#line-5")).to_contain_text("not a valid email address")
     expect(page.locator("#line-12")).to_contain_text("the name is blank")
     expect(page.get_by_label("Members CSV")).to_have_attribute("aria-invalid", "true")

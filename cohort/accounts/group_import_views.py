@@ -17,7 +17,7 @@ from cohort.accounts.services.import_uploads import (
     import_upload_keep,
     members_csv_read,
 )
-from cohort.accounts.services.imports import import_members_upload
+from cohort.accounts.services.imports import error_lines, import_members_upload
 from cohort.accounts.views import render_group
 from cohort.core.exceptions import DomainError, InvalidInput
 
@@ -38,7 +38,7 @@ def group_import_view(request, group_id: int):
         return render_group(request, group, status=exc.status_code, import_form=form)
     result = import_members_upload(data, only_group=group, dry_run=True, actor=request.user)
     if result.errors:
-        form.add_error("file", _IMPORT_FIX % {"count": len(result.errors)})
+        form.add_error("file", _IMPORT_FIX % {"lines": error_lines(result)})
         return render_group(request, group, status=422, import_form=form, import_result=result)
     options = {"group_id": group.pk}
     key = import_upload_keep(user_id=request.user.pk, data=data, name="", options=options)
@@ -47,7 +47,7 @@ def group_import_view(request, group_id: int):
 
 
 _IMPORT_FIX = gettext_lazy(
-    "%(count)s line(s) have errors (listed below): fix them and choose the file again."
+    "Lines %(lines)s have errors (listed below): fix them and choose the file again."
 )
 
 

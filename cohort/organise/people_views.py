@@ -31,7 +31,7 @@ from cohort.accounts.services.import_uploads import (
     import_upload_keep,
     members_csv_read,
 )
-from cohort.accounts.services.imports import import_members_upload
+from cohort.accounts.services.imports import error_lines, import_members_upload
 from cohort.accounts.services.members import member_move, member_remove, member_restore
 from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
@@ -96,8 +96,8 @@ def people_import_view(request):
     if result.errors:
         form.add_error(
             "file",
-            _("%(count)s line(s) have errors (listed below): fix them and upload the file again.")
-            % {"count": len(result.errors)},
+            _("Lines %(lines)s have errors (listed below): fix them and upload the file again.")
+            % {"lines": error_lines(result)},
         )
         context["csv_form"] = form  # its checkboxes kept; a browser never keeps the file
         return render(request, "organise/people_import.html", context, status=422)

@@ -62,7 +62,7 @@ def test_two_bad_lines_are_shown_by_line_and_nothing_is_written(client, owls):
     errors = [r.line for r in response.context["import_result"].rows if r.outcome == "error"]
     assert errors == [3, 4]
     html = response.content.decode()
-    assert "2 line(s) have errors" in html and 'id="line-3"' in html
+    assert "Lines 3, 4 have errors" in html and 'id="line-3"' in html
     assert owls.members.count() == 1
 
 

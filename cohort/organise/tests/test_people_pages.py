@@ -67,7 +67,7 @@ def test_a_preview_with_two_bad_lines_shows_both_by_line_and_writes_nothing(clie
     assert [line for line, _ in errors] == [5, 12]
     assert 'id="line-5"' in html and 'id="line-12"' in html
     assert "not a valid email" in html and "the name is blank" in html
-    assert "2 line(s) have errors" in html  # the summary, pointing to the file input
+    assert "Lines 5, 12 have errors" in html  # the summary, pointing to the file input
     assert 'type="file"' in html  # the corrected file is asked for again, on the same page
     assert not User.objects.filter(role=User.Role.MEMBER).exists()
     assert not Group.objects.exists()
