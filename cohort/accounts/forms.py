@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.services.personal_password import (
@@ -262,3 +263,14 @@ class ImportApplyForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+def import_errors_message(result) -> str:
+    """The file field's error for an import with bad lines, naming them."""
+    lines = [str(line) for line, _reason in result.errors]
+    shown = ", ".join(lines[:10]) + (", …" if len(lines) > 10 else "")
+    return ngettext(
+        "Line %(lines)s has an error (listed below): fix it and choose the file again.",
+        "Lines %(lines)s have errors (listed below): fix them and choose the file again.",
+        len(lines),
+    ) % {"lines": shown}

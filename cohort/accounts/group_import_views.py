@@ -6,7 +6,7 @@ Organisers use them on any group page too."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from cohort.accounts import forms
@@ -17,7 +17,7 @@ from cohort.accounts.services.import_uploads import (
     import_upload_keep,
     members_csv_read,
 )
-from cohort.accounts.services.imports import error_lines, import_members_upload
+from cohort.accounts.services.imports import import_members_upload
 from cohort.accounts.views import render_group
 from cohort.core.exceptions import DomainError, InvalidInput
 
@@ -38,17 +38,12 @@ def group_import_view(request, group_id: int):
         return render_group(request, group, status=exc.status_code, import_form=form)
     result = import_members_upload(data, only_group=group, dry_run=True, actor=request.user)
     if result.errors:
-        form.add_error("file", _IMPORT_FIX % {"lines": error_lines(result)})
+        form.add_error("file", forms.import_errors_message(result))
         return render_group(request, group, status=422, import_form=form, import_result=result)
     options = {"group_id": group.pk}
     key = import_upload_keep(user_id=request.user.pk, data=data, name="", options=options)
     apply_form = forms.ImportApplyForm(initial={"key": key, "welcome": True})
     return render_group(request, group, import_result=result, apply_form=apply_form)
-
-
-_IMPORT_FIX = gettext_lazy(
-    "Lines %(lines)s have errors (listed below): fix them and choose the file again."
-)
 
 
 @login_required

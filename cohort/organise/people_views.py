@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohort.accounts import permissions
-from cohort.accounts.forms import ImportApplyForm, MembersCsvForm
+from cohort.accounts.forms import ImportApplyForm, MembersCsvForm, import_errors_message
 from cohort.accounts.selectors import (
     PEOPLE_PAGE_SIZE,
     former_members_list,
@@ -31,7 +31,7 @@ from cohort.accounts.services.import_uploads import (
     import_upload_keep,
     members_csv_read,
 )
-from cohort.accounts.services.imports import error_lines, import_members_upload
+from cohort.accounts.services.imports import import_members_upload
 from cohort.accounts.services.members import member_move, member_remove, member_restore
 from cohort.core.confirm import confirmation_needed, confirmation_page
 from cohort.core.exceptions import DomainError, InvalidInput
@@ -94,11 +94,7 @@ def people_import_view(request):
     )
     context = {"result": result, "file_name": form.cleaned_data["file"].name}
     if result.errors:
-        form.add_error(
-            "file",
-            _("Lines %(lines)s have errors (listed below): fix them and upload the file again.")
-            % {"lines": error_lines(result)},
-        )
+        form.add_error("file", import_errors_message(result))
         context["csv_form"] = form  # its checkboxes kept; a browser never keeps the file
         return render(request, "organise/people_import.html", context, status=422)
     key = import_upload_keep(
@@ -263,7 +259,8 @@ def member_restore_view(request, user_id: int):
 
 
 def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, title=url)
+    """The QR code as inline SVG scaled by its viewBox (the sheet's CSS sets its size)."""
+    return segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, title=url)
 
 
 @login_required

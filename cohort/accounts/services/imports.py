@@ -348,9 +348,3 @@ def import_members_upload(data: bytes, **options) -> ImportResult:
         error = RowReport(1, "", "", "", ERROR, str(exc))
         return ImportResult(errors=[(1, str(exc))], rows=[error])
     return import_members(text, **options)
-
-
-def error_lines(result: ImportResult, most: int = 10) -> str:
-    """The bad lines' numbers for a sentence: "5, 12" (the first `most`, then "…")."""
-    lines = [str(line) for line, _reason in result.errors]
-    return ", ".join(lines[:most]) + (", …" if len(lines) > most else "")
