@@ -102,10 +102,10 @@ def _read_rows(
     source: Source, only_group: Group | None = None
 ) -> tuple[list[_Row], list[tuple[int, str]]]:
     """A path (raises OSError if the file cannot be opened) or an open text file."""
-    if hasattr(source, "read"):
-        return _read_from(source, only_group)  # type: ignore[arg-type]
-    with open(source, encoding="utf-8-sig", newline="") as f:  # type: ignore[arg-type]
-        return _read_from(f, only_group)  # utf-8-sig drops a BOM
+    if isinstance(source, str | PathLike):
+        with open(source, encoding="utf-8-sig", newline="") as f:  # utf-8-sig drops a BOM
+            return _read_from(f, only_group)
+    return _read_from(source, only_group)
 
 
 def _read_from(f: IO[str], only_group: Group | None) -> tuple[list[_Row], list[tuple[int, str]]]:
@@ -191,7 +191,7 @@ def _plan(
             if counts[key] > MAX_GROUP_MEMBERS:
                 name = group.name if group else plan.new_groups[key]
                 error = f"group {name} would have {counts[key]} members"
-        if error is None and outcome == MOVE:
+        if error is None and outcome == MOVE and user is not None:
             plan.moves.append((row, user))
         elif error is None:
             plan.new_rows.append(row)
@@ -234,7 +234,7 @@ def _write(
         Group.objects.filter(pk=groups[key].pk).update(member_count=F("member_count") + count)
     for group_id, count in moved_from.items():
         Group.objects.filter(pk=group_id).update(member_count=F("member_count") - count)
-    detail = {"moved": len(plan.moves)} if plan.moves else {}
+    detail: dict = {"moved": len(plan.moves)} if plan.moves else {}
     audit_record(
         action=AuditEvent.Action.MEMBERS_IMPORTED,
         actor=actor,
@@ -252,6 +252,8 @@ def _moves_write(plan: _Plan, groups: dict[str, Group], actor: User | None) -> C
     moved_from: Counter = Counter()
     for row, user in plan.moves:
         source_id, target = user.group_id, groups[row.group.lower()]
+        if source_id is None:  # never: _plan moves only members of a group
+            continue
         Group.objects.filter(pk=source_id, leader_id=user.pk).update(leader=None)
         user.group, user.is_active = target, True
         user.save(update_fields=["group", "is_active"])  # post_save: caches, sessions
