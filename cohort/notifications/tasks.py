@@ -27,7 +27,9 @@ def send_welcome_emails_task(user_ids: list[int]) -> int:
 
 def members_to_welcome_received(sender=None, user_ids=(), **kwargs) -> None:
     """Receiver of accounts.signals.members_to_welcome: queue the welcome emails once the
-    import commits (nothing is sent for an import that rolls back)."""
+    import commits (nothing is sent for an import that rolls back). Robust: without a broker
+    the task runs here, and a mail server that is down must not turn the committed import's
+    answer into a 500 (Django logs the failure)."""
     ids = list(user_ids)
     if ids:
-        transaction.on_commit(lambda: send_welcome_emails_task.delay(ids))
+        transaction.on_commit(lambda: send_welcome_emails_task.delay(ids), robust=True)
