@@ -261,3 +261,24 @@ def test_an_import_creates_groups_that_sign_in_with_their_password(
         content_type="application/json",
     )
     assert signed_in.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["", "sheet/"])
+def test_a_group_page_and_its_sheet_cost_the_same_queries_for_2_and_20_members(
+    client, organiser, django_assert_max_num_queries, page
+):
+    owls = GroupFactory(name="Owls")
+    for _ in range(2):
+        MemberFactory(group=owls)
+    url = f"/organise/people/groups/{owls.pk}/{page}"
+    client.get(url)  # warm the caches (session, navigation)
+
+    def count() -> int:
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    two = count()
+    for _ in range(18):
+        MemberFactory(group=owls)
+    assert count() == two
