@@ -11,7 +11,7 @@ from django.views import defaults
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from cohort.accounts.api import auth_router, groups_router, tokens_router
+from cohort.accounts.api import auth_router, groups_router, imports_router, tokens_router
 from cohort.activity.api import router as activity_router
 from cohort.competition.api.rewards import router as rewards_router
 from cohort.competition.leaderboards.api import router as boards_router
@@ -181,6 +181,7 @@ def not_found(request, exception):
 
 api.add_router("/auth", auth_router)
 api.add_router("/groups", groups_router)
+api.add_router("/imports", imports_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("", activity_router)
 api.add_router("", apple_health_router)

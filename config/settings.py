@@ -312,6 +312,9 @@ SUBMISSION_MAX_FILES = env.integer("SUBMISSION_MAX_FILES", 10, minimum=1)
 # A path's GPX or GeoJSON file may be at most this many bytes (10 MB, a GPS track of some
 # 50,000 points); larger is a 413, refused by its size before it is read.
 PATH_FILE_MAX_BYTES = env.integer("PATH_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# A members CSV (the People page, a leader's bulk add, POST /api/v1/imports/members) may be
+# at most this many bytes (2 MB, some 40,000 members); larger is a 413 before it is read.
+MEMBERS_CSV_MAX_BYTES = env.integer("MEMBERS_CSV_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 # Uploaded files go to local media unless USE_CLOUD_STORAGE: then to a private S3 bucket
 # (no public ACL; files are served only through our permission-checking view).
 USE_CLOUD_STORAGE = env.boolean("USE_CLOUD_STORAGE")

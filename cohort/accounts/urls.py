@@ -2,6 +2,7 @@ from django.urls import path
 
 from cohort.accounts import (
     closure_views,
+    group_import_views,
     passkey_views,
     setup_views,
     terms_views,
@@ -62,4 +63,10 @@ urlpatterns = [
         name="group-member-remove",
     ),
     path("group/<int:group_id>/leader/", views.group_leader_view, name="group-leader"),
+    path("group/<int:group_id>/import/", group_import_views.group_import_view, name="group-import"),
+    path(
+        "group/<int:group_id>/import/apply/",
+        group_import_views.group_import_apply_view,
+        name="group-import-apply",
+    ),
 ]

@@ -70,6 +70,7 @@ def page_bodies(side) -> dict[str, dict]:
         "POST mentor/flags/<int:activity_id>/": {"decision": "confirmed"},
         # Past the "are you sure?" step (cohort.core.confirm), so the answer is the action's.
         "POST group/<int:group_id>/members/<int:user_id>/remove/": {"confirmed": "yes"},
+        "POST organise/people/members/<int:user_id>/remove/": {"confirmed": "yes"},
         "POST season/titles/<int:title_id>/redeem/": {"confirmed": "yes"},
         "POST people/<int:user_id>/close/": {"confirmed": "yes"},
     }

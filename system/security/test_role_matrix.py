@@ -56,6 +56,11 @@ PAGES = {
     "POST group/<int:group_id>/members/<int:user_id>/remove/": (302, 403, 302, 403, 302, 302),
     "GET group/<int:group_id>/password/": (302, 405, 405, 405, 405, 302),
     "POST group/<int:group_id>/password/": (302, 403, 400, 403, 400, 302),
+    # A leader's (and organiser's) members CSV for the group: empty forms are 422.
+    "GET group/<int:group_id>/import/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/import/": (302, 403, 422, 403, 422, 302),
+    "GET group/<int:group_id>/import/apply/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/import/apply/": (302, 403, 422, 403, 422, 302),
     # The status for all; the details for organisers, so like /metrics it waits for the code.
     "GET health/": (200, 200, 200, 200, 200, 302),
     "POST health/": (405, 405, 405, 405, 405, 302),
@@ -164,6 +169,27 @@ PAGES = {
         422,
         302,
     ),
+    # The console's People pages: organisers (coordinators read: test_coordinator_scope.py);
+    # writes with empty forms are 422, the removal past its confirmation a redirect.
+    "GET organise/people/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/": (302, 405, 405, 405, 405, 302),
+    "GET organise/people/import/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/import/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/import/apply/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/import/apply/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/groups/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/groups/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/groups/<int:group_id>/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/groups/<int:group_id>/": (302, 405, 405, 405, 405, 302),
+    "GET organise/people/groups/<int:group_id>/sheet/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/groups/<int:group_id>/sheet/": (302, 403, 403, 403, 200, 302),
+    "GET organise/people/members/<int:user_id>/move/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/move/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/members/<int:user_id>/remove/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/remove/": (302, 403, 403, 403, 302, 302),
+    # The member is in a group: nothing to restore, said on the People page it goes back to.
+    "GET organise/people/members/<int:user_id>/restore/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/restore/": (302, 403, 403, 403, 302, 302),
     "GET profile/": (302, 200, 200, 200, 200, 302),
     # An empty POST makes a token: a member's section; staff are not offered it (403).
     "POST profile/": (302, 201, 201, 403, 403, 302),
@@ -245,6 +271,8 @@ API = {
     "POST /api/v1/devices/apple-health": (401, 200, 200, 403, 403, 403),
     "POST /api/v1/groups": (401, 403, 403, 403, 201, 403),
     "POST /api/v1/groups/{group_id}/members": (401, 403, 403, 403, 201, 403),
+    # Organisers, and a leader into their own group; the matrix's JSON body has no file: 422.
+    "POST /api/v1/imports/members": (401, 403, 422, 403, 422, 403),
     "GET /api/v1/leaderboards/{board}": (401, 200, 200, 200, 200, 403),
     # Members are on the current path's board from joining (ranked at 0), so they have a
     # rank; staff are never on a board.
