@@ -46,6 +46,10 @@ class AuditEvent(models.Model):
         TITLES_GRANTED = "titles_granted", "Titles granted"
         DATA_EXPORTED = "data_exported", "Data exported"
         RECORDS_PRUNED = "records_pruned", "Old records deleted"
+        JOB_RUN_REQUESTED = "job_run_requested", "Scheduled job run by hand"
+        SEASON_CREATED = "season_created", "Season created"
+        SEASON_DATES_CHANGED = "season_dates_changed", "Season dates changed"
+        SEASON_ACTIVATED = "season_activated", "Season activated by hand"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)
