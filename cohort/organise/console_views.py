@@ -3,6 +3,8 @@
 Organisers use all of it; coordinators see their division and may only assign mentors
 (permissions.may_use_console and the rules it names). The path editor is in views.py."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
@@ -76,7 +78,8 @@ def job_run_view(request, name: str):
 def _seasons_page(request, *, status=200, next_form=None, dates_forms=None, error=None):
     may_edit = permissions.may_manage_seasons(request.user)
     seasons = selectors.season_list()
-    defaults = services.season_next_defaults()
+    latest = max(seasons, key=lambda s: s.ends_on, default=None)  # as selectors.season_latest
+    defaults = services.season_next_defaults(latest)
     if next_form is None:
         initial = {"starts_on": defaults[0], "ends_on": defaults[1]} if defaults else {}
         next_form = SeasonNextForm(prefix="next", initial=initial)
@@ -95,7 +98,7 @@ def _seasons_page(request, *, status=200, next_form=None, dates_forms=None, erro
         "rows": rows,
         "may_edit": may_edit,
         "next_form": next_form,
-        "latest": selectors.season_latest(),
+        "latest": latest,
         "error_form": next_form if next_form.is_bound else next(iter(bound.values()), None),
         "error": error,
     }
@@ -291,7 +294,8 @@ def _audit_rows(events):
             [
                 e.pk, e.created_at.isoformat(), e.action, actor.display_name if actor else "",
                 actor.email if actor else "", e.ip or "",
-                f"{e.target_type}:{e.target_id}" if e.target_type else "", e.detail,
+                f"{e.target_type}:{e.target_id}" if e.target_type else "",
+                json.dumps(e.detail, ensure_ascii=False),
             ]
         )  # fmt: skip
 

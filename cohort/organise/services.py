@@ -29,10 +29,9 @@ class SeasonCopied:
     assignments: int
 
 
-def season_next_defaults() -> tuple[dt.date, dt.date] | None:
+def season_next_defaults(latest: Season | None) -> tuple[dt.date, dt.date] | None:
     """The next season's suggested window: the calendar month after the latest season
     (None on an install without one: the organiser picks the dates)."""
-    latest = season_latest()
     if latest is None:
         return None
     starts = latest.ends_on + dt.timedelta(days=1)
