@@ -27,6 +27,8 @@ def params_of(side, world) -> dict[str, str]:
         "path_id": world.path_id,
         "milestone_id": world.milestone_id,
         "board": "progress",
+        "name": "prune-old-records",  # a scheduled job
+        "season_id": world.season_id,
     }
 
 
