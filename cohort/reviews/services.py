@@ -408,12 +408,14 @@ def assignments_copy(*, from_season: Season, to_season: Season) -> int:
         return 0
     last = episodes[max(episodes)]
     shift = to_season.starts_on - from_season.starts_on
+    numbers = dict(Episode.objects.filter(season=from_season).values_list("pk", "number"))
+    old = Assignment.objects.filter(episode_id__in=list(numbers))
     copied = [
         Assignment(
             title=a.title,
             description=a.description,
             category_id=a.category_id,
-            episode=episodes.get(a.episode.number, last),
+            episode=episodes.get(numbers.get(a.episode_id or 0, 0), last),
             points=a.points,
             is_required=a.is_required,
             is_open=a.is_open,
@@ -421,8 +423,8 @@ def assignments_copy(*, from_season: Season, to_season: Season) -> int:
             accepts_text=a.accepts_text,
             accepts_link=a.accepts_link,
             accepts_files=a.accepts_files,
-        )  # fmt: skip
-        for a in Assignment.objects.filter(episode__season=from_season).select_related("episode")
+        )
+        for a in old
     ]
     Assignment.objects.bulk_create(copied)
     season_episodes_forget()
