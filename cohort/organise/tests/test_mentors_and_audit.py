@@ -160,10 +160,10 @@ def test_pages_of_fifty_newest_first(console, as_user):
     first = client.get("/organise/audit/?action=sign_in")
     body = first.content.decode()
     assert body.count("<tr>") == 51  # the head and fifty rows
-    assert "{&#x27;n&#x27;: 59}" in body and "{&#x27;n&#x27;: 9}" not in body
+    assert "n: 59<" in body and "n: 9<" not in body
     older = first.context["next_before"]
     body = client.get(f"/organise/audit/?action=sign_in&before={older}").content.decode()
-    assert body.count("<tr>") == 11 and "{&#x27;n&#x27;: 9}" in body
+    assert body.count("<tr>") == 11 and "n: 9<" in body
     assert "Older events" not in body
 
 
