@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,9 +31,11 @@ from cohort.organise.forms import (
     SeasonDatesForm,
     SeasonNextForm,
 )
+from cohort.organise.html import select_options
 from cohort.organise.selectors import audit_page
 
 ANALYTICS_JOB = "recompute-analytics"
+MENTORS_PAGE = 100  # the most loaded first
 
 
 def _console(request):
@@ -187,10 +190,25 @@ def _mentors_page(request, *, status=200, form=None):
     may_assign = permissions.may_assign_mentors(request.user)
     groups = selectors.groups_for_assignment(viewer=request.user)
     mentors = mentors_list()
+    loads = Paginator(selectors.mentor_load_list(viewer=request.user), MENTORS_PAGE)
+    form = form or MentorAssignForm(groups=groups, mentors=mentors)
     context = {
-        "loads": selectors.mentor_load_list(viewer=request.user),
+        "loads": loads.get_page(request.GET.get("page")),
         "may_assign": may_assign,
-        "form": form or MentorAssignForm(groups=groups, mentors=mentors),
+        "form": form,
+        "choice_fields": [
+            (
+                form["group"],
+                select_options(((g.pk, g.name) for g in groups), form["group"].value()),
+            ),
+            (
+                form["mentor"],
+                select_options(
+                    ((m.pk, f"{m.display_name} ({m.email})") for m in mentors),
+                    form["mentor"].value(),
+                ),
+            ),
+        ],
     }
     return render(request, "organise/mentors.html", context, status=status)
 

@@ -3,9 +3,9 @@ Organisers see everything; a coordinator their division (`_members_in_reach`).""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from cohort.accounts import permissions
@@ -73,9 +73,10 @@ class OverviewFigures:
 
 
 def _overview_compute(division_id: int | None) -> OverviewFigures:
-    """Four aggregate queries whatever the number of members: the members' counts in one
-    pass (last_login, last_logged_on: indexed), the silent members by group (top ten), the
-    flagged days and the waiting submissions (each a partial index of pending rows)."""
+    """Five queries whatever the number of members: the members' counts in one pass, the
+    quiet members counted by group (the top ten) and those groups' names, the flagged days
+    and the waiting submissions (each read from a partial index of pending rows). At
+    100,000 members about 0.1 s (docs/performance.md), then cached for a minute."""
     today = programme_today()
     zone = timezone.get_current_timezone()
     midnight = dt.datetime.combine(today, dt.time(), zone)
@@ -91,11 +92,15 @@ def _overview_compute(division_id: int | None) -> OverviewFigures:
         logged_week=Count("pk", filter=Q(last_logged_on__gte=week_start)),
         silent=Count("pk", filter=silent),
     )
-    by_group = (
+    # Counted per group id alone (no join, no name in the hash), the top ten named after.
+    top = list(
         members.filter(silent)
-        .values("group_id", "group__name")
+        .values("group_id")
         .annotate(n=Count("pk"))
-        .order_by("-n", "group__name")[:SILENT_GROUPS_SHOWN]
+        .order_by("-n", "group_id")[:SILENT_GROUPS_SHOWN]
+    )
+    names = dict(
+        Group.objects.filter(pk__in=[r["group_id"] for r in top]).values_list("pk", "name")
     )
     flags = DailyActivity.objects.filter(review=DailyActivity.Review.PENDING)
     pending = Submission.objects.filter(status=Submission.Status.PENDING)
@@ -107,7 +112,7 @@ def _overview_compute(division_id: int | None) -> OverviewFigures:
     return OverviewFigures(
         today=today,
         **counts,
-        silent_groups=[SilentGroup(r["group_id"], r["group__name"], r["n"]) for r in by_group],
+        silent_groups=[SilentGroup(r["group_id"], names[r["group_id"]], r["n"]) for r in top],
         flags=Waiting(flag_row["n"], flag_row["oldest"]),
         submissions=Waiting(submission_row["n"], submission_row["oldest"]),
     )
@@ -173,10 +178,16 @@ def season_latest() -> Season | None:
 # --- Mentors ---------------------------------------------------------------------------------
 
 
+class GroupRef(NamedTuple):
+    pk: int
+    name: str
+    member_count: int
+
+
 @dataclass(frozen=True)
 class MentorLoad:
     mentor: User
-    groups: list[Group]
+    groups: list[GroupRef]
     members: int
     waiting_submissions: int
     waiting_flags: int
@@ -186,58 +197,54 @@ class MentorLoad:
         return self.waiting_submissions + self.waiting_flags
 
 
-def _count_in_mentored_groups(queryset, user_path: str):
-    """A subquery: how many of `queryset`'s rows belong to members of the outer mentor's
-    groups."""
-    rows = (
-        queryset.filter(**{f"{user_path}__group__mentors": OuterRef("pk")})
-        .order_by()
-        .values(f"{user_path}__group__mentors")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+def _pending_by_group(queryset, division_id: int | None) -> dict[int, int]:
+    """{group id: pending rows of its members}: one aggregate over the pending rows alone
+    (each table has a partial index of them)."""
+    if division_id is not None:
+        queryset = queryset.filter(user__group__division_id=division_id)
+    rows = queryset.values("user__group_id").annotate(n=Count("pk")).order_by()
+    return {row["user__group_id"]: row["n"] for row in rows}
 
 
 def mentor_load_list(*, viewer: User) -> list[MentorLoad]:
     """Each active mentor with the groups they mentor in the viewer's reach, those groups'
-    members and the work waiting for them (pending submissions and flagged days). Two
-    queries: the mentors with their counts, their groups."""
+    members and the work waiting for them (pending submissions and flagged days), the most
+    waiting first. Four queries whatever the size: the mentors, their groups in reach, the
+    pending submissions and the flagged days counted by group (summed here per mentor:
+    2,500 mentors of 100,000 members take about 0.1 s, docs/performance.md)."""
     division_id = _division_of(viewer)
-    groups = Group.objects.for_viewer(viewer)
-    pending = Submission.objects.filter(status=Submission.Status.PENDING)
-    flags = DailyActivity.objects.filter(review=DailyActivity.Review.PENDING)
-    if division_id is not None:
-        pending = pending.filter(user__group__division_id=division_id)
-        flags = flags.filter(user__group__division_id=division_id)
-    in_reach = Q(mentored_groups__in=groups) if division_id is not None else Q()
-    mentors = (
+    mentors = list(
         User.objects.filter(role=User.Role.MENTOR, is_active=True)
-        .annotate(
-            member_total=Coalesce(Sum("mentored_groups__member_count", filter=in_reach), 0),
-            waiting_submissions=_count_in_mentored_groups(pending, "user"),
-            waiting_flags=_count_in_mentored_groups(flags, "user"),
-        )
         .only("id", "display_name", "email")
         .order_by("display_name", "id")
     )
-    mentors = list(mentors)
-    mentored: dict[int, list[Group]] = {m.pk: [] for m in mentors}
-    through = Group.mentors.through.objects.filter(
-        user_id__in=list(mentored), group__in=groups
-    ).select_related("group")
-    for row in through.order_by("group__name"):
-        mentored[row.user_id].append(row.group)
-    return [
+    through = (
+        Group.mentors.through.objects.filter(group__in=Group.objects.for_viewer(viewer))
+        .filter(user__role=User.Role.MENTOR, user__is_active=True)
+        .order_by("group__name", "group_id")
+        .values_list("user_id", "group_id", "group__name", "group__member_count")
+    )
+    mentored: dict[int, list[GroupRef]] = {m.pk: [] for m in mentors}
+    for user_id, group_id, name, member_count in through:
+        mentored[user_id].append(GroupRef(group_id, name, member_count))
+    submissions = _pending_by_group(
+        Submission.objects.filter(status=Submission.Status.PENDING), division_id
+    )
+    flags = _pending_by_group(
+        DailyActivity.objects.filter(review=DailyActivity.Review.PENDING), division_id
+    )
+    loads = [
         MentorLoad(
             mentor=m,
             groups=mentored[m.pk],
-            members=m.member_total,
-            waiting_submissions=m.waiting_submissions,
-            waiting_flags=m.waiting_flags,
-        )  # fmt: skip
+            members=sum(g.member_count for g in mentored[m.pk]),
+            waiting_submissions=sum(submissions.get(g.pk, 0) for g in mentored[m.pk]),
+            waiting_flags=sum(flags.get(g.pk, 0) for g in mentored[m.pk]),
+        )
         for m in mentors
     ]
+    loads.sort(key=lambda load: -load.waiting)  # stable: by name within the same load
+    return loads
 
 
 def groups_for_assignment(*, viewer: User) -> list[Group]:

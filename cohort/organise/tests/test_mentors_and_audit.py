@@ -55,14 +55,29 @@ def test_a_coordinator_sees_the_load_in_their_division(console):
 
 
 @pytest.mark.parametrize("extra_mentors", [1, 8])
-def test_the_load_takes_two_queries(console, extra_mentors, django_assert_num_queries):
+def test_the_load_takes_four_queries(console, extra_mentors, django_assert_num_queries):
     from cohort.accounts.tests.factories import mentor_of
 
     for _ in range(extra_mentors):
-        mentor_of(GroupFactory())
-    # 1 the mentors with their members and waiting work, 2 their groups
-    with django_assert_num_queries(2):
-        mentor_load_list(viewer=console.organiser)
+        console.programme.pending(
+            MemberFactory(group=mentor_of(GroupFactory()).mentored_groups.get())
+        )
+    # 1 the mentors, 2 their groups in reach, 3 pending submissions by group, 4 flags by group
+    with django_assert_num_queries(4):
+        loads = mentor_load_list(viewer=console.organiser)
+    assert len(loads) == 2 + extra_mentors
+    assert [load.waiting for load in loads[:extra_mentors]] == [1] * extra_mentors
+
+
+def test_the_most_loaded_mentor_comes_first_and_pages_hold_a_hundred(console, as_user):
+    p = console.programme
+    p.pending(p.others[0])
+    body = as_user(console.organiser).get("/organise/mentors/").content.decode()
+    rows = body.split("<tbody>")[1]
+    assert rows.index(f'data-mentor="{p.other_mentor.pk}"') < rows.index(
+        f'data-mentor="{p.mentor.pk}"'
+    )
+    assert "Page 1 of" not in body  # one page
 
 
 def test_the_organiser_assigns_a_mentor(console, as_user):

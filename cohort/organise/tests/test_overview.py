@@ -103,9 +103,10 @@ def _members(groups: int):
 
 
 @pytest.mark.parametrize("groups", [1, 10])
-def test_four_queries_whatever_the_number_of_members(db, groups, django_assert_num_queries):
+def test_five_queries_whatever_the_number_of_members(db, groups, django_assert_num_queries):
     _members(groups)
-    # 1 the members' counts, 2 the quiet ones by group, 3 the flagged days, 4 the submissions
-    with django_assert_num_queries(4):
+    # 1 the members' counts, 2 the quiet ones by group, 3 those groups' names, 4 the flagged
+    # days, 5 the submissions
+    with django_assert_num_queries(5):
         figures = _overview_compute(None)
     assert figures.members == 2 * groups

@@ -31,12 +31,14 @@ def _programme(size: int, console):
 
 # Per page, beyond the viewer's row (the session is in the cache): what each query reads.
 EXPECTED = {
-    # the 4 figures (members, quiet by group, flags, submissions), the season, 2 job states
-    "/organise/": 1 + 4 + 1 + 2,
+    # the 5 figures' queries (members, quiet by group, their names, flags, submissions), the
+    # season, 2 job states
+    "/organise/": 1 + 5 + 1 + 2,
     # the seasons with their counts
     "/organise/seasons/": 1 + 1,
-    # the groups in reach, the active mentors, the mentors' load, their groups
-    "/organise/mentors/": 1 + 4,
+    # the groups in reach and the active mentors (the form); the mentors, their groups, the
+    # pending submissions and flagged days by group (the load)
+    "/organise/mentors/": 1 + 2 + 4,
     # the events with their actors
     "/organise/audit/": 1 + 1,
     # the recompute's last finish (then cached), the 2 job states
