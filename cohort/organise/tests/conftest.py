@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from cohort.accounts.models import User
 from cohort.accounts.tests.factories import DivisionFactory, GroupFactory, MemberFactory
@@ -43,3 +44,8 @@ def as_user(client):
 @pytest.fixture
 def another_group(db):
     return GroupFactory()
+
+
+def session_queries() -> int:
+    """Reading the session: from the cache with Redis (cached_db), the database without."""
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
