@@ -3,6 +3,8 @@ user is (anyone, signed in or not); `may_*` answer a question for an active, sig
 (an inactive one may do nothing); each `*_require` raises PermissionDenied with the reason.
 Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
 
+from django.utils.translation import gettext as _
+
 from cohort.accounts.roles import Role
 from cohort.core.exceptions import PermissionDenied
 
@@ -196,7 +198,7 @@ def may_use_console(user) -> bool:
 
 def console_viewer_require(user) -> None:
     if not may_use_console(user):
-        raise PermissionDenied("The console is for organisers and coordinators.")
+        raise PermissionDenied(_("The console is for organisers and coordinators."))
 
 
 def may_run_jobs(user) -> bool:
@@ -207,7 +209,7 @@ def may_run_jobs(user) -> bool:
 
 def job_runner_require(user) -> None:
     if not may_run_jobs(user):
-        raise PermissionDenied("Only organisers run jobs.")
+        raise PermissionDenied(_("Only organisers run jobs."))
 
 
 def may_manage_seasons(user) -> bool:
@@ -218,7 +220,7 @@ def may_manage_seasons(user) -> bool:
 
 def season_manager_require(user) -> None:
     if not may_manage_seasons(user):
-        raise PermissionDenied("Only organisers change seasons.")
+        raise PermissionDenied(_("Only organisers change seasons."))
 
 
 def may_read_audit(user) -> bool:

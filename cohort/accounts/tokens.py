@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.permissions import may_hold_token_scope
@@ -54,7 +55,7 @@ def api_token_create(
     if scope not in ApiToken.Scope.values:
         raise InvalidInput(f"Unknown scope {scope!r}; use one of {', '.join(ApiToken.Scope)}.")
     if not may_hold_token_scope(user, scope):
-        raise PermissionDenied(f"Only organisers hold {scope} tokens.")
+        raise PermissionDenied(_("Only organisers hold %(scope)s tokens.") % {"scope": scope})
     live = ApiToken.objects.filter(
         user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )

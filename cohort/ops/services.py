@@ -1,11 +1,15 @@
 import datetime as dt
 import ipaddress
+import logging
 import socket
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.ops.models import AuditEvent, JobRun, ScheduledJob
+
+logger = logging.getLogger(__name__)
 
 
 def _valid_ip(ip: str | None) -> str | None:
@@ -124,7 +128,7 @@ def job_run_request(*, name: str, actor, ip: str | None = None) -> JobRun:
     from cohort.ops.selectors import scheduled_job_names
 
     if name not in scheduled_job_names():
-        raise NotFound("No such job.")
+        raise NotFound(_("No such job."))
     with transaction.atomic():
         run = JobRun.objects.create(
             name=name, chunks_total=0, detail={"trigger": "by hand", "requested_by": actor.pk}
@@ -133,8 +137,18 @@ def job_run_request(*, name: str, actor, ip: str | None = None) -> JobRun:
             action=AuditEvent.Action.JOB_RUN_REQUESTED, actor=actor, ip=ip, target=run, job=name
         )
         run_id = run.pk
-        transaction.on_commit(lambda: _celery_app().tasks[RUN_TASK].delay(run_id))
+        transaction.on_commit(lambda: _job_run_queue(run_id))
     return run
+
+
+def _job_run_queue(run_id: int) -> None:
+    """Hand the run to Celery (or run it, eagerly); a broker that cannot be reached fails
+    the run with the reason, rather than leaving it "running" for ever or the page a 500."""
+    try:
+        _celery_app().tasks[RUN_TASK].delay(run_id)
+    except Exception as exc:  # kombu's OperationalError and friends: the broker is away
+        logger.exception("could not queue job run %s", run_id)
+        job_run_fail(run_id=run_id, error=f"Could not be queued: {type(exc).__name__}: {exc}")
 
 
 def job_run_execute(*, run_id: int) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -54,7 +55,8 @@ def season_next_create(
         latest = season_latest()
         if latest is not None and starts_on <= latest.ends_on:
             raise InvalidInput(
-                f"The next season starts after {latest.ends_on}, when {latest.name} ends."
+                _("The next season starts after %(day)s, when %(season)s ends.")
+                % {"day": latest.ends_on, "season": latest.name}
             )
         season = season_create(starts_on=starts_on, ends_on=ends_on, name=name, like=latest)
         copied = 0 if latest is None else assignments_copy(from_season=latest, to_season=season)

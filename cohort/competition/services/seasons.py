@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cohort.competition.models import EPISODE_NAMES, Episode, Season
 from cohort.competition.services.caches import season_current_forget
@@ -165,7 +166,7 @@ def _announce_start(season: Season) -> None:
 def _season_locked(season_id: int) -> Season:
     season = Season.objects.select_for_update().filter(pk=season_id).first()
     if season is None:
-        raise NotFound("No such season.")
+        raise NotFound(_("No such season."))
     return season
 
 
@@ -174,10 +175,13 @@ def _season_window_move(season: Season, starts_on: dt.date, ends_on: dt.date) ->
     (the rows kept, by number: assignments stay on their week). Episodes are saved one by
     one so that their post_save receivers renew the cached episodes."""
     if ends_on < starts_on:
-        raise InvalidInput("A season ends on or after the day it starts.")
+        raise InvalidInput(_("A season ends on or after the day it starts."))
     others = Season.objects.exclude(pk=season.pk)
     if others.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
-        raise Conflict(f"Another season already covers part of {starts_on} to {ends_on}.")
+        raise Conflict(
+            _("Another season already covers part of %(start)s to %(end)s.")
+            % {"start": starts_on, "end": ends_on}
+        )
     windows = {
         n: (s, e) for n, _label, s, e in episode_windows(starts_on, ends_on, season.episode_count)
     }
@@ -199,12 +203,12 @@ def season_dates_change(
     with transaction.atomic():
         season = _season_locked(season_id)
         if season.status == Season.Status.FINALISED:
-            raise Conflict("A finalised season keeps its dates.")
+            raise Conflict(_("A finalised season keeps its dates."))
         if season.status == Season.Status.ACTIVE:
             if starts_on != season.starts_on:
-                raise Conflict("An active season keeps its start; change its end instead.")
+                raise Conflict(_("An active season keeps its start; change its end instead."))
             if ends_on < today:
-                raise InvalidInput("An active season ends today at the earliest.")
+                raise InvalidInput(_("An active season ends today at the earliest."))
         _season_window_move(season, starts_on, ends_on)
     return season
 
@@ -218,15 +222,20 @@ def season_activate_now(*, season_id: int, today: dt.date | None = None) -> Seas
     with transaction.atomic():
         season = _season_locked(season_id)
         if season.status != Season.Status.UPCOMING:
-            raise Conflict(f"{season.name} is {season.get_status_display().lower()}, not upcoming.")
+            raise Conflict(_("%(season)s is not upcoming.") % {"season": season.name})
         active = Season.objects.filter(status=Season.Status.ACTIVE).first()
         if active is not None:
             raise Conflict(
-                f"{active.name} is still active until {active.ends_on}: a season starts once "
-                "the active one has ended (shorten it first)."
+                _(
+                    "%(season)s is still active until %(day)s: a season starts once the "
+                    "active one has ended (shorten it first)."
+                )
+                % {"season": active.name, "day": active.ends_on}
             )
         if season.ends_on < today:
-            raise Conflict(f"{season.name} ended on {season.ends_on}.")
+            raise Conflict(
+                _("%(season)s ended on %(day)s.") % {"season": season.name, "day": season.ends_on}
+            )
         if season.starts_on > today:
             _season_window_move(season, today, season.ends_on)
         season.status = Season.Status.ACTIVE

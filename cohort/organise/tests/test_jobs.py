@@ -195,3 +195,28 @@ def test_the_organise_scope_is_offered_in_the_api_not_on_the_members_form(consol
     assert response.status_code == 201 and response.json()["scope"] == "organise"
     client.force_login(console.programme.students[0])
     assert b'value="organise"' not in client.get("/profile/").content
+
+
+def test_a_broker_that_cannot_be_reached_fails_the_run_with_the_reason(
+    console, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A real Celery app pointed at a port nobody listens on (not a mock): the page does not
+    break and the run does not stay "running" for ever."""
+    from config.celery import app
+
+    for name, value in {
+        "task_always_eager": False,
+        "broker_url": "redis://127.0.0.1:9/0",
+        "task_publish_retry": False,
+        "broker_connection_timeout": 1,
+        "broker_connection_retry_on_startup": False,
+    }.items():
+        monkeypatch.setitem(app.conf, name, value)
+    # Connections other tests opened would still point at the old broker.
+    monkeypatch.setattr(app, "_pool", None, raising=False)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = job_run_now(actor=console.organiser, name=JOB)
+    run.refresh_from_db()
+    assert run.outcome == JobRun.Outcome.FAILED
+    assert run.error.startswith("Could not be queued")
