@@ -63,14 +63,13 @@ def overview_view(request):
 def job_run_view(request, name: str):
     """Run a scheduled job now (organisers); back to where the button was."""
     run = services.job_run_now(actor=request.user, name=name, ip=client_ip(request))
-    run.refresh_from_db(fields=["outcome"])
+    run.refresh_from_db(fields=["outcome", "error"])
     if run.outcome == run.Outcome.RUNNING:
         messages.success(request, _("%(job)s is queued: its run shows below.") % {"job": name})
+    elif run.outcome == run.Outcome.FAILED:
+        messages.error(request, _("%(job)s failed: %(error)s") % {"job": name, "error": run.error})
     else:
-        messages.success(
-            request,
-            _("%(job)s ran: %(outcome)s.") % {"job": name, "outcome": run.get_outcome_display()},
-        )
+        messages.success(request, _("%(job)s ran: Succeeded.") % {"job": name})
     back = "organise:console-analytics" if request.POST.get("back") == "analytics" else None
     return redirect(back or "organise:console")
 

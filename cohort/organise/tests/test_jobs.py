@@ -220,3 +220,18 @@ def test_a_broker_that_cannot_be_reached_fails_the_run_with_the_reason(
     run.refresh_from_db()
     assert run.outcome == JobRun.Outcome.FAILED
     assert run.error.startswith("Could not be queued")
+
+
+def test_a_failed_run_says_so_on_the_page(console, as_user, monkeypatch):
+    from config.celery import app
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(app.tasks["cohort.ops.tasks.prune_old_records_task"], "run", broken)
+    client = as_user(console.organiser)
+    run = job_run_now(actor=console.organiser, name=JOB)
+    job_run_execute(run_id=run.pk)  # as the worker would, once the request committed
+    row = client.get("/organise/").content.decode().split(f'data-job="{JOB}"')[1]
+    row = row.split("</tr>")[0]
+    assert "failed" in row and "RuntimeError: disk full" in row
