@@ -23,6 +23,7 @@ from cohort.journeys.api import router as journeys_router
 from cohort.mentoring.api import router as mentor_router
 from cohort.messaging.api import router as messaging_router
 from cohort.notifications.api import router as notifications_router
+from cohort.organise.api import router as organise_router
 from cohort.reviews.api import router as reviews_router
 
 logger = logging.getLogger(__name__)
@@ -193,3 +194,4 @@ api.add_router("", rewards_router)
 api.add_router("", reviews_router)
 api.add_router("", messaging_router)
 api.add_router("", mentor_router)
+api.add_router("", organise_router)

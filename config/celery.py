@@ -102,6 +102,13 @@ COMMANDS = {
     "prune-old-records": "prune",
 }
 
+# The name under which a job's own task records its runs (JobRun.name), for the jobs that
+# record one; the console shows the newest of these beside the runs started by hand.
+RECORDED_AS = {
+    "update-progress-nightly": "update_progress",
+    "recompute-analytics": "recompute_analytics",
+}
+
 
 @app.on_after_configure.connect
 def _install_beat_schedule(sender, **kwargs):

@@ -219,7 +219,8 @@ def test_an_organiser_builds_a_path_from_a_gpx_drags_a_milestone_and_makes_it_cu
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 900})
     _sign_in(page, base, "boss@example.com", STAFF_PASSWORD)
-    page.get_by_role("link", name="Paths").click()
+    page.get_by_role("link", name="Organise").click()  # the console, then its Paths
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Paths").click()
     expect(page.get_by_role("heading", name="Paths", level=1)).to_be_visible()
 
     new = page.get_by_role("region", name="A path from a route file")

@@ -33,6 +33,13 @@ STAFF_PAGES = [
     ("paths", "/organise/paths/"),
     ("analytics", "/analytics/"),
 ]
+CONSOLE_PAGES = [  # organisers and coordinators
+    ("console", "/organise/"),
+    ("console-seasons", "/organise/seasons/"),
+    ("console-mentors", "/organise/mentors/"),
+    ("console-audit", "/organise/audit/"),
+    ("console-analytics", "/organise/analytics/"),
+]
 
 
 @pytest.fixture
@@ -83,7 +90,7 @@ def test_a_member_sees_every_page_fit_a_phone(live_server, phone, demo):
 
 
 def test_an_organiser_sees_every_page_fit_a_phone(live_server, phone, demo):
-    pages = [*STAFF_PAGES, ("people", "/organise/people/")]
+    pages = [*STAFF_PAGES, *CONSOLE_PAGES, ("people", "/organise/people/")]
     _walk(phone, live_server.url, "organiser@demo.cohort.example", "organiser", pages)
 
 

@@ -110,7 +110,8 @@ class TokenForm(forms.Form):
     )
     scope = forms.ChoiceField(
         label="Scope",
-        choices=ApiToken.Scope.choices,
+        # The organise scope is for organisers, who make tokens through the API.
+        choices=[c for c in ApiToken.Scope.choices if c[0] != ApiToken.Scope.ORGANISE],
         initial=ApiToken.Scope.READ,
         required=False,
         help_text="What the token may do besides reading; nothing else is ever allowed.",

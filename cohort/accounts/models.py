@@ -281,6 +281,7 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         READ = "read", "read: GET requests only"
         ACTIVITY_WRITE = "activity:write", "activity:write: read, and log activity"
+        ORGANISE = "organise", "organise: read, and run jobs (organisers only)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)

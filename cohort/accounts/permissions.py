@@ -3,6 +3,8 @@ user is (anyone, signed in or not); `may_*` answer a question for an active, sig
 (an inactive one may do nothing); each `*_require` raises PermissionDenied with the reason.
 Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
 
+from django.utils.translation import gettext as _
+
 from cohort.accounts.roles import Role
 from cohort.core.exceptions import PermissionDenied
 
@@ -203,3 +205,49 @@ def people_viewer_require(user) -> None:
 def members_manager_require(user) -> None:
     if not may_manage_members(user):
         raise PermissionDenied(ORGANISERS_ONLY)
+# --- The organiser's console (/organise/) -------------------------------------------------
+
+
+def may_use_console(user) -> bool:
+    """Organisers (everything) and coordinators (their division, reading where they may not
+    write) open the console: its overview, seasons, mentors, audit and analytics."""
+    return _is_active(user) and _role(user) in COORDINATING_ROLES
+
+
+def console_viewer_require(user) -> None:
+    if not may_use_console(user):
+        raise PermissionDenied(_("The console is for organisers and coordinators."))
+
+
+def may_run_jobs(user) -> bool:
+    """Organisers run a scheduled job now (the console's "run now", POST /api/v1/jobs/...);
+    coordinators see the jobs' state only."""
+    return may_see_all_groups(user)
+
+
+def job_runner_require(user) -> None:
+    if not may_run_jobs(user):
+        raise PermissionDenied(_("Only organisers run jobs."))
+
+
+def may_manage_seasons(user) -> bool:
+    """Organisers create the next season, change its dates and activate it; coordinators
+    read the seasons."""
+    return may_see_all_groups(user)
+
+
+def season_manager_require(user) -> None:
+    if not may_manage_seasons(user):
+        raise PermissionDenied(_("Only organisers change seasons."))
+
+
+def may_read_audit(user) -> bool:
+    """Organisers read the whole audit log; coordinators the events of their division's
+    people (selectors scope it)."""
+    return may_use_console(user)
+
+
+def may_hold_token_scope(user, scope: str) -> bool:
+    """Every account may hold read and activity:write tokens; only organisers the organise
+    scope (run jobs from a script)."""
+    return scope != "organise" or may_see_all_groups(user)

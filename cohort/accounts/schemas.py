@@ -61,14 +61,15 @@ class MemberOut(Schema):
     group_id: int
 
 
-TokenScope = Literal["read", "activity:write"]
+TokenScope = Literal["read", "activity:write", "organise"]
 
 
 class TokenIn(Schema):
     name: str = Field("API token", max_length=60)
     scope: TokenScope = Field(
         "read",
-        description="read: GET requests only; activity:write: also PUT /api/v1/activity/{day}",
+        description="read: GET requests only; activity:write: also PUT /api/v1/activity/{day}; "
+        "organise (organisers only): also POST /api/v1/jobs/{name}/run",
     )
 
 

@@ -4,6 +4,8 @@ What a token may do (the one home for the rule; TokenAuth in accounts/auth.py ap
 - every token may read (GET/HEAD/OPTIONS) what its owner may read;
 - a token with the `activity:write` scope may also make the writes an endpoint declares
   for that scope (logging activity: PUT /api/v1/activity/{day}, and later device uploads);
+- an organiser's token with the `organise` scope may run a scheduled job
+  (POST /api/v1/jobs/{name}/run); only organisers may make one;
 - nothing else, ever: a token never signs in, mints or revokes tokens, manages groups or
   passwords (those routes take only the session), posts messages, reviews submissions or
   flagged days, or buys titles. Those answer 403 (or 401 on the session-only routes).
@@ -16,8 +18,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import ApiToken, User
+from cohort.accounts.permissions import may_hold_token_scope
 from cohort.core.caching import (
     cache_count,
     cache_forget_on_commit,
@@ -50,6 +54,8 @@ def api_token_create(
     name = (name or "").strip()[:60] or "API token"
     if scope not in ApiToken.Scope.values:
         raise InvalidInput(f"Unknown scope {scope!r}; use one of {', '.join(ApiToken.Scope)}.")
+    if not may_hold_token_scope(user, scope):
+        raise PermissionDenied(_("Only organisers hold %(scope)s tokens.") % {"scope": scope})
     live = ApiToken.objects.filter(
         user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )

@@ -40,7 +40,10 @@ NAV = (
     NavItem(
         "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
     ),
-    NavItem("Paths", "organise:paths", frozenset({"coordinator", "organiser"}), apps=("organise",)),
+    # The console (/organise/): its own sub-navigation leads on to the paths and the rest.
+    NavItem(
+        "Organise", "organise:console", frozenset({"coordinator", "organiser"}), apps=("organise",)
+    ),
     NavItem("Announcements", "messaging:announcements", EVERYONE, names=("announcements",)),
     NavItem("Messages", "messaging:threads", EVERYONE, names=("thread",)),
 )

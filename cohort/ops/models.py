@@ -49,6 +49,10 @@ class AuditEvent(models.Model):
         ACCOUNT_CLOSED = "account_closed", "Account closed"
         SITE_SET_UP = "site_set_up", "First organiser created from the set-up link"
         TEXT_CHANGED = "text_changed", "Privacy or terms text changed"
+        JOB_RUN_REQUESTED = "job_run_requested", "Scheduled job run by hand"
+        SEASON_CREATED = "season_created", "Season created"
+        SEASON_DATES_CHANGED = "season_dates_changed", "Season dates changed"
+        SEASON_ACTIVATED = "season_activated", "Season activated by hand"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

@@ -1,11 +1,15 @@
 import datetime as dt
 import ipaddress
+import logging
 import socket
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.ops.models import AuditEvent, JobRun, ScheduledJob
+
+logger = logging.getLogger(__name__)
 
 
 def _valid_ip(ip: str | None) -> str | None:
@@ -101,3 +105,71 @@ def scheduled_job_finish(*, name: str, error: str = "") -> None:
     ScheduledJob.objects.filter(name=name).update(
         last_finished_at=timezone.now(), last_error=error[:5000]
     )
+
+
+# --- Running a scheduled job by hand --------------------------------------------------------
+
+RUN_TASK = "cohort.ops.tasks.scheduled_job_run_task"
+
+
+def _celery_app():
+    from config.celery import app
+
+    app.loader.import_default_modules()  # every app's tasks registered (once per process)
+    return app
+
+
+def job_run_request(*, name: str, actor, ip: str | None = None) -> JobRun:
+    """Queue a run of the scheduled job `name` now (NotFound for a name not in the
+    schedule): a JobRun under the job's name records it (running until the worker ends it)
+    and an audit event says who asked. The caller checked the permission. Queued once the
+    transaction commits; with no broker (eager) it runs then, in this process."""
+    from cohort.core.exceptions import NotFound
+    from cohort.ops.selectors import scheduled_job_names
+
+    if name not in scheduled_job_names():
+        raise NotFound(_("No such job."))
+    with transaction.atomic():
+        run = JobRun.objects.create(
+            name=name, chunks_total=0, detail={"trigger": "by hand", "requested_by": actor.pk}
+        )
+        audit_record(
+            action=AuditEvent.Action.JOB_RUN_REQUESTED, actor=actor, ip=ip, target=run, job=name
+        )
+        run_id = run.pk
+        transaction.on_commit(lambda: _job_run_queue(run_id))
+    return run
+
+
+def _job_run_queue(run_id: int) -> None:
+    """Hand the run to Celery (or run it, eagerly); a broker that cannot be reached fails
+    the run with the reason, rather than leaving it "running" for ever or the page a 500."""
+    try:
+        _celery_app().tasks[RUN_TASK].delay(run_id)
+    except Exception as exc:  # kombu's OperationalError and friends: the broker is away
+        logger.exception("could not queue job run %s", run_id)
+        job_run_fail(run_id=run_id, error=f"Could not be queued: {type(exc).__name__}: {exc}")
+
+
+def job_run_execute(*, run_id: int) -> str:
+    """Run the job of a run asked for by hand, in this process, and close the run with its
+    outcome and duration: "succeeded", "failed", or "skipped" when the run is not waiting
+    (already taken: a redelivered task runs nothing twice). Claimed with a conditional
+    UPDATE of the run's chunk count (0 while it waits, 1 once taken)."""
+    from config.celery import _beat_schedule
+
+    run = JobRun.objects.filter(pk=run_id).only("name").first()
+    # Waiting runs have no chunk yet; the one caller that gives it its chunk runs it.
+    claimed = JobRun.objects.filter(
+        pk=run_id, outcome=JobRun.Outcome.RUNNING, chunks_total=0
+    ).update(chunks_total=1, started_at=timezone.now())  # the duration is the run's own
+    entry = _beat_schedule().get(run.name) if run is not None else None
+    if not claimed or entry is None:
+        return "skipped"
+    try:
+        _celery_app().tasks[entry["task"]].apply(throw=True)
+    except Exception as exc:
+        job_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    job_run_chunk_done(run_id=run_id, rows=0)
+    return "succeeded"

@@ -2,9 +2,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import Division, Group
 from cohort.journeys.models import Path
+from cohort.ops.models import AuditEvent
 
 _UNIT_CHOICES = [(Path.Unit.KILOMETRES, "km"), (Path.Unit.MILES, "miles")]
 
@@ -119,3 +121,86 @@ class SheetForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("Left empty, the sheet says to ask the leader or organiser for it."),
     )
+# --- The console -------------------------------------------------------------------------
+
+_DATE = {"type": "date"}
+
+
+class SeasonNextForm(forms.Form):
+    """The next season (copied from the latest: organise.services.season_next_create)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Leave empty for the month's name (say, “March 2027”)."),
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Last day"),
+        required=False,
+        help_text=gettext_lazy("Leave empty for the end of the first day's month."),
+        widget=forms.DateInput(_DATE, format="%Y-%m-%d"),
+    )
+
+
+class SeasonDatesForm(forms.Form):
+    starts_on = forms.DateField(
+        label=gettext_lazy("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Last day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", gettext_lazy("The last day comes on or after the first."))
+        return data
+
+
+class MentorAssignForm(forms.Form):
+    """A mentor for a group; the choices are those in the viewer's reach."""
+
+    group = forms.TypedChoiceField(label=gettext_lazy("Group"), coerce=int)
+    mentor = forms.TypedChoiceField(label=gettext_lazy("Mentor"), coerce=int)
+
+    def __init__(self, *args, groups=(), mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "—")] + [(g.pk, g.name) for g in groups]
+        self.fields["mentor"].choices = [("", "—")] + [
+            (m.pk, f"{m.display_name} ({m.email})") for m in mentors
+        ]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    person = forms.CharField(
+        label=gettext_lazy("Person"),
+        max_length=254,
+        required=False,
+        help_text=gettext_lazy("An email address, or part of a name."),
+    )
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", gettext_lazy("Any action")),
+            *AuditEvent.Action.choices,
+        ]
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", gettext_lazy("The end comes on or after the start."))
+        return data

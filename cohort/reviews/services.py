@@ -394,3 +394,38 @@ def season_episodes_forget(sender=None, **kwargs) -> None:
     """post_save/post_delete of an Episode, an Assignment or a Category, from anywhere (the
     admin, the demo, a shell): the cached episodes of every season are read again."""
     cache_forget_on_commit([SEASON_EPISODES_VERSION_KEY])
+
+
+def assignments_copy(*, from_season: Season, to_season: Season) -> int:
+    """Copy every assignment of `from_season`'s episodes onto the episode of the same number
+    in `to_season` (a due date moves with the season's start; an episode number the new
+    season lacks goes to its last episode); the number copied. Run inside the caller's
+    transaction. The episodes' cache is renewed (a bulk insert sends no post_save)."""
+    from cohort.competition.models import Episode
+
+    episodes = {e.number: e for e in Episode.objects.filter(season=to_season)}
+    if not episodes:
+        return 0
+    last = episodes[max(episodes)]
+    shift = to_season.starts_on - from_season.starts_on
+    numbers = dict(Episode.objects.filter(season=from_season).values_list("pk", "number"))
+    old = Assignment.objects.filter(episode_id__in=list(numbers))
+    copied = [
+        Assignment(
+            title=a.title,
+            description=a.description,
+            category_id=a.category_id,
+            episode=episodes.get(numbers.get(a.episode_id or 0, 0), last),
+            points=a.points,
+            is_required=a.is_required,
+            is_open=a.is_open,
+            due_on=a.due_on + shift if a.due_on else None,
+            accepts_text=a.accepts_text,
+            accepts_link=a.accepts_link,
+            accepts_files=a.accepts_files,
+        )
+        for a in old
+    ]
+    Assignment.objects.bulk_create(copied)
+    season_episodes_forget()
+    return len(copied)

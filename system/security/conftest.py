@@ -57,6 +57,7 @@ class World:
     path_id: int
     assignment_id: int
     milestone_id: int = 0  # the path's last milestone: reached by nobody in this world
+    season_id: int = 0  # the running season (shared by both groups)
 
 
 def _side(name: str, assignment, organiser) -> Side:
@@ -124,6 +125,7 @@ def world(db, settings, tmp_path) -> World:
         path_id=path.pk,
         assignment_id=assignment.pk,
         milestone_id=path.milestones.order_by("-order").first().pk,
+        season_id=season.pk,
     )
 
 

@@ -313,6 +313,41 @@ def _records_pruned(w, tmp):
     return None
 
 
+def _job_run_requested(w, tmp):
+    client_for(w.organiser).post("/organise/jobs/prune-old-records/run/")
+    return w.organiser
+
+
+def _next_season(w):
+    latest = Season.objects.order_by("-ends_on").first()
+    return (latest.ends_on + dt.timedelta(days=1)).isoformat()
+
+
+def _season_created(w, tmp):
+    client_for(w.organiser).post("/organise/seasons/", {"next-starts_on": _next_season(w)})
+    return w.organiser
+
+
+def _season_dates_changed(w, tmp):
+    season = Season.objects.get(pk=w.season_id)
+    prefix = f"s{season.pk}"
+    data = {f"{prefix}-starts_on": season.starts_on, f"{prefix}-ends_on": season.ends_on}
+    client_for(w.organiser).post(f"/organise/seasons/{season.pk}/dates/", data)
+    return w.organiser
+
+
+def _season_activated(w, tmp):
+    Season.objects.filter(pk=w.season_id).update(
+        status=Season.Status.FINALISED, ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    starts = timezone.localdate() + dt.timedelta(days=3)
+    client = client_for(w.organiser)
+    client.post("/organise/seasons/", {"next-starts_on": starts.isoformat()})
+    upcoming = Season.objects.get(status=Season.Status.UPCOMING)
+    client.post(f"/organise/seasons/{upcoming.pk}/activate/", {"confirmed": "yes"})
+    return w.organiser
+
+
 SENSITIVE_ACTIONS = {
     A.SIGN_IN: _sign_in,
     A.SIGN_IN_FAILED: _sign_in_failed,
@@ -354,6 +389,10 @@ SENSITIVE_ACTIONS = {
     A.ACCOUNT_CLOSED: _account_closed,
     A.SITE_SET_UP: _site_set_up,
     A.TEXT_CHANGED: _text_changed,
+    A.JOB_RUN_REQUESTED: _job_run_requested,
+    A.SEASON_CREATED: _season_created,
+    A.SEASON_DATES_CHANGED: _season_dates_changed,
+    A.SEASON_ACTIVATED: _season_activated,
 }
 
 

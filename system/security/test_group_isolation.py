@@ -62,6 +62,13 @@ NOT_GROUP_OBJECTS = {
     "GET milestones/<int:milestone_id>/photo/": "as its page (test_milestone_postcards.py)",
     "POST milestones/<int:milestone_id>/": "GET only",
     "POST milestones/<int:milestone_id>/photo/": "GET only",
+    "GET organise/jobs/<str:name>/run/": "POST only",
+    "POST organise/jobs/<str:name>/run/": "a scheduled job's name: organisers only",
+    "POST /api/v1/jobs/{name}/run": "a scheduled job's name: organisers only",
+    "GET organise/seasons/<int:season_id>/dates/": "POST only",
+    "POST organise/seasons/<int:season_id>/dates/": "seasons are shared: organisers only",
+    "GET organise/seasons/<int:season_id>/activate/": "POST only",
+    "POST organise/seasons/<int:season_id>/activate/": "seasons are shared: organisers only",
     "GET map/paths/<int:path_id>/image/": "the shared path's image (as GET /api/v1/paths/{id})",
     "POST map/paths/<int:path_id>/image/": "GET only",
     # Issue 22: keys and tokens that name no group's object.

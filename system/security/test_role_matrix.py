@@ -125,6 +125,27 @@ PAGES = {
     "GET notifications/read/": (302, 405, 405, 405, 405, 302),
     "POST notifications/read/": (302, 302, 302, 302, 302, 302),
     # The path editor: mentors (and coordinators) read it, organisers write (empty forms: 422).
+    # The console: organisers and coordinators (coordinators: cohort/organise/tests and
+    # test_coordinator_scope.py). Empty forms are 422 for organisers; the season's "start
+    # now" asks first (200); run now queues the job and goes back (302).
+    "GET organise/": (302, 403, 403, 403, 200, 302),
+    "POST organise/": (302, 405, 405, 405, 405, 302),
+    "GET organise/analytics/": (302, 403, 403, 403, 200, 302),
+    "POST organise/analytics/": (302, 405, 405, 405, 405, 302),
+    "GET organise/audit/": (302, 403, 403, 403, 200, 302),
+    "POST organise/audit/": (302, 405, 405, 405, 405, 302),
+    "GET organise/audit/export.csv": (302, 403, 403, 403, 200, 302),
+    "POST organise/audit/export.csv": (302, 405, 405, 405, 405, 302),
+    "GET organise/jobs/<str:name>/run/": (302, 405, 405, 405, 405, 302),
+    "POST organise/jobs/<str:name>/run/": (302, 403, 403, 403, 302, 302),
+    "GET organise/mentors/": (302, 403, 403, 403, 200, 302),
+    "POST organise/mentors/": (302, 403, 403, 403, 422, 302),
+    "GET organise/seasons/": (302, 403, 403, 403, 200, 302),
+    "POST organise/seasons/": (302, 403, 403, 403, 422, 302),
+    "GET organise/seasons/<int:season_id>/activate/": (302, 405, 405, 405, 405, 302),
+    "POST organise/seasons/<int:season_id>/activate/": (302, 403, 403, 403, 200, 302),
+    "GET organise/seasons/<int:season_id>/dates/": (302, 405, 405, 405, 405, 302),
+    "POST organise/seasons/<int:season_id>/dates/": (302, 403, 403, 403, 422, 302),
     "GET organise/paths/": (302, 403, 403, 200, 200, 302),
     "POST organise/paths/": (302, 405, 405, 405, 405, 302),
     "GET organise/paths/new/route/": (302, 405, 405, 405, 405, 302),
@@ -273,6 +294,10 @@ API = {
     "POST /api/v1/groups/{group_id}/members": (401, 403, 403, 403, 201, 403),
     # Organisers, and a leader into their own group; the matrix's JSON body has no file: 422.
     "POST /api/v1/imports/members": (401, 403, 422, 403, 422, 403),
+    # The scheduled jobs: organisers (and coordinators: cohort/organise/tests/test_jobs.py);
+    # a run is queued (202).
+    "GET /api/v1/jobs": (401, 403, 403, 403, 200, 403),
+    "POST /api/v1/jobs/{name}/run": (401, 403, 403, 403, 202, 403),
     "GET /api/v1/leaderboards/{board}": (401, 200, 200, 200, 200, 403),
     # Members are on the current path's board from joining (ranked at 0), so they have a
     # rank; staff are never on a board.

@@ -28,6 +28,8 @@ def params_of(side, world) -> dict[str, str]:
         "milestone_id": world.milestone_id,
         "board": "progress",
         "key": "terms",
+        "name": "prune-old-records",  # a scheduled job
+        "season_id": world.season_id,
     }
 
 

@@ -8,11 +8,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cohort.competition.models import EPISODE_NAMES, Episode, Season
 from cohort.competition.services.caches import season_current_forget
 from cohort.core.clock import programme_today
-from cohort.core.exceptions import Conflict, InvalidInput
+from cohort.core.exceptions import Conflict, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -157,3 +158,88 @@ def _announce_start(season: Season) -> None:
         ),
         params=[f"{season.name} has begun: four weeks of episodes.", f"season-start:{season.pk}"],
     )
+
+
+# --- The organiser's changes (the console's Seasons page) -----------------------------------
+
+
+def _season_locked(season_id: int) -> Season:
+    season = Season.objects.select_for_update().filter(pk=season_id).first()
+    if season is None:
+        raise NotFound(_("No such season."))
+    return season
+
+
+def _season_window_move(season: Season, starts_on: dt.date, ends_on: dt.date) -> None:
+    """Give the locked season new dates and lay its weekly episodes out again over them
+    (the rows kept, by number: assignments stay on their week). Episodes are saved one by
+    one so that their post_save receivers renew the cached episodes."""
+    if ends_on < starts_on:
+        raise InvalidInput(_("A season ends on or after the day it starts."))
+    others = Season.objects.exclude(pk=season.pk)
+    if others.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+        raise Conflict(
+            _("Another season already covers part of %(start)s to %(end)s.")
+            % {"start": starts_on, "end": ends_on}
+        )
+    windows = {
+        n: (s, e) for n, _label, s, e in episode_windows(starts_on, ends_on, season.episode_count)
+    }
+    season.starts_on, season.ends_on = starts_on, ends_on
+    season.save(update_fields=["starts_on", "ends_on", "updated_at"])
+    for episode in Episode.objects.filter(season=season).order_by("number"):
+        if episode.number in windows:
+            episode.starts_on, episode.ends_on = windows[episode.number]
+            episode.save(update_fields=["starts_on", "ends_on"])
+    season_current_forget()
+
+
+def season_dates_change(
+    *, season_id: int, starts_on: dt.date, ends_on: dt.date, today: dt.date | None = None
+) -> Season:
+    """Move an upcoming season's dates, or an active season's end (today at the earliest);
+    a finalised season keeps its dates (Conflict). No overlap with another season."""
+    today = today or programme_today()
+    with transaction.atomic():
+        season = _season_locked(season_id)
+        if season.status == Season.Status.FINALISED:
+            raise Conflict(_("A finalised season keeps its dates."))
+        if season.status == Season.Status.ACTIVE:
+            if starts_on != season.starts_on:
+                raise Conflict(_("An active season keeps its start; change its end instead."))
+            if ends_on < today:
+                raise InvalidInput(_("An active season ends today at the earliest."))
+        _season_window_move(season, starts_on, ends_on)
+    return season
+
+
+def season_activate_now(*, season_id: int, today: dt.date | None = None) -> Season:
+    """Start an upcoming season today, rather than on its first day: its start moves to
+    today (its episodes with it) and members are told, as when update_seasons activates it.
+    Conflict while another season is active (it is finalised the day after it ends) or when
+    the season is not upcoming or already over."""
+    today = today or programme_today()
+    with transaction.atomic():
+        season = _season_locked(season_id)
+        if season.status != Season.Status.UPCOMING:
+            raise Conflict(_("%(season)s is not upcoming.") % {"season": season.name})
+        active = Season.objects.filter(status=Season.Status.ACTIVE).first()
+        if active is not None:
+            raise Conflict(
+                _(
+                    "%(season)s is still active until %(day)s: a season starts once the "
+                    "active one has ended (shorten it first)."
+                )
+                % {"season": active.name, "day": active.ends_on}
+            )
+        if season.ends_on < today:
+            raise Conflict(
+                _("%(season)s ended on %(day)s.") % {"season": season.name, "day": season.ends_on}
+            )
+        if season.starts_on > today:
+            _season_window_move(season, today, season.ends_on)
+        season.status = Season.Status.ACTIVE
+        season.save(update_fields=["status", "updated_at"])
+        season_current_forget()
+        _announce_start(season)
+    return season
