@@ -205,6 +205,8 @@ def people_viewer_require(user) -> None:
 def members_manager_require(user) -> None:
     if not may_manage_members(user):
         raise PermissionDenied(ORGANISERS_ONLY)
+
+
 # --- The organiser's console (/organise/) -------------------------------------------------
 
 

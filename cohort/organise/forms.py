@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import Division, Group
 from cohort.journeys.models import Path
@@ -121,6 +120,8 @@ class SheetForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("Left empty, the sheet says to ask the leader or organiser for it."),
     )
+
+
 # --- The console -------------------------------------------------------------------------
 
 _DATE = {"type": "date"}
@@ -130,43 +131,41 @@ class SeasonNextForm(forms.Form):
     """The next season (copied from the latest: organise.services.season_next_create)."""
 
     name = forms.CharField(
-        label=gettext_lazy("Name"),
+        label=_("Name"),
         max_length=100,
         required=False,
-        help_text=gettext_lazy("Leave empty for the month's name (say, “March 2027”)."),
+        help_text=_("Leave empty for the month's name (say, “March 2027”)."),
     )
     starts_on = forms.DateField(
-        label=gettext_lazy("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+        label=_("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
     )
     ends_on = forms.DateField(
-        label=gettext_lazy("Last day"),
+        label=_("Last day"),
         required=False,
-        help_text=gettext_lazy("Leave empty for the end of the first day's month."),
+        help_text=_("Leave empty for the end of the first day's month."),
         widget=forms.DateInput(_DATE, format="%Y-%m-%d"),
     )
 
 
 class SeasonDatesForm(forms.Form):
     starts_on = forms.DateField(
-        label=gettext_lazy("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+        label=_("First day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(
-        label=gettext_lazy("Last day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d")
-    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(_DATE, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", gettext_lazy("The last day comes on or after the first."))
+            self.add_error("ends_on", _("The last day comes on or after the first."))
         return data
 
 
 class MentorAssignForm(forms.Form):
     """A mentor for a group; the choices are those in the viewer's reach."""
 
-    group = forms.TypedChoiceField(label=gettext_lazy("Group"), coerce=int)
-    mentor = forms.TypedChoiceField(label=gettext_lazy("Mentor"), coerce=int)
+    group = forms.TypedChoiceField(label=_("Group"), coerce=int)
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
 
     def __init__(self, *args, groups=(), mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,24 +176,24 @@ class MentorAssignForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     person = forms.CharField(
-        label=gettext_lazy("Person"),
+        label=_("Person"),
         max_length=254,
         required=False,
-        help_text=gettext_lazy("An email address, or part of a name."),
+        help_text=_("An email address, or part of a name."),
     )
     since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+        label=_("From"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
     )
     until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
+        label=_("To"), required=False, widget=forms.DateInput(_DATE, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [
-            ("", gettext_lazy("Any action")),
+            ("", _("Any action")),
             *AuditEvent.Action.choices,
         ]
 
@@ -202,5 +201,5 @@ class AuditFilterForm(forms.Form):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
-            self.add_error("until", gettext_lazy("The end comes on or after the start."))
+            self.add_error("until", _("The end comes on or after the start."))
         return data
