@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 MEMBER = "member"
 STAFF = frozenset({"mentor", "coordinator", "organiser"})
 EVERYONE = frozenset({MEMBER}) | STAFF
+COORDINATING = frozenset({"coordinator", "organiser"})
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,15 @@ NAV = (
     NavItem(
         "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
     ),
-    NavItem("Paths", "organise:paths", frozenset({"coordinator", "organiser"}), apps=("organise",)),
+    NavItem(
+        "Paths",
+        "organise:paths",
+        frozenset({"coordinator", "organiser"}),
+        names=("path", "milestone"),
+    ),
+    NavItem(
+        "Devices", "organise:devices", frozenset({"coordinator", "organiser"}), names=("devices",)
+    ),
     NavItem("Announcements", "messaging:announcements", EVERYONE, names=("announcements",)),
     NavItem("Messages", "messaging:threads", EVERYONE, names=("thread",)),
 )

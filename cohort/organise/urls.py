@@ -5,6 +5,7 @@ from cohort.organise import views
 app_name = "organise"
 
 urlpatterns = [
+    path("organise/devices/", views.devices_overview_view, name="devices"),
     path("organise/paths/", views.paths_view, name="paths"),
     path("organise/paths/new/route/", views.path_new_from_file_view, name="path-new-route"),
     path("organise/paths/new/image/", views.path_new_from_image_view, name="path-new-image"),

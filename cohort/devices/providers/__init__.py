@@ -12,6 +12,11 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
+from .google_health import GoogleHealth  # noqa: E402
+
+register(GoogleHealth())
+
+
 def enabled_providers() -> list[Provider]:
     return [p for p in PROVIDERS.values() if p.enabled()]
 
