@@ -35,7 +35,9 @@ def _error(status: int, error: str) -> FakeResponse:
 
 class FakeGoogleHealth(FakeProvider):
     def __init__(self, *, user_id: str = "1001", expires_in: int = 3600) -> None:
+        server = getattr(self, "_server", None)
         super().__init__()
+        self._server = server  # a reset keeps the running server
         self.user_id = user_id  # who the next consent signs in as
         self.expires_in = expires_in
         self.steps: dict[tuple[str, dt.date], int] = {}
