@@ -3,15 +3,15 @@ endpoint every provider calls (/api/v1/devices/{provider}/webhook)."""
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cohort.accounts import permissions
 from cohort.accounts.auth import token_or_session
 from cohort.core.exceptions import NotFound, PermissionDenied
 from cohort.devices.providers import get_provider
-from cohort.devices.providers.base import WebhookRejected
+from cohort.devices.providers.base import Provider, WebhookRejected
 from cohort.devices.selectors import device_rows_for_member
 from cohort.devices.tasks import webhook_syncs_queue
 
@@ -79,12 +79,12 @@ def webhook_receive(request: HttpRequest, provider: str):
     adapter): their syncs are queued. 401 when the signature does not verify, 400 when the
     body cannot be read."""
     adapter = _provider(provider)
+    if type(adapter).webhook_events is Provider.webhook_events:
+        raise NotFound(_("%(provider)s sends no webhooks.") % {"provider": adapter.label})
     try:
         events = adapter.webhook_events(request)
     except WebhookRejected as error:
-        status = 400 if "read" in error.detail.lower() else 401
-        return JsonResponse({"detail": error.detail}, status=status)
-    return 202, {"queued": webhook_syncs_queue(provider=adapter.name, events=events)}
-
-
-__all__ = ["HttpResponse", "router"]
+        return JsonResponse({"detail": error.detail}, status=401)
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": _("The webhook's body could not be read.")}, status=400)
+    return Status(202, {"queued": webhook_syncs_queue(provider=adapter.name, events=events)})

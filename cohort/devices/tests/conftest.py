@@ -4,6 +4,7 @@ settings, and a member on a current path."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cohort.accounts.tests.factories import GroupFactory, MemberFactory
 from cohort.core.clock import user_today
@@ -37,7 +38,7 @@ def provider(google):
 
 @pytest.fixture
 def walker(db):
-    path_create(start=dt.date.today() - dt.timedelta(days=60))
+    path_create(start=timezone.localdate() - dt.timedelta(days=60))
     return MemberFactory(group=GroupFactory(name="Walkers"), time_zone="America/Chicago")
 
 

@@ -62,7 +62,9 @@ def test_authorise_url_asks_offline_access_with_pkce_s256(provider):
 def test_exchange_checks_the_verifier_and_reads_the_identity(provider, google):
     code, state = _consent(provider, google)
     assert state == "st4te"
-    tokens = provider.exchange(code=code, redirect_uri="http://testserver/cb/", code_verifier=VERIFIER)
+    tokens = provider.exchange(
+        code=code, redirect_uri="http://testserver/cb/", code_verifier=VERIFIER
+    )
     assert tokens.external_user_id == "1001"
     assert tokens.refresh_token and tokens.expires_at is not None
 
