@@ -31,7 +31,15 @@ def test_the_dashboard_api_lists_and_finds_nobody(world, lost):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/?q=leader-alpha", "/mentor/", "/mentor/students/", "/mentor/groups/", "/analytics/"],
+    [
+        "/",
+        "/?q=leader-alpha",
+        "/mentor/",
+        "/mentor/students/",
+        "/mentor/groups/",
+        "/analytics/",
+        "/organise/devices/",
+    ],
 )
 def test_pages_show_no_group_and_no_member(world, lost, url):
     response = lost.get(url)
