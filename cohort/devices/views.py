@@ -1,6 +1,9 @@
 """The member's device page: each enabled provider, connect (OAuth), disconnect, how the
 last sync went."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -31,7 +34,23 @@ def _redirect_uri(request, provider: str) -> str:
 
 def _page(request, *, error: str | None = None, status: int = 200):
     rows = device_rows_for_member(user=request.user)
-    return render(request, "devices/devices.html", {"rows": rows, "error": error}, status=status)
+    response = render(
+        request,
+        "devices/devices.html",
+        {"rows": rows, "error": error, "sync_time": settings.DEVICE_SYNC_TIME},
+        status=status,
+    )
+    # The Connect forms post here and are redirected to the provider's consent page, which
+    # the page's CSP must allow as a form's destination (form-action covers redirects).
+    origins = sorted({_origin(row.provider.setting("AUTH_URL")) for row in rows} - {""})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 @login_required

@@ -137,3 +137,11 @@ def test_a_member_sees_only_their_own_connection(google, walker, connected, sign
     connected(other)
     assert signed_in(walker).get("/api/v1/devices").json()[0]["status"] == "not_connected"
     assert b"Disconnect" not in signed_in(walker).get("/profile/devices/").content
+
+
+def test_the_page_lets_its_forms_go_to_the_consent_page(google, walker, signed_in):
+    """form-action covers the redirect a Connect form's POST answers with."""
+    page = signed_in(walker).get("/profile/devices/")
+    policy = page["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if "form-action" in d)
+    assert google.url in form_action and "'self'" in form_action
