@@ -27,7 +27,6 @@ from cohort.devices.providers.base import (
     BadResponse,
     GrantRevoked,
     Provider,
-    ProviderError,
     RateLimited,
     TemporaryError,
     TokenExpired,
@@ -79,27 +78,34 @@ class _Counter:
         self.requests += 1
 
 
+class _Held:
+    """The tokens in use: a refresh replaces them, and a failure after it still keeps them
+    (the provider may have retired the old ones)."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+
+
 def _fetch(
-    provider: Provider, tokens: Tokens, *, start: dt.date, end: dt.date, time_zone: str
-) -> tuple[Tokens, dict[dt.date, int]]:
-    """The days, refreshing the token before expiry and once on a 401. Returns the tokens
-    in use after (new ones when refreshed)."""
-    if not tokens.access_token:
+    provider: Provider, held: _Held, *, start: dt.date, end: dt.date, time_zone: str
+) -> dict[dt.date, int]:
+    """The days, refreshing the token before expiry and once on a 401 (into `held`)."""
+    if not held.tokens.access_token:
         raise GrantRevoked(_("The connection holds no usable token: reconnect to sync again."))
     refreshed = False
-    if tokens.expires_within(REFRESH_MARGIN_SECONDS):
-        tokens, refreshed = provider.refresh(tokens), True
+    if held.tokens.expires_within(REFRESH_MARGIN_SECONDS):
+        held.tokens, refreshed = provider.refresh(held.tokens), True
     try:
-        return tokens, provider.daily_steps(tokens, start=start, end=end, time_zone=time_zone)
+        return provider.daily_steps(held.tokens, start=start, end=end, time_zone=time_zone)
     except TokenExpired:
         if refreshed:
             raise GrantRevoked(
                 _("%(provider)s refused a fresh token: reconnect to sync again.")
                 % {"provider": provider.label}
             ) from None
-    tokens = provider.refresh(tokens)
+    held.tokens = provider.refresh(held.tokens)
     try:
-        return tokens, provider.daily_steps(tokens, start=start, end=end, time_zone=time_zone)
+        return provider.daily_steps(held.tokens, start=start, end=end, time_zone=time_zone)
     except TokenExpired as error:
         raise GrantRevoked(error.detail) from error
 
@@ -130,21 +136,18 @@ def device_sync(
     started = time.perf_counter()
     counter = _Counter()
     token = REQUEST_HOOK.set(counter)
-    old_tokens = conn.tokens
-    tokens = old_tokens
+    held = _Held(conn.tokens)
     try:
-        tokens, days = _fetch(
-            provider, old_tokens, start=first, end=last, time_zone=conn.user.time_zone
-        )
-        result = _store_days(conn, tokens, days, kind=kind, requests=counter.requests)
+        days = _fetch(provider, held, start=first, end=last, time_zone=conn.user.time_zone)
+        result = _store_days(conn, held.tokens, days, kind=kind, requests=counter.requests)
     except GrantRevoked as error:
         result = _grant_broken(conn, error.detail, kind=kind, requests=counter.requests)
     except (RateLimited, TemporaryError, BadResponse, TokenExpired) as error:
         if isinstance(error, RateLimited):
             provider_cooldown_set(provider=provider, seconds=error.retry_after)
-        result = _failed(conn, error, kind=kind, requests=counter.requests, tokens=tokens)
+        result = _failed(conn, error, kind=kind, requests=counter.requests, tokens=held.tokens)
     except (InvalidInput, PermissionDenied) as error:
-        result = _failed(conn, error, kind=kind, requests=counter.requests, tokens=tokens)
+        result = _failed(conn, error, kind=kind, requests=counter.requests, tokens=held.tokens)
     finally:
         REQUEST_HOOK.reset(token)
     SyncRun.objects.create(
@@ -256,8 +259,8 @@ def device_sync_many(
     for connection_id in connection_ids:
         try:
             result = device_sync(connection_id=connection_id, kind=kind)
-        except ProviderError as error:  # pragma: no cover - every provider error is mapped
-            log.warning("devices: sync %s failed: %s", connection_id, error)
+        except Exception:  # one member's unexpected failure must not stop the chunk
+            log.exception("devices: the sync of connection %s failed", connection_id)
             result = SyncResult(SyncRun.Outcome.FAILED)
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
         if result.outcome == SyncRun.Outcome.RETRY:

@@ -226,3 +226,33 @@ def test_the_hourly_refresh_asks_for_yesterday_and_today(google, walker, today, 
     start = body["range"]["start"]["date"]
     assert dt.date(start["year"], start["month"], start["day"]) == today - dt.timedelta(days=1)
     assert set(_days(walker)) == {today, today - dt.timedelta(days=1)}
+
+
+def test_a_refreshed_token_is_kept_when_the_data_call_then_fails(google, walker, connected):
+    conn = connected(expires_in=60)  # refreshed first
+    old = conn.tokens.access_token
+    google.fail_next(FakeResponse(503, {"error": "UNAVAILABLE"}), path=ROLLUP)
+    assert device_sync(connection_id=conn.pk, kind=NIGHTLY).outcome == "retry"
+    conn.refresh_from_db()
+    assert conn.tokens.access_token not in ("", old)
+    assert conn.tokens.access_token in google.access  # the one Google now honours
+
+
+def test_one_members_unexpected_failure_does_not_stop_the_chunk(
+    google, walker, today, connected, monkeypatch
+):
+    from cohort.accounts.tests.factories import MemberFactory
+    from cohort.devices.services.sync import device_sync_many
+
+    first = connected()
+    second = connected(MemberFactory(group=walker.group))
+    real = device_days.activity_log
+
+    def fails_for_the_walker(**kwargs):
+        if kwargs["user"].pk == walker.pk:
+            raise RuntimeError("boom")
+        return real(**kwargs)
+
+    monkeypatch.setattr(device_days, "activity_log", fails_for_the_walker)
+    counts, retries = device_sync_many(connection_ids=[first.pk, second.pk], kind=NIGHTLY)
+    assert counts == {"failed": 1, "ok": 1} and retries == []
