@@ -139,7 +139,7 @@ def device_overview_for_viewer(*, viewer: User) -> list[GroupSync]:
     ):
         by_user[conn.user_id].connections.append(conn)
     since = timezone.now() - dt.timedelta(days=settings.DEVICE_STALE_DAYS)
-    by_group: dict[int, list[MemberSync]] = {g.pk: [] for g in groups}
-    for member in by_user.values():
+    by_group: dict[int | None, list[MemberSync]] = {g.pk: [] for g in groups}
+    for member in by_user.values():  # every member's group is one of `groups`
         by_group[member.user.group_id].append(member)
     return [GroupSync(g, by_group[g.pk], since) for g in groups]
