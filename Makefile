@@ -31,9 +31,19 @@ venv: $(DEV_STAMP)
 # Collecting the static files runs beside the demo loader, which migrates first in the same
 # process and then adds what is missing; gunicorn (one worker without Redis: see
 # config/gunicorn.conf.py) serves the embedded default as it would serve production.
+# DEMO=0 starts without the demo: the database is only migrated, and on a site without an
+# organiser `setup_link` prints the one-time link that creates the first one.
+DEMO ?= 1
+ifeq ($(DEMO),0)
+LOAD := migrate --noinput --verbosity 0
+else
+LOAD := seed_demo --migrate
+endif
+
 run: $(APP_STAMP)
 	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0 & \
-	  $(BIN)/python manage.py seed_demo --migrate; status=$$?; wait $$! || status=1; exit $$status
+	  $(BIN)/python manage.py $(LOAD); status=$$?; wait $$! || status=1; exit $$status
+	@$(BIN)/python manage.py setup_link --base-url http://127.0.0.1:$(PORT)
 	@echo ""
 	@echo "  Cohort is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo ""

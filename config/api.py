@@ -11,7 +11,7 @@ from django.views import defaults
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from cohort.accounts.api import auth_router, groups_router, tokens_router
+from cohort.accounts.api import auth_router, groups_router, imports_router, tokens_router
 from cohort.activity.api import router as activity_router
 from cohort.competition.api.rewards import router as rewards_router
 from cohort.competition.leaderboards.api import router as boards_router
@@ -19,6 +19,7 @@ from cohort.core.exceptions import DomainError, RateLimited
 from cohort.core.middleware import has_nul, unavailable_response
 from cohort.dashboard.api import router as dashboard_router
 from cohort.devices.api import router as devices_router
+from cohort.devices.api_apple import router as apple_health_router
 from cohort.journeys.api import router as journeys_router
 from cohort.mentoring.api import router as mentor_router
 from cohort.messaging.api import router as messaging_router
@@ -181,9 +182,11 @@ def not_found(request, exception):
 
 api.add_router("/auth", auth_router)
 api.add_router("/groups", groups_router)
+api.add_router("/imports", imports_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("", activity_router)
 api.add_router("", devices_router)
+api.add_router("", apple_health_router)
 api.add_router("", journeys_router)
 api.add_router("", dashboard_router)
 api.add_router("", notifications_router)

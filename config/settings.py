@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
     "cohort.accounts.middleware.OrganiserTwoFactorMiddleware",
     "cohort.accounts.middleware.PersonalPasswordMiddleware",
+    "cohort.accounts.middleware.TermsGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -333,6 +334,9 @@ SUBMISSION_MAX_FILES = env.integer("SUBMISSION_MAX_FILES", 10, minimum=1)
 # A path's GPX or GeoJSON file may be at most this many bytes (10 MB, a GPS track of some
 # 50,000 points); larger is a 413, refused by its size before it is read.
 PATH_FILE_MAX_BYTES = env.integer("PATH_FILE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# A members CSV (the People page, a leader's bulk add, POST /api/v1/imports/members) may be
+# at most this many bytes (2 MB, some 40,000 members); larger is a 413 before it is read.
+MEMBERS_CSV_MAX_BYTES = env.integer("MEMBERS_CSV_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 # Uploaded files go to local media unless USE_CLOUD_STORAGE: then to a private S3 bucket
 # (no public ACL; files are served only through our permission-checking view).
 USE_CLOUD_STORAGE = env.boolean("USE_CLOUD_STORAGE")
@@ -375,6 +379,38 @@ EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", bool(EMAIL_HOST))
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1)
+
+# --- Device providers: Withings, Oura, Polar -------------------------------------------
+# Each is enabled when its client id and secret are both set (`<NAME>_CLIENT_SECRET_FILE`
+# works too). The base URLs default to the provider's own (empty here means that default) and
+# are overridden in tests to point at local fakes. See docs/operations.md.
+WITHINGS_CLIENT_ID = env.string("WITHINGS_CLIENT_ID")
+WITHINGS_CLIENT_SECRET = env.string("WITHINGS_CLIENT_SECRET")
+WITHINGS_AUTH_URL = env.string("WITHINGS_AUTH_URL")  # account.withings.com/oauth2_user/...
+WITHINGS_TOKEN_URL = env.string("WITHINGS_TOKEN_URL")  # wbsapi.withings.net/v2/oauth2
+WITHINGS_API_URL = env.string("WITHINGS_API_URL")  # wbsapi.withings.net
+# Withings signs no notification: ours carry this secret in their URL, and without it none
+# is accepted. With it, each member's connection subscribes WITHINGS_CALLBACK_URL.
+WITHINGS_WEBHOOK_SECRET = env.string("WITHINGS_WEBHOOK_SECRET")
+WITHINGS_CALLBACK_URL = env.string(
+    "WITHINGS_CALLBACK_URL",
+    f"{SITE_URL}/api/v1/devices/withings/webhook" if WITHINGS_WEBHOOK_SECRET else "",
+)
+OURA_CLIENT_ID = env.string("OURA_CLIENT_ID")
+OURA_CLIENT_SECRET = env.string("OURA_CLIENT_SECRET")  # also the key of its webhook HMAC
+OURA_AUTH_URL = env.string("OURA_AUTH_URL")  # cloud.ouraring.com/oauth/authorize
+OURA_TOKEN_URL = env.string("OURA_TOKEN_URL")  # api.ouraring.com/oauth/token
+OURA_API_URL = env.string("OURA_API_URL")  # api.ouraring.com
+OURA_REVOKE_URL = env.string("OURA_REVOKE_URL")  # api.ouraring.com/oauth/revoke
+# The verification_token given when subscribing Oura's webhooks (its GET challenge).
+OURA_WEBHOOK_VERIFICATION_TOKEN = env.string("OURA_WEBHOOK_VERIFICATION_TOKEN")
+POLAR_CLIENT_ID = env.string("POLAR_CLIENT_ID")
+POLAR_CLIENT_SECRET = env.string("POLAR_CLIENT_SECRET")
+POLAR_AUTH_URL = env.string("POLAR_AUTH_URL")  # flow.polar.com/oauth2/authorization
+POLAR_TOKEN_URL = env.string("POLAR_TOKEN_URL")  # polarremote.com/v2/oauth2/token
+POLAR_API_URL = env.string("POLAR_API_URL")  # www.polaraccesslink.com
+# The signature_secret_key Polar returned once, when our webhook was created.
+POLAR_WEBHOOK_SECRET = env.string("POLAR_WEBHOOK_SECRET")
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"

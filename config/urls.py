@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("cohort.ops.urls")),
+    path("", include("cohort.core.urls")),
     path("", include("cohort.accounts.urls")),
     path("", include("cohort.notifications.urls")),
     path("", include("cohort.competition.urls")),

@@ -83,7 +83,8 @@ def test_a_member_sees_every_page_fit_a_phone(live_server, phone, demo):
 
 
 def test_an_organiser_sees_every_page_fit_a_phone(live_server, phone, demo):
-    _walk(phone, live_server.url, "organiser@demo.cohort.example", "organiser", STAFF_PAGES)
+    pages = [*STAFF_PAGES, ("people", "/organise/people/")]
+    _walk(phone, live_server.url, "organiser@demo.cohort.example", "organiser", pages)
 
 
 def test_a_mentor_sees_every_page_fit_a_phone(live_server, phone, demo):

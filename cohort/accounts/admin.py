@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
@@ -203,7 +204,23 @@ class UserAdmin(admin.ModelAdmin):
         "restore_to_group",
         "clear_personal_password",
         "reset_two_factor",
+        "close_account",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed account is erased for good: nothing on it may be edited back.
+        if obj is not None and obj.closed_at is not None:
+            return [f.name for f in self.model._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    @admin.action(description="Close the selected account (on the person's request)")
+    def close_account(self, request, queryset):
+        """One account at a time, through the confirmation page /people/<id>/close/."""
+        ids = list(queryset.values_list("pk", flat=True)[:2])
+        if len(ids) != 1:
+            self.message_user(request, "Select exactly one account to close.", messages.ERROR)
+            return None
+        return redirect("accounts:account-close-member", user_id=ids[0])
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.services.personal_password import (
@@ -217,3 +219,82 @@ class TwoFactorVerifyForm(forms.Form):
         help_text="The 6-digit code your authenticator app shows for Cohort, or one of your "
         "recovery codes.",
     )
+
+
+class SetupForm(forms.Form):
+    """The first organiser, from the set-up link; the service checks the password."""
+
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common or all-numeric password."),
+    )
+    confirm = forms.CharField(
+        label=_("Repeat it"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class MembersCsvForm(forms.Form):
+    """A members CSV to preview (accounts.services.imports): an organiser's, with the
+    options; a leader's (for_leader) with the file alone."""
+
+    file = forms.FileField(
+        label=_("Members CSV"),
+        help_text=_(
+            "UTF-8 CSV with a header line: email, name, group (a leader's file may leave the "
+            "group out). Nothing is written until you check the preview and apply it."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    create_groups = forms.BooleanField(
+        label=_("Create the groups the file names that do not exist yet (each gets a password)"),
+        required=False,
+        initial=True,
+    )
+    move_members = forms.BooleanField(
+        label=_("Move members who are in another group into the group the file names"),
+        required=False,
+    )
+
+    def __init__(self, *args, for_leader: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_leader:
+            del self.fields["create_groups"], self.fields["move_members"]
+            self.fields["file"].help_text = _(
+                "UTF-8 CSV with a header line: email, name (and group, your group's name, if "
+                "you like). Up to your group's 20 places. Nothing is written until you check "
+                "the preview and apply it."
+            )
+
+
+class ImportApplyForm(forms.Form):
+    """Apply a previewed import: the key of the kept upload, and the welcome emails."""
+
+    key = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    welcome = forms.BooleanField(
+        label=_("Email each new member a welcome: their group's invite link and how to sign in"),
+        required=False,
+        initial=True,
+    )
+
+
+def import_errors_message(result) -> str:
+    """The file field's error for an import with bad lines, naming them."""
+    lines = [str(line) for line, _reason in result.errors]
+    shown = ", ".join(lines[:10]) + (", …" if len(lines) > 10 else "")
+    return ngettext(
+        "Line %(lines)s has an error (listed below): fix it and choose the file again.",
+        "Lines %(lines)s have errors (listed below): fix them and choose the file again.",
+        len(lines),
+    ) % {"lines": shown}

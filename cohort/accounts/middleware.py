@@ -12,6 +12,7 @@ from cohort.accounts.selectors import (
     personal_password_missing_for_division,
 )
 from cohort.accounts.services.signin import SESSION_AUTH_AT, SESSION_ENDED, SESSION_SEEN_AT
+from cohort.accounts.services.terms import terms_pending
 from cohort.accounts.services.two_factor import two_factor_is_verified, two_factor_required
 
 # Refresh "last seen" at most this often, so an active session is not rewritten per request.
@@ -105,6 +106,42 @@ class PersonalPasswordMiddleware:
             if path.startswith("/api/"):
                 return JsonResponse({"detail": DIVISION_NEEDS_OWN_SIGN_IN}, status=403)
             target = reverse("accounts:personal-password")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
+
+
+class TermsGateMiddleware:
+    """Send a signed-in person who has not accepted the current terms to /terms/accept/
+    before any other page (services/terms.py). The API, the terms and privacy pages,
+    signing out, the two-factor step, the admin's static files and health checks are open;
+    anonymous requests read nothing (no session is loaded)."""
+
+    _OPEN_PREFIXES = (
+        "/terms/",
+        "/privacy/",
+        "/logout/",
+        "/login/",
+        "/2fa/",
+        "/static/",
+        "/health/",
+        "/metrics",
+        "/api/",
+        "/setup/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            not path.startswith(self._OPEN_PREFIXES)
+            and request.session.get(BACKEND_SESSION_KEY)
+            and terms_pending(request.user)
+        ):
+            target = reverse("accounts:terms-accept")
             if request.method == "GET":
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)

@@ -187,6 +187,12 @@ class User(AbstractBaseUser):
     leetcode_verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the account was closed (services/closure.py): the person can no longer sign
+    # in, their name and email are erased, their days stay in group figures anonymously.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The version of the terms (core.SiteText) the person last accepted; 0 = none yet.
+    terms_accepted_version = models.PositiveIntegerField(default=0, editable=False)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -322,3 +328,23 @@ class Passkey(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SetupLink(models.Model):
+    """A one-time link that creates the first organiser on a fresh installation (like
+    Jupyter's or Grafana's start-up link). Only the SHA-256 of its key is stored; it expires,
+    and it is dead once used or once any organiser exists (services/setup.py)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Set-up link of {self.created_at:%Y-%m-%d %H:%M}"

@@ -201,3 +201,23 @@ def may_manage_paths(user) -> bool:
 def path_manager_require(user) -> None:
     if not may_manage_paths(user):
         raise PermissionDenied("Only organisers create and edit paths.")
+
+
+# --- People (the console's groups and members in bulk) ------------------------------------
+
+
+def may_see_people(user) -> bool:
+    """The console's People pages: organisers (every group, and they change them: see
+    may_manage_members) and coordinators (their division's groups, read-only, and their
+    sign-in sheets)."""
+    return _is_active(user) and _role(user) in COORDINATING_ROLES
+
+
+def people_viewer_require(user) -> None:
+    if not may_see_people(user):
+        raise PermissionDenied("The People pages are for organisers and coordinators.")
+
+
+def members_manager_require(user) -> None:
+    if not may_manage_members(user):
+        raise PermissionDenied(ORGANISERS_ONLY)

@@ -90,3 +90,25 @@ class TokenCreatedOut(Schema):
     scope: str
     expires_at: dt.datetime
     token: str
+
+
+class ImportRowOut(Schema):
+    line: int
+    email: str
+    name: str
+    group: str
+    outcome: Literal["create", "move", "unchanged", "error"]
+    detail: str = Field("", description="the error, or the group a moved member leaves")
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    written: bool
+    created: int
+    moved: int
+    unchanged: int
+    groups_created: list[str]
+    passwords: dict[str, str] = Field(
+        ..., description="each new group's generated password, shown this once"
+    )
+    rows: list[ImportRowOut]

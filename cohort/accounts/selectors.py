@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -117,3 +117,61 @@ def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
             raise PermissionDenied(LEADER_NEEDS_OWN_SIGN_IN)
         raise PermissionDenied("Only the group's leader or an organiser can change the group.")
     return group
+
+
+def members_import_scope(*, viewer: User) -> Group | None:
+    """Where the viewer may import members: None for organisers (any group, new groups,
+    moves), their own group for a leader with a personal password (up to its cap);
+    PermissionDenied for everyone else."""
+    if permissions.may_manage_members(viewer):
+        return None
+    if viewer.is_authenticated and viewer.is_member and viewer.group_id is not None:
+        group = group_get_for_viewer(viewer=viewer, group_id=viewer.group_id)
+        if group_is_led_by(viewer=viewer, group=group):
+            return group_get_for_manager(viewer=viewer, group_id=group.pk)
+    raise PermissionDenied("Only organisers and group leaders import members.")
+
+
+PEOPLE_PAGE_SIZE = 50
+
+
+def people_groups_page(*, viewer: User, query: str = "", after: str = "") -> list[Group]:
+    """A page of the groups the viewer may see, by name (keyset: those after `after`),
+    matching `query` in their name; one row more than PEOPLE_PAGE_SIZE says there is a
+    next page. One query (leader and division joined)."""
+    groups = Group.objects.for_viewer(viewer).select_related("leader", "division")
+    if query:
+        groups = groups.filter(name__icontains=query)
+    if after:
+        groups = groups.filter(name__gt=after)
+    return list(groups.order_by("name", "pk")[: PEOPLE_PAGE_SIZE + 1])
+
+
+def former_members_list(*, viewer: User, query: str = "") -> list[User]:
+    """Members without a group (removed), newest first, for organisers to bring back; at
+    most PEOPLE_PAGE_SIZE, matching `query` in the email or name. Nobody else sees them
+    (a removed member is in no group a coordinator looks after). One query."""
+    if not permissions.may_manage_members(viewer):
+        return []
+    users = User.objects.filter(role=User.Role.MEMBER, group__isnull=True)
+    if query:
+        users = users.filter(Q(email__icontains=query) | Q(display_name__icontains=query))
+    users = users.only("id", "email", "display_name", "date_joined")
+    return list(users.order_by("-pk")[:PEOPLE_PAGE_SIZE])
+
+
+def member_get_for_people(*, viewer: User, user_id: int) -> User:
+    """A member (in a group or removed) for the People pages' actions: organisers only,
+    others NotFound (the actions are theirs; coordinators only read)."""
+    if not permissions.may_manage_members(viewer):
+        raise NotFound("No such member.")
+    user = User.objects.select_related("group").filter(pk=user_id, role=User.Role.MEMBER)
+    found = user.first()
+    if found is None:
+        raise NotFound("No such member.")
+    return found
+
+
+def groups_named(*, names: list[str]) -> dict[str, Group]:
+    """The groups with these exact names, by name. One query."""
+    return {g.name: g for g in Group.objects.filter(name__in=names)}

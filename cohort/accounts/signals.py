@@ -17,3 +17,8 @@ group_password_rotated = Signal()
 # single users (member_add, invites, the admin) reach listeners through post_save.
 # Journeys listens, to put them on the current path at once.
 member_joined = Signal()
+
+# Sent inside import_members' transaction when the importer asked for welcome emails, with
+# `user_ids` of the members it created. The notifications app queues one welcome email
+# each (their group's invite link and how to sign in) once the import commits.
+members_to_welcome = Signal()

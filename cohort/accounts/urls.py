@@ -1,12 +1,33 @@
 from django.urls import path
 
-from cohort.accounts import passkey_views, two_factor_views, views
+from cohort.accounts import (
+    closure_views,
+    group_import_views,
+    passkey_views,
+    setup_views,
+    terms_views,
+    two_factor_views,
+    views,
+)
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("terms/accept/", terms_views.terms_accept_view, name="terms-accept"),
+    path("setup/<str:key>/", setup_views.setup_view, name="setup"),
+    path("profile/close/", closure_views.account_close_view, name="account-close"),
+    path(
+        "profile/close/confirm/<str:token>/",
+        closure_views.account_close_confirm_view,
+        name="account-close-confirm",
+    ),
+    path(
+        "people/<int:user_id>/close/",
+        closure_views.account_close_for_member_view,
+        name="account-close-member",
+    ),
     path("2fa/", two_factor_views.two_factor_view, name="two-factor"),
     path("2fa/setup/", two_factor_views.two_factor_setup_view, name="two-factor-setup"),
     path("join/<str:token>/", views.join_view, name="join"),
@@ -42,4 +63,10 @@ urlpatterns = [
         name="group-member-remove",
     ),
     path("group/<int:group_id>/leader/", views.group_leader_view, name="group-leader"),
+    path("group/<int:group_id>/import/", group_import_views.group_import_view, name="group-import"),
+    path(
+        "group/<int:group_id>/import/apply/",
+        group_import_views.group_import_apply_view,
+        name="group-import-apply",
+    ),
 ]

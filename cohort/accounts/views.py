@@ -135,7 +135,8 @@ def register_view(request):
     return render(request, "accounts/register.html", {"form": form}, status=status)
 
 
-def _render_group(request, group: Group, *, status: int = 200, **forms_in_error):
+def render_group(request, group: Group, *, status: int = 200, **forms_in_error):
+    """The group page (group_import_views.py renders it too), with forms in error."""
     manage = group_can_manage(viewer=request.user, group=group)
     members = group_members_cached(group=group)
     context = {
@@ -150,7 +151,12 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
         or forms.LeaderForm(members=group_members_list(group=group)),
         "error": forms_in_error.get("error"),
         # The one form that came back with errors, for the summary at the top of the page.
-        "error_form": next((f for k, f in forms_in_error.items() if k.endswith("_form")), None),
+        "error_form": next(
+            (f for k, f in forms_in_error.items() if k.endswith("_form") and f.errors), None
+        ),
+        "import_form": forms_in_error.get("import_form") or forms.MembersCsvForm(for_leader=True),
+        "import_result": forms_in_error.get("import_result"),
+        "apply_form": forms_in_error.get("apply_form"),
     }
     if manage:
         token = invite_token_create(group=group)
@@ -162,9 +168,13 @@ def _render_group(request, group: Group, *, status: int = 200, **forms_in_error)
 def group_view(request, group_id: int | None = None):
     if group_id is None:
         if request.user.group_id is None:
-            return render(request, "accounts/group_list.html", {"groups": _visible_groups(request)})
+            context = {
+                "groups": _visible_groups(request),
+                "may_see_people": permissions.may_see_people(request.user),
+            }
+            return render(request, "accounts/group_list.html", context)
         group_id = request.user.group_id
-    return _render_group(request, group_get_for_viewer(viewer=request.user, group_id=group_id))
+    return render_group(request, group_get_for_viewer(viewer=request.user, group_id=group_id))
 
 
 def _visible_groups(request):
@@ -181,8 +191,8 @@ def _group_post(request, group_id: int, form, action, *, form_key: str, success:
             return redirect("accounts:group-detail", group_id=group.pk)
         except DomainError as exc:
             form.add_error(None, exc.detail)
-            return _render_group(request, group, status=exc.status_code, **{form_key: form})
-    return _render_group(request, group, status=400, **{form_key: form})
+            return render_group(request, group, status=exc.status_code, **{form_key: form})
+    return render_group(request, group, status=400, **{form_key: form})
 
 
 @login_required
@@ -246,7 +256,7 @@ def group_member_remove_view(request, group_id: int, user_id: int):
             )
         member_remove(user=user, actor=request.user, ip=client_ip(request))
     except DomainError as exc:
-        return _render_group(request, group, status=exc.status_code, error=exc.detail)
+        return render_group(request, group, status=exc.status_code, error=exc.detail)
     messages.success(request, f"{user.display_name} has left the group.")
     return redirect("accounts:group-detail", group_id=group.pk)
 

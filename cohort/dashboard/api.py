@@ -1,4 +1,4 @@
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Query, Router
 
 from cohort.accounts.api import user_out
@@ -7,6 +7,8 @@ from cohort.accounts.schemas import MeIn, UserOut
 from cohort.accounts.services.profile import profile_update
 from cohort.competition.leaderboards.services import leaderboards_rebuild_if_missing
 from cohort.core.exceptions import NotFound
+from cohort.core.http import client_ip
+from cohort.dashboard.export import member_export
 from cohort.dashboard.rows import Filters, dashboard_page
 from cohort.dashboard.schemas import DashboardOut, DashboardQuery, SeasonCurrentOut
 from cohort.dashboard.season import season_overview
@@ -31,6 +33,17 @@ def me_update(request: HttpRequest, payload: MeIn):
     a colour that is not #rrggbb. Session only: a token may not change the profile (403)."""
     profile_update(user=request.user, **payload.dict(exclude_unset=True))
     return me(request)
+
+
+@router.get("/me/export", summary="Everything about the viewer, as a zip", response={200: None})
+def me_export(request: HttpRequest):
+    """A zip of JSON and CSV files (profile, days, points ledger, scores, submissions with
+    their files, messages, notifications; README.txt lists them). A `read` token may call
+    it (it is a GET). At most 5 an hour per person (429 with Retry-After); audited."""
+    out, name = member_export(user=request.user, ip=client_ip(request))
+    response = FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/dashboard", response=DashboardOut, summary="Member rows with progress")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohort.dashboard import views
+from cohort.dashboard import export_views, views
 
 app_name = "dashboard"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("map/paths/<int:path_id>/image/", views.path_image_view, name="path-image"),
     path("season/", views.season_view, name="season"),
+    path("profile/export/", export_views.export_view, name="export"),
 ]

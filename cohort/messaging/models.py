@@ -90,12 +90,19 @@ class AnnouncementRead(models.Model):
 
 class ThreadQuerySet(models.QuerySet["Thread"]):
     def with_is_current(self) -> "ThreadQuerySet":
-        """Each thread with `is_current`: its mentor mentors the student's group now. Access
-        follows that relationship (see for_participant); the thread itself is kept."""
+        """Each thread with `is_current`: its mentor mentors the student's group now and the
+        student's account is open (a closed account keeps its group id for the group's
+        figures, but its threads close). Access follows that relationship (see
+        for_participant); the thread itself is kept."""
         mentors_now = Group.mentors.through.objects.filter(
             group_id=models.OuterRef("student__group_id"), user_id=models.OuterRef("mentor_id")
         )
-        return self.annotate(is_current=models.Exists(mentors_now))
+        open_and_mentored = models.Q(models.Exists(mentors_now), student__closed_at__isnull=True)
+        return self.annotate(
+            is_current=models.ExpressionWrapper(
+                open_and_mentored, output_field=models.BooleanField()
+            )
+        )
 
     def for_participant(self, viewer) -> "ThreadQuerySet":
         """The threads the viewer may open as one of its two people: a student all of

@@ -21,8 +21,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from cohort.accounts.models import User
+from cohort.accounts.services.invites import invite_token_create
 from cohort.notifications.models import EmailChannel, Notification
 
 logger = logging.getLogger(__name__)
@@ -200,3 +204,52 @@ def _digest(member, items: list[Notification]) -> EmailMessage:
     return EmailMessage(
         subject=f"Cohort: your daily digest ({count})", body=body, to=[member.email]
     )
+
+
+def _welcome(member, invite_url: str) -> EmailMessage:
+    sign_in = _absolute(reverse("accounts:login"))
+    body = gettext(
+        "Hello %(name)s,\n\n"
+        "You are a member of %(group)s on Cohort.\n\n"
+        "How to sign in: go to %(sign_in)s and enter your email address (%(email)s) and "
+        "your group's password. Your group leader or organiser gives you the password (it "
+        "is on your group's sign-in sheet). Once signed in you can set a personal password "
+        "on your profile.\n\n"
+        "Your group's invite link, for anyone in your group who is not on Cohort yet (it "
+        "works for %(days)s days, or until the group's password changes):\n%(invite)s\n"
+    ) % {
+        "name": member.display_name,
+        "group": member.group.name,
+        "sign_in": sign_in,
+        "email": member.email,
+        "invite": invite_url,
+        "days": settings.INVITE_MAX_AGE_DAYS,
+    }
+    subject = gettext("Welcome to %(group)s on Cohort") % {"group": one_line(member.group.name)}
+    return EmailMessage(subject=subject[:150], body=body, to=[member.email])
+
+
+def welcome_emails_send(*, user_ids: list[int]) -> int:
+    """One welcome email to each of these members still in a group: their group's invite
+    link and how to sign in. Each is sent on its own, so one refused address never stops
+    the others (it is logged); a failed connection raises, for the task to retry. Returns
+    how many were sent."""
+    members = list(
+        User.objects.filter(pk__in=user_ids, is_active=True, group__isnull=False)
+        .select_related("group")
+        .order_by("pk")
+    )
+    invites: dict[int, str] = {}
+    sent = 0
+    with get_connection() as connection:
+        for member in members:
+            if member.group_id not in invites:
+                token = invite_token_create(group=member.group)
+                invites[member.group_id] = _absolute(reverse("accounts:join", args=[token]))
+            try:
+                connection.send_messages([_welcome(member, invites[member.group_id])])
+            except (ValueError, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                logger.warning("welcome email to user %s not sent: %r", member.pk, exc)
+            else:
+                sent += 1
+    return sent

@@ -46,6 +46,9 @@ class AuditEvent(models.Model):
         TITLES_GRANTED = "titles_granted", "Titles granted"
         DATA_EXPORTED = "data_exported", "Data exported"
         RECORDS_PRUNED = "records_pruned", "Old records deleted"
+        ACCOUNT_CLOSED = "account_closed", "Account closed"
+        SITE_SET_UP = "site_set_up", "First organiser created from the set-up link"
+        TEXT_CHANGED = "text_changed", "Privacy or terms text changed"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

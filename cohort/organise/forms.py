@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from cohort.accounts.models import Division, Group
 from cohort.journeys.models import Path
 
 _UNIT_CHOICES = [(Path.Unit.KILOMETRES, "km"), (Path.Unit.MILES, "miles")]
@@ -85,3 +87,35 @@ class MilestoneForm(forms.Form):
         ),
     )
     remove_photo = forms.BooleanField(label="Remove the photo", required=False)
+
+
+class GroupsBulkForm(forms.Form):
+    """Groups in bulk, each with a generated password (accounts groups_create_bulk)."""
+
+    names = forms.CharField(
+        label=_("Group names, one a line"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    division = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.order_by("name"), required=False
+    )
+
+
+class GroupChoiceForm(forms.Form):
+    """A group to move a member to, or to bring a former member back into."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.order_by("name"))
+
+
+class SheetForm(forms.Form):
+    """A sign-in sheet, with the group's password printed on it when it is given."""
+
+    password = forms.CharField(
+        label=_("Group password to print (optional)"),
+        max_length=4096,
+        strip=False,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Left empty, the sheet says to ask the leader or organiser for it."),
+    )

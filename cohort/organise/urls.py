@@ -1,11 +1,12 @@
 from django.urls import path
 
-from cohort.organise import views
+from cohort.organise import people_views, texts_views, views
 
 app_name = "organise"
 
 urlpatterns = [
     path("organise/devices/", views.devices_overview_view, name="devices"),
+    path("organise/texts/<str:key>/", texts_views.text_edit_view, name="text-edit"),
     path("organise/paths/", views.paths_view, name="paths"),
     path("organise/paths/new/route/", views.path_new_from_file_view, name="path-new-route"),
     path("organise/paths/new/image/", views.path_new_from_image_view, name="path-new-image"),
@@ -25,5 +26,41 @@ urlpatterns = [
         "organise/paths/<int:path_id>/milestones/<int:milestone_id>/move/",
         views.milestone_move_view,
         name="milestone-move",
+    ),
+]
+
+urlpatterns += [
+    path("organise/people/", people_views.people_view, name="people"),
+    path("organise/people/import/", people_views.people_import_view, name="people-import"),
+    path(
+        "organise/people/import/apply/",
+        people_views.people_import_apply_view,
+        name="people-import-apply",
+    ),
+    path("organise/people/groups/", people_views.groups_create_view, name="people-groups-create"),
+    path(
+        "organise/people/groups/<int:group_id>/",
+        people_views.people_group_view,
+        name="people-group",
+    ),
+    path(
+        "organise/people/groups/<int:group_id>/sheet/",
+        people_views.sign_in_sheet_view,
+        name="people-sheet",
+    ),
+    path(
+        "organise/people/members/<int:user_id>/move/",
+        people_views.member_move_view,
+        name="people-member-move",
+    ),
+    path(
+        "organise/people/members/<int:user_id>/remove/",
+        people_views.member_remove_view,
+        name="people-member-remove",
+    ),
+    path(
+        "organise/people/members/<int:user_id>/restore/",
+        people_views.member_restore_view,
+        name="people-member-restore",
     ),
 ]

@@ -6,6 +6,7 @@ import json
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from system.security.conftest import client_for
@@ -35,6 +36,19 @@ def api_bodies(side) -> dict[str, dict]:
         "POST /api/v1/groups/{group_id}/members": {"email": "newcomer@example.com"},
         "POST /api/v1/tokens": {"name": "script"},
         "PUT /api/v1/activity/{day}": {"steps": 1234},
+        "POST /api/v1/devices/apple-health": {
+            "data": {
+                "metrics": [
+                    {
+                        "name": "step_count",
+                        "units": "count",
+                        "data": [
+                            {"qty": 1234, "date": f"{timezone.now():%Y-%m-%d %H:%M:%S} +0000"}
+                        ],
+                    }
+                ]
+            }
+        },
         "POST /api/v1/activity/flags/{activity_id}/review": {"decision": "confirmed"},
         "POST /api/v1/notifications/read": {"all": True},
         "POST /api/v1/submissions/{submission_id}/review": {"decision": "approved"},
@@ -56,7 +70,9 @@ def page_bodies(side) -> dict[str, dict]:
         "POST mentor/flags/<int:activity_id>/": {"decision": "confirmed"},
         # Past the "are you sure?" step (cohort.core.confirm), so the answer is the action's.
         "POST group/<int:group_id>/members/<int:user_id>/remove/": {"confirmed": "yes"},
+        "POST organise/people/members/<int:user_id>/remove/": {"confirmed": "yes"},
         "POST season/titles/<int:title_id>/redeem/": {"confirmed": "yes"},
+        "POST people/<int:user_id>/close/": {"confirmed": "yes"},
     }
 
 

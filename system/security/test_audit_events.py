@@ -287,6 +287,27 @@ def _data_exported(w, tmp):
     return w.organiser
 
 
+def _account_closed(w, tmp):
+    client_for(w.organiser).post(f"/people/{w.a.member.pk}/close/", {"confirmed": "yes"})
+    return w.organiser
+
+
+def _site_set_up(w, tmp):
+    from cohort.accounts.services.setup import setup_link_issue
+
+    User.objects.filter(role=User.Role.ORGANISER).update(is_active=False)  # a fresh site
+    key = setup_link_issue()
+    password = "the-first-organisers-own-passphrase"
+    body = {"display_name": "First", "email": "first@example.org", "password": password}
+    client_for(None).post(f"/setup/{key}/", {**body, "confirm": password})
+    return User.objects.get(email="first@example.org")
+
+
+def _text_changed(w, tmp):
+    client_for(w.organiser).post("/organise/texts/privacy/", {"body": "We keep your steps."})
+    return w.organiser
+
+
 def _records_pruned(w, tmp):
     call_command("prune", stdout=io.StringIO())
     return None
@@ -330,6 +351,9 @@ SENSITIVE_ACTIONS = {
     A.TITLES_GRANTED: _titles_granted,
     A.DATA_EXPORTED: _data_exported,
     A.RECORDS_PRUNED: _records_pruned,
+    A.ACCOUNT_CLOSED: _account_closed,
+    A.SITE_SET_UP: _site_set_up,
+    A.TEXT_CHANGED: _text_changed,
 }
 
 

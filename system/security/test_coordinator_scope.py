@@ -39,6 +39,7 @@ def test_the_dashboard_api_lists_and_finds_nobody(world, lost):
         "/mentor/groups/",
         "/analytics/",
         "/organise/devices/",
+        "/organise/people/",
     ],
 )
 def test_pages_show_no_group_and_no_member(world, lost, url):
@@ -53,3 +54,21 @@ def test_the_students_api_lists_nobody(world, lost):
     response = lost.get("/api/v1/mentor/students")
     assert response.status_code == 200 and response.json() == []
     assert lost.get(f"/api/v1/mentor/students?group={world.a.group.pk}").status_code == 404
+
+
+def test_the_people_pages_show_no_group_of_another_division(world, lost):
+    """The People pages read a coordinator's division only: another group's page and
+    sign-in sheet answer 404, and no action of theirs writes (organisers only: 403)."""
+    group = world.a.group
+    for url in (
+        f"/organise/people/groups/{group.pk}/",
+        f"/organise/people/groups/{group.pk}/sheet/",
+    ):
+        assert lost.get(url).status_code == 404, url
+    assert lost.post(f"/organise/people/groups/{group.pk}/sheet/").status_code == 404
+    member = world.a.member
+    for action in ("move", "remove", "restore"):
+        url = f"/organise/people/members/{member.pk}/{action}/"
+        assert lost.post(url, {"group": world.b.group.pk, "confirmed": "yes"}).status_code == 403
+    member.refresh_from_db()
+    assert member.group_id == group.pk

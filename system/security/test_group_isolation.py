@@ -37,6 +37,20 @@ NOT_GROUP_OBJECTS = {
     "GET group/<int:group_id>/members/": "POST only",
     "GET group/<int:group_id>/members/<int:user_id>/remove/": "POST only",
     "GET group/<int:group_id>/password/": "POST only",
+    "GET group/<int:group_id>/import/": "POST only",
+    "GET group/<int:group_id>/import/apply/": "POST only",
+    # The People pages: organisers only (403 to every viewer here, whatever the group: the
+    # role matrix); coordinators' division scope is test_coordinator_scope.py's.
+    "GET organise/people/groups/<int:group_id>/": "organisers and coordinators only",
+    "POST organise/people/groups/<int:group_id>/": "GET only",
+    "GET organise/people/groups/<int:group_id>/sheet/": "organisers and coordinators only",
+    "POST organise/people/groups/<int:group_id>/sheet/": "organisers and coordinators only",
+    "GET organise/people/members/<int:user_id>/move/": "POST only",
+    "POST organise/people/members/<int:user_id>/move/": "organisers only (role matrix)",
+    "GET organise/people/members/<int:user_id>/remove/": "POST only",
+    "POST organise/people/members/<int:user_id>/remove/": "organisers only (role matrix)",
+    "GET organise/people/members/<int:user_id>/restore/": "POST only",
+    "POST organise/people/members/<int:user_id>/restore/": "organisers only (role matrix)",
     "GET mentor/reviews/<int:submission_id>/": "POST only",
     "GET mentor/flags/<int:activity_id>/": "POST only",
     "POST submissions/files/<int:file_id>/": "GET only",
@@ -59,6 +73,14 @@ NOT_GROUP_OBJECTS = {
     "POST milestones/<int:milestone_id>/photo/": "GET only",
     "GET map/paths/<int:path_id>/image/": "the shared path's image (as GET /api/v1/paths/{id})",
     "POST map/paths/<int:path_id>/image/": "GET only",
+    # Issue 22: keys and tokens that name no group's object.
+    "GET setup/<str:key>/": "the one-time set-up key: hashed, 410 when unknown or used",
+    "POST setup/<str:key>/": "the one-time set-up key (test_setup_link.py)",
+    "GET organise/texts/<str:key>/": "privacy or terms: one text for the site, organisers only",
+    "POST organise/texts/<str:key>/": "privacy or terms: organisers only (role matrix)",
+    "GET profile/close/confirm/<str:token>/": "signed for the viewer's own account only "
+    "(test_account_close.py: another member's link is 404)",
+    "POST profile/close/confirm/<str:token>/": "as its GET",
     # The path editor: paths are shared by every group; its roles are the role matrix's.
     "GET organise/paths/<int:path_id>/": "a shared path: staff read, organisers write",
     "POST organise/paths/<int:path_id>/": "a shared path: organisers only",
@@ -84,6 +106,8 @@ EXPECTED = {
     "POST group/<int:group_id>/members/": (404, 404, 404),
     "POST group/<int:group_id>/members/<int:user_id>/remove/": (404, 404, 404),
     "POST group/<int:group_id>/password/": (404, 404, 404),
+    "POST group/<int:group_id>/import/": (404, 404, 404),
+    "POST group/<int:group_id>/import/apply/": (404, 404, 404),
     "GET messages/<int:thread_id>/": (404, 404, 404),
     "POST messages/<int:thread_id>/": (404, 404, 404),
     "GET submissions/files/<int:file_id>/": (404, 404, 404),
@@ -107,6 +131,9 @@ EXPECTED = {
     "POST /api/v1/announcements/{announcement_id}/publish": (404, 404, 404),
     "POST /api/v1/announcements/{announcement_id}/read": (404, 404, 404),
     "POST /api/v1/groups/{group_id}/members": (403, 403, 403),
+    # Closing an account for someone: organisers only, whatever the group.
+    "GET people/<int:user_id>/close/": (403, 403, 403),
+    "POST people/<int:user_id>/close/": (403, 403, 403),
 }
 
 

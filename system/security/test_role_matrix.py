@@ -56,6 +56,11 @@ PAGES = {
     "POST group/<int:group_id>/members/<int:user_id>/remove/": (302, 403, 302, 403, 302, 302),
     "GET group/<int:group_id>/password/": (302, 405, 405, 405, 405, 302),
     "POST group/<int:group_id>/password/": (302, 403, 400, 403, 400, 302),
+    # A leader's (and organiser's) members CSV for the group: empty forms are 422.
+    "GET group/<int:group_id>/import/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/import/": (302, 403, 422, 403, 422, 302),
+    "GET group/<int:group_id>/import/apply/": (302, 405, 405, 405, 405, 302),
+    "POST group/<int:group_id>/import/apply/": (302, 403, 422, 403, 422, 302),
     # The status for all; the details for organisers, so like /metrics it waits for the code.
     "GET health/": (200, 200, 200, 200, 200, 302),
     "POST health/": (405, 405, 405, 405, 405, 302),
@@ -164,6 +169,27 @@ PAGES = {
         422,
         302,
     ),
+    # The console's People pages: organisers (coordinators read: test_coordinator_scope.py);
+    # writes with empty forms are 422, the removal past its confirmation a redirect.
+    "GET organise/people/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/": (302, 405, 405, 405, 405, 302),
+    "GET organise/people/import/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/import/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/import/apply/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/import/apply/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/groups/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/groups/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/groups/<int:group_id>/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/groups/<int:group_id>/": (302, 405, 405, 405, 405, 302),
+    "GET organise/people/groups/<int:group_id>/sheet/": (302, 403, 403, 403, 200, 302),
+    "POST organise/people/groups/<int:group_id>/sheet/": (302, 403, 403, 403, 200, 302),
+    "GET organise/people/members/<int:user_id>/move/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/move/": (302, 403, 403, 403, 422, 302),
+    "GET organise/people/members/<int:user_id>/remove/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/remove/": (302, 403, 403, 403, 302, 302),
+    # The member is in a group: nothing to restore, said on the People page it goes back to.
+    "GET organise/people/members/<int:user_id>/restore/": (302, 405, 405, 405, 405, 302),
+    "POST organise/people/members/<int:user_id>/restore/": (302, 403, 403, 403, 302, 302),
     "GET profile/": (302, 200, 200, 200, 200, 302),
     # An empty POST makes a token: a member's section; staff are not offered it (403).
     "POST profile/": (302, 201, 201, 403, 403, 302),
@@ -213,6 +239,30 @@ PAGES = {
     "POST submissions/<int:submission_id>/withdraw/": (302, 404, 302, 404, 404, 302),
     "GET submissions/files/<int:file_id>/": (302, 404, 200, 200, 200, 302),
     "POST submissions/files/<int:file_id>/": (302, 405, 405, 405, 405, 302),
+    # Issue 22, the member's own data. The set-up link (unknown key: 410; an unverified
+    # organiser is held at the code step first).
+    "GET setup/<str:key>/": (410, 410, 410, 410, 410, 302),
+    "POST setup/<str:key>/": (410, 410, 410, 410, 410, 302),
+    # The privacy notice and the terms: open to everyone; organisers edit them.
+    "GET privacy/": (200, 200, 200, 200, 200, 302),
+    "POST privacy/": (405, 405, 405, 405, 405, 302),
+    "GET terms/": (200, 200, 200, 200, 200, 302),
+    "POST terms/": (405, 405, 405, 405, 405, 302),
+    "GET terms/accept/": (302, 302, 302, 302, 302, 302),  # no terms set: back to the page
+    "POST terms/accept/": (302, 302, 302, 302, 302, 302),
+    "GET organise/texts/<str:key>/": (302, 403, 403, 403, 200, 302),
+    "POST organise/texts/<str:key>/": (302, 403, 403, 403, 302, 302),  # empty: no terms
+    # The member's export (POST from the profile's button; GET goes to the button).
+    "GET profile/export/": (302, 302, 302, 302, 302, 302),
+    "POST profile/export/": (302, 200, 200, 200, 200, 302),
+    # Closing one's own account (an empty form: 400); the emailed link is the viewer's own.
+    "GET profile/close/": (302, 200, 200, 200, 200, 302),
+    "POST profile/close/": (302, 400, 400, 400, 400, 302),
+    "GET profile/close/confirm/<str:token>/": (302, 404, 404, 404, 404, 302),
+    "POST profile/close/confirm/<str:token>/": (302, 404, 404, 404, 404, 302),
+    # An organiser closes a member's account on their request (past the confirmation).
+    "GET people/<int:user_id>/close/": (302, 403, 403, 403, 200, 302),
+    "POST people/<int:user_id>/close/": (302, 403, 403, 403, 302, 302),
 }
 
 API = {
@@ -234,8 +284,12 @@ API = {
     "POST /api/v1/auth/logout": (401, 204, 204, 204, 204, 204),
     "GET /api/v1/credits": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/dashboard": (401, 200, 200, 422, 422, 403),
+    # Apple Health steps (Health Auto Export): only members log steps, their own days.
+    "POST /api/v1/devices/apple-health": (401, 200, 200, 403, 403, 403),
     "POST /api/v1/groups": (401, 403, 403, 403, 201, 403),
     "POST /api/v1/groups/{group_id}/members": (401, 403, 403, 403, 201, 403),
+    # Organisers, and a leader into their own group; the matrix's JSON body has no file: 422.
+    "POST /api/v1/imports/members": (401, 403, 422, 403, 422, 403),
     "GET /api/v1/leaderboards/{board}": (401, 200, 200, 200, 200, 403),
     # Members are on the current path's board from joining (ranked at 0), so they have a
     # rank; staff are never on a board.
@@ -273,6 +327,8 @@ API = {
     "GET /api/v1/tokens": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/tokens": (401, 201, 201, 201, 201, 403),
     "DELETE /api/v1/tokens/{token_id}": (401, 404, 204, 404, 404, 403),
+    # The viewer's own data as a zip: any signed-in person, a read token too.
+    "GET /api/v1/me/export": (401, 200, 200, 200, 200, 403),
 }
 
 

@@ -28,6 +28,7 @@ def params_of(side, world) -> dict[str, str]:
         "milestone_id": world.milestone_id,
         "board": "progress",
         "provider": "google_health",
+        "key": "terms",
     }
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from cohort.accounts.models import Division, Group, User
 from cohort.accounts.permissions import mentor_assigner_require
 from cohort.accounts.selectors import group_members_key
+from cohort.accounts.services.passwords import group_password_generate
 from cohort.accounts.signals import group_password_rotated
 from cohort.accounts.tokens import api_tokens_revoke_for_users
 from cohort.core.caching import cache_forget_on_commit
@@ -45,6 +46,38 @@ def group_create(
     except IntegrityError as exc:
         raise Conflict(f"A group called {name!r} already exists.") from exc
     return group
+
+
+GROUPS_AT_ONCE = 200
+
+
+@transaction.atomic
+def groups_create_bulk(
+    *,
+    names: list[str],
+    division: Division | None = None,
+    actor: User | None = None,
+    ip: str | None = None,
+) -> list[tuple[Group, str]]:
+    """Create one group per name, each with a generated password, all or none (InvalidInput
+    or Conflict naming the first problem). Returns (group, password): the passwords are
+    shown once and never stored in the clear."""
+    names = [n.strip() for n in names if n.strip()]
+    if not names:
+        raise InvalidInput("Give at least one group name, one a line.")
+    if len(names) > GROUPS_AT_ONCE:
+        raise InvalidInput(f"At most {GROUPS_AT_ONCE} groups at once.")
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            raise InvalidInput(f"{name!r} is named twice.")
+        seen.add(name.lower())
+    made = []
+    for name in names:
+        password = group_password_generate()
+        group = group_create(name=name, password=password, division=division, actor=actor, ip=ip)
+        made.append((group, password))
+    return made
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
@@ -48,6 +49,13 @@ def _free_place(group: Group) -> None:
     """Caller holds the group's row lock."""
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
     group.member_count -= 1
+
+
+def _refuse_closed(user: User) -> None:
+    """A closed account never comes back (services/closure.py): it keeps its group id only
+    so its days stay in the group's figures."""
+    if user.closed_at is not None:
+        raise Conflict(gettext("This account is closed; it cannot be moved or brought back."))
 
 
 def _clean_profile(email: str, display_name: str) -> tuple[str, str]:
@@ -112,6 +120,7 @@ def member_restore(*, user: User, group: Group, actor: User, ip: str | None = No
     if locked is None:
         raise NotFound("No such group.")
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_closed(user)
     if not user.is_member:
         raise InvalidInput("Only members belong to a group.")
     if user.group_id is not None:
@@ -193,6 +202,7 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
 def member_move(*, user: User, to_group: Group, actor: User | None, ip: str | None = None) -> User:
     """Move a member to another group, within the target's cap."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_closed(user)
     if not user.is_member:
         raise InvalidInput("Only members belong to a group.")
     if user.group_id == to_group.pk:

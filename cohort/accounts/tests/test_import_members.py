@@ -176,3 +176,26 @@ def test_rejects_header_without_required_columns(tmp_path):
 def test_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_members", str(tmp_path / "nope.csv"), stdout=StringIO())
+
+
+def test_the_command_generates_passwords_moves_and_welcomes(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    red = GroupFactory(name="Red")
+    MemberFactory(group=red, email="bob@example.com")
+    path = write_csv(
+        tmp_path, "email,name,group\nada@example.com,Ada,Blue\nbob@example.com,Bob,Blue\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run(path, "--create-groups", "--generate-passwords", "--move-members", "--welcome")
+    assert "created 1, unchanged 0, groups created 1, moved 1" in out
+    password = out.split("Group Blue: password ", 1)[1].split()[0]
+    blue = Group.objects.get(name="Blue")
+    assert blue.check_password(password)
+    assert User.objects.get(email="bob@example.com").group == blue
+    red.refresh_from_db()
+    blue.refresh_from_db()
+    assert (red.member_count, blue.member_count) == (0, 2)
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]  # the new member only

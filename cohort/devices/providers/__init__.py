@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from .base import Provider
+from .google_health import GoogleHealth
+from .oura import Oura
+from .polar import Polar
+from .withings import Withings
 
 PROVIDERS: dict[str, Provider] = {}
 
@@ -12,14 +16,15 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-from .google_health import GoogleHealth  # noqa: E402
-
-register(GoogleHealth())
-
-
 def enabled_providers() -> list[Provider]:
     return [p for p in PROVIDERS.values() if p.enabled()]
 
 
 def get_provider(name: str) -> Provider | None:
     return PROVIDERS.get(name)
+
+
+register(GoogleHealth())
+register(Withings())
+register(Oura())
+register(Polar())
