@@ -80,7 +80,7 @@ def test_a_member_connects_google_health_and_sees_the_days(live_server, browser,
     page.get_by_role("button", name="Connect Google Health (Fitbit)").click()
     expect(page.get_by_text("Cohort wants to access your Google Account")).to_be_visible()
     page.get_by_role("button", name="Allow").click()
-    expect(page.get_by_text("7 day(s) filled in from your device")).to_be_visible()
+    expect(page.get_by_text("7 days filled in from your device")).to_be_visible()
     expect(page.get_by_text("connected", exact=True)).to_be_visible()
     _shot(page, f"devices-member-connected-{width}")
     _fits(page, width)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts import permissions
@@ -101,7 +102,11 @@ def device_callback_view(request, provider: str):
     if result.outcome == "ok":
         messages.success(
             request,
-            _("Connected. %(days)s day(s) filled in from your device.")
+            ngettext(
+                "Connected. %(days)s day filled in from your device.",
+                "Connected. %(days)s days filled in from your device.",
+                result.days_written,
+            )
             % {"days": result.days_written},
         )
     else:

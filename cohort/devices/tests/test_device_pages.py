@@ -38,7 +38,7 @@ def test_member_connects_and_the_window_is_back_filled(google, walker, today, si
     path, params = _allow(start["Location"])
     assert path == "/profile/devices/google_health/callback/"
     done = client.get(path, params, follow=True)
-    assert b"7 day(s) filled in" in done.content
+    assert b"7 days filled in" in done.content
     conn = DeviceConnection.objects.get(user=walker)
     assert (conn.status, conn.external_user_id, conn.days_filled) == ("active", "hu-42", 7)
     assert DailyActivity.objects.get(user=walker, date=today).steps == 6_500
