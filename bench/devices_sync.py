@@ -16,7 +16,7 @@ N / limit minutes by design.
 
 A provider plugs in by name: its fake is `cohort.devices.tests.fakes.<name>`, a FakeProvider
 subclass with `settings()` (the settings pointing the adapter at it), `issue(user_id)`
-(an access and a refresh token for that provider user) and `steps[(user_id, date)]`.
+(an access and a refresh token for that provider user) and `set_steps(user_id, {date: n})`.
 """
 
 import argparse
@@ -98,7 +98,7 @@ def main() -> None:
     setup(args.database_url)
 
     try:
-        members = _connect_everyone(fakes)
+        members = _connect_everyone(fakes, args.members)
         print(f"{len(members):,} members connected to {', '.join(names)}")
         results = []
         for count in (int(w) for w in args.workers.split(",")):
@@ -119,7 +119,7 @@ def _prefix(name: str) -> str:
     return provider.settings_prefix
 
 
-def _connect_everyone(fakes: dict) -> list[tuple[int, str, str]]:
+def _connect_everyone(fakes: dict, limit: int) -> list[tuple[int, str, str]]:
     """Every member connected (tokens encrypted as the hub stores them) to a provider in
     turn; each fake holds the member's days as the database does. Returns (user id,
     provider, provider user id)."""
@@ -132,7 +132,8 @@ def _connect_everyone(fakes: dict) -> list[tuple[int, str, str]]:
     from cohort.devices.providers.base import Tokens
 
     DeviceConnection.objects.all().delete()
-    ids = list(User.objects.filter(role="member").order_by("pk").values_list("pk", flat=True))
+    members_qs = User.objects.filter(role="member").order_by("pk")
+    ids = list(members_qs.values_list("pk", flat=True)[:limit])
     names = list(fakes)
     now = timezone.now()
     rows, members = [], []
@@ -152,11 +153,13 @@ def _connect_everyone(fakes: dict) -> list[tuple[int, str, str]]:
         members.append((user_id, name, external))
     DeviceConnection.objects.bulk_create(rows, batch_size=2_000)
     by_user = {user_id: (name, external) for user_id, name, external in members}
-    for user_id, day, steps in DailyActivity.objects.values_list("user_id", "date", "steps"):
+    days = DailyActivity.objects.filter(user_id__in=ids)
+    for user_id, day, steps in days.values_list("user_id", "date", "steps"):
         name, external = by_user[user_id]
-        fakes[name].steps[(external, day)] = steps
+        fakes[name].set_steps(external, {day: steps})
     with db.cursor() as cursor:  # the earlier days came from the devices, as on a live site
         cursor.execute("UPDATE activity_dailyactivity SET source = 'google_health'")
+    # With --skip-generate and fewer members than the data set, only the first N connect.
     return members
 
 
@@ -170,8 +173,7 @@ def _night_reset(fakes: dict, members: list, *, seed: int) -> None:
     rng = random.Random(seed)
     window = device_days_writable(user=User.objects.get(pk=members[0][0]))
     for _, name, external in members:
-        for day in window[-2:]:
-            fakes[name].steps[(external, day)] = rng.randint(2_000, 15_000)
+        fakes[name].set_steps(external, {day: rng.randint(2_000, 15_000) for day in window[-2:]})
     SyncRun.objects.all().delete()
     DeviceConnection.objects.update(nightly_on=None, retry_not_before=None, failures=0)
     for fake in fakes.values():

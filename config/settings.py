@@ -327,6 +327,12 @@ GOOGLE_HEALTH_TOKEN_URL = env.string("GOOGLE_HEALTH_TOKEN_URL")
 GOOGLE_HEALTH_REVOKE_URL = env.string("GOOGLE_HEALTH_REVOKE_URL")
 GOOGLE_HEALTH_API_URL = env.string("GOOGLE_HEALTH_API_URL")
 GOOGLE_HEALTH_REQUESTS_PER_MINUTE = env.integer("GOOGLE_HEALTH_REQUESTS_PER_MINUTE", 600, minimum=1)
+# Our pace with the other providers, when set (else each adapter's published limit).
+for _provider in ("WITHINGS", "OURA", "POLAR"):
+    if env.is_set(f"{_provider}_REQUESTS_PER_MINUTE"):
+        globals()[f"{_provider}_REQUESTS_PER_MINUTE"] = env.integer(
+            f"{_provider}_REQUESTS_PER_MINUTE", 60, minimum=1
+        )
 # A submission's file may be at most this many bytes (10 MB by default); larger is a 413.
 SUBMISSION_MAX_BYTES = env.integer("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # A submission carries at most this many files.

@@ -65,6 +65,11 @@ class FakeGoogleHealth(FakeProvider):
             "GOOGLE_HEALTH_API_URL": self.url,
         }
 
+    def set_steps(self, user_id: str, days: dict[dt.date, int]) -> None:
+        """The member's steps on those days (as the other fakes' set_steps)."""
+        for day, steps in days.items():
+            self.steps[(user_id, day)] = steps
+
     def issue(self, user_id: str) -> tuple[str, str]:
         """An (access, refresh) pair for `user_id`, as a finished consent would give."""
         with self._guard:
