@@ -18,6 +18,7 @@ from cohort.competition.leaderboards.api import router as boards_router
 from cohort.core.exceptions import DomainError, RateLimited
 from cohort.core.middleware import has_nul, unavailable_response
 from cohort.dashboard.api import router as dashboard_router
+from cohort.devices.api import router as devices_router
 from cohort.devices.api_apple import router as apple_health_router
 from cohort.journeys.api import router as journeys_router
 from cohort.mentoring.api import router as mentor_router
@@ -185,6 +186,7 @@ api.add_router("/groups", groups_router)
 api.add_router("/imports", imports_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("", activity_router)
+api.add_router("", devices_router)
 api.add_router("", apple_health_router)
 api.add_router("", journeys_router)
 api.add_router("", dashboard_router)

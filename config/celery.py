@@ -52,6 +52,17 @@ def _beat_schedule() -> dict:
             "task": "cohort.activity.tasks.sync_sheets_task",
             "schedule": _daily_at(settings.SHEET_SYNC_TIME, settings.NIGHTLY_TIME_ZONE),
         },
+        # Device sync: every 5 minutes, the members for whom it is now DEVICE_SYNC_TIME
+        # (default 23:50) or later in their own time zone and whose night is not yet synced.
+        "sync-devices-nightly": {
+            "task": "cohort.devices.tasks.device_sync_nightly_task",
+            "schedule": 300.0,
+        },
+        # "Today so far" from every connected device, every DEVICE_REFRESH_MINUTES (default 60).
+        "sync-devices-refresh": {
+            "task": "cohort.devices.tasks.device_sync_refresh_task",
+            "schedule": float(settings.DEVICE_REFRESH_MINUTES * 60),
+        },
         "rebuild-leaderboards": {
             "task": "cohort.competition.tasks.rebuild_leaderboards_task",
             "schedule": _daily_at(settings.LEADERBOARD_REBUILD_TIME, settings.NIGHTLY_TIME_ZONE),
@@ -93,6 +104,8 @@ def _beat_schedule() -> dict:
 COMMANDS = {
     "update-progress-nightly": "update_progress",
     "sync-sheets-nightly": "sync_sheet --all",
+    "sync-devices-nightly": "sync_devices --nightly",
+    "sync-devices-refresh": "sync_devices --refresh",
     "rebuild-leaderboards": "rebuild_leaderboards",
     "update-seasons": "update_seasons --create-next",
     "sync-leetcode-streaks": "sync_leetcode_streaks",

@@ -305,6 +305,34 @@ LEETCODE_SYNC_TIME = env.string("LEETCODE_SYNC_TIME", "23:30")
 LEETCODE_TIMEOUT_SECONDS = env.integer("LEETCODE_TIMEOUT_SECONDS", 10, minimum=1)
 LEETCODE_RETRIES = env.integer("LEETCODE_RETRIES", 3, minimum=0)
 LEETCODE_REQUESTS_PER_SECOND = env.integer("LEETCODE_REQUESTS_PER_SECOND", 2, minimum=1)
+
+# --- Device sync (cohort.devices; docs/operations.md "Device sync") -----------------------
+# Tokens are encrypted at rest with Fernet: DEVICE_TOKEN_KEY (a Fernet key, or
+# DEVICE_TOKEN_KEY_FILE), else a key derived from SECRET_KEY. Every call to a provider gives
+# up after DEVICE_HTTP_TIMEOUT seconds. The nightly sync runs at DEVICE_SYNC_TIME in each
+# member's own zone and a "today so far" refresh every DEVICE_REFRESH_MINUTES, in chunks of
+# DEVICE_SYNC_CHUNK members; a failing call is retried DEVICE_SYNC_RETRIES times with backoff.
+DEVICE_TOKEN_KEY = env.string("DEVICE_TOKEN_KEY")
+DEVICE_HTTP_TIMEOUT = float(env.integer("DEVICE_HTTP_TIMEOUT", 10, minimum=1))
+DEVICE_SYNC_TIME = env.string("DEVICE_SYNC_TIME", "23:50")
+DEVICE_REFRESH_MINUTES = env.integer("DEVICE_REFRESH_MINUTES", 60, minimum=5)
+DEVICE_SYNC_CHUNK = env.integer("DEVICE_SYNC_CHUNK", 200, minimum=1)
+DEVICE_SYNC_RETRIES = env.integer("DEVICE_SYNC_RETRIES", 3, minimum=0)
+DEVICE_STALE_DAYS = env.integer("DEVICE_STALE_DAYS", 3, minimum=1)
+# Google Health API (the Fitbit Web API's successor): enabled when both are set.
+GOOGLE_HEALTH_CLIENT_ID = env.string("GOOGLE_HEALTH_CLIENT_ID")
+GOOGLE_HEALTH_CLIENT_SECRET = env.string("GOOGLE_HEALTH_CLIENT_SECRET")
+GOOGLE_HEALTH_AUTH_URL = env.string("GOOGLE_HEALTH_AUTH_URL")
+GOOGLE_HEALTH_TOKEN_URL = env.string("GOOGLE_HEALTH_TOKEN_URL")
+GOOGLE_HEALTH_REVOKE_URL = env.string("GOOGLE_HEALTH_REVOKE_URL")
+GOOGLE_HEALTH_API_URL = env.string("GOOGLE_HEALTH_API_URL")
+GOOGLE_HEALTH_REQUESTS_PER_MINUTE = env.integer("GOOGLE_HEALTH_REQUESTS_PER_MINUTE", 600, minimum=1)
+# Our pace with the other providers, when set (else each adapter's published limit).
+for _provider in ("WITHINGS", "OURA", "POLAR"):
+    if env.is_set(f"{_provider}_REQUESTS_PER_MINUTE"):
+        globals()[f"{_provider}_REQUESTS_PER_MINUTE"] = env.integer(
+            f"{_provider}_REQUESTS_PER_MINUTE", 60, minimum=1
+        )
 # A submission's file may be at most this many bytes (10 MB by default); larger is a 413.
 SUBMISSION_MAX_BYTES = env.integer("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # A submission carries at most this many files.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cohort.notifications.urls")),
     path("", include("cohort.competition.urls")),
     path("", include("cohort.activity.urls")),
+    path("", include("cohort.devices.urls")),
     path("", include("cohort.reviews.urls")),
     path("", include("cohort.messaging.urls")),
     path("", include("cohort.analytics.urls")),

@@ -101,6 +101,24 @@ def analytics_viewer_require(user) -> None:
         raise PermissionDenied("Analytics are for organisers and coordinators.")
 
 
+# --- Device sync --------------------------------------------------------------------------
+
+
+def may_connect_devices(user) -> bool:
+    """Active members connect step-counting devices (their days are the ones that count)."""
+    return _is_active(user) and is_member(user)
+
+
+def may_see_device_overview(user) -> bool:
+    """Organisers (every group) and coordinators (their division's) see who syncs."""
+    return _is_active(user) and _role(user) in COORDINATING_ROLES
+
+
+def device_overview_require(user) -> None:
+    if not may_see_device_overview(user):
+        raise PermissionDenied("The device overview is for organisers and coordinators.")
+
+
 # --- Announcements and threads ------------------------------------------------------------
 
 

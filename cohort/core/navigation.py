@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 MEMBER = "member"
 STAFF = frozenset({"mentor", "coordinator", "organiser"})
 EVERYONE = frozenset({MEMBER}) | STAFF
+COORDINATING = frozenset({"coordinator", "organiser"})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from cohort.organise import people_views, texts_views, views
 app_name = "organise"
 
 urlpatterns = [
+    path("organise/devices/", views.devices_overview_view, name="devices"),
     path("organise/texts/<str:key>/", texts_views.text_edit_view, name="text-edit"),
     # The console (console_views.py); URL names start with "console" (the navigation's key).
     path("organise/", console.overview_view, name="console"),

@@ -2,6 +2,7 @@
 milestones on the map (dragged into place) and their postcards, making one current.
 Coordinators and mentors see the same pages without the forms (permissions.may_manage_paths)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cohort.accounts import permissions
 from cohort.core.exceptions import DomainError, PermissionDenied
 from cohort.dashboard.map_data import map_payload
+from cohort.devices.selectors import device_overview_for_viewer, device_providers_status
 from cohort.journeys.models import Milestone, Path
 from cohort.journeys.selectors import path_current_get, path_get
 from cohort.journeys.services import path_import, path_make_current
@@ -229,3 +231,17 @@ def milestone_move_view(request, path_id: int, milestone_id: int):
         return JsonResponse({"detail": exc.detail}, status=exc.status_code)
     point = {"lat": milestone.lat, "lon": milestone.lon, "x": milestone.x, "y": milestone.y}
     return JsonResponse({"id": milestone.pk, "name": milestone.name, **point})
+
+
+@login_required
+@require_GET
+def devices_overview_view(request):
+    """Which device providers are enabled and, per group the viewer may see (organisers all,
+    coordinators their division's), who is connected and who has not synced lately."""
+    permissions.device_overview_require(request.user)
+    context = {
+        "providers": device_providers_status(),
+        "groups": device_overview_for_viewer(viewer=request.user),
+        "stale_days": settings.DEVICE_STALE_DAYS,
+    }
+    return render(request, "organise/devices.html", context)

@@ -112,6 +112,10 @@ def _side(name: str, assignment, organiser) -> Side:
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Google Health enabled (never called: the routes answer before any call to it).
+    settings.GOOGLE_HEALTH_CLIENT_ID = "matrix-client"
+    settings.GOOGLE_HEALTH_CLIENT_SECRET = "matrix-secret"  # noqa: S105
+    settings.GOOGLE_HEALTH_AUTH_URL = "http://127.0.0.1:9/auth"
     path = path_create()
     season = SeasonFactory()
     assignment = AssignmentFactory(episode=episode_of(season, 1))

@@ -38,6 +38,7 @@ def test_the_dashboard_api_lists_and_finds_nobody(world, lost):
         "/mentor/students/",
         "/mentor/groups/",
         "/analytics/",
+        "/organise/devices/",
         "/organise/people/",
         "/organise/",
         "/organise/mentors/",

@@ -57,6 +57,15 @@ NOT_GROUP_OBJECTS = {
     "GET submissions/<int:submission_id>/withdraw/": "POST only",
     "POST notifications/<int:notification_id>/open/": "GET only",
     "GET profile/passkeys/<int:passkey_id>/remove/": "POST only",
+    "GET profile/devices/<slug:provider>/connect/": "POST only",
+    "POST profile/devices/<slug:provider>/connect/": "a provider's name: the viewer's own",
+    "GET profile/devices/<slug:provider>/callback/": "a provider's name: the viewer's own "
+    "connection, the state checked against the viewer's session",
+    "POST profile/devices/<slug:provider>/callback/": "GET only",
+    "GET profile/devices/<slug:provider>/disconnect/": "POST only",
+    "POST profile/devices/<slug:provider>/disconnect/": "a provider's name: the viewer's own",
+    "POST /api/v1/devices/{provider}/webhook": "a provider's name; the members come from the "
+    "provider's signed body (test_device_webhooks.py)",
     "GET milestones/<int:milestone_id>/": "a milestone of a shared path: reached-only, 404 "
     "ahead (test_milestone_postcards.py)",
     "GET milestones/<int:milestone_id>/photo/": "as its page (test_milestone_postcards.py)",

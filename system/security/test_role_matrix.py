@@ -222,6 +222,19 @@ PAGES = {
     "GET profile/recovery-codes/": (302, 404, 404, 404, 200, 302),
     "POST profile/recovery-codes/": (302, 404, 404, 404, 400, 302),
     "POST profile/password/": (302, 400, 400, 400, 400, 302),
+    # Device sync: members connect their own devices (staff walk no path: 403); the callback
+    # without a connection started in this session is refused (422); organisers (and
+    # coordinators, test_coordinator_scope) see who syncs.
+    "GET profile/devices/": (302, 200, 200, 403, 403, 302),
+    "POST profile/devices/": (302, 405, 405, 405, 405, 302),
+    "GET profile/devices/<slug:provider>/connect/": (302, 405, 405, 405, 405, 302),
+    "POST profile/devices/<slug:provider>/connect/": (302, 302, 302, 403, 403, 302),
+    "GET profile/devices/<slug:provider>/callback/": (302, 422, 422, 403, 403, 302),
+    "POST profile/devices/<slug:provider>/callback/": (302, 405, 405, 405, 405, 302),
+    "GET profile/devices/<slug:provider>/disconnect/": (302, 405, 405, 405, 405, 302),
+    "POST profile/devices/<slug:provider>/disconnect/": (302, 302, 302, 403, 403, 302),
+    "GET organise/devices/": (302, 403, 403, 403, 200, 302),
+    "POST organise/devices/": (302, 405, 405, 405, 405, 302),
     "GET profile/passkeys/": (302, 405, 405, 405, 405, 302),
     "POST profile/passkeys/": (302, 422, 422, 422, 422, 302),
     "GET profile/passkeys/options/": (302, 405, 405, 405, 405, 302),
@@ -279,6 +292,10 @@ API = {
     "POST /api/v1/activity/flags/{activity_id}/review": (401, 404, 404, 200, 200, 403),
     "GET /api/v1/activity/{day}": (401, 404, 404, 404, 404, 403),
     "PUT /api/v1/activity/{day}": (401, 200, 200, 403, 403, 403),  # only members log steps
+    "GET /api/v1/devices": (401, 200, 200, 403, 403, 403),  # a member's own connections
+    # A provider's webhook: no sign-in, the provider's signature instead; Google Health
+    # (enabled here) sends none, so 404 (an unverified organiser session: 403 first).
+    "POST /api/v1/devices/{provider}/webhook": (404, 404, 404, 404, 404, 403),
     "GET /api/v1/announcements": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/announcements": (401, 403, 403, 403, 201, 403),
     "POST /api/v1/announcements/{announcement_id}/publish": (401, 404, 404, 200, 200, 403),

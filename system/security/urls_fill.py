@@ -27,6 +27,7 @@ def params_of(side, world) -> dict[str, str]:
         "path_id": world.path_id,
         "milestone_id": world.milestone_id,
         "board": "progress",
+        "provider": "google_health",
         "key": "terms",
         "name": "prune-old-records",  # a scheduled job
         "season_id": world.season_id,

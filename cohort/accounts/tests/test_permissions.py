@@ -33,6 +33,8 @@ ROLES = {
         (permissions.may_post_announcements, {"mentor", "coordinator", "organiser"}),
         (permissions.may_assign_mentors, {"coordinator", "organiser"}),
         (permissions.may_see_analytics, {"coordinator", "organiser"}),
+        (permissions.may_see_device_overview, {"coordinator", "organiser"}),
+        (permissions.may_connect_devices, {"member"}),
         (permissions.may_correct_activity, {"organiser"}),
         (permissions.may_manage_members, {"organiser"}),
         (permissions.may_read_any_thread, {"organiser"}),

@@ -154,9 +154,56 @@ def day_review_decide(
     return (review.PENDING, plausible) if flagged else (review.NONE, None)
 
 
+# -- A day that a device and the member both set: the one home of the rule ----------------------
+# 1. The device's total stands: a sync writes it, over a typed count or an earlier sync.
+# 2. A count typed above the device's total for that day is accepted but flagged for the
+#    mentor's review, counting the device's total until a mentor confirms it.
+# 3. A sync never lowers a day a mentor (or an organiser's correction) confirmed.
+# A device day goes through activity_log like a typed one (bounds, edit window, flags,
+# progress, streak and points in the same transaction).
+
+DEVICE_SOURCES = frozenset(
+    {
+        DailyActivity.Source.GOOGLE_HEALTH,
+        DailyActivity.Source.WITHINGS,
+        DailyActivity.Source.OURA,
+        DailyActivity.Source.POLAR,
+        DailyActivity.Source.APPLE_HEALTH,
+    }
+)
+TYPED_SOURCES = frozenset({DailyActivity.Source.WEB, DailyActivity.Source.API})
+
+
+def day_device_write_wanted(
+    *, before: tuple[int, str, str] | None, steps: int, source: str
+) -> bool:
+    """Whether a device sync reporting `steps` for a day should write it, given the (steps,
+    review, source) the day holds (None: no row). Rules 1 and 3 above; an unchanged day is
+    not written again."""
+    if before is None:
+        return True
+    old_steps, old_review, old_source = before
+    if old_review == DailyActivity.Review.CONFIRMED and steps < old_steps:
+        return False
+    return not (old_source == source and old_steps == steps)
+
+
+def day_typed_over_device_cap(
+    *, before: tuple[int, str, str] | None, steps: int, source: str
+) -> int | None:
+    """Rule 2 above: the device's total when the member types a higher count over a device
+    day (the day then counts at most that until reviewed), else None."""
+    if before is None or source not in TYPED_SOURCES:
+        return None
+    old_steps, _, old_source = before
+    if old_source in DEVICE_SOURCES and steps > old_steps:
+        return old_steps
+    return None
+
+
 def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
     """Caller is in a transaction. `decide(before)` gives (review, plausible steps) from the
-    replaced row's (steps, review), or None for a new day, read under the row lock. Returns
+    replaced row's (steps, review, source), or None for a new day, read under the row lock. Returns
     (row, steps counted before the change)."""
     row = DailyActivity.objects.select_for_update().filter(user=user, date=day).first()
     if row is None:
@@ -172,7 +219,7 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
             row = DailyActivity.objects.select_for_update().get(user=user, date=day)
     row.user = user  # the answer reads the member: no second query for them
     before = row.counted_steps
-    review, plausible = decide((row.steps, row.review))
+    review, plausible = decide((row.steps, row.review, row.source))
     _day_write(row, steps=steps, source=source, review=review, plausible_steps=plausible)
     return row, before
 
@@ -180,14 +227,15 @@ def _upsert(*, user: User, day: dt.date, steps: int, source: str, decide):
 # The day's row locked and the member's history (plausible_steps_for's figures) in one
 # statement; the row is absent (NULLs) when the day is new.
 _LOCK_AND_HISTORY_SQL = """
-SELECT a.id, a.steps, a.review, a.counted_steps, a.created_at, h.days, h.mean, h.spread
+SELECT a.id, a.steps, a.review, a.counted_steps, a.created_at, a.source, h.days, h.mean,
+    h.spread
 FROM (
     SELECT COUNT(*) AS days, AVG(counted_steps) AS mean, STDDEV_POP(counted_steps) AS spread
     FROM {activity}
     WHERE user_id = %(user)s AND date >= %(since)s AND date < %(day)s AND review <> %(rejected)s
 ) h
 LEFT JOIN LATERAL (
-    SELECT id, steps, review, counted_steps, created_at FROM {activity}
+    SELECT id, steps, review, counted_steps, created_at, source FROM {activity}
     WHERE user_id = %(user)s AND date = %(day)s FOR UPDATE
 ) a ON true
 """
@@ -228,7 +276,7 @@ def _day_log_postgres(*, user: User, day: dt.date, steps: int, source: str, deci
     }
     with connection.cursor() as cursor:
         cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
-        found_id, old_steps, old_review, before, created, *history = cursor.fetchone()
+        found_id, old_steps, old_review, before, created, old_source, *history = cursor.fetchone()
         plausible = _plausible_from(*history)
         if found_id is None:
             params["review"], params["plausible"] = decide(None, plausible)
@@ -236,9 +284,10 @@ def _day_log_postgres(*, user: User, day: dt.date, steps: int, source: str, deci
             inserted = cursor.fetchone()
             if inserted is None:  # a concurrent first log of the same day won the insert
                 cursor.execute(_LOCK_AND_HISTORY_SQL.format(**tables), params)
-                found_id, old_steps, old_review, before, created, *_ = cursor.fetchone()
+                found_id, old_steps, old_review, before, created, old_source, *_ = cursor.fetchone()
         if found_id is not None:
-            params["review"], params["plausible"] = decide((old_steps, old_review), plausible)
+            old = (old_steps, old_review, old_source)
+            params["review"], params["plausible"] = decide(old, plausible)
             params["id"] = found_id
             cursor.execute((_SEEN_CTE + _UPDATE_SQL).format(**tables), params)
             inserted = cursor.fetchone()
@@ -339,7 +388,12 @@ def activity_log(
     def decide(before, plausible):
         if is_correction:
             return DailyActivity.Review.CONFIRMED, None
-        return day_review_decide(before=before, steps=steps, plausible=plausible)
+        cap = day_typed_over_device_cap(before=before, steps=steps, source=source)
+        if cap is not None:
+            plausible = min(plausible, cap)
+        return day_review_decide(
+            before=before[:2] if before else None, steps=steps, plausible=plausible
+        )
 
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import Provider
+from .google_health import GoogleHealth
 from .oura import Oura
 from .polar import Polar
 from .withings import Withings
@@ -23,6 +24,7 @@ def get_provider(name: str) -> Provider | None:
     return PROVIDERS.get(name)
 
 
+register(GoogleHealth())
 register(Withings())
 register(Oura())
 register(Polar())

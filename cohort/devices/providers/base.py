@@ -13,12 +13,19 @@ local fake servers; it is enabled only when the client id and secret are both se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import requests
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+# Called before every request a provider makes (the sync hub paces and counts them here).
+REQUEST_HOOK: ContextVar[Callable[[Provider], None] | None] = ContextVar(
+    "device_request_hook", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,9 @@ class Provider:
         headers = dict(kwargs.pop("headers", None) or {})
         if access_token:
             headers["Authorization"] = f"Bearer {access_token}"
+        hook = REQUEST_HOOK.get()
+        if hook is not None:
+            hook(self)
         try:
             response = requests.request(
                 method, url, headers=headers, timeout=self.timeout(), **kwargs
