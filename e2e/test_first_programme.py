@@ -212,7 +212,7 @@ def _walk(page, base, who: str, team_id: int) -> None:
         current = page.locator("nav.tabs [aria-current='page']")
         expect(current).to_have_count(1)
         expect(current).to_have_text(tab)
-        name = url.strip("/").replace("/", "-") or "root"
+        name = url.strip("/").replace(f"groups/{team_id}", "group").replace("/", "-")
         _shoot(page, f"walk-{who}-{name}")
 
 
