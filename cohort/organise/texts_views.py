@@ -23,11 +23,19 @@ class SiteTextForm(forms.Form):
         required=False,
         max_length=SITE_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=gettext_lazy(
-            "Plain text: a blank line starts a new paragraph; web addresses become links. "
-            "Leave empty to have no terms (and no terms to accept)."
-        ),
     )
+
+    def __init__(self, *args, key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain = gettext_lazy(
+            "Plain text: a blank line starts a new paragraph; web addresses become links."
+        )
+        empty = (
+            gettext_lazy("Leave empty to have no terms (and no terms to accept).")
+            if key == SiteText.Key.TERMS
+            else gettext_lazy("Leave empty to have no privacy notice.")
+        )
+        self.fields["body"].help_text = f"{plain} {empty}"
 
 
 @login_required
@@ -38,7 +46,7 @@ def text_edit_view(request, key: str):
         raise NotFound(_("No such page."))
     current = site_text_get(key)
     bound = request.POST if request.method == "POST" else None  # an empty text is a choice
-    form = SiteTextForm(bound, initial={"body": current.body})
+    form = SiteTextForm(bound, key=key, initial={"body": current.body})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

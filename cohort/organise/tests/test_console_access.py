@@ -87,3 +87,29 @@ def test_every_console_page_has_the_sub_navigation(console, as_user):
         assert 'aria-label="Console"' in body, url
         for href in ["/organise/people/", "/organise/devices/", "/organise/paths/"]:
             assert f'href="{href}"' in body, (url, href)
+
+
+def _current_tab(body: str) -> str:
+    nav = body.split('aria-label="Console"', 1)[1].split("</nav>", 1)[0]
+    return nav.split('aria-current="page">', 1)[1].split("<", 1)[0]
+
+
+def test_the_import_pages_show_the_console_with_people_current(console, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_user(console.organiser)
+    upload = SimpleUploadedFile("m.csv", b"email,name,group\nnew@example.com,New,Newts\n")
+    body = client.post(
+        "/organise/people/import/", {"file": upload, "create_groups": "on"}
+    ).content.decode()
+    assert _current_tab(body) == "People"
+    body = client.post("/organise/people/groups/", {"names": "Herons"}).content.decode()
+    assert _current_tab(body) == "People"
+
+
+@pytest.mark.parametrize("key", ["privacy", "terms"])
+def test_the_text_pages_have_their_heading_first_and_their_own_help(console, as_user, key):
+    body = as_user(console.organiser).get(f"/organise/texts/{key}/").content.decode()
+    assert body.index("<h1") < body.index('aria-label="Console"')
+    assert _current_tab(body) == "Privacy and terms"
+    assert ("no terms to accept" in body) is (key == "terms")
