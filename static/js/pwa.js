@@ -69,12 +69,20 @@
     return li;
   }
 
+  // The server's answers stay on this page once shown (the store lets them go: shown once).
+  const shown = [];
+
   function render() {
     return Promise.all([outbox.pending(viewer), outbox.results(viewer)]).then(function (found) {
       const pending = found[0], results = found[1];
+      results.forEach(function (result) {
+        // Two renders at once (the "online" event and the worker's message) read the same.
+        if (!shown.some(function (seen) { return seen.key === result.key; })) { shown.push(result); }
+        outbox.dismiss(result.key);
+      });
       const list = outboxPanel.querySelector("ul");
       list.textContent = "";
-      results.forEach(function (result) {
+      shown.forEach(function (result) {
         const values = {steps: steps(result.steps), day: result.dayLabel, detail: result.detail || ""};
         if (result.outcome === "saved") {
           list.appendChild(item(text(result.review === "pending" ? "saved-pending" : "saved", values), "success"));
@@ -86,9 +94,7 @@
         const key = navigator.onLine ? "waiting-online" : "waiting";
         list.appendChild(item(text(key, {steps: steps(row.steps), day: row.dayLabel}), "info"));
       });
-      outboxPanel.hidden = !pending.length && !results.length;
-      // Shown once: the answers go once they have been on screen.
-      results.forEach(function (result) { outbox.dismiss(result.key); });
+      outboxPanel.hidden = !pending.length && !shown.length;
     });
   }
 
