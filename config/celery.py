@@ -86,6 +86,12 @@ def _beat_schedule() -> dict:
             "task": "cohort.notifications.tasks.send_notification_emails_task",
             "schedule": float(settings.NOTIFICATION_EMAIL_SECONDS),
         },
+        # Every PUSH_SEND_SECONDS (default a minute): push notifications that quiet hours held
+        # (new ones are pushed as soon as they commit). Does nothing without VAPID keys.
+        "send-push-notifications": {
+            "task": "cohort.notifications.tasks.send_push_notifications_task",
+            "schedule": float(settings.PUSH_SEND_SECONDS),
+        },
         "send-notification-digests": {
             "task": "cohort.notifications.tasks.send_notification_digests_task",
             "schedule": _daily_at(settings.DIGEST_TIME, settings.NIGHTLY_TIME_ZONE),
@@ -112,6 +118,7 @@ COMMANDS = {
     "recompute-analytics": "recompute_analytics",
     "send-notification-emails": "send_notification_emails",
     "send-notification-digests": "send_notification_digests",
+    "send-push-notifications": "send_push_notifications",
     "prune-old-records": "prune",
 }
 

@@ -367,6 +367,27 @@ NOTIFICATION_POLL_SECONDS = env.integer("NOTIFICATION_POLL_SECONDS", 30, minimum
 # DIGEST_TIME in NIGHTLY_TIME_ZONE.
 NOTIFICATION_EMAIL_SECONDS = env.integer("NOTIFICATION_EMAIL_SECONDS", 60, minimum=10)
 DIGEST_TIME = env.string("DIGEST_TIME", "07:00")
+# Web Push (the installable app's notifications): a VAPID key pair and a contact, made with
+# `manage.py generate_vapid_keys`. Without both keys push is off and the settings page says
+# so. The keys are base64url (the public one an uncompressed P-256 point, the private one the
+# raw 32-byte scalar); VAPID_PRIVATE_KEY_FILE reads it from a file.
+VAPID_PUBLIC_KEY = env.string("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env.string("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:cohort@localhost")
+PUSH_ENABLED = bool(VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)
+# Push services the server will post to (host suffixes, https only): the browsers' own. A
+# subscription naming any other host is refused, so the server never posts to an address a
+# member chose. Notifications held by quiet hours go out every PUSH_SEND_SECONDS.
+PUSH_SERVICE_HOSTS = env.string_list(
+    "PUSH_SERVICE_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+PUSH_SEND_SECONDS = env.integer("PUSH_SEND_SECONDS", 60, minimum=10)
 # The Redis leaderboards are rebuilt from the database daily at this time (NIGHTLY_TIME_ZONE).
 LEADERBOARD_REBUILD_TIME = env.string("LEADERBOARD_REBUILD_TIME", "00:30")
 ANALYTICS_TIME = env.string("ANALYTICS_TIME", "00:45")  # recompute_analytics, daily

@@ -28,6 +28,11 @@ from cohort.activity.services.daily import activity_log, activity_review
 from cohort.core.clock import user_today
 from cohort.core.exceptions import NotFound, RateLimited
 from cohort.core.http import client_ip
+from cohort.core.idempotency import (
+    idempotency_key,
+    idempotent_answer_get,
+    idempotent_answer_keep,
+)
 from cohort.core.pagination import CursorPagination
 
 router = Router(tags=["activity"], auth=token_or_session)
@@ -95,7 +100,13 @@ def get_day(request: HttpRequest, day: str):
 )
 def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | None = None):
     """Members log their own days inside the edit window; organisers may pass `user_id`
-    to correct anyone's day (audited). 422 with a reason for bad input, 429 when too fast."""
+    to correct anyone's day (audited). 422 with a reason for bad input, 429 when too fast.
+    With an `Idempotency-Key` header (the app's offline log sends one), a key already
+    answered in the last day gets the same answer again and writes nothing."""
+    key = idempotency_key(request)
+    scope = f"activity-put:{request.user.pk}:{day}:{user_id or ''}"
+    if key is not None and (answer := idempotent_answer_get(scope=scope, key=key)) is not None:
+        return answer
     _rate_limit(request)
     target = request.user
     if user_id is not None and user_id != request.user.pk:
@@ -110,7 +121,10 @@ def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | 
         actor=request.user,
         ip=client_ip(request),
     )
-    return _saved(row)
+    answer = _saved(row)
+    if key is not None:
+        idempotent_answer_keep(scope=scope, key=key, answer=answer)
+    return answer
 
 
 def _saved(row: DailyActivity) -> dict:

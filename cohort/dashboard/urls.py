@@ -14,4 +14,7 @@ urlpatterns = [
     path("map/paths/<int:path_id>/image/", views.path_image_view, name="path-image"),
     path("season/", views.season_view, name="season"),
     path("profile/export/", export_views.export_view, name="export"),
+    path("manifest.webmanifest", views.manifest_view, name="manifest"),
+    path("sw.js", views.service_worker_view, name="service-worker"),
+    path("offline/", views.offline_view, name="offline"),
 ]

@@ -1,9 +1,14 @@
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cohort.accounts import permissions
@@ -165,3 +170,72 @@ def season_view(request):
     leaderboards_rebuild_if_missing(is_board_missing=overview.is_board_missing)
     context = {"overview": overview, "wallet": overview.wallet, "titles": overview.titles}
     return render(request, "dashboard/season.html", context)
+
+
+# --- The installable app: manifest, service worker, offline page ------------------------
+# The shell the service worker precaches: what every page and the three offline pages load.
+APP_SHELL = (
+    "css/cohort.css",
+    "js/forms.js",
+    "js/pwa.js",
+    "js/outbox.js",
+    "js/map.js",
+    "django_htmx/htmx-2.min.js",
+    "leaflet/leaflet.css",
+    "leaflet/leaflet.js",
+    "leaflet-markercluster/MarkerCluster.css",
+    "leaflet-markercluster/leaflet.markercluster.js",
+    "favicon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+)
+THEME_COLOUR = "#0f172a"  # the site header's navy (static/css/cohort.css)
+BACKGROUND_COLOUR = "#f6f7f9"  # the page background (--bg)
+
+
+@require_GET
+def manifest_view(request):
+    """The web app manifest (installable app). Anonymous, cacheable for a day."""
+    icons = [
+        {"src": static(f"icons/{name}-{size}.png"), "sizes": f"{size}x{size}",
+         "type": "image/png", "purpose": purpose}
+        for name, purpose in (("icon", "any"), ("maskable", "maskable"))
+        for size in (192, 512)
+    ]  # fmt: skip
+    manifest = {
+        "id": "/",
+        "name": gettext("Cohort"),
+        "short_name": gettext("Cohort"),
+        "description": gettext("Log your steps, follow your group and your season."),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": icons,
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def service_worker_view(request):
+    """The service worker at the root, so its scope is the whole site. Never cached long:
+    the browser checks for a new one on each navigation (a new deploy's hashed static names
+    change its text, so it installs and drops the old shell)."""
+    shell = [static(name) for name in APP_SHELL]
+    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
+    context = {"shell": shell, "version": version, "offline_url": reverse("dashboard:offline")}
+    response = render(request, "dashboard/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline_view(request):
+    """The page the service worker shows for a page it has not kept, when offline. It is
+    precached, so it is rendered as for a visitor: no member's name, data or token in it."""
+    request.user = AnonymousUser()
+    return render(request, "dashboard/offline.html")

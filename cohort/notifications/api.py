@@ -1,12 +1,23 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
+from ninja.security import django_auth
 
 from cohort.accounts.auth import token_or_session
 from cohort.core.exceptions import InvalidInput
 from cohort.core.pagination import CursorPagination
 from cohort.notifications.pagination import ORDERING, PAGE_SIZE
-from cohort.notifications.schemas import MarkedOut, MarkReadIn, NotificationOut, UnreadCountOut
+from cohort.notifications.push import push_subscription_delete, push_subscription_save
+from cohort.notifications.schemas import (
+    MarkedOut,
+    MarkReadIn,
+    NotificationOut,
+    PushEndpointIn,
+    PushRemovedOut,
+    PushSubscriptionIn,
+    PushSubscriptionOut,
+    UnreadCountOut,
+)
 from cohort.notifications.selectors import notifications_of
 from cohort.notifications.services import notifications_mark_read
 from cohort.notifications.unread import unread_count_get
@@ -34,3 +45,35 @@ def mark_read(request: HttpRequest, payload: MarkReadIn):
         raise InvalidInput('Send either "ids" or "all": true.')
     marked = notifications_mark_read(user_id=request.user.pk, ids=payload.ids)
     return {"marked": marked, "unread_count": unread_count_get(user_id=request.user.pk)}
+
+
+# Push subscriptions belong to a browser, so only a signed-in browser (session + CSRF) makes
+# or removes one; an API token cannot.
+@router.post(
+    "/notifications/push-subscriptions",
+    auth=django_auth,
+    response={201: PushSubscriptionOut},
+    summary="Push to this browser (its PushSubscription)",
+)
+def push_subscribe(request: HttpRequest, payload: PushSubscriptionIn):
+    """The browser's `PushSubscription.toJSON()`. 422 when push is off on this site, the
+    endpoint is not a browser push service's, or a key is malformed."""
+    subscription = push_subscription_save(
+        user_id=request.user.pk,
+        endpoint=payload.endpoint,
+        p256dh=payload.keys.p256dh,
+        auth=payload.keys.auth,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return Status(201, subscription)
+
+
+@router.delete(
+    "/notifications/push-subscriptions",
+    auth=django_auth,
+    response=PushRemovedOut,
+    summary="Stop pushing to this browser",
+)
+def push_unsubscribe(request: HttpRequest, payload: PushEndpointIn):
+    """`{"endpoint": ...}` of the viewer's subscription; another member's is left alone."""
+    return {"removed": push_subscription_delete(user_id=request.user.pk, endpoint=payload.endpoint)}

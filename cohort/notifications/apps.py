@@ -14,3 +14,10 @@ class NotificationsConfig(AppConfig):
             group_password_rotated_received, dispatch_uid="notify-password-rotated"
         )
         members_to_welcome.connect(members_to_welcome_received, dispatch_uid="welcome-members")
+
+        from cohort.notifications.signals import notifications_created
+        from cohort.notifications.tasks import notifications_created_received
+
+        notifications_created.connect(
+            notifications_created_received, dispatch_uid="push-new-notifications"
+        )

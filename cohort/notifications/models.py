@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -29,6 +32,9 @@ class Notification(models.Model):
     email_failed_at = models.DateTimeField(null=True, blank=True)
     # db_default: the INSERT ... SELECT of notifications_create_from_query leaves it out.
     email_error = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # Set when the push job took it (sent to the member's devices, or nothing to send): a
+    # notification is pushed at most once. Held while the member's quiet hours last.
+    pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -70,9 +76,34 @@ class NotificationPreference(models.Model):
     # before the mark existed, or directly in the admin).
     email_dashboard_since = models.DateTimeField(null=True, blank=True, editable=False)
     email_profile_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Push to the member's devices (those with a PushSubscription), per kind, outside their
+    # quiet hours (in their own time zone; start after end spans midnight; empty: none).
+    push_dashboard = models.BooleanField(
+        _("push dashboard notifications"), default=True, db_default=True
+    )
+    push_profile = models.BooleanField(
+        _("push profile notifications"), default=True, db_default=True
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.user_id}"
+
+    def pushes_kind(self, kind: str) -> bool:
+        return {
+            Notification.Kind.DASHBOARD: self.push_dashboard,
+            Notification.Kind.PROFILE: self.push_profile,
+        }.get(kind, False)
+
+    def is_quiet_at(self, local_time: dt.time) -> bool:
+        """Whether `local_time` (the member's own clock) falls in their quiet hours."""
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start is None or end is None or start == end:
+            return False
+        if start < end:
+            return start <= local_time < end
+        return local_time >= start or local_time < end
 
     def emails_kind(self, kind: str) -> bool:
         return {
@@ -91,3 +122,26 @@ class EmailChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.backend} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (PushManager.subscribe()): where to post and the
+    keys to encrypt for it. A member may have several devices; the push service's 404 or
+    410 (the subscription is gone) removes the row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)  # the browser's public key, base64url
+    auth = models.CharField(max_length=100)  # the shared auth secret, base64url
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_pushed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of {self.user_id}"
+
+    def as_info(self) -> dict:
+        """The subscription as pywebpush takes it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -1,12 +1,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cohort.core.exceptions import NotFound
 from cohort.notifications.models import Notification, NotificationPreference
+from cohort.notifications.signals import notifications_created
 from cohort.notifications.unread import unread_count_changed
 
 
@@ -49,6 +51,7 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> int:
         ignore_conflicts=True,
     )
     unread_count_changed(d.recipient_id for d in fresh)
+    _announce_on_commit({d.recipient_id for d in fresh})
     return len(fresh)
 
 
@@ -67,7 +70,15 @@ def notifications_create_from_query(
         cursor.execute(sql, [kind, timezone.now(), *params])
         recipients = [row[0] for row in cursor.fetchall()]
     unread_count_changed(recipients)
+    _announce_on_commit(set(recipients))
     return len(recipients)
+
+
+def _announce_on_commit(recipient_ids: set[int]) -> None:
+    """Send notifications_created once the caller's transaction commits (push, tasks.py)."""
+    if recipient_ids and settings.PUSH_ENABLED:
+        ids = sorted(recipient_ids)
+        transaction.on_commit(lambda: notifications_created.send(sender=None, recipient_ids=ids))
 
 
 def notifications_mark_read(*, user_id: int, ids: list[int] | None = None) -> int:
@@ -148,6 +159,27 @@ def preference_save(*, preference: NotificationPreference) -> NotificationPrefer
             user_id=preference.user_id, defaults=defaults
         )
     return preference
+
+
+def push_preference_save(
+    *,
+    user_id: int,
+    push_dashboard: bool,
+    push_profile: bool,
+    quiet_hours_start: dt.time | None,
+    quiet_hours_end: dt.time | None,
+) -> None:
+    """Save which kinds are pushed to the member's devices and their quiet hours (read in
+    their own time zone), leaving their email choices as they are."""
+    NotificationPreference.objects.update_or_create(
+        user_id=user_id,
+        defaults={
+            "push_dashboard": push_dashboard,
+            "push_profile": push_profile,
+            "quiet_hours_start": quiet_hours_start,
+            "quiet_hours_end": quiet_hours_end,
+        },
+    )
 
 
 def group_password_rotated_received(

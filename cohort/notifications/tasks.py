@@ -8,6 +8,7 @@ from cohort.notifications.emails import (
     notification_emails_send,
     welcome_emails_send,
 )
+from cohort.notifications.push import push_due_send
 
 
 @shared_task
@@ -33,3 +34,14 @@ def members_to_welcome_received(sender=None, user_ids=(), **kwargs) -> None:
     ids = list(user_ids)
     if ids:
         transaction.on_commit(lambda: send_welcome_emails_task.delay(ids), robust=True)
+
+
+@shared_task
+def send_push_notifications_task(recipient_ids: list[int] | None = None) -> dict[str, int]:
+    """Push due notifications (of `recipient_ids`, or everyone's: what quiet hours held)."""
+    return push_due_send(recipient_ids=recipient_ids).as_dict()
+
+
+def notifications_created_received(sender=None, *, recipient_ids: list[int], **kwargs) -> None:
+    """signals.notifications_created (after commit): push them from a worker."""
+    send_push_notifications_task.delay(recipient_ids)

@@ -13,5 +13,10 @@ urlpatterns = [
     ),
     path("notifications/read/", views.mark_read_view, name="read"),
     path("notifications/preferences/", views.preferences_view, name="preferences"),
+    path(
+        "notifications/preferences/push/",
+        views.push_preferences_view,
+        name="push-preferences",
+    ),
     path("notifications/badge/", views.badge_view, name="badge"),
 ]

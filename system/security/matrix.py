@@ -51,6 +51,14 @@ def api_bodies(side) -> dict[str, dict]:
         },
         "POST /api/v1/activity/flags/{activity_id}/review": {"decision": "confirmed"},
         "POST /api/v1/notifications/read": {"all": True},
+        # Push is off in the matrix (no VAPID keys): a valid subscription is still 422.
+        "POST /api/v1/notifications/push-subscriptions": {
+            "endpoint": "https://fcm.googleapis.com/fcm/send/matrix",
+            "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+        },
+        "DELETE /api/v1/notifications/push-subscriptions": {
+            "endpoint": "https://fcm.googleapis.com/fcm/send/matrix"
+        },
         "POST /api/v1/submissions/{submission_id}/review": {"decision": "approved"},
         "POST /api/v1/announcements": {"title": "Hi", "text": "News", "audience": "everyone"},
         "POST /api/v1/messages/threads": {"user_id": side.mentor.pk},

@@ -123,6 +123,17 @@ PAGES = {
     "GET notifications/preferences/": (302, 405, 405, 405, 405, 302),
     "POST notifications/preferences/": (302, 302, 302, 302, 302, 302),
     "GET notifications/read/": (302, 405, 405, 405, 405, 302),
+    # Push kinds and quiet hours: POST only (an empty form is a valid "push nothing").
+    "GET notifications/preferences/push/": (302, 405, 405, 405, 405, 302),
+    "POST notifications/preferences/push/": (302, 302, 302, 302, 302, 302),
+    # The installable app's files: anyone (the manifest and the service worker are fetched
+    # before sign-in); the offline page is rendered as for a visitor. The 2FA step first.
+    "GET manifest.webmanifest": (200, 200, 200, 200, 200, 302),
+    "POST manifest.webmanifest": (405, 405, 405, 405, 405, 302),
+    "GET sw.js": (200, 200, 200, 200, 200, 302),
+    "POST sw.js": (405, 405, 405, 405, 405, 302),
+    "GET offline/": (200, 200, 200, 200, 200, 302),
+    "POST offline/": (405, 405, 405, 405, 405, 302),
     "POST notifications/read/": (302, 302, 302, 302, 302, 302),
     # The path editor: mentors (and coordinators) read it, organisers write (empty forms: 422).
     # The console: organisers and coordinators (coordinators: cohort/organise/tests and
@@ -330,6 +341,10 @@ API = {
     "GET /api/v1/notifications": (401, 200, 200, 200, 200, 403),
     "POST /api/v1/notifications/read": (401, 200, 200, 200, 200, 403),
     "GET /api/v1/notifications/unread-count": (401, 200, 200, 200, 200, 403),
+    # This browser's push subscription: sessions only (a token is refused). Push is off
+    # here (no VAPID keys), so subscribing is 422 for all; removing one's own is 200.
+    "POST /api/v1/notifications/push-subscriptions": (401, 422, 422, 422, 422, 403),
+    "DELETE /api/v1/notifications/push-subscriptions": (401, 200, 200, 200, 200, 403),
     # Organisers only; the matrix's JSON body carries no file, so theirs is a 422.
     "POST /api/v1/paths": (401, 403, 403, 403, 422, 403),
     "GET /api/v1/paths/current": (401, 200, 200, 200, 200, 403),
