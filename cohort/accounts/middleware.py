@@ -6,6 +6,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from cohort.accounts.selectors import (
     DIVISION_NEEDS_OWN_SIGN_IN,
@@ -41,6 +42,23 @@ class SessionTimeoutMiddleware:
                 request.session[SESSION_ENDED] = True
             elif now - seen_at >= _SEEN_RESOLUTION_SECONDS:
                 session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class ProfileLanguageMiddleware:
+    """A signed-in member's profile language, over the one LocaleMiddleware took from the
+    switcher's cookie or Accept-Language. Anonymous requests load no session here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key and session.get(BACKEND_SESSION_KEY):
+            language = getattr(request.user, "language", "")
+            if language and language != request.LANGUAGE_CODE:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

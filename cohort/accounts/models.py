@@ -138,6 +138,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self.create_user(email, display_name or email, password, role=User.Role.ORGANISER)
 
 
+# settings.LANGUAGES' codes; kept here so a migration does not follow the settings.
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español"), ("hi", "हिन्दी")]
+
+
 class User(AbstractBaseUser):
     """A person. Members sign in with their group's password; staff roles with their own."""
 
@@ -163,6 +167,8 @@ class User(AbstractBaseUser):
     # When the member chose their zone themselves (profile, API, or the browser's zone offered
     # after signing in); until then the offer shows when the browser's zone differs.
     time_zone_chosen_at = models.DateTimeField(null=True, blank=True)
+    # The language of pages, emails and notifications ("" : the browser's Accept-Language).
+    language = models.CharField(max_length=8, blank=True, default="", choices=LANGUAGE_CHOICES)
     marker_colour = models.CharField(
         max_length=7,
         default="#2563eb",
