@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
 from ninja.parser import Parser
@@ -130,7 +131,7 @@ def form_body_for_json(request, exc):
     is not JSON), so the raw body is gone. 400 as well, never a 500."""
     return api.create_response(
         request,
-        {"detail": "Cannot parse request body: this operation takes JSON."},
+        {"detail": _("Cannot parse request body: this operation takes JSON.")},
         status=400,
     )
 
@@ -148,7 +149,7 @@ def data_error(request, exc):
     input validation should have stopped it first."""
     logger.warning("API input the database refused: %s", exc)
     return api.create_response(
-        request, {"detail": "A value is out of range or cannot be stored."}, status=422
+        request, {"detail": _("A value is out of range or cannot be stored.")}, status=422
     )
 
 
@@ -174,7 +175,7 @@ def not_found(request, exception):
     """handler404: JSON under /api/ (an id that is not a number matches no route, so Django
     answers before Ninja), the app's own templates/404.html elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
+        return JsonResponse({"detail": _("Not Found")}, status=404)
     return defaults.page_not_found(request, exception)
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.accounts.services.groups import (
@@ -166,19 +168,23 @@ class UserForm(forms.ModelForm):
         data = super().clean()
         role, group = data.get("role"), data.get("group")
         if role == User.Role.MEMBER and group is None:
-            self.add_error("group", "A member belongs to a group.")
+            self.add_error("group", _("A member belongs to a group."))
         if role != User.Role.MEMBER and group is not None:
             self.add_error(
-                "group", "Only members belong to a group; mentors are assigned on the group."
+                "group", _("Only members belong to a group; mentors are assigned on the group.")
             )
         moving_in = group is not None and group.pk != self.instance.group_id
         if moving_in and group.is_full:
-            self.add_error("group", f"{group.name} is full ({MAX_GROUP_MEMBERS} members).")
+            self.add_error(
+                "group",
+                _("%(name)s is full (%(max_group_members)s members).")
+                % {"name": group.name, "max_group_members": MAX_GROUP_MEMBERS},
+            )
         password = data.get("new_password")
         if password and role == User.Role.MEMBER:
             self.add_error(
                 "new_password",
-                "Members sign in with their group's password or set their own on their profile.",
+                _("Members sign in with their group's password or set their own on their profile."),
             )
         elif password:
             try:
@@ -186,7 +192,7 @@ class UserForm(forms.ModelForm):
             except DomainError as exc:
                 self.add_error("new_password", exc.detail)
         if not self.instance.pk and role and role != User.Role.MEMBER and not password:
-            self.add_error("new_password", "Staff sign in with their own password: set one.")
+            self.add_error("new_password", _("Staff sign in with their own password: set one."))
         return data
 
 
@@ -305,4 +311,6 @@ class UserAdmin(admin.ModelAdmin):
 
 
 class RestoreForm(forms.Form):
-    group = forms.ModelChoiceField(queryset=Group.objects.order_by("name"), label="Into group")
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.order_by("name"), label=gettext_lazy("Into group")
+    )

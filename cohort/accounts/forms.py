@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from cohort.accounts.models import ApiToken, User
+from cohort.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from cohort.accounts.services.personal_password import (
     personal_password_check_current,
     personal_password_validate,
@@ -38,7 +39,7 @@ class NewPasswordForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("confirm"):
-            self.add_error("confirm", "The two passwords differ.")
+            self.add_error("confirm", _("The two passwords differ."))
         return data
 
 
@@ -95,7 +96,7 @@ class PersonalPasswordForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("confirm"):
-            self.add_error("confirm", "The two passwords differ.")
+            self.add_error("confirm", _("The two passwords differ."))
         return data
 
 
@@ -120,15 +121,15 @@ class TokenForm(forms.Form):
 
 class MemberForm(forms.Form):
     email = forms.EmailField(max_length=254)
-    display_name = forms.CharField(label="Name", max_length=100, required=False)
+    display_name = forms.CharField(label=_("Name"), max_length=100, required=False)
 
 
 class JoinForm(MemberForm):
-    display_name = forms.CharField(label="Your name", max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
 
 
 class LeaderForm(forms.Form):
-    leader = forms.ModelChoiceField(queryset=User.objects.none(), label="New leader")
+    leader = forms.ModelChoiceField(queryset=User.objects.none(), label=_("New leader"))
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,9 +138,9 @@ class LeaderForm(forms.Form):
 
 
 class RegisterForm(NewPasswordForm):
-    group_name = forms.CharField(label="Group name", max_length=100)
-    email = forms.EmailField(label="Your email", max_length=254)
-    display_name = forms.CharField(label="Your name", max_length=100)
+    group_name = forms.CharField(label=_("Group name"), max_length=100)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
 
     field_order = ["group_name", "display_name", "email", "password", "confirm"]
 
@@ -148,7 +149,7 @@ class ProfileForm(forms.Form):
     """The member's own name, time zone and marker colour; the service checks them again
     (profile_update), so the page and PATCH /api/v1/me refuse the same things."""
 
-    display_name = forms.CharField(label="Your name", max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
     time_zone = forms.CharField(
         label="Time zone",
         max_length=64,
@@ -163,6 +164,12 @@ class ProfileForm(forms.Form):
         help_text="Your dot on the map and the group page.",
         widget=forms.TextInput(attrs={"type": "color"}),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The browser's language")), *LANGUAGE_CHOICES],
+        help_text=_("Pages, emails and notifications in this language."),
+    )
 
     def clean(self):
         data = super().clean()
@@ -171,6 +178,7 @@ class ProfileForm(forms.Form):
                 display_name=data.get("display_name"),
                 time_zone=data.get("time_zone"),
                 marker_colour=data.get("marker_colour"),
+                language=data.get("language"),
             )
         except ProfileInvalid as exc:
             self.add_error(exc.field if exc.field in data else None, exc.detail)

@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cohort.accounts.selectors import (
     DIVISION_NEEDS_OWN_SIGN_IN,
@@ -92,7 +93,7 @@ class OrganiserTwoFactorMiddleware:
         ):
             if path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": "Two-factor verification required: enter your code at /2fa/."},
+                    {"detail": _("Two-factor verification required: enter your code at /2fa/.")},
                     status=403,
                 )
             target = reverse("accounts:two-factor")

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.roles import Role
@@ -24,7 +26,9 @@ def normalize_email(email: str) -> str:
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid).")
+        raise ValidationError(
+            _("%(repr)s is not a known time zone (e.g. Europe/Madrid).") % {"repr": repr(value)}
+        )
 
 
 def default_time_zone() -> str:
@@ -285,7 +289,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)
     prefix = models.CharField(
-        max_length=10, help_text="The first characters, to tell tokens apart."
+        max_length=10, help_text=gettext_lazy("The first characters, to tell tokens apart.")
     )
     key_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
@@ -316,7 +320,9 @@ class Passkey(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
     name = models.CharField(max_length=60)
     credential_id = models.CharField(
-        max_length=1400, unique=True, help_text="base64url of the authenticator's credential id"
+        max_length=1400,
+        unique=True,
+        help_text=gettext_lazy("base64url of the authenticator's credential id"),
     )
     public_key = models.BinaryField()
     sign_count = models.PositiveBigIntegerField(default=0)

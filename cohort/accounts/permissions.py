@@ -3,6 +3,8 @@ user is (anyone, signed in or not); `may_*` answer a question for an active, sig
 (an inactive one may do nothing); each `*_require` raises PermissionDenied with the reason.
 Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
 
+from django.utils.translation import gettext as _
+
 from cohort.accounts.roles import Role
 from cohort.core.exceptions import PermissionDenied
 
@@ -83,7 +85,7 @@ def may_assign_mentors(user) -> bool:
 
 def mentor_assigner_require(user) -> None:
     if not may_assign_mentors(user):
-        raise PermissionDenied("Only coordinators and organisers assign mentors.")
+        raise PermissionDenied(_("Only coordinators and organisers assign mentors."))
 
 
 # --- Analytics ----------------------------------------------------------------------------
@@ -96,7 +98,7 @@ def may_see_analytics(user) -> bool:
 
 def analytics_viewer_require(user) -> None:
     if not may_see_analytics(user):
-        raise PermissionDenied("Analytics are for organisers and coordinators.")
+        raise PermissionDenied(_("Analytics are for organisers and coordinators."))
 
 
 # --- Announcements and threads ------------------------------------------------------------
@@ -182,4 +184,4 @@ def may_manage_paths(user) -> bool:
 
 def path_manager_require(user) -> None:
     if not may_manage_paths(user):
-        raise PermissionDenied("Only organisers create and edit paths.")
+        raise PermissionDenied(_("Only organisers create and edit paths."))

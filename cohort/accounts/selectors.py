@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -25,7 +26,7 @@ def group_get_for_viewer(*, viewer: User, group_id: int) -> Group:
         .first()
     )
     if group is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 
@@ -81,7 +82,7 @@ def user_get_for_viewer(*, viewer: User, user_id: int) -> User:
     """A user in a group the viewer may see; NotFound otherwise."""
     user = User.objects.for_viewer(viewer).select_related("group").filter(pk=user_id).first()
     if user is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return user
 
 
@@ -115,5 +116,5 @@ def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
     if not group_can_manage(viewer=viewer, group=group):
         if group_is_led_by(viewer=viewer, group=group):
             raise PermissionDenied(LEADER_NEEDS_OWN_SIGN_IN)
-        raise PermissionDenied("Only the group's leader or an organiser can change the group.")
+        raise PermissionDenied(_("Only the group's leader or an organiser can change the group."))
     return group

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cohort.accounts.forms import TwoFactorCodeForm, TwoFactorVerifyForm
@@ -105,7 +106,7 @@ def recovery_codes_view(request):
     """New recovery codes after a code step (the middleware has already asked for the
     sign-in's code; this asks again, so an open session alone cannot read new codes)."""
     if two_factor_device(request.user) is None:
-        raise Http404("No authenticator is set up.")
+        raise Http404(_("No authenticator is set up."))
     form = TwoFactorVerifyForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

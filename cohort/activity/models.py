@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import User
 
@@ -113,7 +114,8 @@ class SheetSource(models.Model):
         "accounts.Group", on_delete=models.CASCADE, related_name="sheet_source"
     )
     url = models.URLField(
-        max_length=500, help_text='A published CSV or a web app answering {"values": [...]}.'
+        max_length=500,
+        help_text=gettext_lazy('A published CSV or a web app answering {"values": [...]}.'),
     )
     is_enabled = models.BooleanField(default=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -138,7 +140,9 @@ class Streak(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     current = models.PositiveIntegerField(default=0)
     longest = models.PositiveIntegerField(default=0)
-    last_day = models.DateField(null=True, blank=True, help_text="The latest day counted.")
+    last_day = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("The latest day counted.")
+    )
     # Activity: "count:sum:sum of squares" of the counted days (days since 2000-01-01), so
     # the nightly job rebuilds only the streaks whose days changed.
     days_signature = models.CharField(max_length=60, blank=True, editable=False)

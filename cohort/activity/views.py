@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
@@ -57,7 +58,15 @@ def activity_view(request):
                 if row.review == "pending"
                 else ""
             )
-            messages.success(request, f"Saved {row.steps:,} steps for {row.date:%A %-d %B}.{note}")
+            messages.success(
+                request,
+                _("Saved %(format)s steps for %(format2)s.%(note)s")
+                % {
+                    "format": format(row.steps, ","),
+                    "format2": format(row.date, "%A %-d %B"),
+                    "note": note,
+                },
+            )
             return redirect("activity:log")
         except DomainError as exc:
             form.add_error(None, exc.detail)
@@ -88,12 +97,12 @@ def leetcode_verify_view(request):
     except Exception:
         usage = None  # degraded mode: cache down, no limit
     if usage and usage["should_limit"]:
-        messages.error(request, "Too many tries; wait a minute, then press Verify again.")
+        messages.error(request, _("Too many tries; wait a minute, then press Verify again."))
         return redirect("accounts:profile")
     try:
         leetcode_username_verify(user_id=request.user.pk)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Your LeetCode username is verified: your streak follows.")
+        messages.success(request, _("Your LeetCode username is verified: your streak follows."))
     return redirect("accounts:profile")

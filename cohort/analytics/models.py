@@ -5,6 +5,7 @@ the sums across groups stay exact (a member belongs to one group)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class DailyGroupSummary(models.Model):
@@ -14,7 +15,9 @@ class DailyGroupSummary(models.Model):
     group = models.ForeignKey("accounts.Group", on_delete=models.CASCADE, related_name="+")
     active_members = models.PositiveIntegerField(default=0)
     total_steps = models.BigIntegerField(default=0)
-    average_steps = models.PositiveIntegerField(default=0, help_text="Per active member.")
+    average_steps = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Per active member.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts import permissions
@@ -44,9 +45,9 @@ def analytics_recompute_view(request):
     permissions.organiser_require(request.user, "Only organisers recompute the analytics.")
     queued = analytics_recompute_request()
     if queued:
-        messages.success(request, "Analytics recompute queued: refresh in a minute.")
+        messages.success(request, _("Analytics recompute queued: refresh in a minute."))
     else:
-        messages.success(request, "Analytics recomputed.")
+        messages.success(request, _("Analytics recomputed."))
     return redirect("analytics:home")
 
 

@@ -4,6 +4,7 @@ credits and titles members earn at the end of a season."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from cohort.core.models import TimeStampedModel
 
@@ -23,7 +24,7 @@ class Season(TimeStampedModel):
 
     name = models.CharField(max_length=100)
     starts_on = models.DateField()
-    ends_on = models.DateField(help_text="The last day of the season (inclusive).")
+    ends_on = models.DateField(help_text=gettext_lazy("The last day of the season (inclusive)."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPCOMING)
     point_cap = models.PositiveIntegerField(default=DEFAULT_SEASON_CAP)
     ascension_bonus = models.PositiveIntegerField(
@@ -89,10 +90,11 @@ class Category(models.Model):
     season_cap = models.PositiveIntegerField()
     rule = models.CharField(max_length=16, choices=Rule.choices, default=Rule.WORK)
     points_per_day = models.PositiveSmallIntegerField(
-        default=0, help_text="Activity rule: points for each day at or over the threshold."
+        default=0,
+        help_text=gettext_lazy("Activity rule: points for each day at or over the threshold."),
     )
     min_steps = models.PositiveIntegerField(
-        default=0, help_text="Activity rule: the threshold for a day to count."
+        default=0, help_text=gettext_lazy("Activity rule: the threshold for a day to count.")
     )
     order = models.PositiveSmallIntegerField(default=0)
     monthly_target = models.PositiveSmallIntegerField(
@@ -244,7 +246,9 @@ class Wallet(models.Model):
 
 class CreditTransaction(models.Model):
     wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="transactions")
-    amount = models.IntegerField(help_text="Positive when earned, negative when spent.")
+    amount = models.IntegerField(
+        help_text=gettext_lazy("Positive when earned, negative when spent.")
+    )
     balance_after = models.PositiveIntegerField()
     reason = models.CharField(max_length=200)
     source_key = models.CharField(max_length=120, unique=True)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohort.accounts import permissions
@@ -131,7 +132,7 @@ def milestone_photo_view(request, milestone_id: int):
     """The postcard's photo, inline, under the same rule as its page (404 without one)."""
     milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
     if not milestone.postcard_photo:
-        raise NotFound("This postcard has no photo.")
+        raise NotFound(_("This postcard has no photo."))
     photo = milestone.postcard_photo
     return _stored_file(photo.storage, photo.name, gone="This photo is no longer available.")
 
@@ -142,7 +143,7 @@ def path_image_view(request, path_id: int):
     """An illustrated path's image, inline, for whoever may see the path (404 without one)."""
     path = path_get_for_viewer(viewer=request.user, path_id=path_id)
     if not path.map_image:
-        raise NotFound("This path has no image.")
+        raise NotFound(_("This path has no image."))
     return _stored_file(default_storage, path.map_image, gone="This image is no longer available.")
 
 

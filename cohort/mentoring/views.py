@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts.permissions import reviewer_require
@@ -54,7 +55,7 @@ def _number(value: str | None, name: str) -> int | None:
     if value in (None, ""):
         return None
     if not value.isdigit() or len(value) > 18:
-        raise InvalidInput(f"{name} must be a number.")
+        raise InvalidInput(_("%(name)s must be a number.") % {"name": name})
     return int(value)
 
 
@@ -90,7 +91,14 @@ def mentor_flag_review(request, activity_id: int):
     )
     verb = "confirmed" if decided.review == "confirmed" else "rejected"
     messages.success(
-        request, f"{row.user.display_name}'s {row.steps:,} steps on {row.date:%-d %b}: {verb}."
+        request,
+        _("%(display_name)s's %(format)s steps on %(format2)s: %(verb)s.")
+        % {
+            "display_name": row.user.display_name,
+            "format": format(row.steps, ","),
+            "format2": format(row.date, "%-d %b"),
+            "verb": verb,
+        },
     )
     return redirect(_back(request) + "#flags")
 
@@ -119,7 +127,11 @@ def mentor_review(request, submission_id: int):
         feedback=request.POST.get("feedback", ""),
         ip=client_ip(request),
     )
-    messages.success(request, f"“{decided.assignment.title}”: {decided.get_status_display()}.")
+    messages.success(
+        request,
+        _("“%(title)s”: %(get_status_display)s.")
+        % {"title": decided.assignment.title, "get_status_display": decided.get_status_display()},
+    )
     return redirect(_back(request))
 
 
@@ -149,10 +161,17 @@ def mentor_review_bulk(request):
         ip=client_ip(request),
     )
     done = sum(o.is_ok for o in outcomes)
-    messages.success(request, f"{done} submission{'s' if done != 1 else ''} reviewed.")
+    messages.success(
+        request,
+        _("%(done)s submission%(value)s reviewed.")
+        % {"done": done, "value": "s" if done != 1 else ""},
+    )
     for outcome in outcomes:
         if not outcome.is_ok:
-            messages.error(request, f"Submission {outcome.id}: {outcome.detail}")
+            messages.error(
+                request,
+                _("Submission %(id)s: %(detail)s") % {"id": outcome.id, "detail": outcome.detail},
+            )
     return redirect(_back(request))
 
 
@@ -193,7 +212,7 @@ def mentor_groups(request):
             group_id=_number(request.POST.get("group"), "group") or 0,
             mentor_id=_number(request.POST.get("mentor"), "mentor") or 0,
         )
-        messages.success(request, f"Mentors of {group.name} updated.")
+        messages.success(request, _("Mentors of %(name)s updated.") % {"name": group.name})
         return redirect("mentoring:mentor-groups")
     reviewer_require(request.user)
     context = {"groups": mentor_groups_list(viewer=request.user), "mentors": mentors_list()}

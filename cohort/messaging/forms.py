@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
@@ -20,14 +21,14 @@ class AnnouncementForm(forms.Form):
         choices=Announcement.Priority.choices, coerce=int, initial=Announcement.Priority.NORMAL
     )
     event_on = forms.DateField(
-        required=False, label="Event date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Event date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     expires_at = forms.DateTimeField(
         required=False,
         label="Expires",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    publish = forms.BooleanField(required=False, label="Publish now")
+    publish = forms.BooleanField(required=False, label=_("Publish now"))
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,5 +66,5 @@ class AnnouncementForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        max_length=5000, label="Message", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000, label=_("Message"), widget=forms.Textarea(attrs={"rows": 3})
     )

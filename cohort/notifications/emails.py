@@ -22,7 +22,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cohort.core.i18n import in_language
 from cohort.notifications.models import EmailChannel, Notification
 
 logger = logging.getLogger(__name__)
@@ -120,8 +123,10 @@ def one_line(text: str) -> str:
 
 
 def _single(n: Notification) -> EmailMessage:
+    with in_language(n.recipient.language):
+        subject = _("Cohort: %(text)s") % {"text": one_line(n.text)}
     return EmailMessage(
-        subject=f"Cohort: {one_line(n.text)}"[:150],
+        subject=subject[:150],
         body=f"{n.text}\n\n{_absolute(n.link or '/notifications/')}\n",
         to=[n.recipient.email],
     )
@@ -191,12 +196,20 @@ def _text(value: bytes | str) -> str:
 
 def _digest(member, items: list[Notification]) -> EmailMessage:
     lines = [f"- {one_line(n.text)} {_absolute(n.link)}".rstrip() for n in items]
-    body = (
-        f"Hello {member.display_name},\n\nWhat happened on Cohort:\n\n"
-        + "\n".join(lines)
-        + f"\n\nAll your notifications: {_absolute('/notifications/')}\n"
-    )
-    count = f"{len(items)} notification{'s' if len(items) != 1 else ''}"
-    return EmailMessage(
-        subject=f"Cohort: your daily digest ({count})", body=body, to=[member.email]
-    )
+    with in_language(member.language):
+        body = (
+            _("Hello %(name)s,") % {"name": member.display_name}
+            + "\n\n"
+            + _("What happened on Cohort:")
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + _("All your notifications: %(link)s") % {"link": _absolute("/notifications/")}
+            + "\n"
+        )
+        subject = ngettext(
+            "Cohort: your daily digest (%(count)s notification)",
+            "Cohort: your daily digest (%(count)s notifications)",
+            len(items),
+        ) % {"count": len(items)}
+    return EmailMessage(subject=subject, body=body, to=[member.email])

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cohort.journeys.models import Path
 
@@ -10,8 +11,8 @@ _UNIT_CHOICES = [(Path.Unit.KILOMETRES, "km"), (Path.Unit.MILES, "miles")]
 class PathFileForm(forms.Form):
     """A geographic path from a GPX or GeoJSON file (journeys.services.path_import)."""
 
-    name = forms.CharField(label="Name", max_length=120)
-    unit = forms.ChoiceField(label="Unit", choices=_UNIT_CHOICES, initial=Path.Unit.KILOMETRES)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    unit = forms.ChoiceField(label=_("Unit"), choices=_UNIT_CHOICES, initial=Path.Unit.KILOMETRES)
     every = forms.DecimalField(
         label="A milestone every",
         required=False,
@@ -29,8 +30,8 @@ class PathFileForm(forms.Form):
 class PathImageForm(forms.Form):
     """An illustrated path over an image (journeys.services.editor.path_from_image_create)."""
 
-    name = forms.CharField(label="Name", max_length=120)
-    unit = forms.ChoiceField(label="Unit", choices=_UNIT_CHOICES, initial=Path.Unit.KILOMETRES)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    unit = forms.ChoiceField(label=_("Unit"), choices=_UNIT_CHOICES, initial=Path.Unit.KILOMETRES)
     total_distance = forms.DecimalField(
         label="Length", min_value=Decimal("0.01"), max_digits=9, decimal_places=2
     )
@@ -62,7 +63,7 @@ class PathDetailsForm(forms.ModelForm):
 
 
 class MilestoneAddForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     distance = forms.DecimalField(
         label="Distance from the start", min_value=Decimal("0.01"), max_digits=9, decimal_places=2
     )
@@ -72,7 +73,7 @@ class MilestoneAddForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     postcard = forms.CharField(
         label="Postcard", max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -84,4 +85,4 @@ class MilestoneForm(forms.Form):
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
         ),
     )
-    remove_photo = forms.BooleanField(label="Remove the photo", required=False)
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)

@@ -4,6 +4,7 @@ their own submissions, and the work waiting for a reviewer."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -186,7 +187,7 @@ def submission_get_for_viewer(viewer: User, submission_id: int) -> Submission:
     """One submission the viewer may see (submissions_visible_to), else NotFound."""
     found = _with_files(submissions_visible_to(viewer)).filter(pk=submission_id).first()
     if found is None:
-        raise NotFound("No such submission.")
+        raise NotFound(_("No such submission."))
     return found
 
 
@@ -196,7 +197,7 @@ def submission_file_get_for_viewer(viewer: User, file_id: int) -> SubmissionFile
     visible = submissions_visible_to(viewer).values("pk")
     found = SubmissionFile.objects.filter(pk=file_id, submission__in=visible).first()
     if found is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return found
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.services.members import EmailTaken, member_add
@@ -35,16 +36,18 @@ def invite_group_get(*, token: str) -> Group:
         payload = signing.loads(token, salt=_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise InvalidInput(
-            "This invite link has expired. Ask your group leader for a new one."
+            _("This invite link has expired. Ask your group leader for a new one.")
         ) from exc
     except signing.BadSignature as exc:
-        raise InvalidInput("This invite link is not valid.") from exc
+        raise InvalidInput(_("This invite link is not valid.")) from exc
     group_id = payload.get("g") if isinstance(payload, dict) else None
     group = Group.objects.filter(pk=group_id).first() if group_id is not None else None
     if group is None or payload.get("p") != _password_fingerprint(group):
         raise InvalidInput(
-            "This invite link no longer works: the group's password has changed. "
-            "Ask your group leader for a new one."
+            _(
+                "This invite link no longer works: the group's password has changed. "
+                "Ask your group leader for a new one."
+            )
         )
     return group
 

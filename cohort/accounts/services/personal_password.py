@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import User
 from cohort.accounts.tokens import api_tokens_revoke_for_users
@@ -47,7 +48,7 @@ def personal_password_set(
     tokens are revoked: while the group password signed in as them, anyone in the group
     could have made one."""
     if not user.is_member:
-        raise InvalidInput("Only members set a personal password here.")
+        raise InvalidInput(_("Only members set a personal password here."))
     personal_password_check_current(user=user, current=current)
     personal_password_validate(user=user, password=password)
     locked = User.objects.select_for_update().get(pk=user.pk)

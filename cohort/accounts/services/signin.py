@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from cohort.accounts.models import User, normalize_email
@@ -51,8 +52,8 @@ def signin_guard(request, email: str) -> None:
         if usage and usage["limit"] and usage["count"] >= usage["limit"]:
             minutes = max(1, round(usage["time_left"] / 60))
             raise RateLimited(
-                f"Too many failed sign-ins. Try again in about {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
+                _("Too many failed sign-ins. Try again in about %(minutes)s minute%(value)s.")
+                % {"minutes": minutes, "value": "s" if minutes != 1 else ""},
                 retry_after=usage["time_left"],
             )
 

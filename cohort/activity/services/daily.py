@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Field, Q, StdDev
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -60,21 +61,22 @@ def activity_validate(
     if not permissions.may_log_activity(user):
         raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
-        raise InvalidInput("Steps must be a whole number.")
+        raise InvalidInput(gettext("Steps must be a whole number."))
     if steps < 0:
-        raise InvalidInput("Steps cannot be negative.")
+        raise InvalidInput(gettext("Steps cannot be negative."))
     if steps > settings.ACTIVITY_MAX_STEPS:
         raise InvalidInput(
-            f"{steps:,} steps in a day is more than the {settings.ACTIVITY_MAX_STEPS:,} allowed."
+            gettext("%(format)s steps in a day is more than the %(format2)s allowed.")
+            % {"format": format(steps, ","), "format2": format(settings.ACTIVITY_MAX_STEPS, ",")}
         )
     today = user_today(user)
     if day > today:
-        raise InvalidInput("That day has not happened yet.")
+        raise InvalidInput(gettext("That day has not happened yet."))
     if not is_correction and day < edit_window_days(today)[-1]:
         raise InvalidInput(edit_window_refusal(today))
     outside = day_outside_path(day, chain)
     if outside:
-        raise InvalidInput(f"{outside}.")
+        raise InvalidInput(gettext("%(outside)s.") % {"outside": outside})
 
 
 def edit_window_days(today: dt.date) -> list[dt.date]:
@@ -327,7 +329,7 @@ def activity_log(
     anyone's, audited) and update their progress in the same transaction."""
     is_correction = actor is not None and actor.pk != user.pk
     if is_correction and not permissions.may_correct_activity(actor):
-        raise PermissionDenied("Only organisers can change another member's day.")
+        raise PermissionDenied(gettext("Only organisers can change another member's day."))
     # The cached path chain, categories and season in one round trip; the chain once:
     # validation and progress both need it.
     found = cache_get_many([CHAIN_KEY, CATEGORIES_KEY, SEASON_CURRENT_KEY])
@@ -401,7 +403,7 @@ def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> D
     """Confirm or reject a flagged day: a confirmed day counts in full, a rejected one for
     nothing (see DailyActivity.counted_steps)."""
     if decision not in (DailyActivity.Review.CONFIRMED, DailyActivity.Review.REJECTED):
-        raise InvalidInput("Decide 'confirmed' or 'rejected'.")
+        raise InvalidInput(gettext("Decide 'confirmed' or 'rejected'."))
     with transaction.atomic():
         locked = DailyActivity.objects.select_for_update(of=("self",)).select_related("user")
         row = locked.get(pk=activity.pk)

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import requests
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,10 @@ class Provider:
         if status == 401:
             raise TokenExpired(f"{self.label} refused the access token.")
         if status == 429:
-            raise RateLimited(f"{self.label} asked us to slow down.", _retry_after(response))
+            raise RateLimited(
+                _("%(label)s asked us to slow down.") % {"label": self.label},
+                _retry_after(response),
+            )
         if status >= 500:
             raise TemporaryError(f"{self.label} had an error ({status}).")
         if status in (400, 403) and _is_invalid_grant(response):
