@@ -162,12 +162,14 @@ def request_too_large(request, exc):
     not Django's HTML 400 page."""
     if isinstance(exc, TooManyFilesSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        detail, status = f"Too many files in one request: send at most {limit}.", 413
+        detail = _("Too many files in one request: send at most %(limit)s.") % {"limit": limit}
+        status = 413
     elif isinstance(exc, RequestDataTooBig):
-        detail, status = "The request body is too large.", 413
+        detail, status = _("The request body is too large."), 413
     else:
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-        detail, status = f"Too many fields in one request: send at most {limit}.", 400
+        detail = _("Too many fields in one request: send at most %(limit)s.") % {"limit": limit}
+        status = 400
     return api.create_response(request, {"detail": detail}, status=status)
 
 

@@ -74,8 +74,8 @@ class PersonalPasswordForm(forms.Form):
         if user.has_personal_password:
             self.fields["current"].label = "Current personal password"
         else:
-            self.fields["current"].label = "Group password"
-            self.fields["current"].help_text = "The password you signed in with."
+            self.fields["current"].label = _("Group password")
+            self.fields["current"].help_text = _("The password you signed in with.")
 
     def clean_current(self):
         current = self.cleaned_data["current"]

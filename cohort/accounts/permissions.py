@@ -4,6 +4,7 @@ user is (anyone, signed in or not); `may_*` answer a question for an active, sig
 Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.roles import Role
 from cohort.core.exceptions import PermissionDenied
@@ -11,8 +12,8 @@ from cohort.core.exceptions import PermissionDenied
 STAFF_ROLES = frozenset({Role.MENTOR, Role.COORDINATOR, Role.ORGANISER})
 COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORGANISER})
 
-ORGANISERS_ONLY = "Only organisers can do this."
-MENTOR_PAGES_ONLY = "Only mentors, coordinators and organisers use the mentor pages."
+ORGANISERS_ONLY = gettext_lazy("Only organisers can do this.")
+MENTOR_PAGES_ONLY = gettext_lazy("Only mentors, coordinators and organisers use the mentor pages.")
 
 
 def _role(user) -> str | None:

@@ -1,17 +1,18 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.core.caching import cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
-LEADER_NEEDS_OWN_SIGN_IN = (
+LEADER_NEEDS_OWN_SIGN_IN = gettext_lazy(
     "Group leaders need a personal password: anyone who knows the group password could "
     "otherwise act as the leader. Set one on your profile (/profile/password/) to use the "
     "leader tools."
 )
-DIVISION_NEEDS_OWN_SIGN_IN = (
+DIVISION_NEEDS_OWN_SIGN_IN = gettext_lazy(
     "Your division asks every member for a personal password: set one at /profile/password/ "
     "before you continue."
 )

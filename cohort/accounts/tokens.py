@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import ApiToken, User
 from cohort.core.caching import (
@@ -34,7 +35,7 @@ from cohort.ops.services import audit_record
 TOKEN_PREFIX = "coh_"  # noqa: S105 (a label, not a secret)
 MAX_TOKENS = 10
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-EXPIRED = "This token has expired: create a new one on your profile (/profile/)."
+EXPIRED = gettext_lazy("This token has expired: create a new one on your profile (/profile/).")
 
 
 def token_hash(raw: str) -> str:

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
@@ -78,7 +79,7 @@ def list_flags(request: HttpRequest):
     and the threshold it went over; `id` is what the review endpoint takes. Follow `next`.
     Members 403."""
     permissions.reviewer_require(
-        request.user, "Only mentors, coordinators and organisers review flagged days."
+        request.user, gettext("Only mentors, coordinators and organisers review flagged days.")
     )
     return flagged_days_for_viewer(request.user)
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
@@ -27,7 +29,13 @@ LEETCODE_VERIFY_RATE = "5/m"
 def _editable_days(today: dt.date) -> list[tuple[dt.date, str]]:
     days = []
     for back, day in enumerate(edit_window_days(today)):
-        label = "Today" if back == 0 else "Yesterday" if back == 1 else day.strftime("%A %-d %B")
+        label = (
+            gettext("Today")
+            if back == 0
+            else gettext("Yesterday")
+            if back == 1
+            else date_format(day, "l j F")
+        )
         days.append((day, label))
     return days
 
@@ -62,8 +70,8 @@ def activity_view(request):
                 request,
                 _("Saved %(format)s steps for %(format2)s.%(note)s")
                 % {
-                    "format": format(row.steps, ","),
-                    "format2": format(row.date, "%A %-d %B"),
+                    "format": number_format(row.steps, force_grouping=True),
+                    "format2": date_format(row.date, "l j F"),
                     "note": note,
                 },
             )

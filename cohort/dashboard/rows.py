@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -45,7 +46,11 @@ ORDERS = {
     "name": ("name_key", "user_id"),
     "last_activity": ("-last_logged", "user_id"),
 }
-ORDER_LABELS = {"progress": "Progress", "name": "Name", "last_activity": "Last activity"}
+ORDER_LABELS = {
+    "progress": gettext_lazy("Progress"),
+    "name": gettext_lazy("Name"),
+    "last_activity": gettext_lazy("Last activity"),
+}
 _NEVER = dt.date(1970, 1, 1)
 
 

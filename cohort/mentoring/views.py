@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts.permissions import reviewer_require
@@ -89,15 +91,18 @@ def mentor_flag_review(request, activity_id: int):
     decided = activity_review(
         activity=row, decision=request.POST.get("decision", ""), actor=request.user
     )
-    verb = "confirmed" if decided.review == "confirmed" else "rejected"
+    message = (
+        _("%(display_name)s's %(format)s steps on %(format2)s: confirmed.")
+        if decided.review == "confirmed"
+        else _("%(display_name)s's %(format)s steps on %(format2)s: rejected.")
+    )
     messages.success(
         request,
-        _("%(display_name)s's %(format)s steps on %(format2)s: %(verb)s.")
+        message
         % {
             "display_name": row.user.display_name,
-            "format": format(row.steps, ","),
-            "format2": format(row.date, "%-d %b"),
-            "verb": verb,
+            "format": number_format(row.steps, force_grouping=True),
+            "format2": date_format(row.date, "j M"),
         },
     )
     return redirect(_back(request) + "#flags")
@@ -163,8 +168,8 @@ def mentor_review_bulk(request):
     done = sum(o.is_ok for o in outcomes)
     messages.success(
         request,
-        _("%(done)s submission%(value)s reviewed.")
-        % {"done": done, "value": "s" if done != 1 else ""},
+        ngettext("%(done)s submission reviewed.", "%(done)s submissions reviewed.", done)
+        % {"done": done},
     )
     for outcome in outcomes:
         if not outcome.is_ok:

@@ -69,7 +69,7 @@ def announcement_create_view(request):
             author=request.user, draft=form.draft(), publish=form.cleaned_data["publish"]
         )
     except DomainError as exc:
-        exc.detail = f"The announcement was not saved. {exc.detail}"
+        exc.detail = gettext("The announcement was not saved. %(reason)s") % {"reason": exc.detail}
         return _announcements_page(request, form, form_error_add(form, None, exc))
     messages.success(request, gettext("Announcement saved."))
     return redirect("messaging:announcements")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohort.accounts import permissions
@@ -30,7 +31,7 @@ from cohort.organise.forms import (
     PathImageForm,
 )
 
-PATH_PAGES_ONLY = "Only organisers, coordinators and mentors see the paths."
+PATH_PAGES_ONLY = gettext_lazy("Only organisers, coordinators and mentors see the paths.")
 
 
 def _require_viewer(user) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.core.exceptions import InvalidInput, NotFound, TooLarge
 
@@ -30,12 +31,12 @@ ALLOWED_EXTENSIONS = {
     "xls": {"xls"},
     "ppt": {"ppt"},
 }
-ALLOWED_DESCRIPTION = (
+ALLOWED_DESCRIPTION = gettext_lazy(
     "PDF, PNG, JPEG, GIF, WebP or an office document (Word, Excel, PowerPoint, OpenDocument)"
 )
 
 
-GONE = "This file is no longer available."
+GONE = gettext_lazy("This file is no longer available.")
 
 
 def file_open(stored) -> File:

@@ -4,6 +4,7 @@ their own submissions, and the work waiting for a reviewer."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
@@ -41,10 +42,10 @@ class EpisodeState:
         open nothing); empty once it is open."""
         if self.state != LOCKED:
             return ""
-        return (
-            f"Unlocks when a mentor approves your required work of episode "
-            f"{self.episode.number - 1}, whatever the date."
-        )
+        return gettext(
+            "Unlocks when a mentor approves your required work of episode %(number)s, "
+            "whatever the date."
+        ) % {"number": self.episode.number - 1}
 
 
 def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:

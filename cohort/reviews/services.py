@@ -11,8 +11,8 @@ from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -264,7 +264,9 @@ def submission_review(
     are organisers, the submitter's division's coordinator or group's mentors, never the
     submitter (403); one they may not see is 404; a decided one 409. Under the submission's
     row lock, so concurrent reviews give one decision; approval awards the points once."""
-    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
+    permissions.reviewer_require(
+        reviewer, gettext("Only mentors, coordinators and organisers review work.")
+    )
     feedback = review_decision_validate(decision=decision, feedback=feedback)
     with transaction.atomic():
         submission = _locked_for_reviewer(reviewer=reviewer, submission_id=submission_id)
@@ -323,7 +325,9 @@ def submissions_review_bulk(
     submission_review, each in its own transaction: one that fails (decided already, not the
     reviewer's to see) is reported and the others go on. A bad decision, missing feedback
     or no ids is refused whole (422), as review_decision_validate says; members 403."""
-    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
+    permissions.reviewer_require(
+        reviewer, gettext("Only mentors, coordinators and organisers review work.")
+    )
     review_decision_validate(decision=decision, feedback=feedback)
     unique = list(dict.fromkeys(ids))
     if not unique:

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -53,7 +54,9 @@ def _hand_in(request, form: SubmissionForm) -> None:
         submission_create(
             user=request.user, assignment_id=data["assignment"], is_draft=form.is_draft, **fields
         )
-    messages.success(request, "Draft saved." if form.is_draft else "Handed in for review.")
+    messages.success(
+        request, gettext("Draft saved.") if form.is_draft else gettext("Handed in for review.")
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.services.members import EmailTaken, member_add
@@ -14,7 +15,7 @@ from cohort.ops.models import AuditEvent
 _SALT = "cohort.accounts.invite"
 # One answer for every address that has an account, wherever it stands: an invite link is
 # a bearer secret that may have travelled, and must not tell its holder who uses Cohort.
-JOIN_REFUSED = (
+JOIN_REFUSED = gettext_lazy(
     "This email address cannot join with an invite link. If you already use Cohort, sign "
     "in instead; if you have left a group, an organiser can bring you back."
 )

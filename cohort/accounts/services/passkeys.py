@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -32,7 +33,9 @@ from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
 MAX_PASSKEYS = 10
-UNKNOWN = "That passkey does not sign in here: use your password, or add the passkey first."
+UNKNOWN = gettext_lazy(
+    "That passkey does not sign in here: use your password, or add the passkey first."
+)
 
 
 @dataclass(frozen=True)

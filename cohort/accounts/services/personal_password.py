@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import User
 from cohort.accounts.tokens import api_tokens_revoke_for_users
@@ -11,8 +12,8 @@ from cohort.core.exceptions import InvalidInput
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
-WRONG_CURRENT = "That is not right: give the password you signed in with."
-SAME_AS_GROUP = (
+WRONG_CURRENT = gettext_lazy("That is not right: give the password you signed in with.")
+SAME_AS_GROUP = gettext_lazy(
     "Choose a password different from the group password: everyone in your group knows that."
 )
 

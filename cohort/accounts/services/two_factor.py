@@ -14,7 +14,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -30,7 +30,7 @@ from cohort.ops.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-WRONG_CODE = "That code is not right. Check your authenticator app and try again."
+WRONG_CODE = gettext_lazy("That code is not right. Check your authenticator app and try again.")
 # Set with the device id once the code is checked; the middleware compares it with the
 # signed-in user, so a session cannot carry another user's verification.
 SESSION_VERIFIED_USER = "cohort_2fa_user"
@@ -116,8 +116,12 @@ def _guard(request, user: User) -> None:
     if usage and usage["limit"] and usage["count"] >= usage["limit"]:
         minutes = max(1, round(usage["time_left"] / 60))
         raise RateLimited(
-            gettext("Too many wrong codes. Try again in about %(minutes)s minute%(value)s.")
-            % {"minutes": minutes, "value": "s" if minutes != 1 else ""},
+            ngettext(
+                "Too many wrong codes. Try again in about %(minutes)s minute.",
+                "Too many wrong codes. Try again in about %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
             retry_after=usage["time_left"],
         )
 
@@ -148,8 +152,12 @@ def _check(request, user: User, device, code: str, *, step: str) -> None:
         until = (info or {}).get("locked_until")
         seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
         raise RateLimited(
-            gettext("Wait %(seconds)s second%(value)s before the next code.")
-            % {"seconds": seconds, "value": "s" if seconds != 1 else ""},
+            ngettext(
+                "Wait %(seconds)s second before the next code.",
+                "Wait %(seconds)s seconds before the next code.",
+                seconds,
+            )
+            % {"seconds": seconds},
             retry_after=seconds,
         )
     if not ok:

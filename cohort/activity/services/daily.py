@@ -9,7 +9,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Field, Q, StdDev
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -46,7 +47,7 @@ def _streak_and_points_refresh(*, user: User, day: dt.date, found: dict | None =
     )
 
 
-STAFF_LOG_REFUSED = (
+STAFF_LOG_REFUSED = gettext_lazy(
     "Only members log steps: a mentor's, coordinator's or organiser's steps would count "
     "nowhere. Organisers correct a member's day in the admin."
 )
@@ -90,11 +91,12 @@ def edit_window_refusal(today: dt.date) -> str:
     """Why a day before the window is refused, naming the first day allowed."""
     days = edit_window_days(today)
     if len(days) == 1:
-        return "Only today can be logged or changed."
-    return (
-        f"Days can be logged or changed from {days[-1]:%-d %B}: "
-        f"today and the {len(days) - 1} days before it."
-    )
+        return gettext("Only today can be logged or changed.")
+    return ngettext(
+        "Days can be logged or changed from %(day)s: today and the %(count)s day before it.",
+        "Days can be logged or changed from %(day)s: today and the %(count)s days before it.",
+        len(days) - 1,
+    ) % {"day": date_format(days[-1], "j F"), "count": len(days) - 1}
 
 
 def day_outside_path(day: dt.date, chain: list | None = None) -> str | None:

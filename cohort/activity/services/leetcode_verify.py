@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cohort.accounts.models import User
@@ -19,7 +20,7 @@ query userProfile($username: String!) {
   matchedUser(username: $username) { profile { aboutMe } }
 }
 """
-HELD = "Another member has already verified this LeetCode username."
+HELD = gettext_lazy("Another member has already verified this LeetCode username.")
 
 
 class LeetCodeUnavailable(DomainError):
@@ -94,7 +95,7 @@ def leetcode_username_verify(*, user_id: int, client: LeetCodeClient | None = No
         ) from None
     except LeetCodeError:
         raise LeetCodeUnavailable(
-            "We could not read your LeetCode profile just now; try again in a few minutes."
+            gettext("We could not read your LeetCode profile just now; try again in a few minutes.")
         ) from None
     if code not in about:
         raise InvalidInput(

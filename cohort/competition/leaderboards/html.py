@@ -7,6 +7,7 @@ from html import escape as _escape
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cohort.competition.leaderboards.api import hundredths as hundredths_text
 from cohort.competition.leaderboards.selectors import Row
@@ -34,7 +35,7 @@ def board_rows_html(
     numbers = Numbers()
     unit_html = escape(unit)
     is_distance = board in (PROGRESS, GROUPS)
-    badge = "your group" if board == GROUPS else "you"
+    badge = escape(gettext("your group") if board == GROUPS else gettext("you"))
     parts = []
     for row, score, _total in rows:
         name = escape(row.name)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cohort.competition.selectors.rewards import titles_for_member, wallet_summary
@@ -26,7 +27,11 @@ def title_redeem_view(request, title_id: int):
     if title is not None and title.is_affordable and confirmation_needed(request):
         return _redeem_confirmation(request, title, titles)
     return _titles_answer(
-        request, lambda: f"“{title_redeem(user=request.user, title_id=title_id).title}” is yours."
+        request,
+        lambda: (
+            gettext("“%(title)s” is yours.")
+            % {"title": title_redeem(user=request.user, title_id=title_id).title}
+        ),
     )
 
 
@@ -34,7 +39,11 @@ def title_redeem_view(request, title_id: int):
 @require_POST
 def title_equip_view(request, title_id: int):
     return _titles_answer(
-        request, lambda: f"You now wear “{title_equip(user=request.user, title_id=title_id)}”."
+        request,
+        lambda: (
+            gettext("You now wear “%(title)s”.")
+            % {"title": title_equip(user=request.user, title_id=title_id)}
+        ),
     )
 
 
@@ -42,7 +51,7 @@ def title_equip_view(request, title_id: int):
 @require_POST
 def title_unequip_view(request):
     return _titles_answer(
-        request, lambda: "You wear no title." if title_unequip(user=request.user) else ""
+        request, lambda: gettext("You wear no title.") if title_unequip(user=request.user) else ""
     )
 
 

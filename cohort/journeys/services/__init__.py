@@ -6,6 +6,7 @@ from typing import IO
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 
@@ -49,7 +50,7 @@ def path_make_current(*, path: Path) -> Path:
                 "%(name)s starts on %(format)s: make it current on that day "
                 "or later (or move its start date), so members can log their days on it."
             )
-            % {"name": path.name, "format": format(path.start_date, "%-d %B %Y")}
+            % {"name": path.name, "format": date_format(path.start_date, "j F Y")}
         )
     Path.objects.filter(is_current=True).exclude(pk=path.pk).update(is_current=False)
     Path.objects.filter(pk=path.pk).update(is_current=True)
