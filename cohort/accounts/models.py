@@ -283,8 +283,8 @@ class ApiToken(models.Model):
     and its scope says which writes it may make (cohort.accounts.tokens)."""
 
     class Scope(models.TextChoices):
-        READ = "read", "read: GET requests only"
-        ACTIVITY_WRITE = "activity:write", "activity:write: read, and log activity"
+        READ = "read", gettext_lazy("read: GET requests only")
+        ACTIVITY_WRITE = "activity:write", gettext_lazy("activity:write: read, and log activity")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)

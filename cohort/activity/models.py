@@ -35,11 +35,11 @@ class DailyActivity(models.Model):
     progress, streaks and points derive from."""
 
     class Source(models.TextChoices):
-        WEB = "web", "Web"
+        WEB = "web", gettext_lazy("Web")
         API = "api", "API"
-        CSV = "csv", "CSV import"
-        SHEET = "sheet", "Sheet sync"
-        CORRECTION = "correction", "Organiser correction"
+        CSV = "csv", gettext_lazy("CSV import")
+        SHEET = "sheet", gettext_lazy("Sheet sync")
+        CORRECTION = "correction", gettext_lazy("Organiser correction")
         GOOGLE_HEALTH = "google_health", "Google Health"
         WITHINGS = "withings", "Withings"
         OURA = "oura", "Oura"
@@ -47,10 +47,10 @@ class DailyActivity(models.Model):
         APPLE_HEALTH = "apple_health", "Apple Health"
 
     class Review(models.TextChoices):
-        NONE = "", "Not flagged"
-        PENDING = "pending", "Flagged, awaiting review"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
+        NONE = "", gettext_lazy("Not flagged")
+        PENDING = "pending", gettext_lazy("Flagged, awaiting review")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,7 +131,7 @@ class Streak(models.Model):
     the public submission calendar). Never written from a member-facing form."""
 
     class Kind(models.TextChoices):
-        ACTIVITY = "activity", "Activity"
+        ACTIVITY = "activity", gettext_lazy("Activity")
         LEETCODE = "leetcode", "LeetCode"
 
     user = models.ForeignKey(

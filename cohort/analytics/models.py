@@ -102,9 +102,9 @@ class MentorWorkload(models.Model):
     the median time they took to review over the last 30 days, and the band."""
 
     class Band(models.TextChoices):
-        LIGHT = "light", "Light"
-        BALANCED = "balanced", "Balanced"
-        OVERLOADED = "overloaded", "Overloaded"
+        LIGHT = "light", gettext_lazy("Light")
+        BALANCED = "balanced", gettext_lazy("Balanced")
+        OVERLOADED = "overloaded", gettext_lazy("Overloaded")
 
     mentor = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

@@ -18,9 +18,9 @@ class Season(TimeStampedModel):
     """A stretch of the programme (a calendar month by default) of weekly episodes."""
 
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        ACTIVE = "active", "Active"
-        FINALISED = "finalised", "Finalised"
+        UPCOMING = "upcoming", gettext_lazy("Upcoming")
+        ACTIVE = "active", gettext_lazy("Active")
+        FINALISED = "finalised", gettext_lazy("Finalised")
 
     name = models.CharField(max_length=100)
     starts_on = models.DateField()
@@ -81,9 +81,9 @@ class Category(models.Model):
     them (set by organisers)."""
 
     class Rule(models.TextChoices):
-        WORK = "work", "Approved work (the assignment's points)"
-        ACTIVITY = "activity", "Activity (points per day logged over a threshold)"
-        CODING_STREAK = "coding_streak", "Coding streak (bands of the season covered)"
+        WORK = "work", gettext_lazy("Approved work (the assignment's points)")
+        ACTIVITY = "activity", gettext_lazy("Activity (points per day logged over a threshold)")
+        CODING_STREAK = "coding_streak", gettext_lazy("Coding streak (bands of the season covered)")
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -201,12 +201,12 @@ class SeasonStanding(models.Model):
     """A finalised season's frozen result for one member."""
 
     class Award(models.TextChoices):
-        CHAMPION = "champion", "Champion"
-        RUNNER_UP = "runner_up", "Runner-up"
-        TOP_10 = "top_10", "Top 10%"
-        TOP_25 = "top_25", "Top 25%"
-        TOP_50 = "top_50", "Top 50%"
-        NONE = "", "Taking part"
+        CHAMPION = "champion", gettext_lazy("Champion")
+        RUNNER_UP = "runner_up", gettext_lazy("Runner-up")
+        TOP_10 = "top_10", gettext_lazy("Top 10%")
+        TOP_25 = "top_25", gettext_lazy("Top 25%")
+        TOP_50 = "top_50", gettext_lazy("Top 50%")
+        NONE = "", gettext_lazy("Taking part")
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="standings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -266,10 +266,10 @@ class Title(models.Model):
     champion and runners-up) when `award` is set."""
 
     class Rarity(models.TextChoices):
-        COMMON = "common", "Common"
-        RARE = "rare", "Rare"
-        EPIC = "epic", "Epic"
-        LEGENDARY = "legendary", "Legendary"
+        COMMON = "common", gettext_lazy("Common")
+        RARE = "rare", gettext_lazy("Rare")
+        EPIC = "epic", gettext_lazy("Epic")
+        LEGENDARY = "legendary", gettext_lazy("Legendary")
 
     name = models.CharField(max_length=60, unique=True)
     description = models.CharField(max_length=200, blank=True)

@@ -54,12 +54,18 @@ class Path(TimeStampedModel):
     """A route members walk together. Exactly one path is current."""
 
     class Unit(models.TextChoices):
-        MILES = "mi", "miles"
+        MILES = "mi", gettext_lazy("miles")
         KILOMETRES = "km", "km"
 
     class Kind(models.TextChoices):
-        GEOGRAPHIC = "geographic", "geographic (a line of latitude/longitude over map tiles)"
-        ILLUSTRATED = "illustrated", "illustrated (an image, in its pixel coordinates)"
+        GEOGRAPHIC = (
+            "geographic",
+            gettext_lazy("geographic (a line of latitude/longitude over map tiles)"),
+        )
+        ILLUSTRATED = (
+            "illustrated",
+            gettext_lazy("illustrated (an image, in its pixel coordinates)"),
+        )
 
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)

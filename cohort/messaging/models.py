@@ -15,17 +15,17 @@ class Announcement(TimeStampedModel):
     organiser (everyone). Members see it once published and until it expires."""
 
     class Audience(models.TextChoices):
-        GROUPS = "groups", "Groups"
-        DIVISION = "division", "A division"
-        EVERYONE = "everyone", "Everyone"
+        GROUPS = "groups", gettext_lazy("Groups")
+        DIVISION = "division", gettext_lazy("A division")
+        EVERYONE = "everyone", gettext_lazy("Everyone")
 
     class Priority(models.IntegerChoices):
         NORMAL = 0, "Normal"
         HIGH = 1, "High"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", gettext_lazy("Draft")
+        PUBLISHED = "published", gettext_lazy("Published")
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

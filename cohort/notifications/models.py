@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Notification(models.Model):
     """Something a member should see. `dedupe_key` makes "once per event" a database rule."""
 
     class Kind(models.TextChoices):
-        DASHBOARD = "dashboard", "Dashboard"
-        PROFILE = "profile", "Profile"
+        DASHBOARD = "dashboard", gettext_lazy("Dashboard")
+        PROFILE = "profile", gettext_lazy("Profile")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

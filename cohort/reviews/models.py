@@ -45,11 +45,11 @@ class Assignment(TimeStampedModel):
 
 class Submission(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending", "Awaiting review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", gettext_lazy("Draft")
+        PENDING = "pending", gettext_lazy("Awaiting review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        CHANGES_REQUESTED = "changes", gettext_lazy("Changes requested")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
