@@ -54,5 +54,12 @@ if [ ! -x "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
     || echo "make test: could not install chromium; the browser walks will be skipped"
 fi
+# The catalogue check (cohort/core/tests/test_translations.py) gathers the strings with GNU
+# gettext's xgettext; CI installs it the same way, and the check fails there without it.
+if ! command -v xgettext >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "make test: installing gettext for the translation catalogue check (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; } >/dev/null 2>&1 \
+    || echo "make test: could not install gettext; the catalogue check will fail"
+fi
 unset CELERY_BROKER_URL
 exec "$@"
