@@ -9,9 +9,6 @@ from django.urls import reverse
 
 from cohort.accounts.services.profile import ProfileInvalid, profile_update
 from cohort.accounts.tests.factories import MemberFactory
-from cohort.core.i18n import in_language, lazy_message
-from cohort.notifications.models import Notification
-from cohort.notifications.services import NotificationDraft, notifications_create
 
 pytestmark = pytest.mark.django_db
 
@@ -107,15 +104,3 @@ def test_the_api_takes_the_profile_language_and_can_change_it(client):
         "/api/v1/me", data=json.dumps({"language": "hi"}), content_type="application/json"
     )
     assert changed.status_code == 200 and changed.json()["language"] == "hi"
-
-
-def test_a_notification_is_written_in_its_recipients_language():
-    spanish, plain = MemberFactory(language="es"), MemberFactory()
-    streak_over = "Your %(days)s-day activity streak has ended. Log a day to start a new one."
-    text = lazy_message(streak_over, days=5)
-    with in_language("hi"):  # whoever caused it reads Hindi: it does not matter
-        notifications_create(
-            drafts=[NotificationDraft(spanish.pk, text), NotificationDraft(plain.pk, text)]
-        )
-    assert Notification.objects.get(recipient=spanish).text.startswith("Tu racha de actividad")
-    assert Notification.objects.get(recipient=plain).text.startswith("Your 5-day")
