@@ -348,7 +348,7 @@ def submissions_review_bulk(
                 ip=ip,
             )
         except DomainError as exc:
-            outcomes.append(ReviewOutcome(submission_id, exc.status_code, exc.detail))
+            outcomes.append(ReviewOutcome(submission_id, exc.status_code, str(exc.detail)))
         else:
             outcomes.append(ReviewOutcome(submission_id, 200, decision))
     return outcomes

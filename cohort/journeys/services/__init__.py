@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise, lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from cohort.accounts import permissions
@@ -128,7 +128,7 @@ def _milestone_text(milestone_name: str, path_name: str, postcard: str) -> str:
 _milestone_text_lazy = lazy(_milestone_text, str)
 
 
-def milestone_notice(milestone, path: PathView) -> tuple[Promise, str, str]:
+def milestone_notice(milestone, path: PathView) -> tuple[str, str, str]:
     """The text (with the milestone's postcard, cut to fit; lazy: in the language active
     when made text), link (its postcard page) and dedupe key of the notification for
     reaching `milestone`."""
