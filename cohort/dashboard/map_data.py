@@ -4,6 +4,7 @@ own. The route line itself is fetched from the cached GET /api/v1/paths/{id}/rou
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from cohort.journeys.selectors import Marker, PathView
 
@@ -84,4 +85,20 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
         "milestones": milestones,
         "markers": people,
         "editable": editable,
+        "words": _words(),
+    }
+
+
+def _words() -> dict:
+    """What static/js/map.js says, in the page's language; %(...)s filled in there."""
+    return {
+        "you": gettext("(you)"),
+        "You": gettext("You"),
+        "photo": gettext("The postcard photo from %(name)s"),
+        "open": gettext("Open the postcard"),
+        "moved": gettext("%(name)s moved."),
+        "not_moved": gettext("The milestone could not be moved."),
+        "here": gettext("%(count)s walkers here"),
+        "here_you": gettext("%(count)s walkers here, you among them"),
+        "show": gettext("show them"),
     }
