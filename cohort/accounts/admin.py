@@ -62,12 +62,13 @@ class DivisionAdmin(admin.ModelAdmin):
 
 class GroupForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Group password",
+        label=gettext_lazy("Group password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Required for a new group. Setting it on an existing group signs every "
-        "member out.",
+        help_text=gettext_lazy(
+            "Required for a new group. Setting it on an existing group signs every member out."
+        ),
     )
 
     class Meta:
@@ -140,12 +141,14 @@ class GroupAdmin(admin.ModelAdmin):
 
 class UserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Own password",
+        label=gettext_lazy("Own password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Mentors, coordinators and organisers only; members set their own on their "
-        'profile (the action "Clear personal password" sends one back to the group password).',
+        help_text=gettext_lazy(
+            "Mentors, coordinators and organisers only; members set their own on their "
+            'profile (the action "Clear personal password" sends one back to the group password).'
+        ),
     )
 
     class Meta:

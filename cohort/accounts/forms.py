@@ -12,9 +12,12 @@ from cohort.core.exceptions import DomainError
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
+        label=_("Password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -23,14 +26,14 @@ class SignInForm(forms.Form):
 
 class NewPasswordForm(forms.Form):
     password = forms.CharField(
-        label="New group password",
+        label=_("New group password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common or all-numeric password.",
+        help_text=_("At least 12 characters; not a common or all-numeric password."),
     )
     confirm = forms.CharField(
-        label="Repeat it",
+        label=_("Repeat it"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -48,21 +51,23 @@ class PersonalPasswordForm(forms.Form):
     a new personal password twice; the service's own checks give the field errors."""
 
     current = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     password = forms.CharField(
-        label="New personal password",
+        label=_("New personal password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common or all-numeric password, and not the "
-        "group password.",
+        help_text=_(
+            "At least 12 characters; not a common or all-numeric password, and not the "
+            "group password."
+        ),
     )
     confirm = forms.CharField(
-        label="Repeat it",
+        label=_("Repeat it"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -72,7 +77,7 @@ class PersonalPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if user.has_personal_password:
-            self.fields["current"].label = "Current personal password"
+            self.fields["current"].label = _("Current personal password")
         else:
             self.fields["current"].label = _("Group password")
             self.fields["current"].help_text = _("The password you signed in with.")
@@ -102,17 +107,17 @@ class PersonalPasswordForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=60,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "My phone"}),
     )
     scope = forms.ChoiceField(
-        label="Scope",
+        label=_("Scope"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         required=False,
-        help_text="What the token may do besides reading; nothing else is ever allowed.",
+        help_text=_("What the token may do besides reading; nothing else is ever allowed."),
     )
 
     def clean_scope(self):
@@ -120,7 +125,7 @@ class TokenForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(label=_("Email"), max_length=254)
     display_name = forms.CharField(label=_("Name"), max_length=100, required=False)
 
 
@@ -151,17 +156,17 @@ class ProfileForm(forms.Form):
 
     display_name = forms.CharField(label=_("Your name"), max_length=100)
     time_zone = forms.CharField(
-        label="Time zone",
+        label=_("Time zone"),
         max_length=64,
-        help_text="Your day starts at midnight here. Type to search, e.g. Madrid or Chicago.",
+        help_text=_("Your day starts at midnight here. Type to search, e.g. Madrid or Chicago."),
         widget=forms.TextInput(
             attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
     marker_colour = forms.CharField(
-        label="Marker colour",
+        label=_("Marker colour"),
         max_length=7,
-        help_text="Your dot on the map and the group page.",
+        help_text=_("Your dot on the map and the group page."),
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     language = forms.ChoiceField(
@@ -189,17 +194,17 @@ class LeetCodeForm(forms.Form):
     """The member's LeetCode username, and nothing else: streaks are read, never entered."""
 
     leetcode_username = forms.CharField(
-        label="LeetCode username",
+        label=_("LeetCode username"),
         max_length=40,
         required=False,
         validators=User._meta.get_field("leetcode_username").validators,
-        help_text="Your public profile's name; leave it blank to stop the sync.",
+        help_text=_("Your public profile's name; leave it blank to stop the sync."),
     )
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={
@@ -209,7 +214,7 @@ class TwoFactorCodeForm(forms.Form):
                 "pattern": "[0-9 ]*",
             }
         ),
-        help_text="The 6-digit code your authenticator app shows for Cohort.",
+        help_text=_("The 6-digit code your authenticator app shows for Cohort."),
     )
 
 
@@ -217,11 +222,13 @@ class TwoFactorVerifyForm(forms.Form):
     """The app's 6-digit code or a recovery code (letters too: a text keyboard)."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}
         ),
-        help_text="The 6-digit code your authenticator app shows for Cohort, or one of your "
-        "recovery codes.",
+        help_text=_(
+            "The 6-digit code your authenticator app shows for Cohort, or one of your "
+            "recovery codes."
+        ),
     )

@@ -38,11 +38,13 @@ def default_time_zone() -> str:
 class Division(TimeStampedModel):
     name = models.CharField(max_length=100, unique=True)
     is_personal_password_required = models.BooleanField(
-        "Members need a personal password",
+        gettext_lazy("Members need a personal password"),
         default=False,
-        help_text="Members who have none are sent to set one right after signing in with the "
-        "group password, and can do nothing else until they do (for programmes with private "
-        "mentor threads).",
+        help_text=gettext_lazy(
+            "Members who have none are sent to set one right after signing in with the "
+            "group password, and can do nothing else until they do (for programmes with private "
+            "mentor threads)."
+        ),
     )
 
     class Meta:
@@ -163,7 +165,7 @@ class User(AbstractBaseUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="coordinators",
-        help_text="For coordinators: the division they look after.",
+        help_text=gettext_lazy("For coordinators: the division they look after."),
     )
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
@@ -182,7 +184,9 @@ class User(AbstractBaseUser):
     last_logged_on = models.DateField(null=True, blank=True, db_index=True)
     hide_name_outside_group = models.BooleanField(
         default=False,
-        help_text='Shown on leaderboards outside their group as "a member of <group>".',
+        help_text=gettext_lazy(
+            'Shown on leaderboards outside their group as "a member of <group>".'
+        ),
     )
     leetcode_username = models.CharField(
         max_length=40,
@@ -190,7 +194,9 @@ class User(AbstractBaseUser):
         validators=[
             RegexValidator(r"^[A-Za-z0-9_.-]+$", "Letters, digits, '_', '.' and '-' only.")
         ],
-        help_text="Public LeetCode profile whose submission calendar gives the coding streak.",
+        help_text=gettext_lazy(
+            "Public LeetCode profile whose submission calendar gives the coding streak."
+        ),
     )
     # Set when the member showed the username is theirs (their leetcode_code in its "About
     # me"); cleared when the username changes. Only verified usernames are synced.

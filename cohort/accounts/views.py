@@ -243,11 +243,15 @@ def group_member_remove_view(request, group_id: int, user_id: int):
         if confirmation_needed(request):
             return confirmation_page(
                 request,
-                question=f"Remove {user.display_name} from {group.name}?",
-                consequence=f"{user.display_name} ({user.email}) can no longer sign in and "
-                "their API tokens stop working at once. Their history stays; only an "
-                "organiser can bring them back.",
-                action_label=f"Remove {user.display_name}",
+                question=_("Remove %(display_name)s from %(name)s?")
+                % {"display_name": user.display_name, "name": group.name},
+                consequence=_(
+                    "%(display_name)s (%(email)s) can no longer sign in and "
+                    "their API tokens stop working at once. Their history stays; only an "
+                    "organiser can bring them back."
+                )
+                % {"display_name": user.display_name, "email": user.email},
+                action_label=_("Remove %(display_name)s") % {"display_name": user.display_name},
                 cancel_url=reverse("accounts:group-detail", args=[group.pk]),
             )
         member_remove(user=user, actor=request.user, ip=client_ip(request))
@@ -269,14 +273,19 @@ def group_leader_view(request, group_id: int):
         you = group.leader_id == request.user.pk
         return confirmation_page(
             request,
-            question=f"Make {new_leader.display_name} the leader of {group.name}?",
+            question=_("Make %(display_name)s the leader of %(name)s?")
+            % {"display_name": new_leader.display_name, "name": group.name},
             consequence=(
-                "You will no longer manage the group: only the new leader or an organiser can "
-                "hand leadership back."
+                _(
+                    "You will no longer manage the group: only the new leader or an organiser "
+                    "can hand leadership back."
+                )
                 if you
-                else f"{new_leader.display_name} will manage the group's members and password."
+                else _("%(name)s will manage the group's members and password.")
+                % {"name": new_leader.display_name}
             ),
-            action_label=f"Make {new_leader.display_name} leader",
+            action_label=_("Make %(display_name)s leader")
+            % {"display_name": new_leader.display_name},
             cancel_url=reverse("accounts:group-detail", args=[group.pk]),
         )
 

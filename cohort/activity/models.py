@@ -65,14 +65,16 @@ class DailyActivity(models.Model):
     plausible_steps = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="The member's flag threshold when the day was flagged: while it awaits "
-        "review it counts at most this many steps.",
+        help_text=gettext_lazy(
+            "The member's flag threshold when the day was flagged: while it awaits "
+            "review it counts at most this many steps."
+        ),
     )
     counted_steps = models.GeneratedField(
         expression=_counted_steps_rule(),
         output_field=models.IntegerField(),
         db_persist=True,
-        help_text="What the day counts towards progress, streaks and points.",
+        help_text=gettext_lazy("What the day counts towards progress, streaks and points."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

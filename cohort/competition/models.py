@@ -29,11 +29,13 @@ class Season(TimeStampedModel):
     point_cap = models.PositiveIntegerField(default=DEFAULT_SEASON_CAP)
     ascension_bonus = models.PositiveIntegerField(
         default=DEFAULT_ASCENSION_BONUS,
-        help_text="Added to the legacy score of a member who beats their previous season.",
+        help_text=gettext_lazy(
+            "Added to the legacy score of a member who beats their previous season."
+        ),
     )
     credit_divisor = models.PositiveIntegerField(
         default=DEFAULT_CREDIT_DIVISOR,
-        help_text="Credits awarded at the end: the season score divided by this.",
+        help_text=gettext_lazy("Credits awarded at the end: the season score divided by this."),
     )
     episode_count = models.PositiveSmallIntegerField(default=len(EPISODE_NAMES))
     finalised_at = models.DateTimeField(null=True, blank=True)
@@ -99,8 +101,10 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     monthly_target = models.PositiveSmallIntegerField(
         default=0,
-        help_text="At least this many approved submissions a calendar month (0: no target); "
-        "mentors see who falls short.",
+        help_text=gettext_lazy(
+            "At least this many approved submissions a calendar month (0: no target); "
+            "mentors see who falls short."
+        ),
     )
 
     class Meta:
@@ -280,7 +284,7 @@ class Title(models.Model):
         max_length=10,
         choices=SeasonStanding.Award.choices,
         blank=True,
-        help_text="Given to every member who finishes a season with this award.",
+        help_text=gettext_lazy("Given to every member who finishes a season with this award."),
     )
 
     class Meta:

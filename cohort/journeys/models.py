@@ -87,7 +87,9 @@ class Path(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="previous_paths",
-        help_text="Finishing this path enrolls the member in the next (there and back again).",
+        help_text=gettext_lazy(
+            "Finishing this path enrolls the member in the next (there and back again)."
+        ),
     )
     kind = models.CharField(max_length=11, choices=Kind.choices, default=Kind.ILLUSTRATED)
     # Without a route an illustrated path's line runs through its milestones' x/y.
@@ -98,7 +100,9 @@ class Path(TimeStampedModel):
         upload_to="maps/",
         blank=True,
         validators=[postcard_photo_validate],
-        help_text="Illustrated paths: the map image (PNG, JPEG, GIF or WebP, at most 5 MB).",
+        help_text=gettext_lazy(
+            "Illustrated paths: the map image (PNG, JPEG, GIF or WebP, at most 5 MB)."
+        ),
     )
     # An illustrated path's image size in pixels (the SVG map's drawing box for both kinds).
     map_width = models.PositiveIntegerField(default=1000)
@@ -133,7 +137,7 @@ class Milestone(models.Model):
         max_digits=9,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="From the start of the path, in the path's unit.",
+        help_text=gettext_lazy("From the start of the path, in the path's unit."),
     )
     # Geographic paths place a milestone at lat/lon, illustrated ones at x/y (image pixels).
     lat = models.FloatField(
@@ -152,7 +156,7 @@ class Milestone(models.Model):
         upload_to="postcards/",
         blank=True,
         validators=[postcard_photo_validate],
-        help_text="Optional: a PNG, JPEG, GIF or WebP image, at most 5 MB.",
+        help_text=gettext_lazy("Optional: a PNG, JPEG, GIF or WebP image, at most 5 MB."),
     )
 
     class Meta:

@@ -118,11 +118,14 @@ def mentor_review(request, submission_id: int):
         submission = submission_get_for_viewer(request.user, submission_id)
         return confirmation_page(
             request,
-            question=f"Reject “{submission.assignment.title}” by {submission.user.display_name}?",
-            consequence="A rejection cannot be undone: the member is told the work was not "
-            "accepted, with your feedback, and gets no points for it. To let them fix it, "
-            "request changes instead.",
-            action_label="Reject",
+            question=_("Reject “%(title)s” by %(display_name)s?")
+            % {"title": submission.assignment.title, "display_name": submission.user.display_name},
+            consequence=_(
+                "A rejection cannot be undone: the member is told the work was not "
+                "accepted, with your feedback, and gets no points for it. To let them fix it, "
+                "request changes instead."
+            ),
+            action_label=_("Reject"),
             cancel_url=_back(request),
         )
     decided = submission_review(
@@ -151,11 +154,16 @@ def mentor_review_bulk(request):
         count = len(set(ids))
         return confirmation_page(
             request,
-            question=f"Reject {count} submission{'s' if count != 1 else ''}?",
-            consequence="A rejection cannot be undone: each member is told the work was not "
-            "accepted, with your feedback, and gets no points for it. To let them fix it, "
-            "request changes instead.",
-            action_label=f"Reject {count}",
+            question=ngettext(
+                "Reject %(count)s submission?", "Reject %(count)s submissions?", count
+            )
+            % {"count": count},
+            consequence=_(
+                "A rejection cannot be undone: each member is told the work was not "
+                "accepted, with your feedback, and gets no points for it. To let them fix it, "
+                "request changes instead."
+            ),
+            action_label=_("Reject %(count)s") % {"count": count},
             cancel_url=_back(request),
         )
     outcomes = submissions_review_bulk(

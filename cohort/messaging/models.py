@@ -20,8 +20,8 @@ class Announcement(TimeStampedModel):
         EVERYONE = "everyone", gettext_lazy("Everyone")
 
     class Priority(models.IntegerChoices):
-        NORMAL = 0, "Normal"
-        HIGH = 1, "High"
+        NORMAL = 0, gettext_lazy("Normal")
+        HIGH = 1, gettext_lazy("High")
 
     class Status(models.TextChoices):
         DRAFT = "draft", gettext_lazy("Draft")

@@ -61,7 +61,7 @@ def announcement_create(
         action="announcement-post",
         user_id=author.pk,
         rate=settings.ANNOUNCEMENTS_PER_AUTHOR,
-        detail="You have posted many announcements in a short time; wait a while.",
+        detail=_("You have posted many announcements in a short time; wait a while."),
     )
     title, text = _announcement_text_validate(draft)
     groups, division = _audience_resolve(author=author, draft=draft)
@@ -249,7 +249,7 @@ def message_send(*, sender: User, thread: Thread, text: str) -> Message:
         action="message-send",
         user_id=sender.pk,
         rate=settings.MESSAGES_PER_SENDER,
-        detail="You are sending messages too fast; wait a minute.",
+        detail=_("You are sending messages too fast; wait a minute."),
     )
     text = (text or "").strip()
     if not text or len(text) > TEXT_MAX:

@@ -63,9 +63,15 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    email_dashboard = models.BooleanField("email me dashboard notifications", default=False)
-    email_profile = models.BooleanField("email me profile notifications", default=False)
-    daily_digest = models.BooleanField("one daily digest instead of an email each", default=False)
+    email_dashboard = models.BooleanField(
+        gettext_lazy("email me dashboard notifications"), default=False
+    )
+    email_profile = models.BooleanField(
+        gettext_lazy("email me profile notifications"), default=False
+    )
+    daily_digest = models.BooleanField(
+        gettext_lazy("one daily digest instead of an email each"), default=False
+    )
     # When each kind's email was last turned on: older notifications of that kind are not
     # mailed (turning email on sends only what arrives after). Empty: no mark (rows made
     # before the mark existed, or directly in the admin).

@@ -132,7 +132,7 @@ def _rate_limit(user: User) -> None:
         action="submission-write",
         user_id=user.pk,
         rate=settings.SUBMISSIONS_PER_MEMBER,
-        detail="You are saving submissions too fast; wait a minute.",
+        detail=_("You are saving submissions too fast; wait a minute."),
     )
 
 

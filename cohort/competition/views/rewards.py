@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohort.competition.selectors.rewards import titles_for_member, wallet_summary
@@ -60,10 +61,13 @@ def _redeem_confirmation(request, title, titles):
     wallet = wallet_summary(request.user)
     confirm = confirmation_context(
         request,
-        question=f"Buy “{title.name}” for {title.cost} credits?",
-        consequence=f"Your balance goes from {wallet.balance} to {wallet.balance - title.cost} "
-        "credits. A title cannot be returned.",
-        action_label=f"Buy for {title.cost} credits",
+        question=_("Buy “%(name)s” for %(cost)s credits?")
+        % {"name": title.name, "cost": title.cost},
+        consequence=_(
+            "Your balance goes from %(balance)s to %(value)s credits. A title cannot be returned."
+        )
+        % {"balance": wallet.balance, "value": wallet.balance - title.cost},
+        action_label=_("Buy for %(cost)s credits") % {"cost": title.cost},
         cancel_url=reverse(SEASON_PAGE) + "#titles",
     )
     if request.htmx:
