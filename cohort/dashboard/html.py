@@ -44,6 +44,8 @@ def _row(
 ) -> str:
     name = escape(r.name)
     progress = numbers.plain(r.progress)
+    # Attributes are read by machines (assistive tech, CSS): never the language's comma.
+    raw = escape(str(r.progress))
     cells = [
         f'<td><span class="dot" style="background: {escape(r.marker_colour)}" '
         f'aria-hidden="true"></span> {name}'
@@ -62,8 +64,8 @@ def _row(
     label = words["progress"].replace("%(name)s", name)
     cells.append(
         f'<td class="num"><span class="bar" role="progressbar" aria-valuemin="0" '
-        f'aria-valuemax="100" aria-valuenow="{progress}" aria-label="{label}">'
-        f'<span style="width: {progress}%"></span></span> {progress}% · '
+        f'aria-valuemax="100" aria-valuenow="{raw}" aria-label="{label}">'
+        f'<span style="width: {raw}%"></span></span> {progress}% · '
         f"{escape(distance(r.distance, r.unit))}{path}</td>"
     )
     cells.append(f"<td>{escape(r.milestone) or '—'}</td>")

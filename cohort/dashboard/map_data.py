@@ -4,6 +4,7 @@ own. The route line itself is fetched from the cached GET /api/v1/paths/{id}/rou
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from cohort.journeys.selectors import Marker, PathView
@@ -49,7 +50,8 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
             {
                 "id": m.id,
                 "name": m.name,
-                "distance": f"{m.distance.normalize():f}",
+                # Shown in the popup: in the page's language (3,5 in Spanish).
+                "distance": number_format(m.distance.normalize()),
                 "at": _at(path, lat=m.lat, lon=m.lon, x=m.x, y=m.y),
                 "postcard": m.postcard if card else "",
                 "photo": photo(m.id) if card and m.has_photo else "",
@@ -66,7 +68,7 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
             "text": text_colour(marker.colour),
             "at": _at(path, lat=marker.lat, lon=marker.lon, x=marker.x, y=marker.y),
             "me": marker.is_viewer,
-            "distance": f"{marker.distance} {path.unit}",
+            "distance": f"{number_format(marker.distance)} {path.unit}",
         }
         for marker in markers
         if not path.is_geographic or marker.lat is not None
