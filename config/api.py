@@ -5,11 +5,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.parser import Parser
 
 from cohort.accounts.api import auth_router, groups_router, tokens_router
@@ -122,6 +123,18 @@ def domain_error(request, exc: DomainError):
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request, exc):
+    """Ninja's 401, its `detail` in the request's language ("Unauthorized" in English)."""
+    return api.create_response(request, {"detail": _("Unauthorized")}, status=401)
+
+
+@api.exception_handler(Http404)
+def no_such_object(request, exc):
+    """Ninja's 404 for Django's Http404, its `detail` in the request's language."""
+    return api.create_response(request, {"detail": _("Not Found")}, status=404)
 
 
 @api.exception_handler(RawPostDataException)

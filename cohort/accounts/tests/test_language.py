@@ -104,3 +104,10 @@ def test_the_api_takes_the_profile_language_and_can_change_it(client):
         "/api/v1/me", data=json.dumps({"language": "hi"}), content_type="application/json"
     )
     assert changed.status_code == 200 and changed.json()["language"] == "hi"
+
+
+def test_the_apis_own_401_comes_in_the_request_language(client):
+    anonymous = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="es")
+    assert anonymous.status_code == 401 and anonymous.json() == {"detail": "No autorizado"}
+    english = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "Unauthorized"}
