@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.accounts.services.groups import (
@@ -102,7 +103,9 @@ class MemberInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = f"Members (at most {MAX_GROUP_MEMBERS}; add or move them from Users)"
+    verbose_name_plural = format_lazy(
+        gettext_lazy("Members (at most {max}; add or move them from Users)"), max=MAX_GROUP_MEMBERS
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -250,7 +253,9 @@ class UserAdmin(admin.ModelAdmin):
             elif target_group is None and obj.group_id is not None:
                 member_remove(user=obj, actor=request.user, ip=client_ip(request))
 
-    @admin.action(description="Clear personal password (the group password signs in again)")
+    @admin.action(
+        description=gettext_lazy("Clear personal password (the group password signs in again)")
+    )
     def clear_personal_password(self, request, queryset):
         cleared = sum(
             personal_password_clear(user=user, actor=request.user, ip=client_ip(request))
@@ -258,11 +263,18 @@ class UserAdmin(admin.ModelAdmin):
         )
         self.message_user(
             request,
-            f"Cleared {cleared} personal password(s); their sessions have ended.",
+            ngettext(
+                "Cleared %(count)s personal password; their sessions have ended.",
+                "Cleared %(count)s personal passwords; their sessions have ended.",
+                cleared,
+            )
+            % {"count": cleared},
             messages.SUCCESS,
         )
 
-    @admin.action(description="Reset two-factor sign-in (a lost phone: they set up again)")
+    @admin.action(
+        description=gettext_lazy("Reset two-factor sign-in (a lost phone: they set up again)")
+    )
     def reset_two_factor(self, request, queryset):
         """Another organiser's way, from the browser, to what `manage.py two_factor_reset`
         does: the authenticator and recovery codes go, audited with who did it."""
@@ -271,22 +283,35 @@ class UserAdmin(admin.ModelAdmin):
             two_factor_reset(email=user.email, actor=request.user, ip=client_ip(request))
         self.message_user(
             request,
-            f"Reset two-factor sign-in of {len(organisers)} organiser(s); each sets up an "
-            "authenticator again at their next sign-in.",
+            ngettext(
+                "Reset two-factor sign-in of %(count)s organiser; they set up an "
+                "authenticator again at their next sign-in.",
+                "Reset two-factor sign-in of %(count)s organisers; each sets up an "
+                "authenticator again at their next sign-in.",
+                len(organisers),
+            )
+            % {"count": len(organisers)},
             messages.SUCCESS,
         )
 
-    @admin.action(description="Remove the selected members from their group")
+    @admin.action(description=gettext_lazy("Remove the selected members from their group"))
     def remove_from_group(self, request, queryset):
         removed = 0
         for user in queryset.filter(group__isnull=False):
             member_remove(user=user, actor=request.user, ip=client_ip(request))
             removed += 1
         self.message_user(
-            request, f"Removed {removed} member(s) from their group.", messages.SUCCESS
+            request,
+            ngettext(
+                "Removed %(count)s member from their group.",
+                "Removed %(count)s members from their group.",
+                removed,
+            )
+            % {"count": removed},
+            messages.SUCCESS,
         )
 
-    @admin.action(description="Bring the selected former members back into a group")
+    @admin.action(description=gettext_lazy("Bring the selected former members back into a group"))
     def restore_to_group(self, request, queryset):
         """Two steps: choose the group (an intermediate page), then restore each member
         without a group through member_restore; members still in a group are left alone."""
@@ -309,7 +334,15 @@ class UserAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.detail, messages.ERROR)
                 break
             restored += 1
-        self.message_user(request, f"Brought back {restored} member(s) into {group.name}.")
+        self.message_user(
+            request,
+            ngettext(
+                "Brought back %(count)s member into %(group)s.",
+                "Brought back %(count)s members into %(group)s.",
+                restored,
+            )
+            % {"count": restored, "group": group.name},
+        )
         return None
 
 
