@@ -85,8 +85,14 @@ def _audit(page, base, axe, pages) -> str:
     return report
 
 
-def test_signed_out_pages_have_no_serious_violation(live_server, page, axe, world):
-    pages = [("sign-in", "/login/"), ("join", world["invite"]), ("not-found", "/no-such-page/")]
+def test_signed_out_pages_have_no_serious_violation(live_server, page, axe, world, settings):
+    settings.REGISTRATION_OPEN = True  # so that /signup/ is a page to check too
+    pages = [
+        ("sign-in", "/login/"),
+        ("sign-up", "/signup/"),
+        ("join", world["invite"]),
+        ("not-found", "/no-such-page/"),
+    ]
     assert _audit(page, live_server.url, axe, pages) == ""
 
 
