@@ -5,11 +5,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from cohort.accounts.models import User
 from cohort.core.exceptions import NotFound
-from cohort.core.i18n import in_language
+from cohort.core.i18n import in_language, lazy_message
 from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.unread import unread_count_changed
 
@@ -175,10 +175,13 @@ def group_password_rotated_received(
 ) -> int:
     """Receiver of accounts.signals.group_password_rotated: tell each member that their API
     tokens were revoked and where to create new ones. Runs in the rotation's transaction."""
-    text = (
-        f"{group_name} has a new group password: sessions signed in with the old one have "
-        "ended and your API tokens were revoked. Create new tokens on your profile for your "
-        "devices and scripts."
+    text = lazy_message(
+        gettext_noop(
+            "%(group)s has a new group password: sessions signed in with the old one have "
+            "ended and your API tokens were revoked. Create new tokens on your profile for your "
+            "devices and scripts."
+        ),
+        group=group_name,
     )
     return notifications_create(
         drafts=[
