@@ -13,7 +13,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
-.PHONY: run serve test check lint typecheck format venv migrate e2e clean
+.PHONY: run serve test check lint typecheck format venv migrate e2e clean messages
 
 $(BIN)/uv:
 	@./scripts/bootstrap-uv.sh $(PYTHON) $(VENV) $(UV_VERSION)
@@ -71,6 +71,11 @@ check: lint typecheck
 
 e2e: $(DEV_STAMP)
 	@./scripts/test-services.sh $(BIN)/python -m pytest e2e $(PYTEST_ARGS)
+
+# The translation catalogues: gather new strings into locale/*/django.po (translate them
+# there), then compile the .mo files; both are committed (README.md, "Languages").
+messages: $(DEV_STAMP)
+	$(BIN)/python manage.py update_catalogues
 
 clean:
 	rm -rf $(VENV) var

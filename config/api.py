@@ -5,10 +5,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.parser import Parser
 
 from cohort.accounts.api import auth_router, groups_router, imports_router, tokens_router
@@ -126,6 +128,18 @@ def domain_error(request, exc: DomainError):
     return response
 
 
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request, exc):
+    """Ninja's 401, its `detail` in the request's language ("Unauthorized" in English)."""
+    return api.create_response(request, {"detail": _("Unauthorized")}, status=401)
+
+
+@api.exception_handler(Http404)
+def no_such_object(request, exc):
+    """Ninja's 404 for Django's Http404, its `detail` in the request's language."""
+    return api.create_response(request, {"detail": _("Not Found")}, status=404)
+
+
 @api.exception_handler(RawPostDataException)
 def form_body_for_json(request, exc):
     """A large form body sent to an operation that reads JSON: NulCharacterMiddleware has
@@ -133,7 +147,7 @@ def form_body_for_json(request, exc):
     is not JSON), so the raw body is gone. 400 as well, never a 500."""
     return api.create_response(
         request,
-        {"detail": "Cannot parse request body: this operation takes JSON."},
+        {"detail": _("Cannot parse request body: this operation takes JSON.")},
         status=400,
     )
 
@@ -151,7 +165,7 @@ def data_error(request, exc):
     input validation should have stopped it first."""
     logger.warning("API input the database refused: %s", exc)
     return api.create_response(
-        request, {"detail": "A value is out of range or cannot be stored."}, status=422
+        request, {"detail": _("A value is out of range or cannot be stored.")}, status=422
     )
 
 
@@ -164,12 +178,14 @@ def request_too_large(request, exc):
     not Django's HTML 400 page."""
     if isinstance(exc, TooManyFilesSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        detail, status = f"Too many files in one request: send at most {limit}.", 413
+        detail = _("Too many files in one request: send at most %(limit)s.") % {"limit": limit}
+        status = 413
     elif isinstance(exc, RequestDataTooBig):
-        detail, status = "The request body is too large.", 413
+        detail, status = _("The request body is too large."), 413
     else:
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-        detail, status = f"Too many fields in one request: send at most {limit}.", 400
+        detail = _("Too many fields in one request: send at most %(limit)s.") % {"limit": limit}
+        status = 400
     return api.create_response(request, {"detail": detail}, status=status)
 
 
@@ -177,7 +193,7 @@ def not_found(request, exception):
     """handler404: JSON under /api/ (an id that is not a number matches no route, so Django
     answers before Ninja), the app's own templates/404.html elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
+        return JsonResponse({"detail": _("Not Found")}, status=404)
     return defaults.page_not_found(request, exception)
 
 

@@ -72,9 +72,14 @@ MIDDLEWARE = [
     # Before the session and every view: a NUL in the path, query or form is a 400.
     "cohort.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's order): the language from the
+    # switcher's cookie, else Accept-Language, else English. It reads no session.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in member's profile language wins over the browser's.
+    "cohort.accounts.middleware.ProfileLanguageMiddleware",
     "cohort.accounts.middleware.SessionTimeoutMiddleware",
     "cohort.accounts.middleware.OrganiserTwoFactorMiddleware",
     "cohort.accounts.middleware.PersonalPasswordMiddleware",
@@ -97,6 +102,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cohort.core.context_processors.site",
@@ -441,6 +447,14 @@ POLAR_WEBHOOK_SECRET = env.string("POLAR_WEBHOOK_SECRET")
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The languages of the pages, emails, notifications and API errors: a member's profile
+# language, else the sign-in page's switcher (a cookie), else Accept-Language, else English.
+# Adding one: README.md, "Languages".
+LANGUAGES = [("en", "English"), ("es", "Español"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,9 @@ handler404 = "config.api.not_found"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # POST /i18n/setlang/ (Django's set_language): the sign-in page's language switcher; it
+    # sets a cookie (LocaleMiddleware reads it) and writes no session.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cohort.ops.urls")),
     path("", include("cohort.core.urls")),
     path("", include("cohort.accounts.urls")),

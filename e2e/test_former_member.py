@@ -58,7 +58,7 @@ def test_an_organiser_brings_a_removed_member_back_from_the_admin(live_server, p
     page.get_by_label("Into group").select_option(label="Second Chance")
     page.get_by_role("button", name="Bring them back").click()
     expect(page.locator("ul.messagelist")).to_contain_text(
-        "Brought back 1 member(s) into Second Chance."
+        "Brought back 1 member into Second Chance."
     )
     former.refresh_from_db()
     assert (former.group.name, former.is_active) == ("Second Chance", True)

@@ -54,5 +54,20 @@ if [ ! -x "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
     || echo "make test: could not install chromium; the browser walks will be skipped"
 fi
+# The Hindi pages' screenshots (e2e/test_languages.py) need a Devanagari font; Debian's
+# chromium has none of its own.
+if command -v fc-list >/dev/null && ! fc-list | grep -qi devanagari && [ "$(id -u)" = 0 ] \
+  && command -v apt-get >/dev/null; then
+  echo "make test: installing fonts-noto-core for the Hindi pages (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core; } \
+    >/dev/null 2>&1 || echo "make test: could not install fonts-noto-core; Hindi shows as boxes"
+fi
+# The catalogue check (cohort/core/tests/test_translations.py) gathers the strings with GNU
+# gettext's xgettext; CI installs it the same way, and the check fails there without it.
+if ! command -v xgettext >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "make test: installing gettext for the translation catalogue check (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; } >/dev/null 2>&1 \
+    || echo "make test: could not install gettext; the catalogue check will fail"
+fi
 unset CELERY_BROKER_URL
 exec "$@"

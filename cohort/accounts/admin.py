@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Division, Group, User
 from cohort.accounts.services.groups import (
@@ -61,12 +64,13 @@ class DivisionAdmin(admin.ModelAdmin):
 
 class GroupForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Group password",
+        label=gettext_lazy("Group password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Required for a new group. Setting it on an existing group signs every "
-        "member out.",
+        help_text=gettext_lazy(
+            "Required for a new group. Setting it on an existing group signs every member out."
+        ),
     )
 
     class Meta:
@@ -100,7 +104,9 @@ class MemberInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = f"Members (at most {MAX_GROUP_MEMBERS}; add or move them from Users)"
+    verbose_name_plural = format_lazy(
+        gettext_lazy("Members (at most {max}; add or move them from Users)"), max=MAX_GROUP_MEMBERS
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -139,12 +145,14 @@ class GroupAdmin(admin.ModelAdmin):
 
 class UserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="Own password",
+        label=gettext_lazy("Own password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Mentors, coordinators and organisers only; members set their own on their "
-        'profile (the action "Clear personal password" sends one back to the group password).',
+        help_text=gettext_lazy(
+            "Mentors, coordinators and organisers only; members set their own on their "
+            'profile (the action "Clear personal password" sends one back to the group password).'
+        ),
     )
 
     class Meta:
@@ -167,19 +175,23 @@ class UserForm(forms.ModelForm):
         data = super().clean()
         role, group = data.get("role"), data.get("group")
         if role == User.Role.MEMBER and group is None:
-            self.add_error("group", "A member belongs to a group.")
+            self.add_error("group", _("A member belongs to a group."))
         if role != User.Role.MEMBER and group is not None:
             self.add_error(
-                "group", "Only members belong to a group; mentors are assigned on the group."
+                "group", _("Only members belong to a group; mentors are assigned on the group.")
             )
         moving_in = group is not None and group.pk != self.instance.group_id
         if moving_in and group.is_full:
-            self.add_error("group", f"{group.name} is full ({MAX_GROUP_MEMBERS} members).")
+            self.add_error(
+                "group",
+                _("%(name)s is full (%(max_group_members)s members).")
+                % {"name": group.name, "max_group_members": MAX_GROUP_MEMBERS},
+            )
         password = data.get("new_password")
         if password and role == User.Role.MEMBER:
             self.add_error(
                 "new_password",
-                "Members sign in with their group's password or set their own on their profile.",
+                _("Members sign in with their group's password or set their own on their profile."),
             )
         elif password:
             try:
@@ -187,7 +199,7 @@ class UserForm(forms.ModelForm):
             except DomainError as exc:
                 self.add_error("new_password", exc.detail)
         if not self.instance.pk and role and role != User.Role.MEMBER and not password:
-            self.add_error("new_password", "Staff sign in with their own password: set one.")
+            self.add_error("new_password", _("Staff sign in with their own password: set one."))
         return data
 
 
@@ -258,7 +270,9 @@ class UserAdmin(admin.ModelAdmin):
             elif target_group is None and obj.group_id is not None:
                 member_remove(user=obj, actor=request.user, ip=client_ip(request))
 
-    @admin.action(description="Clear personal password (the group password signs in again)")
+    @admin.action(
+        description=gettext_lazy("Clear personal password (the group password signs in again)")
+    )
     def clear_personal_password(self, request, queryset):
         cleared = sum(
             personal_password_clear(user=user, actor=request.user, ip=client_ip(request))
@@ -266,11 +280,18 @@ class UserAdmin(admin.ModelAdmin):
         )
         self.message_user(
             request,
-            f"Cleared {cleared} personal password(s); their sessions have ended.",
+            ngettext(
+                "Cleared %(count)s personal password; their sessions have ended.",
+                "Cleared %(count)s personal passwords; their sessions have ended.",
+                cleared,
+            )
+            % {"count": cleared},
             messages.SUCCESS,
         )
 
-    @admin.action(description="Reset two-factor sign-in (a lost phone: they set up again)")
+    @admin.action(
+        description=gettext_lazy("Reset two-factor sign-in (a lost phone: they set up again)")
+    )
     def reset_two_factor(self, request, queryset):
         """Another organiser's way, from the browser, to what `manage.py two_factor_reset`
         does: the authenticator and recovery codes go, audited with who did it."""
@@ -279,22 +300,35 @@ class UserAdmin(admin.ModelAdmin):
             two_factor_reset(email=user.email, actor=request.user, ip=client_ip(request))
         self.message_user(
             request,
-            f"Reset two-factor sign-in of {len(organisers)} organiser(s); each sets up an "
-            "authenticator again at their next sign-in.",
+            ngettext(
+                "Reset two-factor sign-in of %(count)s organiser; they set up an "
+                "authenticator again at their next sign-in.",
+                "Reset two-factor sign-in of %(count)s organisers; each sets up an "
+                "authenticator again at their next sign-in.",
+                len(organisers),
+            )
+            % {"count": len(organisers)},
             messages.SUCCESS,
         )
 
-    @admin.action(description="Remove the selected members from their group")
+    @admin.action(description=gettext_lazy("Remove the selected members from their group"))
     def remove_from_group(self, request, queryset):
         removed = 0
         for user in queryset.filter(group__isnull=False):
             member_remove(user=user, actor=request.user, ip=client_ip(request))
             removed += 1
         self.message_user(
-            request, f"Removed {removed} member(s) from their group.", messages.SUCCESS
+            request,
+            ngettext(
+                "Removed %(count)s member from their group.",
+                "Removed %(count)s members from their group.",
+                removed,
+            )
+            % {"count": removed},
+            messages.SUCCESS,
         )
 
-    @admin.action(description="Bring the selected former members back into a group")
+    @admin.action(description=gettext_lazy("Bring the selected former members back into a group"))
     def restore_to_group(self, request, queryset):
         """Two steps: choose the group (an intermediate page), then restore each member
         without a group through member_restore; members still in a group are left alone."""
@@ -317,9 +351,19 @@ class UserAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.detail, messages.ERROR)
                 break
             restored += 1
-        self.message_user(request, f"Brought back {restored} member(s) into {group.name}.")
+        self.message_user(
+            request,
+            ngettext(
+                "Brought back %(count)s member into %(group)s.",
+                "Brought back %(count)s members into %(group)s.",
+                restored,
+            )
+            % {"count": restored, "group": group.name},
+        )
         return None
 
 
 class RestoreForm(forms.Form):
-    group = forms.ModelChoiceField(queryset=Group.objects.order_by("name"), label="Into group")
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.order_by("name"), label=gettext_lazy("Into group")
+    )

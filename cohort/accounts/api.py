@@ -1,4 +1,5 @@
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -42,6 +43,7 @@ def user_out(user: User) -> dict:
         "role": user.role,
         "time_zone": user.time_zone,
         "marker_colour": user.marker_colour,
+        "language": user.language,
         "group": {"id": group.pk, "name": group.name} if group else None,
         "is_group_leader": bool(group and group.leader_id == user.pk),
     }
@@ -68,7 +70,7 @@ def create_group(request: HttpRequest, payload: GroupIn):
     if payload.division_id is not None:
         division = Division.objects.filter(pk=payload.division_id).first()
         if division is None:
-            raise NotFound("No such division.")
+            raise NotFound(_("No such division."))
     group = group_create(
         name=payload.name,
         password=payload.password,

@@ -4,6 +4,7 @@ A token's scope is checked here, for every endpoint at once (the rule is in toke
 routes use `token_or_session`, under which a token may only read; the few writes a token
 may make declare their scope with `token_or_session_for(scope)`."""
 
+from django.utils import translation
 from ninja.security import HttpBearer, django_auth
 
 from cohort.accounts.models import ApiToken
@@ -30,6 +31,9 @@ class TokenAuth(HttpBearer):
         # Raised, not None: a token that is not allowed must not fall back to the session.
         api_token_scope_check(scope=scope, method=request.method, write_scope=self.write_scope)
         request.user = user
+        if user.language:  # the member's language over Accept-Language, as for sessions
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return user
 
 

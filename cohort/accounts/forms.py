@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cohort.accounts.models import ApiToken, User
+from cohort.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from cohort.accounts.services.personal_password import (
     personal_password_check_current,
     personal_password_validate,
@@ -13,9 +13,12 @@ from cohort.core.exceptions import DomainError
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
+        label=_("Password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -24,14 +27,14 @@ class SignInForm(forms.Form):
 
 class NewPasswordForm(forms.Form):
     password = forms.CharField(
-        label="New group password",
+        label=_("New group password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common or all-numeric password.",
+        help_text=_("At least 12 characters; not a common or all-numeric password."),
     )
     confirm = forms.CharField(
-        label="Repeat it",
+        label=_("Repeat it"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -40,7 +43,7 @@ class NewPasswordForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("confirm"):
-            self.add_error("confirm", "The two passwords differ.")
+            self.add_error("confirm", _("The two passwords differ."))
         return data
 
 
@@ -49,21 +52,23 @@ class PersonalPasswordForm(forms.Form):
     a new personal password twice; the service's own checks give the field errors."""
 
     current = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     password = forms.CharField(
-        label="New personal password",
+        label=_("New personal password"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common or all-numeric password, and not the "
-        "group password.",
+        help_text=_(
+            "At least 12 characters; not a common or all-numeric password, and not the "
+            "group password."
+        ),
     )
     confirm = forms.CharField(
-        label="Repeat it",
+        label=_("Repeat it"),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -73,10 +78,10 @@ class PersonalPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if user.has_personal_password:
-            self.fields["current"].label = "Current personal password"
+            self.fields["current"].label = _("Current personal password")
         else:
-            self.fields["current"].label = "Group password"
-            self.fields["current"].help_text = "The password you signed in with."
+            self.fields["current"].label = _("Group password")
+            self.fields["current"].help_text = _("The password you signed in with.")
 
     def clean_current(self):
         current = self.cleaned_data["current"]
@@ -97,24 +102,24 @@ class PersonalPasswordForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("confirm"):
-            self.add_error("confirm", "The two passwords differ.")
+            self.add_error("confirm", _("The two passwords differ."))
         return data
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=60,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "My phone"}),
     )
     scope = forms.ChoiceField(
-        label="Scope",
+        label=_("Scope"),
         # The organise scope is for organisers, who make tokens through the API.
         choices=[c for c in ApiToken.Scope.choices if c[0] != ApiToken.Scope.ORGANISE],
         initial=ApiToken.Scope.READ,
         required=False,
-        help_text="What the token may do besides reading; nothing else is ever allowed.",
+        help_text=_("What the token may do besides reading; nothing else is ever allowed."),
     )
 
     def clean_scope(self):
@@ -122,16 +127,16 @@ class TokenForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(max_length=254)
-    display_name = forms.CharField(label="Name", max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    display_name = forms.CharField(label=_("Name"), max_length=100, required=False)
 
 
 class JoinForm(MemberForm):
-    display_name = forms.CharField(label="Your name", max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
 
 
 class LeaderForm(forms.Form):
-    leader = forms.ModelChoiceField(queryset=User.objects.none(), label="New leader")
+    leader = forms.ModelChoiceField(queryset=User.objects.none(), label=_("New leader"))
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,9 +145,9 @@ class LeaderForm(forms.Form):
 
 
 class RegisterForm(NewPasswordForm):
-    group_name = forms.CharField(label="Group name", max_length=100)
-    email = forms.EmailField(label="Your email", max_length=254)
-    display_name = forms.CharField(label="Your name", max_length=100)
+    group_name = forms.CharField(label=_("Group name"), max_length=100)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
 
     field_order = ["group_name", "display_name", "email", "password", "confirm"]
 
@@ -151,20 +156,26 @@ class ProfileForm(forms.Form):
     """The member's own name, time zone and marker colour; the service checks them again
     (profile_update), so the page and PATCH /api/v1/me refuse the same things."""
 
-    display_name = forms.CharField(label="Your name", max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
     time_zone = forms.CharField(
-        label="Time zone",
+        label=_("Time zone"),
         max_length=64,
-        help_text="Your day starts at midnight here. Type to search, e.g. Madrid or Chicago.",
+        help_text=_("Your day starts at midnight here. Type to search, e.g. Madrid or Chicago."),
         widget=forms.TextInput(
             attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
     marker_colour = forms.CharField(
-        label="Marker colour",
+        label=_("Marker colour"),
         max_length=7,
-        help_text="Your dot on the map and the group page.",
+        help_text=_("Your dot on the map and the group page."),
         widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The browser's language")), *LANGUAGE_CHOICES],
+        help_text=_("Pages, emails and notifications in this language."),
     )
 
     def clean(self):
@@ -174,6 +185,7 @@ class ProfileForm(forms.Form):
                 display_name=data.get("display_name"),
                 time_zone=data.get("time_zone"),
                 marker_colour=data.get("marker_colour"),
+                language=data.get("language"),
             )
         except ProfileInvalid as exc:
             self.add_error(exc.field if exc.field in data else None, exc.detail)
@@ -184,17 +196,17 @@ class LeetCodeForm(forms.Form):
     """The member's LeetCode username, and nothing else: streaks are read, never entered."""
 
     leetcode_username = forms.CharField(
-        label="LeetCode username",
+        label=_("LeetCode username"),
         max_length=40,
         required=False,
         validators=User._meta.get_field("leetcode_username").validators,
-        help_text="Your public profile's name; leave it blank to stop the sync.",
+        help_text=_("Your public profile's name; leave it blank to stop the sync."),
     )
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={
@@ -204,7 +216,7 @@ class TwoFactorCodeForm(forms.Form):
                 "pattern": "[0-9 ]*",
             }
         ),
-        help_text="The 6-digit code your authenticator app shows for Cohort.",
+        help_text=_("The 6-digit code your authenticator app shows for Cohort."),
     )
 
 
@@ -212,13 +224,15 @@ class TwoFactorVerifyForm(forms.Form):
     """The app's 6-digit code or a recovery code (letters too: a text keyboard)."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off"}
         ),
-        help_text="The 6-digit code your authenticator app shows for Cohort, or one of your "
-        "recovery codes.",
+        help_text=_(
+            "The 6-digit code your authenticator app shows for Cohort, or one of your "
+            "recovery codes."
+        ),
     )
 
 

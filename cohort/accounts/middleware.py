@@ -6,6 +6,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cohort.accounts.selectors import (
     DIVISION_NEEDS_OWN_SIGN_IN,
@@ -45,6 +47,23 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+class ProfileLanguageMiddleware:
+    """A signed-in member's profile language, over the one LocaleMiddleware took from the
+    switcher's cookie or Accept-Language. Anonymous requests load no session here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key and session.get(BACKEND_SESSION_KEY):
+            language = getattr(request.user, "language", "")
+            if language and language != request.LANGUAGE_CODE:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 class OrganiserTwoFactorMiddleware:
     """Keep an organiser's session that has not passed the TOTP step out of everything but
     the code pages: pages redirect to /2fa/ (which enrols a first device), the API answers
@@ -75,7 +94,7 @@ class OrganiserTwoFactorMiddleware:
         ):
             if path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": "Two-factor verification required: enter your code at /2fa/."},
+                    {"detail": _("Two-factor verification required: enter your code at /2fa/.")},
                     status=403,
                 )
             target = reverse("accounts:two-factor")

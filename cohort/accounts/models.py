@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.roles import Role
@@ -24,7 +26,9 @@ def normalize_email(email: str) -> str:
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid).")
+        raise ValidationError(
+            _("%(repr)s is not a known time zone (e.g. Europe/Madrid).") % {"repr": repr(value)}
+        )
 
 
 def default_time_zone() -> str:
@@ -34,11 +38,13 @@ def default_time_zone() -> str:
 class Division(TimeStampedModel):
     name = models.CharField(max_length=100, unique=True)
     is_personal_password_required = models.BooleanField(
-        "Members need a personal password",
+        gettext_lazy("Members need a personal password"),
         default=False,
-        help_text="Members who have none are sent to set one right after signing in with the "
-        "group password, and can do nothing else until they do (for programmes with private "
-        "mentor threads).",
+        help_text=gettext_lazy(
+            "Members who have none are sent to set one right after signing in with the "
+            "group password, and can do nothing else until they do (for programmes with private "
+            "mentor threads)."
+        ),
     )
 
     class Meta:
@@ -138,6 +144,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self.create_user(email, display_name or email, password, role=User.Role.ORGANISER)
 
 
+# settings.LANGUAGES' codes; kept here so a migration does not follow the settings.
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español"), ("hi", "हिन्दी")]
+
+
 class User(AbstractBaseUser):
     """A person. Members sign in with their group's password; staff roles with their own."""
 
@@ -155,7 +165,7 @@ class User(AbstractBaseUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="coordinators",
-        help_text="For coordinators: the division they look after.",
+        help_text=gettext_lazy("For coordinators: the division they look after."),
     )
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
@@ -163,6 +173,8 @@ class User(AbstractBaseUser):
     # When the member chose their zone themselves (profile, API, or the browser's zone offered
     # after signing in); until then the offer shows when the browser's zone differs.
     time_zone_chosen_at = models.DateTimeField(null=True, blank=True)
+    # The language of pages, emails and notifications ("" : the browser's Accept-Language).
+    language = models.CharField(max_length=8, blank=True, default="", choices=LANGUAGE_CHOICES)
     marker_colour = models.CharField(
         max_length=7,
         default="#2563eb",
@@ -172,7 +184,9 @@ class User(AbstractBaseUser):
     last_logged_on = models.DateField(null=True, blank=True, db_index=True)
     hide_name_outside_group = models.BooleanField(
         default=False,
-        help_text='Shown on leaderboards outside their group as "a member of <group>".',
+        help_text=gettext_lazy(
+            'Shown on leaderboards outside their group as "a member of <group>".'
+        ),
     )
     leetcode_username = models.CharField(
         max_length=40,
@@ -180,7 +194,9 @@ class User(AbstractBaseUser):
         validators=[
             RegexValidator(r"^[A-Za-z0-9_.-]+$", "Letters, digits, '_', '.' and '-' only.")
         ],
-        help_text="Public LeetCode profile whose submission calendar gives the coding streak.",
+        help_text=gettext_lazy(
+            "Public LeetCode profile whose submission calendar gives the coding streak."
+        ),
     )
     # Set when the member showed the username is theirs (their leetcode_code in its "About
     # me"); cleared when the username changes. Only verified usernames are synced.
@@ -279,14 +295,14 @@ class ApiToken(models.Model):
     and its scope says which writes it may make (cohort.accounts.tokens)."""
 
     class Scope(models.TextChoices):
-        READ = "read", "read: GET requests only"
-        ACTIVITY_WRITE = "activity:write", "activity:write: read, and log activity"
-        ORGANISE = "organise", "organise: read, and run jobs (organisers only)"
+        READ = "read", gettext_lazy("read: GET requests only")
+        ACTIVITY_WRITE = "activity:write", gettext_lazy("activity:write: read, and log activity")
+        ORGANISE = "organise", gettext_lazy("organise: read, and run jobs (organisers only)")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)
     prefix = models.CharField(
-        max_length=10, help_text="The first characters, to tell tokens apart."
+        max_length=10, help_text=gettext_lazy("The first characters, to tell tokens apart.")
     )
     key_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
@@ -317,7 +333,9 @@ class Passkey(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
     name = models.CharField(max_length=60)
     credential_id = models.CharField(
-        max_length=1400, unique=True, help_text="base64url of the authenticator's credential id"
+        max_length=1400,
+        unique=True,
+        help_text=gettext_lazy("base64url of the authenticator's credential id"),
     )
     public_key = models.BinaryField()
     sign_count = models.PositiveBigIntegerField(default=0)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
@@ -38,20 +39,20 @@ def _rp(request) -> RelyingParty:
 
 def _body(request) -> dict:
     if request.content_type != "application/json":
-        raise InvalidInput("The request body is not JSON.")
+        raise InvalidInput(_("The request body is not JSON."))
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise InvalidInput("The request body is not JSON.") from exc
+        raise InvalidInput(_("The request body is not JSON.")) from exc
     if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
+        raise InvalidInput(_("The request body must be a JSON object."))
     return body
 
 
 def _challenge(request, key: str) -> bytes:
     value = request.session.pop(key, None)
     if not value:
-        raise InvalidInput("That passkey request has expired: try again.")
+        raise InvalidInput(_("That passkey request has expired: try again."))
     return base64url_to_bytes(value)
 
 
@@ -97,7 +98,10 @@ def passkey_register_view(request):
         name=str(body.get("name", "")),
         ip=client_ip(request),
     )
-    messages.success(request, f"Passkey “{passkey.name}” added: you can sign in with it now.")
+    messages.success(
+        request,
+        _("Passkey “%(name)s” added: you can sign in with it now.") % {"name": passkey.name},
+    )
     return JsonResponse({"id": passkey.pk, "name": passkey.name}, status=201)
 
 
@@ -105,7 +109,7 @@ def passkey_register_view(request):
 @require_POST
 def passkey_remove_view(request, passkey_id: int):
     passkey_remove(user=request.user, passkey_id=passkey_id, ip=client_ip(request))
-    messages.success(request, "Passkey removed.")
+    messages.success(request, _("Passkey removed."))
     return redirect("accounts:profile")
 
 

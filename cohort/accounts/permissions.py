@@ -4,6 +4,7 @@ user is (anyone, signed in or not); `may_*` answer a question for an active, sig
 Querysets scope rows with `.for_viewer(viewer)`, which asks these same rules."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.roles import Role
 from cohort.core.exceptions import PermissionDenied
@@ -11,8 +12,8 @@ from cohort.core.exceptions import PermissionDenied
 STAFF_ROLES = frozenset({Role.MENTOR, Role.COORDINATOR, Role.ORGANISER})
 COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORGANISER})
 
-ORGANISERS_ONLY = "Only organisers can do this."
-MENTOR_PAGES_ONLY = "Only mentors, coordinators and organisers use the mentor pages."
+ORGANISERS_ONLY = gettext_lazy("Only organisers can do this.")
+MENTOR_PAGES_ONLY = gettext_lazy("Only mentors, coordinators and organisers use the mentor pages.")
 
 
 def _role(user) -> str | None:
@@ -85,7 +86,7 @@ def may_assign_mentors(user) -> bool:
 
 def mentor_assigner_require(user) -> None:
     if not may_assign_mentors(user):
-        raise PermissionDenied("Only coordinators and organisers assign mentors.")
+        raise PermissionDenied(_("Only coordinators and organisers assign mentors."))
 
 
 # --- Analytics ----------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def may_see_analytics(user) -> bool:
 
 def analytics_viewer_require(user) -> None:
     if not may_see_analytics(user):
-        raise PermissionDenied("Analytics are for organisers and coordinators.")
+        raise PermissionDenied(_("Analytics are for organisers and coordinators."))
 
 
 # --- Device sync --------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def may_manage_paths(user) -> bool:
 
 def path_manager_require(user) -> None:
     if not may_manage_paths(user):
-        raise PermissionDenied("Only organisers create and edit paths.")
+        raise PermissionDenied(_("Only organisers create and edit paths."))
 
 
 # --- People (the console's groups and members in bulk) ------------------------------------

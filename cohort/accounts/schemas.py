@@ -23,6 +23,7 @@ class UserOut(Schema):
     role: str
     time_zone: str
     marker_colour: str
+    language: str
     group: GroupRef | None
     is_group_leader: bool
 
@@ -33,6 +34,9 @@ class MeIn(Schema):
         None, max_length=64, description="An IANA zone, e.g. Europe/Madrid"
     )
     marker_colour: str | None = Field(None, max_length=7, description="#rrggbb")
+    language: str | None = Field(
+        None, max_length=8, description='"en", "es", "hi", or "" for the browser\'s'
+    )
 
 
 class GroupIn(Schema):

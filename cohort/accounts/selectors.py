@@ -1,16 +1,18 @@
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
 from cohort.core.caching import cached
 from cohort.core.exceptions import NotFound, PermissionDenied
 
-LEADER_NEEDS_OWN_SIGN_IN = (
+LEADER_NEEDS_OWN_SIGN_IN = gettext_lazy(
     "Group leaders need a personal password: anyone who knows the group password could "
     "otherwise act as the leader. Set one on your profile (/profile/password/) to use the "
     "leader tools."
 )
-DIVISION_NEEDS_OWN_SIGN_IN = (
+DIVISION_NEEDS_OWN_SIGN_IN = gettext_lazy(
     "Your division asks every member for a personal password: set one at /profile/password/ "
     "before you continue."
 )
@@ -25,7 +27,7 @@ def group_get_for_viewer(*, viewer: User, group_id: int) -> Group:
         .first()
     )
     if group is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 
@@ -81,7 +83,7 @@ def user_get_for_viewer(*, viewer: User, user_id: int) -> User:
     """A user in a group the viewer may see; NotFound otherwise."""
     user = User.objects.for_viewer(viewer).select_related("group").filter(pk=user_id).first()
     if user is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return user
 
 
@@ -115,7 +117,7 @@ def group_get_for_manager(*, viewer: User, group_id: int) -> Group:
     if not group_can_manage(viewer=viewer, group=group):
         if group_is_led_by(viewer=viewer, group=group):
             raise PermissionDenied(LEADER_NEEDS_OWN_SIGN_IN)
-        raise PermissionDenied("Only the group's leader or an organiser can change the group.")
+        raise PermissionDenied(_("Only the group's leader or an organiser can change the group."))
     return group
 
 

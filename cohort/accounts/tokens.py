@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import ApiToken, User
 from cohort.accounts.permissions import may_hold_token_scope
@@ -37,7 +38,7 @@ from cohort.ops.services import audit_record
 TOKEN_PREFIX = "coh_"  # noqa: S105 (a label, not a secret)
 MAX_TOKENS = 10
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-EXPIRED = "This token has expired: create a new one on your profile (/profile/)."
+EXPIRED = gettext_lazy("This token has expired: create a new one on your profile (/profile/).")
 
 
 def token_hash(raw: str) -> str:
@@ -53,14 +54,20 @@ def api_token_create(
     once and never stored."""
     name = (name or "").strip()[:60] or "API token"
     if scope not in ApiToken.Scope.values:
-        raise InvalidInput(f"Unknown scope {scope!r}; use one of {', '.join(ApiToken.Scope)}.")
+        raise InvalidInput(
+            _("Unknown scope %(repr)s; use one of %(join)s.")
+            % {"repr": repr(scope), "join": ", ".join(ApiToken.Scope)}
+        )
     if not may_hold_token_scope(user, scope):
         raise PermissionDenied(_("Only organisers hold %(scope)s tokens.") % {"scope": scope})
     live = ApiToken.objects.filter(
         user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
     if live.count() >= MAX_TOKENS:
-        raise InvalidInput(f"You can have at most {MAX_TOKENS} tokens; revoke one first.")
+        raise InvalidInput(
+            _("You can have at most %(max_tokens)s tokens; revoke one first.")
+            % {"max_tokens": MAX_TOKENS}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -80,7 +87,7 @@ def api_token_create(
 def api_token_revoke(*, user: User, token_id: int, ip: str | None = None) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -188,13 +195,19 @@ def api_token_scope_check(*, scope: str, method: str, write_scope: str | None) -
         return
     if write_scope is None:
         raise PermissionDenied(
-            "This token's scope does not allow this request: API tokens may read, and log "
-            "activity with the activity:write scope; sign in to do anything else."
+            _(
+                "This token's scope does not allow this request: API tokens may read, and log "
+                "activity with the activity:write scope; sign in to do anything else."
+            )
         )
     if scope != write_scope:
         raise PermissionDenied(
-            f"This token's scope does not allow this request: it needs the {write_scope} "
-            f"scope, and this token has {scope}. Create one with {write_scope} on your profile."
+            _(
+                "This token's scope does not allow this request: it needs the "
+                "%(write_scope)s scope, and this token has %(scope)s. Create one with "
+                "%(write_scope)s on your profile."
+            )
+            % {"write_scope": write_scope, "scope": scope}
         )
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from cohort.accounts.forms import TwoFactorCodeForm, TwoFactorVerifyForm
@@ -83,12 +85,15 @@ def two_factor_setup_view(request):
 
 
 def _recovery_used_sentence(left: int) -> str:
-    plural = "" if left == 1 else "s"
-    return (
-        f"You signed in with a recovery code; {left} code{plural} left. Lost your phone? Ask "
+    return ngettext(
+        "You signed in with a recovery code; %(left)s code left. Lost your phone? Ask "
         "another organiser to reset your two-factor sign-in in the admin, then set up the "
-        "new phone at your next sign-in. Make new codes from your profile."
-    )
+        "new phone at your next sign-in. Make new codes from your profile.",
+        "You signed in with a recovery code; %(left)s codes left. Lost your phone? Ask "
+        "another organiser to reset your two-factor sign-in in the admin, then set up the "
+        "new phone at your next sign-in. Make new codes from your profile.",
+        left,
+    ) % {"left": left}
 
 
 def _codes_page(request, codes: list[str], *, next_url: str):
@@ -105,7 +110,7 @@ def recovery_codes_view(request):
     """New recovery codes after a code step (the middleware has already asked for the
     sign-in's code; this asks again, so an open session alone cannot read new codes)."""
     if two_factor_device(request.user) is None:
-        raise Http404("No authenticator is set up.")
+        raise Http404(_("No authenticator is set up."))
     form = TwoFactorVerifyForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

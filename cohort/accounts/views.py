@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohort.accounts import forms, permissions
@@ -71,7 +72,7 @@ def login_view(request):
             form.add_error(None, exc.detail)
             status = exc.status_code
     elif request.session.pop(SESSION_ENDED, False):
-        messages.info(request, "Your session ended. Please sign in again.")
+        messages.info(request, _("Your session ended. Please sign in again."))
     context = {"form": form, "next": request.GET.get("next", "")}
     return render(request, "accounts/login.html", context, status=status)
 
@@ -96,8 +97,11 @@ def join_view(request, token: str):
             signin_complete(request, user)
             messages.success(
                 request,
-                f"Welcome to {group.name}! Next time, sign in with your email and the "
-                "group password your leader shares.",
+                _(
+                    "Welcome to %(name)s! Next time, sign in with your email and the "
+                    "group password your leader shares."
+                )
+                % {"name": group.name},
             )
             return redirect("dashboard:home")
         except DomainError as exc:
@@ -109,7 +113,7 @@ def join_view(request, token: str):
 @require_http_methods(["GET", "POST"])
 def register_view(request):
     if not settings.REGISTRATION_OPEN:
-        raise Http404("Registration is closed.")
+        raise Http404(_("Registration is closed."))
     form = forms.RegisterForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -125,8 +129,10 @@ def register_view(request):
             signin_complete(request, leader)
             messages.info(
                 request,
-                "Your group is ready. Now set your personal password: leaders need one to use "
-                "the leader tools.",
+                _(
+                    "Your group is ready. Now set your personal password: leaders need one to use "
+                    "the leader tools."
+                ),
             )
             return redirect(reverse("accounts:personal-password") + "?next=/group/")
         except DomainError as exc:
@@ -241,23 +247,29 @@ def group_member_remove_view(request, group_id: int, user_id: int):
     group = group_get_for_manager(viewer=request.user, group_id=group_id)
     user = user_get_for_viewer(viewer=request.user, user_id=user_id)
     if user.group_id != group.pk:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     try:
         member_remove_check(user=user, actor=request.user)
         if confirmation_needed(request):
             return confirmation_page(
                 request,
-                question=f"Remove {user.display_name} from {group.name}?",
-                consequence=f"{user.display_name} ({user.email}) can no longer sign in and "
-                "their API tokens stop working at once. Their history stays; only an "
-                "organiser can bring them back.",
-                action_label=f"Remove {user.display_name}",
+                question=_("Remove %(display_name)s from %(name)s?")
+                % {"display_name": user.display_name, "name": group.name},
+                consequence=_(
+                    "%(display_name)s (%(email)s) can no longer sign in and "
+                    "their API tokens stop working at once. Their history stays; only an "
+                    "organiser can bring them back."
+                )
+                % {"display_name": user.display_name, "email": user.email},
+                action_label=_("Remove %(display_name)s") % {"display_name": user.display_name},
                 cancel_url=reverse("accounts:group-detail", args=[group.pk]),
             )
         member_remove(user=user, actor=request.user, ip=client_ip(request))
     except DomainError as exc:
         return render_group(request, group, status=exc.status_code, error=exc.detail)
-    messages.success(request, f"{user.display_name} has left the group.")
+    messages.success(
+        request, _("%(display_name)s has left the group.") % {"display_name": user.display_name}
+    )
     return redirect("accounts:group-detail", group_id=group.pk)
 
 
@@ -271,14 +283,19 @@ def group_leader_view(request, group_id: int):
         you = group.leader_id == request.user.pk
         return confirmation_page(
             request,
-            question=f"Make {new_leader.display_name} the leader of {group.name}?",
+            question=_("Make %(display_name)s the leader of %(name)s?")
+            % {"display_name": new_leader.display_name, "name": group.name},
             consequence=(
-                "You will no longer manage the group: only the new leader or an organiser can "
-                "hand leadership back."
+                _(
+                    "You will no longer manage the group: only the new leader or an organiser "
+                    "can hand leadership back."
+                )
                 if you
-                else f"{new_leader.display_name} will manage the group's members and password."
+                else _("%(name)s will manage the group's members and password.")
+                % {"name": new_leader.display_name}
             ),
-            action_label=f"Make {new_leader.display_name} leader",
+            action_label=_("Make %(display_name)s leader")
+            % {"display_name": new_leader.display_name},
             cancel_url=reverse("accounts:group-detail", args=[group.pk]),
         )
 
@@ -311,7 +328,7 @@ def profile_view(request):
             return _profile_save(request, profile_form)
         status = 400
     elif _posted_section(request) not in sections:
-        messages.error(request, "That part of the profile is for members.")
+        messages.error(request, _("That part of the profile is for members."))
         status = 403
     elif leetcode_form.is_bound:
         if leetcode_form.is_valid():
@@ -372,13 +389,15 @@ def _posted_section(request) -> str:
 
 def _profile_form(request) -> forms.ProfileForm:
     user = request.user
-    initial = {f: getattr(user, f) for f in ("display_name", "time_zone", "marker_colour")}
+    initial = {
+        f: getattr(user, f) for f in ("display_name", "time_zone", "marker_colour", "language")
+    }
     return forms.ProfileForm(request.POST if "profile" in request.POST else None, initial=initial)
 
 
 def _profile_save(request, form):
     profile_update(user=request.user, **form.cleaned_data)
-    messages.success(request, "Your name, time zone and marker colour are saved.")
+    messages.success(request, _("Your name, time zone and marker colour are saved."))
     return redirect("accounts:profile")
 
 
@@ -389,7 +408,9 @@ def profile_time_zone_view(request):
     keep the current zone; either way the member has chosen and is not asked again."""
     try:
         profile_update(user=request.user, time_zone=request.POST.get("time_zone", ""))
-        messages.success(request, f"Your time zone is {request.user.time_zone}.")
+        messages.success(
+            request, _("Your time zone is %(time_zone)s.") % {"time_zone": request.user.time_zone}
+        )
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect(_safe_next(request))
@@ -397,7 +418,7 @@ def profile_time_zone_view(request):
 
 def _privacy_save(request):
     profile_privacy_set(user=request.user, hide_name=request.POST.get("hide_name") == "on")
-    messages.success(request, "Your leaderboard name setting is saved.")
+    messages.success(request, _("Your leaderboard name setting is saved."))
     return redirect("accounts:profile")
 
 
@@ -405,7 +426,7 @@ def _token_revoke(request):
     api_token_revoke(
         user=request.user, token_id=_int(request.POST["revoke"]), ip=client_ip(request)
     )
-    messages.success(request, "Token revoked: scripts using it stop working now.")
+    messages.success(request, _("Token revoked: scripts using it stop working now."))
     return redirect("accounts:profile")
 
 
@@ -458,9 +479,11 @@ def _personal_password_save(request, form):
     update_session_auth_hash(request, request.user)  # this session stays; the others end
     messages.success(
         request,
-        "Your personal password is set: from now on only it signs in as you, not the group "
-        "password. Your other sessions have ended and your API tokens were revoked; create "
-        "new ones below if your devices need them.",
+        _(
+            "Your personal password is set: from now on only it signs in as you, not the group "
+            "password. Your other sessions have ended and your API tokens were revoked; create "
+            "new ones below if your devices need them."
+        ),
     )
     return redirect(_safe_next(request) if _has_next(request) else "accounts:profile")
 
@@ -472,7 +495,7 @@ def _has_next(request) -> bool:
 def _leetcode_save(request, form):
     profile_leetcode_set(user=request.user, username=form.cleaned_data["leetcode_username"])
     messages.success(
-        request, "Your LeetCode username is saved; your streak follows at the next sync."
+        request, _("Your LeetCode username is saved; your streak follows at the next sync.")
     )
     return redirect("accounts:profile")
 

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from cohort.activity.models import DailyActivity, SheetSource, Streak
 from cohort.activity.services.daily import activity_review
@@ -23,13 +24,20 @@ class DailyActivityAdmin(admin.ModelAdmin):
         pending = queryset.filter(review=DailyActivity.Review.PENDING)
         for row in pending:
             activity_review(activity=row, decision=decision, actor=request.user)
-        self.message_user(request, f"{len(pending)} day(s) {decision}.", messages.SUCCESS)
+        text = (
+            ngettext("%(count)s day confirmed.", "%(count)s days confirmed.", len(pending))
+            if decision == DailyActivity.Review.CONFIRMED
+            else ngettext("%(count)s day rejected.", "%(count)s days rejected.", len(pending))
+        )
+        self.message_user(request, text % {"count": len(pending)}, messages.SUCCESS)
 
-    @admin.action(description="Confirm the selected flagged days")
+    @admin.action(description=gettext_lazy("Confirm the selected flagged days"))
     def confirm(self, request, queryset):
         self._review(request, queryset, DailyActivity.Review.CONFIRMED)
 
-    @admin.action(description="Reject the selected flagged days (they count for nothing)")
+    @admin.action(
+        description=gettext_lazy("Reject the selected flagged days (they count for nothing)")
+    )
     def reject(self, request, queryset):
         self._review(request, queryset, DailyActivity.Review.REJECTED)
 

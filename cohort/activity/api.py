@@ -2,6 +2,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -56,7 +58,7 @@ def _rate_limit(request: HttpRequest) -> None:
     except Exception:
         return  # degraded mode: cache down, no limit
     if usage and usage["should_limit"]:
-        raise RateLimited("Too many updates; wait a minute.", retry_after=usage["time_left"])
+        raise RateLimited(_("Too many updates; wait a minute."), retry_after=usage["time_left"])
 
 
 @router.get("/activity", response=list[ActivityOut], summary="The viewer's days")
@@ -82,7 +84,7 @@ def list_flags(request: HttpRequest):
     and the threshold it went over; `id` is what the review endpoint takes. Follow `next`.
     Members 403."""
     permissions.reviewer_require(
-        request.user, "Only mentors, coordinators and organisers review flagged days."
+        request.user, gettext("Only mentors, coordinators and organisers review flagged days.")
     )
     return flagged_days_for_viewer(request.user)
 
@@ -112,7 +114,7 @@ def put_day(request: HttpRequest, day: str, payload: ActivityIn, user_id: int | 
     if user_id is not None and user_id != request.user.pk:
         target = User.objects.for_viewer(request.user).filter(pk=user_id).first()
         if target is None:
-            raise NotFound("No such member.")
+            raise NotFound(_("No such member."))
     row = activity_log(
         user=target,
         day=parse_day(day),

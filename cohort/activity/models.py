@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import User
 
@@ -34,11 +35,11 @@ class DailyActivity(models.Model):
     progress, streaks and points derive from."""
 
     class Source(models.TextChoices):
-        WEB = "web", "Web"
+        WEB = "web", gettext_lazy("Web")
         API = "api", "API"
-        CSV = "csv", "CSV import"
-        SHEET = "sheet", "Sheet sync"
-        CORRECTION = "correction", "Organiser correction"
+        CSV = "csv", gettext_lazy("CSV import")
+        SHEET = "sheet", gettext_lazy("Sheet sync")
+        CORRECTION = "correction", gettext_lazy("Organiser correction")
         GOOGLE_HEALTH = "google_health", "Google Health"
         WITHINGS = "withings", "Withings"
         OURA = "oura", "Oura"
@@ -46,10 +47,10 @@ class DailyActivity(models.Model):
         APPLE_HEALTH = "apple_health", "Apple Health"
 
     class Review(models.TextChoices):
-        NONE = "", "Not flagged"
-        PENDING = "pending", "Flagged, awaiting review"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
+        NONE = "", gettext_lazy("Not flagged")
+        PENDING = "pending", gettext_lazy("Flagged, awaiting review")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,14 +65,16 @@ class DailyActivity(models.Model):
     plausible_steps = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="The member's flag threshold when the day was flagged: while it awaits "
-        "review it counts at most this many steps.",
+        help_text=gettext_lazy(
+            "The member's flag threshold when the day was flagged: while it awaits "
+            "review it counts at most this many steps."
+        ),
     )
     counted_steps = models.GeneratedField(
         expression=_counted_steps_rule(),
         output_field=models.IntegerField(),
         db_persist=True,
-        help_text="What the day counts towards progress, streaks and points.",
+        help_text=gettext_lazy("What the day counts towards progress, streaks and points."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,7 +116,8 @@ class SheetSource(models.Model):
         "accounts.Group", on_delete=models.CASCADE, related_name="sheet_source"
     )
     url = models.URLField(
-        max_length=500, help_text='A published CSV or a web app answering {"values": [...]}.'
+        max_length=500,
+        help_text=gettext_lazy('A published CSV or a web app answering {"values": [...]}.'),
     )
     is_enabled = models.BooleanField(default=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -129,7 +133,7 @@ class Streak(models.Model):
     the public submission calendar). Never written from a member-facing form."""
 
     class Kind(models.TextChoices):
-        ACTIVITY = "activity", "Activity"
+        ACTIVITY = "activity", gettext_lazy("Activity")
         LEETCODE = "leetcode", "LeetCode"
 
     user = models.ForeignKey(
@@ -138,7 +142,9 @@ class Streak(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     current = models.PositiveIntegerField(default=0)
     longest = models.PositiveIntegerField(default=0)
-    last_day = models.DateField(null=True, blank=True, help_text="The latest day counted.")
+    last_day = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("The latest day counted.")
+    )
     # Activity: "count:sum:sum of squares" of the counted days (days since 2000-01-01), so
     # the nightly job rebuilds only the streaks whose days changed.
     days_signature = models.CharField(max_length=60, blank=True, editable=False)

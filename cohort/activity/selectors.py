@@ -2,6 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Max, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -16,22 +17,27 @@ def parse_day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{value!r} is not a date; use YYYY-MM-DD.") from exc
+        raise InvalidInput(
+            _("%(repr)s is not a date; use YYYY-MM-DD.") % {"repr": repr(value)}
+        ) from exc
 
 
 def activity_get(*, user: User, day: dt.date) -> DailyActivity:
     row = DailyActivity.objects.filter(user=user, date=day).first()
     if row is None:
-        raise NotFound(f"Nothing is logged for {day}.")
+        raise NotFound(_("Nothing is logged for %(day)s.") % {"day": day})
     return row
 
 
 def activity_list(*, user: User, start: dt.date, end: dt.date) -> QuerySet[DailyActivity]:
     """The member's days from `start` to `end`, newest first (a year at most)."""
     if end < start:
-        raise InvalidInput("'from' must not be after 'to'.")
+        raise InvalidInput(_("'from' must not be after 'to'."))
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(f"Ask for at most {MAX_RANGE_DAYS} days at a time.")
+        raise InvalidInput(
+            _("Ask for at most %(max_range_days)s days at a time.")
+            % {"max_range_days": MAX_RANGE_DAYS}
+        )
     return DailyActivity.objects.filter(user=user, date__range=(start, end)).order_by("-date")
 
 
@@ -92,7 +98,7 @@ def flagged_day_get_for_viewer(viewer: User, activity_id: int) -> DailyActivity:
     """One flagged day the viewer may decide (flagged_days_for_viewer), else NotFound."""
     found = flagged_days_for_viewer(viewer).filter(pk=activity_id).first()
     if found is None:
-        raise NotFound("No such flagged day.")
+        raise NotFound(_("No such flagged day."))
     return found
 
 

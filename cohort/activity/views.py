@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
@@ -26,7 +29,13 @@ LEETCODE_VERIFY_RATE = "5/m"
 def _editable_days(today: dt.date) -> list[tuple[dt.date, str]]:
     days = []
     for back, day in enumerate(edit_window_days(today)):
-        label = "Today" if back == 0 else "Yesterday" if back == 1 else day.strftime("%A %-d %B")
+        label = (
+            gettext("Today")
+            if back == 0
+            else gettext("Yesterday")
+            if back == 1
+            else date_format(day, "l j F")
+        )
         days.append((day, label))
     return days
 
@@ -57,7 +66,15 @@ def activity_view(request):
                 if row.review == "pending"
                 else ""
             )
-            messages.success(request, f"Saved {row.steps:,} steps for {row.date:%A %-d %B}.{note}")
+            messages.success(
+                request,
+                _("Saved %(format)s steps for %(format2)s.%(note)s")
+                % {
+                    "format": number_format(row.steps, force_grouping=True),
+                    "format2": date_format(row.date, "l j F"),
+                    "note": note,
+                },
+            )
             return redirect("activity:log")
         except DomainError as exc:
             form.add_error(None, exc.detail)
@@ -88,12 +105,12 @@ def leetcode_verify_view(request):
     except Exception:
         usage = None  # degraded mode: cache down, no limit
     if usage and usage["should_limit"]:
-        messages.error(request, "Too many tries; wait a minute, then press Verify again.")
+        messages.error(request, _("Too many tries; wait a minute, then press Verify again."))
         return redirect("accounts:profile")
     try:
         leetcode_username_verify(user_id=request.user.pk)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Your LeetCode username is verified: your streak follows.")
+        messages.success(request, _("Your LeetCode username is verified: your streak follows."))
     return redirect("accounts:profile")

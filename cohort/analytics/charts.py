@@ -9,6 +9,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import add, floatformat, truncatechars
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cohort.core.numbers import Numbers
 
@@ -103,15 +104,17 @@ def chart_html(chart: Chart) -> SafeString:
         f'data-testid="chart-{slug}">\n  <h2 id="chart-{slug}-heading">{title}</h2>\n  '
     )
     if chart.is_empty:
-        body = '\n  <p class="empty">Nothing to show yet.</p>\n  '
+        nothing = escape(gettext("Nothing to show yet."))  # outside the f-string: xgettext
+        body = f'\n  <p class="empty">{nothing}</p>\n  '
         return mark_safe(f"{head}{body}\n</section>")  # noqa: S308 (escaped)
     height = numbers.plain(chart.height if chart.horizontal else add(chart.height, 24))
+    below = escape(gettext("The table below gives each figure."))
     svg = (
         f'\n  <svg viewBox="0 0 {numbers.plain(chart.width)} {height}" width="100%" role="img" '
         f'aria-labelledby="chart-{slug}-title chart-{slug}-desc" focusable="false">\n'
         f'    <title id="chart-{slug}-title">{title}</title>\n'
-        f'    <desc id="chart-{slug}-desc">{escape(chart.description)} The table below gives '
-        "each figure.</desc>\n    "
+        f'    <desc id="chart-{slug}-desc">{escape(chart.description)} '
+        f"{below}</desc>\n    "
     )
     label_y = numbers.plain(add(chart.height, 16))
     many = len(chart.bars) > 12
@@ -146,11 +149,14 @@ def chart_html(chart: Chart) -> SafeString:
             )
         parts.append("\n    </g>\n    ")
         rows.append(f'<tr><td>{label}</td><td class="num">{value}</td></tr>')
-    first_column = {"steps": "Day", "groups": "Group", "progress": "Progress"}.get(
-        chart.slug, "Category"
-    )
+    first_column = {
+        "steps": gettext("Day"),
+        "groups": gettext("Group"),
+        "progress": gettext("Progress"),
+    }.get(chart.slug, gettext("Category"))
+    as_table = escape(gettext("Figures as a table"))
     parts.append(
-        "\n  </svg>\n  <details>\n    <summary>Figures as a table</summary>\n"
+        f"\n  </svg>\n  <details>\n    <summary>{as_table}</summary>\n"
         f'    <table class="table">\n      <caption class="visually-hidden">{title}</caption>\n'
         f'      <thead><tr><th scope="col">{first_column}</th><th scope="col" class="num">'
         f"{escape(chart.value_label)}</th></tr></thead>\n"

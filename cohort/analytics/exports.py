@@ -4,6 +4,8 @@ sits in memory (on PostgreSQL the iterator is a server-side cursor)."""
 
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
 from cohort.competition.models import Season, SeasonScore
@@ -76,7 +78,7 @@ EXPORTS = {"members": _members, "activity": _activity, "leaderboards": _leaderbo
 def export_lines(kind: str) -> Iterator[str]:
     """The CSV lines of export `kind` (members, activity or leaderboards), header first."""
     if kind not in EXPORTS:
-        raise NotFound(f"No export called {kind!r}.")
+        raise NotFound(_("No export called %(repr)s.") % {"repr": repr(kind)})
     header, rows = EXPORTS[kind]()
     writer = csv_writer(_Echo())  # text cells escaped against formula injection
 

@@ -5,6 +5,7 @@ the sums across groups stay exact (a member belongs to one group)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class DailyGroupSummary(models.Model):
@@ -14,7 +15,9 @@ class DailyGroupSummary(models.Model):
     group = models.ForeignKey("accounts.Group", on_delete=models.CASCADE, related_name="+")
     active_members = models.PositiveIntegerField(default=0)
     total_steps = models.BigIntegerField(default=0)
-    average_steps = models.PositiveIntegerField(default=0, help_text="Per active member.")
+    average_steps = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Per active member.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -99,9 +102,9 @@ class MentorWorkload(models.Model):
     the median time they took to review over the last 30 days, and the band."""
 
     class Band(models.TextChoices):
-        LIGHT = "light", "Light"
-        BALANCED = "balanced", "Balanced"
-        OVERLOADED = "overloaded", "Overloaded"
+        LIGHT = "light", gettext_lazy("Light")
+        BALANCED = "balanced", gettext_lazy("Balanced")
+        OVERLOADED = "overloaded", gettext_lazy("Overloaded")
 
     mentor = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

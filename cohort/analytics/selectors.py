@@ -180,7 +180,7 @@ def _categories_raw(groups, season) -> list[tuple[str, int, int]]:
 
 def _status_list(rows) -> list[tuple[str, int]]:
     found = dict(rows)
-    return [(label, found.get(value, 0)) for value, label in Submission.Status.choices]
+    return [(str(label), found.get(value, 0)) for value, label in Submission.Status.choices]
 
 
 def _submissions(groups, season) -> list[tuple[str, int]]:

@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts import permissions
@@ -41,47 +44,47 @@ def analytics_home(request):
 @login_required
 def analytics_recompute_view(request):
     """Organisers: recompute every summary now (queued when Celery has a broker)."""
-    permissions.organiser_require(request.user, "Only organisers recompute the analytics.")
+    permissions.organiser_require(request.user, gettext("Only organisers recompute the analytics."))
     queued = analytics_recompute_request()
     if queued:
-        messages.success(request, "Analytics recompute queued: refresh in a minute.")
+        messages.success(request, _("Analytics recompute queued: refresh in a minute."))
     else:
-        messages.success(request, "Analytics recomputed.")
+        messages.success(request, _("Analytics recomputed."))
     return redirect("analytics:home")
 
 
 def _charts(page: AnalyticsPage) -> list:
-    days = [(f"{d.date.day} {d.date:%b}", d.total_steps) for d in page.days]
-    path = page.path.name if page.path else "no current path"
-    season = page.season.name if page.season else "no season"
+    days = [(date_format(d.date, "j M"), d.total_steps) for d in page.days]
+    path = page.path.name if page.path else gettext("no current path")
+    season = page.season.name if page.season else gettext("no season")
     return [
         column_chart(
             slug="steps",
-            title="Steps per day, last 30 days",
+            title=gettext("Steps per day, last 30 days"),
             rows=days,
-            description="Total steps logged each day.",
-            value_label="Steps",
+            description=gettext("Total steps logged each day."),
+            value_label=gettext("Steps"),
         ),
         column_chart(
             slug="progress",
-            title=f"Progress on {path}",
+            title=gettext("Progress on %(path)s") % {"path": path},
             rows=page.progress,
-            description="Members in each band of progress along the path.",
-            value_label="Members",
+            description=gettext("Members in each band of progress along the path."),
+            value_label=gettext("Members"),
         ),
         bar_chart(
             slug="groups",
-            title="Top groups by average steps",
+            title=gettext("Top groups by average steps"),
             rows=page.top_groups,
-            description="Average steps per active member a day, last 30 days.",
-            value_label="Average steps",
+            description=gettext("Average steps per active member a day, last 30 days."),
+            value_label=gettext("Average steps"),
         ),
         column_chart(
             slug="points",
-            title=f"Points by category, {season}",
-            rows=[(name, total) for name, total, _ in page.categories],
-            description="Points earned in each category this season.",
-            value_label="Points",
+            title=gettext("Points by category, %(season)s") % {"season": season},
+            rows=[(name, total) for name, total, _points in page.categories],
+            description=gettext("Points earned in each category this season."),
+            value_label=gettext("Points"),
         ),
     ]
 
@@ -90,7 +93,7 @@ def _charts(page: AnalyticsPage) -> list:
 @login_required
 def analytics_export(request, kind: str):
     """A CSV of members, activity or leaderboards, streamed row by row."""
-    permissions.organiser_require(request.user, "Exports are for organisers.")
+    permissions.organiser_require(request.user, gettext("Exports are for organisers."))
     lines = export_lines(kind)
     export_audit(actor=request.user, kind=kind, ip=client_ip(request))
     stamp = timezone.now().strftime("%Y%m%d")

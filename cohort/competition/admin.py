@@ -2,6 +2,8 @@ from uuid import uuid4
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.competition.models import (
     Category,
@@ -43,7 +45,7 @@ class CreditTransactionInline(admin.TabularInline):
 
 class WalletForm(forms.ModelForm):
     grant_amount = forms.IntegerField(
-        required=False, min_value=1, help_text="Credits to add now (optional)."
+        required=False, min_value=1, help_text=gettext_lazy("Credits to add now (optional).")
     )
     grant_reason = forms.CharField(required=False, max_length=200)
     # Made once per form shown, so a double submit grants once.
@@ -56,7 +58,7 @@ class WalletForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("grant_amount") and not cleaned.get("grant_reason"):
-            self.add_error("grant_reason", "Say why these credits are given.")
+            self.add_error("grant_reason", _("Say why these credits are given."))
         return cleaned
 
 
@@ -87,7 +89,7 @@ class WalletAdmin(admin.ModelAdmin):
                 source_key=f"admin:{form.cleaned_data['grant_key']}",
             )
             if granted is None:
-                messages.warning(request, "That grant was already made.")
+                messages.warning(request, _("That grant was already made."))
             obj.refresh_from_db()
 
 

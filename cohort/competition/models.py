@@ -4,6 +4,7 @@ credits and titles members earn at the end of a season."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from cohort.core.models import TimeStampedModel
 
@@ -17,22 +18,24 @@ class Season(TimeStampedModel):
     """A stretch of the programme (a calendar month by default) of weekly episodes."""
 
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        ACTIVE = "active", "Active"
-        FINALISED = "finalised", "Finalised"
+        UPCOMING = "upcoming", gettext_lazy("Upcoming")
+        ACTIVE = "active", gettext_lazy("Active")
+        FINALISED = "finalised", gettext_lazy("Finalised")
 
     name = models.CharField(max_length=100)
     starts_on = models.DateField()
-    ends_on = models.DateField(help_text="The last day of the season (inclusive).")
+    ends_on = models.DateField(help_text=gettext_lazy("The last day of the season (inclusive)."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPCOMING)
     point_cap = models.PositiveIntegerField(default=DEFAULT_SEASON_CAP)
     ascension_bonus = models.PositiveIntegerField(
         default=DEFAULT_ASCENSION_BONUS,
-        help_text="Added to the legacy score of a member who beats their previous season.",
+        help_text=gettext_lazy(
+            "Added to the legacy score of a member who beats their previous season."
+        ),
     )
     credit_divisor = models.PositiveIntegerField(
         default=DEFAULT_CREDIT_DIVISOR,
-        help_text="Credits awarded at the end: the season score divided by this.",
+        help_text=gettext_lazy("Credits awarded at the end: the season score divided by this."),
     )
     episode_count = models.PositiveSmallIntegerField(default=len(EPISODE_NAMES))
     finalised_at = models.DateTimeField(null=True, blank=True)
@@ -80,25 +83,28 @@ class Category(models.Model):
     them (set by organisers)."""
 
     class Rule(models.TextChoices):
-        WORK = "work", "Approved work (the assignment's points)"
-        ACTIVITY = "activity", "Activity (points per day logged over a threshold)"
-        CODING_STREAK = "coding_streak", "Coding streak (bands of the season covered)"
+        WORK = "work", gettext_lazy("Approved work (the assignment's points)")
+        ACTIVITY = "activity", gettext_lazy("Activity (points per day logged over a threshold)")
+        CODING_STREAK = "coding_streak", gettext_lazy("Coding streak (bands of the season covered)")
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     season_cap = models.PositiveIntegerField()
     rule = models.CharField(max_length=16, choices=Rule.choices, default=Rule.WORK)
     points_per_day = models.PositiveSmallIntegerField(
-        default=0, help_text="Activity rule: points for each day at or over the threshold."
+        default=0,
+        help_text=gettext_lazy("Activity rule: points for each day at or over the threshold."),
     )
     min_steps = models.PositiveIntegerField(
-        default=0, help_text="Activity rule: the threshold for a day to count."
+        default=0, help_text=gettext_lazy("Activity rule: the threshold for a day to count.")
     )
     order = models.PositiveSmallIntegerField(default=0)
     monthly_target = models.PositiveSmallIntegerField(
         default=0,
-        help_text="At least this many approved submissions a calendar month (0: no target); "
-        "mentors see who falls short.",
+        help_text=gettext_lazy(
+            "At least this many approved submissions a calendar month (0: no target); "
+            "mentors see who falls short."
+        ),
     )
 
     class Meta:
@@ -199,12 +205,12 @@ class SeasonStanding(models.Model):
     """A finalised season's frozen result for one member."""
 
     class Award(models.TextChoices):
-        CHAMPION = "champion", "Champion"
-        RUNNER_UP = "runner_up", "Runner-up"
-        TOP_10 = "top_10", "Top 10%"
-        TOP_25 = "top_25", "Top 25%"
-        TOP_50 = "top_50", "Top 50%"
-        NONE = "", "Taking part"
+        CHAMPION = "champion", gettext_lazy("Champion")
+        RUNNER_UP = "runner_up", gettext_lazy("Runner-up")
+        TOP_10 = "top_10", gettext_lazy("Top 10%")
+        TOP_25 = "top_25", gettext_lazy("Top 25%")
+        TOP_50 = "top_50", gettext_lazy("Top 50%")
+        NONE = "", gettext_lazy("Taking part")
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="standings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -244,7 +250,9 @@ class Wallet(models.Model):
 
 class CreditTransaction(models.Model):
     wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="transactions")
-    amount = models.IntegerField(help_text="Positive when earned, negative when spent.")
+    amount = models.IntegerField(
+        help_text=gettext_lazy("Positive when earned, negative when spent.")
+    )
     balance_after = models.PositiveIntegerField()
     reason = models.CharField(max_length=200)
     source_key = models.CharField(max_length=120, unique=True)
@@ -262,10 +270,10 @@ class Title(models.Model):
     champion and runners-up) when `award` is set."""
 
     class Rarity(models.TextChoices):
-        COMMON = "common", "Common"
-        RARE = "rare", "Rare"
-        EPIC = "epic", "Epic"
-        LEGENDARY = "legendary", "Legendary"
+        COMMON = "common", gettext_lazy("Common")
+        RARE = "rare", gettext_lazy("Rare")
+        EPIC = "epic", gettext_lazy("Epic")
+        LEGENDARY = "legendary", gettext_lazy("Legendary")
 
     name = models.CharField(max_length=60, unique=True)
     description = models.CharField(max_length=200, blank=True)
@@ -276,7 +284,7 @@ class Title(models.Model):
         max_length=10,
         choices=SeasonStanding.Award.choices,
         blank=True,
-        help_text="Given to every member who finishes a season with this award.",
+        help_text=gettext_lazy("Given to every member who finishes a season with this award."),
     )
 
     class Meta:

@@ -1,10 +1,14 @@
 """Domain errors raised by services; views and the API turn them into 4xx answers."""
 
+from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     status_code = 400
 
-    def __init__(self, detail: str):
+    # A text in the active language (gettext) or a lazy one (a module's constant): the
+    # API's JSON encoder and the templates turn it into the request's language.
+    def __init__(self, detail: str | Promise):
         super().__init__(detail)
         self.detail = detail
 
@@ -40,6 +44,6 @@ class NotAuthenticated(DomainError):
 class RateLimited(DomainError):
     status_code = 429
 
-    def __init__(self, detail: str, *, retry_after: int):
+    def __init__(self, detail: str | Promise, *, retry_after: int):
         super().__init__(detail)
         self.retry_after = max(1, retry_after)

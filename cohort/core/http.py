@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import is_same_domain
+from django.utils.translation import gettext as _
 
 from cohort.core.exceptions import DomainError, PermissionDenied, RateLimited, UnsupportedMediaType
 
@@ -39,13 +40,13 @@ def same_origin_json_required(request: HttpRequest) -> None:
     header and is no CSRF vector, so JSON alone lets it through.
     Raises UnsupportedMediaType (415) or PermissionDenied (403)."""
     if request.content_type != "application/json":
-        raise UnsupportedMediaType("Send the sign-in as JSON (Content-Type: application/json).")
+        raise UnsupportedMediaType(_("Send the sign-in as JSON (Content-Type: application/json)."))
     origin = request.headers.get("Origin")
     if origin is None and "Referer" in request.headers:
         referer = urlsplit(request.headers["Referer"])
         origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else "null"
     if origin is not None and not _trusted_origin(request, origin):
-        raise PermissionDenied("Sign-in from another site is refused; use this site's pages.")
+        raise PermissionDenied(_("Sign-in from another site is refused; use this site's pages."))
 
 
 def form_error_add(form, field: str | None, error: DomainError) -> DomainError:

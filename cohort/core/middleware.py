@@ -19,6 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from cohort.core.exceptions import DomainError
@@ -78,12 +79,12 @@ class DomainErrorMiddleware:
         return None
 
 
-NUL_DETAIL = (
+NUL_DETAIL = gettext_lazy(
     "The request holds a NUL character (an invisible control character) in its address or "
     "a form field; it cannot be stored. Remove it and send the request again."
 )
-UNREADABLE_DETAIL = "The request's form body could not be read."
-TOO_LARGE_DETAIL = (
+UNREADABLE_DETAIL = gettext_lazy("The request's form body could not be read.")
+TOO_LARGE_DETAIL = gettext_lazy(
     "The request is too large: too many files, or a body past the size this site accepts."
 )
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 MEMBER = "member"
 STAFF = frozenset({"mentor", "coordinator", "organiser"})
@@ -19,7 +21,7 @@ COORDINATING = frozenset({"coordinator", "organiser"})
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # lazy: in the language of the page
     url_name: str
     roles: frozenset
     # What marks the item current: the resolver's app name, or URL names (prefixes)
@@ -29,24 +31,30 @@ class NavItem:
 
 
 NAV = (
-    NavItem("Dashboard", "dashboard:home", EVERYONE, names=("home",)),
-    NavItem("Map", "dashboard:map", EVERYONE, names=("map",)),
-    NavItem("Season", "dashboard:season", frozenset({MEMBER}), names=("season",)),
-    NavItem("Leaderboards", "competition:leaderboards", EVERYONE, apps=("competition",)),
-    NavItem("Activity", "activity:log", frozenset({MEMBER}), apps=("activity",)),
-    NavItem("Submissions", "reviews:submissions", frozenset({MEMBER}), apps=("reviews",)),
-    NavItem("Report", "mentoring:report", frozenset({MEMBER}), names=("report",)),
-    NavItem("My group", "accounts:group", EVERYONE, names=("group",), staff_label="Groups"),
-    NavItem("Mentor", "mentoring:mentor", STAFF, names=("mentor",)),
+    NavItem(_("Dashboard"), "dashboard:home", EVERYONE, names=("home",)),
+    NavItem(_("Map"), "dashboard:map", EVERYONE, names=("map",)),
+    NavItem(_("Season"), "dashboard:season", frozenset({MEMBER}), names=("season",)),
+    NavItem(_("Leaderboards"), "competition:leaderboards", EVERYONE, apps=("competition",)),
+    NavItem(_("Activity"), "activity:log", frozenset({MEMBER}), apps=("activity",)),
+    NavItem(_("Submissions"), "reviews:submissions", frozenset({MEMBER}), apps=("reviews",)),
+    NavItem(_("Report"), "mentoring:report", frozenset({MEMBER}), names=("report",)),
+    NavItem(_("My group"), "accounts:group", EVERYONE, names=("group",), staff_label=_("Groups")),
+    NavItem(_("Mentor"), "mentoring:mentor", STAFF, names=("mentor",)),
     NavItem(
-        "Analytics", "analytics:home", frozenset({"coordinator", "organiser"}), apps=("analytics",)
+        _("Analytics"),
+        "analytics:home",
+        frozenset({"coordinator", "organiser"}),
+        apps=("analytics",),
     ),
     # The console (/organise/): its own sub-navigation leads on to the paths and the rest.
     NavItem(
-        "Organise", "organise:console", frozenset({"coordinator", "organiser"}), apps=("organise",)
+        _("Organise"),
+        "organise:console",
+        frozenset({"coordinator", "organiser"}),
+        apps=("organise",),
     ),
-    NavItem("Announcements", "messaging:announcements", EVERYONE, names=("announcements",)),
-    NavItem("Messages", "messaging:threads", EVERYONE, names=("thread",)),
+    NavItem(_("Announcements"), "messaging:announcements", EVERYONE, names=("announcements",)),
+    NavItem(_("Messages"), "messaging:threads", EVERYONE, names=("thread",)),
 )
 
 
@@ -61,22 +69,22 @@ def nav_items(user, match) -> list[dict]:
 
 def nav_html(user, match) -> SafeString:
     """The navigation's <li> items as base.html drew them from nav_items, built once per
-    role and current page in each process (the same few dozen fragments serve every page
+    role, current page and language in each process (the same few dozen fragments serve every page
     view: no per-viewer data in them)."""
     if not getattr(user, "is_authenticated", False):
         return mark_safe("")
     app = getattr(match, "app_name", "") or ""
     name = getattr(match, "url_name", "") or ""
     where = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
-    return _nav_html(user.role, app, name, where)
+    return _nav_html(user.role, app, name, where, get_language())
 
 
 @lru_cache(maxsize=512)
-def _nav_html(role: str, app: str, name: str, where: tuple) -> SafeString:
+def _nav_html(role: str, app: str, name: str, where: tuple, language: str) -> SafeString:
     html = "".join(
         f'<li><a href="{escape(reverse(item["url_name"]))}"'
         + (' aria-current="page"' if item["is_current"] else "")
-        + f">{escape(item['label'])}</a></li>\n        "
+        + f">{escape(str(item['label']))}</a></li>\n        "
         for item in _items(role, app, name)
     )
     return mark_safe(html)  # noqa: S308 (escaped above)

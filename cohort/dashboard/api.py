@@ -1,4 +1,5 @@
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from cohort.accounts.api import user_out
@@ -28,8 +29,9 @@ def me(request: HttpRequest):
 
 @router.patch("/me", response=ViewerOut, summary="Change the viewer's name, zone or colour")
 def me_update(request: HttpRequest, payload: MeIn):
-    """Any of `display_name`, `time_zone` (an IANA zone such as Europe/Madrid) and
-    `marker_colour` (#rrggbb); omitted ones stay. 422 for an unknown zone, an empty name or
+    """Any of `display_name`, `time_zone` (an IANA zone such as Europe/Madrid),
+    `marker_colour` (#rrggbb) and `language` (en, es, hi; "" for Accept-Language); omitted
+    ones stay. 422 for an unknown zone, an empty name or
     a colour that is not #rrggbb. Session only: a token may not change the profile (403)."""
     profile_update(user=request.user, **payload.dict(exclude_unset=True))
     return me(request)
@@ -71,7 +73,7 @@ def season_current_view(request: HttpRequest):
     leaderboards_rebuild_if_missing(is_board_missing=overview.is_board_missing)
     season = overview.season
     if season is None:
-        raise NotFound("No season is running.")
+        raise NotFound(_("No season is running."))
     return {
         "season": {**vars(season), "days_left": overview.days_left},
         "episodes": [{**vars(e.episode), "state": e.state} for e in overview.episodes],

@@ -4,6 +4,8 @@ own. The route line itself is fetched from the cached GET /api/v1/paths/{id}/rou
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from cohort.journeys.selectors import Marker, PathView
 
@@ -48,7 +50,8 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
             {
                 "id": m.id,
                 "name": m.name,
-                "distance": f"{m.distance.normalize():f}",
+                # Shown in the popup: in the page's language (3,5 in Spanish).
+                "distance": number_format(m.distance.normalize()),
                 "at": _at(path, lat=m.lat, lon=m.lon, x=m.x, y=m.y),
                 "postcard": m.postcard if card else "",
                 "photo": photo(m.id) if card and m.has_photo else "",
@@ -65,7 +68,7 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
             "text": text_colour(marker.colour),
             "at": _at(path, lat=marker.lat, lon=marker.lon, x=marker.x, y=marker.y),
             "me": marker.is_viewer,
-            "distance": f"{marker.distance} {path.unit}",
+            "distance": f"{number_format(marker.distance)} {path.unit}",
         }
         for marker in markers
         if not path.is_geographic or marker.lat is not None
@@ -84,4 +87,20 @@ def map_payload(*, path: PathView, markers: list[Marker], postcards, editable=Fa
         "milestones": milestones,
         "markers": people,
         "editable": editable,
+        "words": _words(),
+    }
+
+
+def _words() -> dict:
+    """What static/js/map.js says, in the page's language; %(...)s filled in there."""
+    return {
+        "you": gettext("(you)"),
+        "You": gettext("You"),
+        "photo": gettext("The postcard photo from %(name)s"),
+        "open": gettext("Open the postcard"),
+        "moved": gettext("%(name)s moved."),
+        "not_moved": gettext("The milestone could not be moved."),
+        "here": gettext("%(count)s walkers here"),
+        "here_you": gettext("%(count)s walkers here, you among them"),
+        "show": gettext("show them"),
     }

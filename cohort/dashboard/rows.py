@@ -24,6 +24,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -44,7 +46,11 @@ ORDERS = {
     "name": ("name_key", "user_id"),
     "last_activity": ("-last_logged", "user_id"),
 }
-ORDER_LABELS = {"progress": "Progress", "name": "Name", "last_activity": "Last activity"}
+ORDER_LABELS = {
+    "progress": gettext_lazy("Progress"),
+    "name": gettext_lazy("Name"),
+    "last_activity": gettext_lazy("Last activity"),
+}
 _NEVER = dt.date(1970, 1, 1)
 
 
@@ -82,20 +88,20 @@ def dashboard_queryset(
 ) -> QuerySet[Enrollment]:
     """Enrollments on the current path the viewer may see, filtered and ordered."""
     if filters.order not in ORDERS:
-        raise InvalidInput(f"Order by {', '.join(ORDERS)}.")
+        raise InvalidInput(_("Order by %(join)s.") % {"join": ", ".join(ORDERS)})
     rows = _walking_enrollments(path_chain_get())
     rows = rows.filter(user__role=User.Role.MEMBER, user__is_active=True)
     if filters.scope == "group":
         if not viewer.group_id:
-            raise InvalidInput("You are not in a group; ask for scope=all.")
+            raise InvalidInput(_("You are not in a group; ask for scope=all."))
         rows = rows.filter(user__group_id=viewer.group_id)
     elif filters.scope == "all":
         if not permissions.looks_after_groups(viewer):
-            raise PermissionDenied("Only organisers, coordinators and mentors see everyone.")
+            raise PermissionDenied(_("Only organisers, coordinators and mentors see everyone."))
         if not permissions.may_see_all_groups(viewer):  # the groups they look after, no others
             rows = rows.filter(user__group__in=Group.objects.for_viewer(viewer))
     else:
-        raise InvalidInput("The scope is group or all.")
+        raise InvalidInput(_("The scope is group or all."))
     if filters.group_id is not None:
         rows = rows.filter(user__group_id=filters.group_id)
     if filters.search:
@@ -247,7 +253,7 @@ def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
             raise ValueError
         value = _cursor_value(order[0].lstrip("-"), value)
     except (ValueError, TypeError, ArithmeticError, binascii.Error):
-        raise InvalidInput("That cursor is not one this dashboard gave out.") from None
+        raise InvalidInput(_("That cursor is not one this dashboard gave out.")) from None
     field = order[0].lstrip("-")
     beyond = "lt" if order[0].startswith("-") else "gt"
     try:
@@ -255,7 +261,7 @@ def _after(rows: QuerySet, order: tuple[str, str], cursor: str) -> QuerySet:
             Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, "user_id__gt": user_id})
         )
     except ValidationError:
-        raise InvalidInput("That cursor is not one this dashboard gave out.") from None
+        raise InvalidInput(_("That cursor is not one this dashboard gave out.")) from None
 
 
 # The key carries the group's dashboard version, the day and the season, so nothing stale can

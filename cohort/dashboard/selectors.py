@@ -4,6 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from cohort.activity.selectors import activity_stats
 from cohort.core.clock import user_today
 from cohort.journeys.progress import HUNDREDTH, distance_for_steps
@@ -71,15 +74,15 @@ def steps_chart(*, user, days: int = 14):
         ).values_list("date", "counted_steps")
     )
     rows = [
-        ((first + dt.timedelta(days=n)).strftime("%-d %b"), logged.get(first + dt.timedelta(n), 0))
+        (date_format(first + dt.timedelta(days=n), "j M"), logged.get(first + dt.timedelta(n), 0))
         for n in range(days)
     ]
     return column_chart(
         slug="my-steps",
-        title=f"Your steps, last {days} days",
-        description=f"Steps you logged on each of your last {days} days.",
+        title=_("Your steps, last %(days)s days") % {"days": days},
+        description=_("Steps you logged on each of your last %(days)s days.") % {"days": days},
         rows=rows,
-        value_label="Steps",
+        value_label=_("Steps"),
     )
 
 

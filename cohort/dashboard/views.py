@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohort.accounts import permissions
@@ -136,7 +137,7 @@ def milestone_photo_view(request, milestone_id: int):
     """The postcard's photo, inline, under the same rule as its page (404 without one)."""
     milestone = milestone_postcard_get_for_viewer(viewer=request.user, milestone_id=milestone_id)
     if not milestone.postcard_photo:
-        raise NotFound("This postcard has no photo.")
+        raise NotFound(_("This postcard has no photo."))
     photo = milestone.postcard_photo
     return _stored_file(photo.storage, photo.name, gone="This photo is no longer available.")
 
@@ -147,7 +148,7 @@ def path_image_view(request, path_id: int):
     """An illustrated path's image, inline, for whoever may see the path (404 without one)."""
     path = path_get_for_viewer(viewer=request.user, path_id=path_id)
     if not path.map_image:
-        raise NotFound("This path has no image.")
+        raise NotFound(_("This path has no image."))
     return _stored_file(default_storage, path.map_image, gone="This image is no longer available.")
 
 

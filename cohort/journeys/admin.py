@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_lazy
 
 from cohort.core.exceptions import DomainError
 from cohort.journeys.models import Enrollment, Milestone, Path
@@ -48,10 +49,10 @@ class PathAdmin(admin.ModelAdmin):
         path_routes_orphaned_delete()
         path_cache_clear()
 
-    @admin.action(description="Make the selected path the current one")
+    @admin.action(description=gettext_lazy("Make the selected path the current one"))
     def make_current(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one path.", messages.ERROR)
+            self.message_user(request, gettext("Choose exactly one path."), messages.ERROR)
             return
         try:
             path_make_current(path=queryset.get())
@@ -60,8 +61,10 @@ class PathAdmin(admin.ModelAdmin):
             return
         self.message_user(
             request,
-            "Done: members now walk this path; their progress on it is being rebuilt "
-            "from the days they logged.",
+            gettext(
+                "Done: members now walk this path; their progress on it is being rebuilt "
+                "from the days they logged."
+            ),
             messages.SUCCESS,
         )
 

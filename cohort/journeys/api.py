@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -24,7 +25,7 @@ router = Router(tags=["paths"], auth=token_or_session)
 def current_path(request: HttpRequest):
     path = path_current_get()
     if path is None:
-        raise NotFound("There is no current path yet.")
+        raise NotFound(_("There is no current path yet."))
     return path
 
 
@@ -43,7 +44,7 @@ def create_path(
     way nothing is written. The path starts today and is not current."""
     permissions.path_manager_require(request.user)
     if gpx is None:
-        raise InvalidInput("Attach the route file as `gpx`.")
+        raise InvalidInput(_("Attach the route file as `gpx`."))
     created = path_import(
         source=gpx,
         size=gpx.size,
@@ -66,7 +67,7 @@ def path_route(request: HttpRequest, path_id: int):
     path = path_get_for_viewer(viewer=request.user, path_id=path_id)
     line = path_route_get(path)
     if line is None:
-        raise NotFound("This path has no line yet.")
+        raise NotFound(_("This path has no line yet."))
     return RouteOut(geometry=line.to_geojson(), properties={"path_id": path.id, "kind": path.kind})
 
 
@@ -81,6 +82,6 @@ def positions(request: HttpRequest, path_id: int, group: int | None = None):
     path = path_get_for_viewer(viewer=request.user, path_id=path_id)
     group_id = group if group is not None else request.user.group_id
     if group_id is None:
-        raise InvalidInput("Say which group: ?group=<id>.")
+        raise InvalidInput(_("Say which group: ?group=<id>."))
     visible = group_get_for_viewer(viewer=request.user, group_id=group_id)
     return path_markers_for_group(path=path, group_id=visible.pk, viewer_id=request.user.pk)

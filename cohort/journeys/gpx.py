@@ -18,6 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from cohort.core.exceptions import InvalidInput, TooLarge
 
@@ -47,14 +48,18 @@ def route_file_read(source: IO[bytes], *, size: int | None = None) -> RouteFile:
     stops one byte past the limit."""
     limit = settings.PATH_FILE_MAX_BYTES
     if size is not None and size > limit:
-        raise TooLarge(f"The file is too large; the limit is {_limit_mb()}.")
+        raise TooLarge(
+            _("The file is too large; the limit is %(limit_mb)s.") % {"limit_mb": _limit_mb()}
+        )
     data = source.read(limit + 1)
     if len(data) > limit:
-        raise TooLarge(f"The file is too large; the limit is {_limit_mb()}.")
+        raise TooLarge(
+            _("The file is too large; the limit is %(limit_mb)s.") % {"limit_mb": _limit_mb()}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("The file is not UTF-8 text: send a GPX or GeoJSON file.") from None
+        raise InvalidInput(_("The file is not UTF-8 text: send a GPX or GeoJSON file.")) from None
     route = _geojson_read(text) if text.lstrip().startswith("{") else _gpx_read(text)
     return _checked(route)
 
@@ -64,14 +69,18 @@ def _gpx_read(text: str) -> RouteFile:
         safe_fromstring(text, forbid_dtd=True)
     except DefusedXmlException:
         raise InvalidInput(
-            "The file declares a DTD or entities, which GPX files never need: refused."
+            _("The file declares a DTD or entities, which GPX files never need: refused.")
         ) from None
     except ParseError as exc:
-        raise InvalidInput(f"The file is neither GPX (XML) nor GeoJSON: {exc}.") from None
+        raise InvalidInput(
+            _("The file is neither GPX (XML) nor GeoJSON: %(exc)s.") % {"exc": exc}
+        ) from None
     try:
         gpx = gpxpy.parse(text)
     except (gpxpy.gpx.GPXException, ValueError) as exc:
-        raise InvalidInput(f"The file is not a GPX file gpxpy can read: {exc}.") from None
+        raise InvalidInput(
+            _("The file is not a GPX file gpxpy can read: %(exc)s.") % {"exc": exc}
+        ) from None
     track = [
         (p.longitude, p.latitude)
         for t in gpx.tracks
@@ -87,13 +96,16 @@ def _geojson_read(text: str) -> RouteFile:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        raise InvalidInput("The file starts like GeoJSON but is not valid JSON.") from None
+        raise InvalidInput(_("The file starts like GeoJSON but is not valid JSON.")) from None
     features = _features(document)
     lines = [g for g in features if g.get("type") == "LineString"]
     if len(lines) != 1:
         raise InvalidInput(
-            "The GeoJSON must hold exactly one LineString (alone, in a Feature or in a "
-            f"FeatureCollection); it holds {len(lines)}."
+            _(
+                "The GeoJSON must hold exactly one LineString (alone, in a Feature or in a "
+                "FeatureCollection); it holds %(len)s."
+            )
+            % {"len": len(lines)}
         )
     points = [_position(c) for c in _list(lines[0].get("coordinates"))]
     waypoints = [
@@ -114,7 +126,7 @@ def _name(value) -> str:
 def _features(document) -> list[dict]:
     """The geometries of a GeoJSON document, each with its Feature's `name` property."""
     if not isinstance(document, dict):
-        raise InvalidInput("The GeoJSON must be an object.")
+        raise InvalidInput(_("The GeoJSON must be an object."))
     kind = document.get("type")
     if kind == "FeatureCollection":
         found = []
@@ -131,7 +143,7 @@ def _features(document) -> list[dict]:
 
 def _list(value) -> list:
     if not isinstance(value, list):
-        raise InvalidInput("The GeoJSON's coordinates or features must be lists.")
+        raise InvalidInput(_("The GeoJSON's coordinates or features must be lists."))
     return value
 
 
@@ -141,7 +153,7 @@ def _position(value) -> Point:
         or len(value) < 2
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
     ):
-        raise InvalidInput("A GeoJSON position must be [longitude, latitude] numbers.")
+        raise InvalidInput(_("A GeoJSON position must be [longitude, latitude] numbers."))
     return (float(value[0]), float(value[1]))
 
 
@@ -159,19 +171,24 @@ def _dedupe(points: Sequence[Point]) -> list[Point]:
 
 def _checked(route: RouteFile) -> RouteFile:
     if not route.points:
-        raise InvalidInput("The file has no track (<trk>) or route (<rte>) with points.")
+        raise InvalidInput(_("The file has no track (<trk>) or route (<rte>) with points."))
     for n, (lon, lat) in enumerate(route.points, start=1):
         if not _valid(lon, lat):
             raise InvalidInput(
-                f"Point {n} of the line is out of range (latitude {lat}, longitude {lon}): "
-                "latitudes lie between -90 and 90, longitudes between -180 and 180."
+                _(
+                    "Point %(n)s of the line is out of range (latitude %(lat)s, "
+                    "longitude %(lon)s): "
+                    "latitudes lie between -90 and 90, longitudes between -180 and 180."
+                )
+                % {"n": n, "lat": lat, "lon": lon}
             )
     for w in route.waypoints:
         if not _valid(w.lon, w.lat):
             raise InvalidInput(
-                f"Waypoint “{w.name}” is out of range (latitude {w.lat}, longitude {w.lon})."
+                _("Waypoint “%(name)s” is out of range (latitude %(lat)s, longitude %(lon)s).")
+                % {"name": w.name, "lat": w.lat, "lon": w.lon}
             )
     points = _dedupe(route.points)
     if len(points) < 2:
-        raise InvalidInput("The line has a single point: a route needs at least two.")
+        raise InvalidInput(_("The line has a single point: a route needs at least two."))
     return RouteFile(points, route.waypoints)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.core.models import TimeStampedModel
 
@@ -19,16 +21,17 @@ def postcard_photo_validate(upload) -> None:
     """A PNG, JPEG, GIF or WebP image (by its first bytes, with a name that agrees), at most
     5 MB; raises ValidationError with a sentence for the admin form."""
     if upload.size > POSTCARD_PHOTO_MAX_BYTES:
-        raise ValidationError("The photo is too large; the limit is 5 MB.")
+        raise ValidationError(_("The photo is too large; the limit is 5 MB."))
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))
     upload.seek(0)
     extension = posixpath.splitext(upload.name or "")[1].lower().lstrip(".")
     if kind is None or kind.extension not in POSTCARD_PHOTO_KINDS:
-        raise ValidationError("The photo must be a PNG, JPEG, GIF or WebP image.")
+        raise ValidationError(_("The photo must be a PNG, JPEG, GIF or WebP image."))
     if extension not in POSTCARD_PHOTO_KINDS[kind.extension]:
         raise ValidationError(
-            f"This is a {kind.extension.upper()} image: its name must end in .{kind.extension}"
+            _("This is a %(upper)s image: its name must end in .%(extension)s")
+            % {"upper": kind.extension.upper(), "extension": kind.extension}
         )
 
 
@@ -51,18 +54,26 @@ class Path(TimeStampedModel):
     """A route members walk together. Exactly one path is current."""
 
     class Unit(models.TextChoices):
-        MILES = "mi", "miles"
+        MILES = "mi", gettext_lazy("miles")
         KILOMETRES = "km", "km"
 
     class Kind(models.TextChoices):
-        GEOGRAPHIC = "geographic", "geographic (a line of latitude/longitude over map tiles)"
-        ILLUSTRATED = "illustrated", "illustrated (an image, in its pixel coordinates)"
+        GEOGRAPHIC = (
+            "geographic",
+            gettext_lazy("geographic (a line of latitude/longitude over map tiles)"),
+        )
+        ILLUSTRATED = (
+            "illustrated",
+            gettext_lazy("illustrated (an image, in its pixel coordinates)"),
+        )
 
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.MILES)
     steps_per_unit = models.PositiveIntegerField(
-        default=2112, validators=[MinValueValidator(1)], help_text="2,112 steps a mile by default."
+        default=2112,
+        validators=[MinValueValidator(1)],
+        help_text=gettext_lazy("2,112 steps a mile by default."),
     )
     total_distance = models.DecimalField(
         max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -76,7 +87,9 @@ class Path(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="previous_paths",
-        help_text="Finishing this path enrolls the member in the next (there and back again).",
+        help_text=gettext_lazy(
+            "Finishing this path enrolls the member in the next (there and back again)."
+        ),
     )
     kind = models.CharField(max_length=11, choices=Kind.choices, default=Kind.ILLUSTRATED)
     # Without a route an illustrated path's line runs through its milestones' x/y.
@@ -87,7 +100,9 @@ class Path(TimeStampedModel):
         upload_to="maps/",
         blank=True,
         validators=[postcard_photo_validate],
-        help_text="Illustrated paths: the map image (PNG, JPEG, GIF or WebP, at most 5 MB).",
+        help_text=gettext_lazy(
+            "Illustrated paths: the map image (PNG, JPEG, GIF or WebP, at most 5 MB)."
+        ),
     )
     # An illustrated path's image size in pixels (the SVG map's drawing box for both kinds).
     map_width = models.PositiveIntegerField(default=1000)
@@ -122,12 +137,18 @@ class Milestone(models.Model):
         max_digits=9,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="From the start of the path, in the path's unit.",
+        help_text=gettext_lazy("From the start of the path, in the path's unit."),
     )
     # Geographic paths place a milestone at lat/lon, illustrated ones at x/y (image pixels).
-    lat = models.FloatField(null=True, blank=True, help_text="Geographic paths: latitude.")
-    lon = models.FloatField(null=True, blank=True, help_text="Geographic paths: longitude.")
-    x = models.FloatField(null=True, blank=True, help_text="Illustrated paths: image pixels.")
+    lat = models.FloatField(
+        null=True, blank=True, help_text=gettext_lazy("Geographic paths: latitude.")
+    )
+    lon = models.FloatField(
+        null=True, blank=True, help_text=gettext_lazy("Geographic paths: longitude.")
+    )
+    x = models.FloatField(
+        null=True, blank=True, help_text=gettext_lazy("Illustrated paths: image pixels.")
+    )
     y = models.FloatField(null=True, blank=True)
     # Shown to a member once they reach the milestone (notification, map, postcard page).
     postcard = models.CharField(max_length=400, blank=True)
@@ -135,7 +156,7 @@ class Milestone(models.Model):
         upload_to="postcards/",
         blank=True,
         validators=[postcard_photo_validate],
-        help_text="Optional: a PNG, JPEG, GIF or WebP image, at most 5 MB.",
+        help_text=gettext_lazy("Optional: a PNG, JPEG, GIF or WebP image, at most 5 MB."),
     )
 
     class Meta:
@@ -191,7 +212,10 @@ class Enrollment(models.Model):
     steps = models.BigIntegerField(default=0)
     distance = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     progress = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("0"), help_text="Percent, 0 to 100."
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=gettext_lazy("Percent, 0 to 100."),
     )
     current_milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.core.caching import cache_version, cached, cached_from
@@ -220,13 +221,13 @@ def path_get_for_viewer(*, viewer, path_id: int) -> PathView:
     Cached for the current path; one query more for a member on another."""
     path = path_get(path_id=path_id)
     if path is None:
-        raise NotFound("No such path.")
+        raise NotFound(_("No such path."))
     if permissions.may_see_every_path(viewer):
         return path
     if any(p.id == path_id for p in path_chain_get()):
         return path
     if not Enrollment.objects.filter(user_id=viewer.pk, path_id=path_id).exists():
-        raise NotFound("No such path.")
+        raise NotFound(_("No such path."))
     return path
 
 
@@ -400,12 +401,12 @@ def milestone_postcard_get_for_viewer(*, viewer, milestone_id: int) -> Milestone
     the same answer for a milestone ahead of them as for one that does not exist."""
     milestone = Milestone.objects.select_related("path").filter(pk=milestone_id).first()
     if milestone is None:
-        raise NotFound("No such postcard.")
+        raise NotFound(_("No such postcard."))
     if permissions.may_see_all_groups(viewer):
         return milestone
     reached = Enrollment.objects.filter(user_id=viewer.pk, path_id=milestone.path_id).filter(
         Q(distance__gte=milestone.distance) | Q(notified_order__gte=milestone.order)
     )
     if not reached.exists():
-        raise NotFound("No such postcard.")
+        raise NotFound(_("No such postcard."))
     return milestone

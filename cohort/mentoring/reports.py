@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -36,10 +37,10 @@ def report_month_parse(value: str | None) -> dt.date:
         return today.replace(day=1)
     match = _MONTH.match(value.strip())
     if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
-        raise InvalidInput("Give the month as YYYY-MM, e.g. 2026-10.")
+        raise InvalidInput(gettext("Give the month as YYYY-MM, e.g. 2026-10."))
     first = dt.date(int(match[1]), int(match[2]), 1)
     if first > today:
-        raise InvalidInput("That month has not happened yet.")
+        raise InvalidInput(gettext("That month has not happened yet."))
     return first
 
 
@@ -104,7 +105,7 @@ def member_report(*, viewer: User, user_id: int | None, month: dt.date) -> Month
     if user_id is None or user_id == viewer.pk:
         member = viewer
     elif viewer.is_member:
-        raise NotFound("No such member.")
+        raise NotFound(gettext("No such member."))
     else:
         member = user_get_for_viewer(viewer=viewer, user_id=user_id)
     title = f"{member.display_name} · {month:%B %Y}"
@@ -121,7 +122,7 @@ def mentor_report(*, viewer: User, mentor_id: int | None, month: dt.date) -> Mon
     else:
         mentor = None
     if mentor is None or not permissions.is_mentor(mentor):
-        raise NotFound("No such mentor.")
+        raise NotFound(gettext("No such mentor."))
     students = list(
         User.objects.filter(group__mentors=mentor, role=User.Role.MEMBER, is_active=True)
         .select_related("group")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.permissions import reviewer_require
@@ -50,7 +51,7 @@ def mentor_group_get(*, viewer: User, group_id: int | None) -> Group | None:
         return None
     group = Group.objects.for_viewer(viewer).filter(pk=group_id).first()
     if group is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 

@@ -8,6 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cohort.accounts.permissions import reviewer_require
@@ -54,7 +57,7 @@ def _number(value: str | None, name: str) -> int | None:
     if value in (None, ""):
         return None
     if not value.isdigit() or len(value) > 18:
-        raise InvalidInput(f"{name} must be a number.")
+        raise InvalidInput(_("%(name)s must be a number.") % {"name": name})
     return int(value)
 
 
@@ -88,9 +91,19 @@ def mentor_flag_review(request, activity_id: int):
     decided = activity_review(
         activity=row, decision=request.POST.get("decision", ""), actor=request.user
     )
-    verb = "confirmed" if decided.review == "confirmed" else "rejected"
+    message = (
+        _("%(display_name)s's %(format)s steps on %(format2)s: confirmed.")
+        if decided.review == "confirmed"
+        else _("%(display_name)s's %(format)s steps on %(format2)s: rejected.")
+    )
     messages.success(
-        request, f"{row.user.display_name}'s {row.steps:,} steps on {row.date:%-d %b}: {verb}."
+        request,
+        message
+        % {
+            "display_name": row.user.display_name,
+            "format": number_format(row.steps, force_grouping=True),
+            "format2": date_format(row.date, "j M"),
+        },
     )
     return redirect(_back(request) + "#flags")
 
@@ -105,11 +118,14 @@ def mentor_review(request, submission_id: int):
         submission = submission_get_for_viewer(request.user, submission_id)
         return confirmation_page(
             request,
-            question=f"Reject “{submission.assignment.title}” by {submission.user.display_name}?",
-            consequence="A rejection cannot be undone: the member is told the work was not "
-            "accepted, with your feedback, and gets no points for it. To let them fix it, "
-            "request changes instead.",
-            action_label="Reject",
+            question=_("Reject “%(title)s” by %(display_name)s?")
+            % {"title": submission.assignment.title, "display_name": submission.user.display_name},
+            consequence=_(
+                "A rejection cannot be undone: the member is told the work was not "
+                "accepted, with your feedback, and gets no points for it. To let them fix it, "
+                "request changes instead."
+            ),
+            action_label=_("Reject"),
             cancel_url=_back(request),
         )
     decided = submission_review(
@@ -119,7 +135,11 @@ def mentor_review(request, submission_id: int):
         feedback=request.POST.get("feedback", ""),
         ip=client_ip(request),
     )
-    messages.success(request, f"“{decided.assignment.title}”: {decided.get_status_display()}.")
+    messages.success(
+        request,
+        _("“%(title)s”: %(get_status_display)s.")
+        % {"title": decided.assignment.title, "get_status_display": decided.get_status_display()},
+    )
     return redirect(_back(request))
 
 
@@ -134,11 +154,16 @@ def mentor_review_bulk(request):
         count = len(set(ids))
         return confirmation_page(
             request,
-            question=f"Reject {count} submission{'s' if count != 1 else ''}?",
-            consequence="A rejection cannot be undone: each member is told the work was not "
-            "accepted, with your feedback, and gets no points for it. To let them fix it, "
-            "request changes instead.",
-            action_label=f"Reject {count}",
+            question=ngettext(
+                "Reject %(count)s submission?", "Reject %(count)s submissions?", count
+            )
+            % {"count": count},
+            consequence=_(
+                "A rejection cannot be undone: each member is told the work was not "
+                "accepted, with your feedback, and gets no points for it. To let them fix it, "
+                "request changes instead."
+            ),
+            action_label=_("Reject %(count)s") % {"count": count},
             cancel_url=_back(request),
         )
     outcomes = submissions_review_bulk(
@@ -149,10 +174,17 @@ def mentor_review_bulk(request):
         ip=client_ip(request),
     )
     done = sum(o.is_ok for o in outcomes)
-    messages.success(request, f"{done} submission{'s' if done != 1 else ''} reviewed.")
+    messages.success(
+        request,
+        ngettext("%(done)s submission reviewed.", "%(done)s submissions reviewed.", done)
+        % {"done": done},
+    )
     for outcome in outcomes:
         if not outcome.is_ok:
-            messages.error(request, f"Submission {outcome.id}: {outcome.detail}")
+            messages.error(
+                request,
+                _("Submission %(id)s: %(detail)s") % {"id": outcome.id, "detail": outcome.detail},
+            )
     return redirect(_back(request))
 
 
@@ -193,7 +225,7 @@ def mentor_groups(request):
             group_id=_number(request.POST.get("group"), "group") or 0,
             mentor_id=_number(request.POST.get("mentor"), "mentor") or 0,
         )
-        messages.success(request, f"Mentors of {group.name} updated.")
+        messages.success(request, _("Mentors of %(name)s updated.") % {"name": group.name})
         return redirect("mentoring:mentor-groups")
     reviewer_require(request.user)
     context = {"groups": mentor_groups_list(viewer=request.user), "mentors": mentors_list()}

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
@@ -11,23 +12,28 @@ class AnnouncementForm(forms.Form):
     """What staff may post; the groups, divisions and audiences offered are the viewer's.
     The service checks them again."""
 
-    title = forms.CharField(max_length=150)
-    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    audience = forms.ChoiceField(choices=Announcement.Audience.choices)
-    groups = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    division = forms.ModelChoiceField(queryset=None, required=False)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    text = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    audience = forms.ChoiceField(label=_("Audience"), choices=Announcement.Audience.choices)
+    groups = forms.ModelMultipleChoiceField(label=_("Groups"), queryset=None, required=False)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
     priority = forms.TypedChoiceField(
-        choices=Announcement.Priority.choices, coerce=int, initial=Announcement.Priority.NORMAL
+        label=_("Priority"),
+        choices=Announcement.Priority.choices,
+        coerce=int,
+        initial=Announcement.Priority.NORMAL,
     )
     event_on = forms.DateField(
-        required=False, label="Event date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Event date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     expires_at = forms.DateTimeField(
         required=False,
-        label="Expires",
+        label=_("Expires"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    publish = forms.BooleanField(required=False, label="Publish now")
+    publish = forms.BooleanField(required=False, label=_("Publish now"))
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,5 +71,5 @@ class AnnouncementForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        max_length=5000, label="Message", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=5000, label=_("Message"), widget=forms.Textarea(attrs={"rows": 3})
     )

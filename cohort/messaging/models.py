@@ -4,6 +4,7 @@ per mentor and student."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import Division, Group
 from cohort.core.models import TimeStampedModel
@@ -14,17 +15,17 @@ class Announcement(TimeStampedModel):
     organiser (everyone). Members see it once published and until it expires."""
 
     class Audience(models.TextChoices):
-        GROUPS = "groups", "Groups"
-        DIVISION = "division", "A division"
-        EVERYONE = "everyone", "Everyone"
+        GROUPS = "groups", gettext_lazy("Groups")
+        DIVISION = "division", gettext_lazy("A division")
+        EVERYONE = "everyone", gettext_lazy("Everyone")
 
     class Priority(models.IntegerChoices):
-        NORMAL = 0, "Normal"
-        HIGH = 1, "High"
+        NORMAL = 0, gettext_lazy("Normal")
+        HIGH = 1, gettext_lazy("High")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", gettext_lazy("Draft")
+        PUBLISHED = "published", gettext_lazy("Published")
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -37,7 +38,9 @@ class Announcement(TimeStampedModel):
     title = models.CharField(max_length=150)
     text = models.TextField(max_length=5000)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
-    event_on = models.DateField(null=True, blank=True, help_text="The day of the event, if any.")
+    event_on = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("The day of the event, if any.")
+    )
     expires_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)

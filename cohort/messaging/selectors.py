@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -70,7 +71,7 @@ def announcement_get_for_viewer(
     """One announcement the viewer may see (see announcements_for_viewer); 404 otherwise."""
     found = announcements_for_viewer(viewer).filter(pk=announcement_id).first()
     if found is None:
-        raise NotFound("No such announcement.")
+        raise NotFound(_("No such announcement."))
     return found
 
 
@@ -117,7 +118,7 @@ def thread_get_for_viewer(viewer: User, thread_id: int) -> Thread:
         threads = threads.for_participant(viewer)
     found = threads.filter(pk=thread_id).first()
     if found is None:
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     return found
 
 

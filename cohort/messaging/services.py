@@ -9,10 +9,13 @@ from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Division, User
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from cohort.core.i18n import sql_message
 from cohort.core.ratelimit import rate_limit_hit
 from cohort.messaging.models import Announcement, AnnouncementRead, Message, Thread
 from cohort.messaging.selectors import (
@@ -53,12 +56,12 @@ def announcement_create(
     a division (its coordinator or an organiser) or everyone (organisers): members 403,
     another's group or division 404 (everyone: 403), bad fields 422; `publish` publishes."""
     if not permissions.may_post_announcements(author):
-        raise PermissionDenied("Only mentors, coordinators and organisers post announcements.")
+        raise PermissionDenied(_("Only mentors, coordinators and organisers post announcements."))
     rate_limit_hit(
         action="announcement-post",
         user_id=author.pk,
         rate=settings.ANNOUNCEMENTS_PER_AUTHOR,
-        detail="You have posted many announcements in a short time; wait a while.",
+        detail=_("You have posted many announcements in a short time; wait a while."),
     )
     title, text = _announcement_text_validate(draft)
     groups, division = _audience_resolve(author=author, draft=draft)
@@ -82,13 +85,17 @@ def announcement_create(
 def _announcement_text_validate(draft: AnnouncementDraft) -> tuple[str, str]:
     title, text = (draft.title or "").strip(), (draft.text or "").strip()
     if not title or len(title) > TITLE_MAX:
-        raise InvalidInput(f"Give a title of at most {TITLE_MAX} characters.")
+        raise InvalidInput(
+            _("Give a title of at most %(title_max)s characters.") % {"title_max": TITLE_MAX}
+        )
     if not text or len(text) > TEXT_MAX:
-        raise InvalidInput(f"Write the announcement in at most {TEXT_MAX} characters.")
+        raise InvalidInput(
+            _("Write the announcement in at most %(text_max)s characters.") % {"text_max": TEXT_MAX}
+        )
     if draft.priority not in Announcement.Priority.values:
-        raise InvalidInput("Priority is 'normal' or 'high'.")
+        raise InvalidInput(_("Priority is 'normal' or 'high'."))
     if draft.expires_at is not None and draft.expires_at <= timezone.now():
-        raise InvalidInput("The expiry must be in the future.")
+        raise InvalidInput(_("The expiry must be in the future."))
     return title, text
 
 
@@ -96,7 +103,7 @@ def _audience_resolve(*, author: User, draft: AnnouncementDraft):
     """(groups, division) of the draft's audience, if the author may address it."""
     if draft.audience == Announcement.Audience.EVERYONE:
         if not permissions.may_address_everyone(author):
-            raise PermissionDenied("Only organisers post to everyone.")
+            raise PermissionDenied(_("Only organisers post to everyone."))
         return [], None
     if draft.audience == Announcement.Audience.DIVISION:
         allowed = permissions.may_address_division(author, draft.division_id)
@@ -104,17 +111,17 @@ def _audience_resolve(*, author: User, draft: AnnouncementDraft):
         if allowed and draft.division_id:
             division = Division.objects.filter(pk=draft.division_id).first()
         if division is None:
-            raise NotFound("No such division among yours.")
+            raise NotFound(_("No such division among yours."))
         return [], division
     if draft.audience == Announcement.Audience.GROUPS:
         wanted = set(draft.group_ids)
         if not wanted or len(wanted) > 1000:
-            raise InvalidInput("Choose at least one group.")
+            raise InvalidInput(_("Choose at least one group."))
         groups = list(announcement_groups_postable(author).filter(pk__in=wanted))
         if len(groups) != len(wanted):
-            raise NotFound("No such group among yours.")
+            raise NotFound(_("No such group among yours."))
         return groups, None
-    raise InvalidInput("The audience is 'groups', 'division' or 'everyone'.")
+    raise InvalidInput(_("The audience is 'groups', 'division' or 'everyone'."))
 
 
 def announcement_publish(*, actor: User, announcement_id: int) -> Announcement:
@@ -127,11 +134,11 @@ def announcement_publish(*, actor: User, announcement_id: int) -> Announcement:
             editable = editable.filter(author_id=actor.pk)
         announcement = editable.first()
         if announcement is None:
-            raise NotFound("No such announcement among yours.")
+            raise NotFound(_("No such announcement among yours."))
         if announcement.is_published:
             return announcement
         if announcement.expires_at is not None and announcement.expires_at <= timezone.now():
-            raise Conflict("This announcement has already expired.")
+            raise Conflict(_("This announcement has already expired."))
         announcement.status = Announcement.Status.PUBLISHED
         announcement.published_at = timezone.now()
         announcement.save(update_fields=["status", "published_at", "updated_at"])
@@ -141,8 +148,7 @@ def announcement_publish(*, actor: User, announcement_id: int) -> Announcement:
 
 # (recipient_id, text, link, dedupe_key) for each recipient of the ORM-built `recipients`.
 _NOTICE_SQL = (
-    "SELECT r.id, CAST(%s AS VARCHAR(300)), CAST(%s AS VARCHAR(200)), "
-    "CAST(%s AS VARCHAR(100)) FROM ({recipients}) r"
+    "SELECT r.id, {text}, CAST(%s AS VARCHAR(200)), CAST(%s AS VARCHAR(100)) FROM ({recipients}) r"
 )
 
 
@@ -154,12 +160,17 @@ def _audience_notify(announcement: Announcement) -> int:
         members = members.filter(group_id__in=addressed.values("group_id"))
     elif announcement.audience == Announcement.Audience.DIVISION:
         members = members.filter(group__division_id=announcement.division_id)
-    recipients, params = members.order_by().values("id").query.sql_with_params()
-    prefix = "Important: " if announcement.priority == Announcement.Priority.HIGH else ""
+    recipients, params = members.order_by().values("id", "language").query.sql_with_params()
+    title = announcement.title[:280]
+    text, text_params = (
+        sql_message(gettext_noop("Important: %(title)s"), language_column="r.language", title=title)
+        if announcement.priority == Announcement.Priority.HIGH
+        else ("CAST(%s AS VARCHAR(300))", [title])
+    )
     return notifications_create_from_query(
-        select_sql=_NOTICE_SQL.format(recipients=recipients),
+        select_sql=_NOTICE_SQL.format(recipients=recipients, text=text),
         params=[
-            f"{prefix}{announcement.title}"[:300],
+            *text_params,
             ANNOUNCEMENTS_LINK,
             f"announcement:{announcement.pk}",
             *params,
@@ -186,7 +197,7 @@ def thread_start(*, viewer: User, other_id: int) -> tuple[Thread, bool]:
     pair. Returns (thread, created); safe when both start it at once (unique pair)."""
     other = thread_partners(viewer).filter(pk=other_id).first()
     if other is None:
-        raise NotFound("No such mentor or student of yours.")
+        raise NotFound(_("No such mentor or student of yours."))
     if permissions.is_mentor(viewer):
         mentor, student = viewer, other
     else:
@@ -222,25 +233,29 @@ def message_send(*, sender: User, thread: Thread, text: str) -> Message:
     student's group (a former mentor, or anyone else, 404; the student 403; empty or longer
     than TEXT_MAX 422); it counts as read by the sender and notifies the other side once."""
     if not thread.is_participant(sender):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     current = Thread.objects.with_is_current()
     # django-stubs cannot see the annotation a custom QuerySet method adds.
     if not current.filter(pk=thread.pk, is_current=True).exists():  # type: ignore[misc]
         if sender.pk == thread.mentor_id:
-            raise NotFound("No such conversation.")
+            raise NotFound(_("No such conversation."))
         raise PermissionDenied(
-            "Your mentor no longer mentors your group: this conversation is kept for you to "
-            "read, but no longer takes messages."
+            _(
+                "Your mentor no longer mentors your group: this conversation is kept for you to "
+                "read, but no longer takes messages."
+            )
         )
     rate_limit_hit(
         action="message-send",
         user_id=sender.pk,
         rate=settings.MESSAGES_PER_SENDER,
-        detail="You are sending messages too fast; wait a minute.",
+        detail=_("You are sending messages too fast; wait a minute."),
     )
     text = (text or "").strip()
     if not text or len(text) > TEXT_MAX:
-        raise InvalidInput(f"Write a message of at most {TEXT_MAX} characters.")
+        raise InvalidInput(
+            _("Write a message of at most %(text_max)s characters.") % {"text_max": TEXT_MAX}
+        )
     with transaction.atomic():
         message = Message.objects.create(thread=thread, sender=sender, text=text)
         marker = _marker_field(thread, sender)
@@ -278,7 +293,7 @@ def thread_open(
             )
         return
     if not permissions.may_read_any_thread(viewer):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     audit_record(
         action=AuditEvent.Action.MESSAGE_READ_BY_ORGANISER,
         actor=viewer,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from ninja.errors import ValidationError
 
@@ -34,7 +35,7 @@ def _page(request, queryset, ordering) -> dict:
             queryset, pagination=paginator.Input(cursor=cursor, page_size=None), request=request
         )
     except ValidationError as exc:
-        raise InvalidInput("That page link is broken.") from exc
+        raise InvalidInput(gettext("That page link is broken.")) from exc
 
 
 @login_required
@@ -61,16 +62,16 @@ def announcement_create_view(request):
     the form, with what was typed, and the refusal's status."""
     form = AnnouncementForm(request.POST, viewer=request.user)
     if not form.is_valid():
-        refusal = InvalidInput("The announcement was not saved: check the fields below.")
+        refusal = InvalidInput(gettext("The announcement was not saved: check the fields below."))
         return _announcements_page(request, form, form_error_add(form, None, refusal))
     try:
         announcement_create(
             author=request.user, draft=form.draft(), publish=form.cleaned_data["publish"]
         )
     except DomainError as exc:
-        exc.detail = f"The announcement was not saved. {exc.detail}"
+        exc.detail = gettext("The announcement was not saved. %(reason)s") % {"reason": exc.detail}
         return _announcements_page(request, form, form_error_add(form, None, exc))
-    messages.success(request, "Announcement saved.")
+    messages.success(request, gettext("Announcement saved."))
     return redirect("messaging:announcements")
 
 
@@ -78,7 +79,7 @@ def announcement_create_view(request):
 @require_POST
 def announcement_publish_view(request, announcement_id: int):
     announcement_publish(actor=request.user, announcement_id=announcement_id)
-    messages.success(request, "Published.")
+    messages.success(request, gettext("Published."))
     return redirect("messaging:announcements")
 
 

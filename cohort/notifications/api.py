@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
@@ -42,7 +43,7 @@ def mark_read(request: HttpRequest, payload: MarkReadIn):
     """`{"ids": [...]}` marks those (ids of others' notifications are ignored), or
     `{"all": true}` marks every one."""
     if payload.all == (payload.ids is not None):
-        raise InvalidInput('Send either "ids" or "all": true.')
+        raise InvalidInput(_('Send either "ids" or "all": true.'))
     marked = notifications_mark_read(user_id=request.user.pk, ids=payload.ids)
     return {"marked": marked, "unread_count": unread_count_get(user_id=request.user.pk)}
 

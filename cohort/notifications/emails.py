@@ -23,10 +23,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import User
 from cohort.accounts.services.invites import invite_token_create
+from cohort.core.i18n import in_language
 from cohort.notifications.models import EmailChannel, Notification
 
 logger = logging.getLogger(__name__)
@@ -124,8 +126,10 @@ def one_line(text: str) -> str:
 
 
 def _single(n: Notification) -> EmailMessage:
+    with in_language(n.recipient.language):
+        subject = _("Cohort: %(text)s") % {"text": one_line(n.text)}
     return EmailMessage(
-        subject=f"Cohort: {one_line(n.text)}"[:150],
+        subject=subject[:150],
         body=f"{n.text}\n\n{_absolute(n.link or '/notifications/')}\n",
         to=[n.recipient.email],
     )
@@ -195,15 +199,23 @@ def _text(value: bytes | str) -> str:
 
 def _digest(member, items: list[Notification]) -> EmailMessage:
     lines = [f"- {one_line(n.text)} {_absolute(n.link)}".rstrip() for n in items]
-    body = (
-        f"Hello {member.display_name},\n\nWhat happened on Cohort:\n\n"
-        + "\n".join(lines)
-        + f"\n\nAll your notifications: {_absolute('/notifications/')}\n"
-    )
-    count = f"{len(items)} notification{'s' if len(items) != 1 else ''}"
-    return EmailMessage(
-        subject=f"Cohort: your daily digest ({count})", body=body, to=[member.email]
-    )
+    with in_language(member.language):
+        body = (
+            _("Hello %(name)s,") % {"name": member.display_name}
+            + "\n\n"
+            + _("What happened on Cohort:")
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + _("All your notifications: %(link)s") % {"link": _absolute("/notifications/")}
+            + "\n"
+        )
+        subject = ngettext(
+            "Cohort: your daily digest (%(count)s notification)",
+            "Cohort: your daily digest (%(count)s notifications)",
+            len(items),
+        ) % {"count": len(items)}
+    return EmailMessage(subject=subject, body=body, to=[member.email])
 
 
 def _welcome(member, invite_url: str) -> EmailMessage:

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,8 @@ class Notification(models.Model):
     """Something a member should see. `dedupe_key` makes "once per event" a database rule."""
 
     class Kind(models.TextChoices):
-        DASHBOARD = "dashboard", "Dashboard"
-        PROFILE = "profile", "Profile"
+        DASHBOARD = "dashboard", gettext_lazy("Dashboard")
+        PROFILE = "profile", gettext_lazy("Profile")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,9 +69,15 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    email_dashboard = models.BooleanField("email me dashboard notifications", default=False)
-    email_profile = models.BooleanField("email me profile notifications", default=False)
-    daily_digest = models.BooleanField("one daily digest instead of an email each", default=False)
+    email_dashboard = models.BooleanField(
+        gettext_lazy("email me dashboard notifications"), default=False
+    )
+    email_profile = models.BooleanField(
+        gettext_lazy("email me profile notifications"), default=False
+    )
+    daily_digest = models.BooleanField(
+        gettext_lazy("one daily digest instead of an email each"), default=False
+    )
     # When each kind's email was last turned on: older notifications of that kind are not
     # mailed (turning email on sends only what arrives after). Empty: no mark (rows made
     # before the mark existed, or directly in the admin).

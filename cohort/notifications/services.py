@@ -4,9 +4,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 
+from cohort.accounts.models import User
 from cohort.core.exceptions import NotFound
+from cohort.core.i18n import in_language, lazy_message
 from cohort.notifications.models import Notification, NotificationPreference
 from cohort.notifications.signals import notifications_created
 from cohort.notifications.unread import unread_count_changed
@@ -15,7 +19,8 @@ from cohort.notifications.unread import unread_count_changed
 @dataclass(frozen=True)
 class NotificationDraft:
     recipient_id: int
-    text: str
+    # A lazy text (core.i18n.lazy_message) is written in the recipient's language.
+    text: str | Promise
     link: str = ""
     dedupe_key: str | None = None
     kind: str = Notification.Kind.DASHBOARD
@@ -37,12 +42,13 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> int:
     fresh = [
         d for d in drafts if not d.dedupe_key or (d.recipient_id, d.dedupe_key) not in existing
     ]
+    languages = _languages_of({d.recipient_id for d in fresh if isinstance(d.text, Promise)})
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=d.recipient_id,
                 kind=d.kind,
-                text=d.text[:300],
+                text=_text_for(d.text, languages.get(d.recipient_id))[:300],
                 link=d.link,
                 dedupe_key=d.dedupe_key,
             )
@@ -53,6 +59,20 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> int:
     unread_count_changed(d.recipient_id for d in fresh)
     _announce_on_commit({d.recipient_id for d in fresh})
     return len(fresh)
+
+
+def _languages_of(user_ids: set[int]) -> dict[int, str]:
+    """The profile language of each recipient of a lazy text: one query, none without."""
+    if not user_ids:
+        return {}
+    return dict(User.objects.filter(pk__in=user_ids).values_list("pk", "language"))
+
+
+def _text_for(text: str | Promise, language: str | None) -> str:
+    if not isinstance(text, Promise):
+        return text
+    with in_language(language):
+        return str(text)
 
 
 def notifications_create_from_query(
@@ -132,7 +152,7 @@ def notification_open(*, user_id: int, notification_id: int) -> str:
         .first()
     )
     if link is None:
-        raise NotFound("No such notification.")
+        raise NotFound(gettext("No such notification."))
     notifications_mark_read(user_id=user_id, ids=[notification_id])
     return notification_link_safe(link)
 
@@ -187,10 +207,13 @@ def group_password_rotated_received(
 ) -> int:
     """Receiver of accounts.signals.group_password_rotated: tell each member that their API
     tokens were revoked and where to create new ones. Runs in the rotation's transaction."""
-    text = (
-        f"{group_name} has a new group password: sessions signed in with the old one have "
-        "ended and your API tokens were revoked. Create new tokens on your profile for your "
-        "devices and scripts."
+    text = lazy_message(
+        gettext_noop(
+            "%(group)s has a new group password: sessions signed in with the old one have "
+            "ended and your API tokens were revoked. Create new tokens on your profile for your "
+            "devices and scripts."
+        ),
+        group=group_name,
     )
     return notifications_create(
         drafts=[

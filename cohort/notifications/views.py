@@ -31,7 +31,7 @@ def notifications_view(request):
         return render(
             request,
             "error.html",
-            {"status": 400, "detail": "That page link is broken."},
+            {"status": 400, "detail": _("That page link is broken.")},
             status=400,
         )
     context = {"page": page, "unread_only": unread_only}
@@ -82,9 +82,9 @@ def preferences_view(request):
     form = PreferenceForm(request.POST, instance=preference_get(user_id=request.user.pk))
     if form.is_valid():
         preference_save(preference=form.instance)
-        messages.success(request, "Your email choices are saved.")
+        messages.success(request, _("Your email choices are saved."))
     else:
-        messages.error(request, "Those choices could not be saved.")
+        messages.error(request, _("Those choices could not be saved."))
     return redirect("notifications:list")
 
 

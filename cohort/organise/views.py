@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohort.accounts import permissions
@@ -31,7 +33,7 @@ from cohort.organise.forms import (
     PathImageForm,
 )
 
-PATH_PAGES_ONLY = "Only organisers, coordinators and mentors see the paths."
+PATH_PAGES_ONLY = gettext_lazy("Only organisers, coordinators and mentors see the paths.")
 
 
 def _require_viewer(user) -> None:
@@ -77,7 +79,10 @@ def path_new_from_file_view(request):
         except DomainError as exc:
             form.add_error("route_file", exc.detail)
         else:
-            messages.success(request, f"{path.name} is ready: check its milestones on the map.")
+            messages.success(
+                request,
+                _("%(name)s is ready: check its milestones on the map.") % {"name": path.name},
+            )
             return redirect("organise:path-edit", path_id=path.pk)
     return _paths_page(request, status=422, file_form=form)
 
@@ -97,7 +102,9 @@ def path_new_from_image_view(request):
         except DomainError as exc:
             form.add_error("image", exc.detail)
         else:
-            messages.success(request, f"{path.name} is ready: drag its start and finish.")
+            messages.success(
+                request, _("%(name)s is ready: drag its start and finish.") % {"name": path.name}
+            )
             return redirect("organise:path-edit", path_id=path.pk)
     return _paths_page(request, status=422, image_form=form)
 
@@ -150,7 +157,7 @@ def path_edit_view(request, path_id: int):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("organise:path-edit", path_id=path.pk)
     return _editor_page(request, path, status=422, details_form=form)
 
@@ -167,8 +174,11 @@ def path_current_view(request, path_id: int):
         return _editor_page(request, path, status=exc.status_code, error=exc.detail)
     messages.success(
         request,
-        f"{path.name} is now the current path: members walk it; their progress on it is "
-        "being rebuilt from the days they logged.",
+        _(
+            "%(name)s is now the current path: members walk it; their progress on it is "
+            "being rebuilt from the days they logged."
+        )
+        % {"name": path.name},
     )
     return redirect("organise:path-edit", path_id=path.pk)
 
@@ -185,7 +195,9 @@ def milestone_add_view(request, path_id: int):
         except DomainError as exc:
             form.add_error("distance", exc.detail)
         else:
-            messages.success(request, f"{milestone.name} added: drag it where it belongs.")
+            messages.success(
+                request, _("%(name)s added: drag it where it belongs.") % {"name": milestone.name}
+            )
             return redirect("organise:path-edit", path_id=path.pk)
     return _editor_page(request, path, status=422, add_form=form)
 
@@ -208,7 +220,7 @@ def milestone_edit_view(request, path_id: int, milestone_id: int):
         except DomainError as exc:
             form.add_error("photo", exc.detail)
         else:
-            messages.success(request, f"{milestone.name} saved.")
+            messages.success(request, _("%(name)s saved.") % {"name": milestone.name})
             return redirect("organise:path-edit", path_id=path_id)
     return _editor_page(request, milestone.path, status=422, milestone_form=form)
 
@@ -225,7 +237,7 @@ def milestone_move_view(request, path_id: int, milestone_id: int):
             .first()
         )
         if milestone is None:
-            return JsonResponse({"detail": "No such milestone."}, status=404)
+            return JsonResponse({"detail": _("No such milestone.")}, status=404)
         milestone_move(milestone=milestone, point=request.POST)
     except DomainError as exc:
         return JsonResponse({"detail": exc.detail}, status=exc.status_code)

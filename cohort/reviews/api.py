@@ -1,4 +1,5 @@
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -95,7 +96,7 @@ def get_submission_first_file(request: HttpRequest, submission_id: int):
     submission = submission_get_for_viewer(request.user, submission_id)
     first = next(iter(submission.files.all()), None)
     if first is None:
-        raise NotFound("This submission has no file.")
+        raise NotFound(_("This submission has no file."))
     return FileResponse(file_open(first.file), as_attachment=True, filename=first.original_name)
 
 
@@ -104,7 +105,7 @@ def get_submission_file(request: HttpRequest, submission_id: int, file_id: int):
     """One file, as an attachment, to whoever may see the submission; 404 otherwise."""
     found = submission_file_get_for_viewer(request.user, file_id)
     if found.submission_id != submission_id:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return FileResponse(file_open(found.file), as_attachment=True, filename=found.original_name)
 
 

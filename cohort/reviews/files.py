@@ -9,6 +9,8 @@ import filetype
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.core.exceptions import InvalidInput, NotFound, TooLarge
 
@@ -29,12 +31,12 @@ ALLOWED_EXTENSIONS = {
     "xls": {"xls"},
     "ppt": {"ppt"},
 }
-ALLOWED_DESCRIPTION = (
+ALLOWED_DESCRIPTION = gettext_lazy(
     "PDF, PNG, JPEG, GIF, WebP or an office document (Word, Excel, PowerPoint, OpenDocument)"
 )
 
 
-GONE = "This file is no longer available."
+GONE = gettext_lazy("This file is no longer available.")
 
 
 def file_open(stored) -> File:
@@ -61,7 +63,10 @@ def files_check(uploads: list[UploadedFile], *, already: int = 0) -> list[Checke
     content and name (422). Empty file inputs (no name, no bytes) are skipped."""
     uploads = [u for u in uploads if u is not None and (u.name or u.size)]
     if already + len(uploads) > settings.SUBMISSION_MAX_FILES:
-        raise InvalidInput(f"At most {settings.SUBMISSION_MAX_FILES} files per submission.")
+        raise InvalidInput(
+            _("At most %(submission_max_files)s files per submission.")
+            % {"submission_max_files": settings.SUBMISSION_MAX_FILES}
+        )
     return [file_check(upload) for upload in uploads]
 
 
@@ -70,17 +75,24 @@ def file_check(upload: UploadedFile) -> CheckedFile:
     name = posixpath.basename((upload.name or "file").replace("\\", "/"))[:200] or "file"
     if upload.size > settings.SUBMISSION_MAX_BYTES:
         limit_mb = settings.SUBMISSION_MAX_BYTES / (1024 * 1024)
-        raise TooLarge(f"“{name}” is too large; the limit is {limit_mb:g} MB per file.")
+        raise TooLarge(
+            _("“%(name)s” is too large; the limit is %(format)s MB per file.")
+            % {"name": name, "format": format(limit_mb, "g")}
+        )
     if not upload.size:
-        raise InvalidInput(f"“{name}” is empty.")
+        raise InvalidInput(_("“%(name)s” is empty.") % {"name": name})
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))
     upload.seek(0)
     if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
-        raise InvalidInput(f"“{name}” is not an allowed file: send {ALLOWED_DESCRIPTION}.")
+        raise InvalidInput(
+            _("“%(name)s” is not an allowed file: send %(allowed_description)s.")
+            % {"name": name, "allowed_description": ALLOWED_DESCRIPTION}
+        )
     extension = posixpath.splitext(name)[1].lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS[kind.extension]:
         raise InvalidInput(
-            f"“{name}” is a {kind.extension.upper()} file; its name must end in .{kind.extension}."
+            _("“%(name)s” is a %(upper)s file; its name must end in .%(extension)s.")
+            % {"name": name, "upper": kind.extension.upper(), "extension": kind.extension}
         )
     return CheckedFile(upload, name, upload.size, kind.mime)

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from cohort.competition.models import Category, Episode
 from cohort.core.models import TimeStampedModel
@@ -21,13 +22,19 @@ class Assignment(TimeStampedModel):
     )
     points = models.PositiveIntegerField()
     is_required = models.BooleanField(
-        default=True, help_text="Its approval is needed to finish the episode."
+        default=True, help_text=gettext_lazy("Its approval is needed to finish the episode.")
     )
-    is_open = models.BooleanField(default=True, help_text="Members may hand it in.")
+    is_open = models.BooleanField(default=True, help_text=gettext_lazy("Members may hand it in."))
     due_on = models.DateField(null=True, blank=True)
-    accepts_text = models.BooleanField(default=True, help_text="Members may write an answer.")
-    accepts_link = models.BooleanField(default=True, help_text="Members may give a link.")
-    accepts_files = models.BooleanField(default=True, help_text="Members may attach files.")
+    accepts_text = models.BooleanField(
+        default=True, help_text=gettext_lazy("Members may write an answer.")
+    )
+    accepts_link = models.BooleanField(
+        default=True, help_text=gettext_lazy("Members may give a link.")
+    )
+    accepts_files = models.BooleanField(
+        default=True, help_text=gettext_lazy("Members may attach files.")
+    )
 
     class Meta:
         ordering = ["episode__number", "title"]
@@ -38,11 +45,11 @@ class Assignment(TimeStampedModel):
 
 class Submission(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending", "Awaiting review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes", "Changes requested"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", gettext_lazy("Draft")
+        PENDING = "pending", gettext_lazy("Awaiting review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        CHANGES_REQUESTED = "changes", gettext_lazy("Changes requested")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"

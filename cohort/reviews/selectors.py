@@ -4,6 +4,8 @@ their own submissions, and the work waiting for a reviewer."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -40,10 +42,10 @@ class EpisodeState:
         open nothing); empty once it is open."""
         if self.state != LOCKED:
             return ""
-        return (
-            f"Unlocks when a mentor approves your required work of episode "
-            f"{self.episode.number - 1}, whatever the date."
-        )
+        return gettext(
+            "Unlocks when a mentor approves your required work of episode %(number)s, "
+            "whatever the date."
+        ) % {"number": self.episode.number - 1}
 
 
 def episode_states(*, user_id: int, season: Season) -> list[EpisodeState]:
@@ -186,7 +188,7 @@ def submission_get_for_viewer(viewer: User, submission_id: int) -> Submission:
     """One submission the viewer may see (submissions_visible_to), else NotFound."""
     found = _with_files(submissions_visible_to(viewer)).filter(pk=submission_id).first()
     if found is None:
-        raise NotFound("No such submission.")
+        raise NotFound(_("No such submission."))
     return found
 
 
@@ -196,7 +198,7 @@ def submission_file_get_for_viewer(viewer: User, file_id: int) -> SubmissionFile
     visible = submissions_visible_to(viewer).values("pk")
     found = SubmissionFile.objects.filter(pk=file_id, submission__in=visible).first()
     if found is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return found
 
 

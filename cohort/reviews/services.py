@@ -11,6 +11,8 @@ from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -26,6 +28,7 @@ from cohort.core.exceptions import (
     NotFound,
     PermissionDenied,
 )
+from cohort.core.i18n import lazy_message
 from cohort.core.ratelimit import rate_limit_hit
 from cohort.notifications.services import NotificationDraft, notifications_create
 from cohort.ops.models import AuditEvent
@@ -65,7 +68,7 @@ def submission_create(
     files as the assignment accepts them (422; something is needed unless a draft); files
     are checked by cohort.reviews.files (413/422) and go to the default storage."""
     if not permissions.may_hand_in_work(user):
-        raise PermissionDenied("Only members hand in work.")
+        raise PermissionDenied(_("Only members hand in work."))
     _rate_limit(user)
     uploads = [*files, *([file] if file is not None else [])]
     assignment = _assignment_open_to(user=user, assignment_id=assignment_id)
@@ -106,9 +109,9 @@ def submission_update(
             Submission.objects.select_for_update().filter(pk=submission_id, user_id=user.pk).first()
         )
         if submission is None:
-            raise NotFound("No such submission.")
+            raise NotFound(_("No such submission."))
         if submission.status != Submission.Status.DRAFT:
-            raise Conflict("Only a draft can be edited; this one is handed in.")
+            raise Conflict(_("Only a draft can be edited; this one is handed in."))
         assignment = _assignment_open_to(user=user, assignment_id=submission.assignment_id)
         stored = submission.files.count()
         content = _content_check(
@@ -129,7 +132,7 @@ def _rate_limit(user: User) -> None:
         action="submission-write",
         user_id=user.pk,
         rate=settings.SUBMISSIONS_PER_MEMBER,
-        detail="You are saving submissions too fast; wait a minute.",
+        detail=_("You are saving submissions too fast; wait a minute."),
     )
 
 
@@ -145,23 +148,23 @@ def _content_check(
 ) -> _Content:
     text, link = (text or "").strip(), (link or "").strip()
     if text and not assignment.accepts_text:
-        raise InvalidInput(f"“{assignment.title}” takes no written answer.")
+        raise InvalidInput(_("“%(title)s” takes no written answer.") % {"title": assignment.title})
     if link and not assignment.accepts_link:
-        raise InvalidInput(f"“{assignment.title}” takes no link.")
+        raise InvalidInput(_("“%(title)s” takes no link.") % {"title": assignment.title})
     if link:
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:
-            raise InvalidInput("The link must be a full http(s) address.") from None
+            raise InvalidInput(_("The link must be a full http(s) address.")) from None
     checked = files_check(uploads, already=stored)
     if checked and not assignment.accepts_files:
-        raise InvalidInput(f"“{assignment.title}” takes no files.")
+        raise InvalidInput(_("“%(title)s” takes no files.") % {"title": assignment.title})
     return _Content(text, link, checked)
 
 
 def _content_require(content: _Content, *, stored: int = 0) -> None:
     if not (content.text or content.link or content.files or stored):
-        raise InvalidInput("Write something, give a link or attach a file.")
+        raise InvalidInput(_("Write something, give a link or attach a file."))
 
 
 def _files_store(*, submission: Submission, checked: list[CheckedFile]) -> None:
@@ -183,15 +186,20 @@ def _assignment_open_to(*, user: User, assignment_id: int) -> Assignment:
         .first()
     )
     if assignment is None:
-        raise NotFound("No such assignment.")
+        raise NotFound(_("No such assignment."))
     if not assignment.is_open:
-        raise Conflict(f"“{assignment.title}” no longer takes submissions.")
+        raise Conflict(_("“%(title)s” no longer takes submissions.") % {"title": assignment.title})
     episode = assignment.episode
     if episode is not None:
         if episode.season.status == Season.Status.FINALISED:
-            raise Conflict(f"{episode.season.name} is finalised; its work is closed.")
+            raise Conflict(
+                _("%(name)s is finalised; its work is closed.") % {"name": episode.season.name}
+            )
         if episode_state_for(user_id=user.pk, episode=episode) == LOCKED:
-            raise Conflict(f"Finish the episode before {episode.name} to unlock this work.")
+            raise Conflict(
+                _("Finish the episode before %(name)s to unlock this work.")
+                % {"name": episode.name}
+            )
     return assignment
 
 
@@ -208,11 +216,14 @@ def _refuse_duplicate(*, user_id: int, assignment: Assignment) -> None:
         ).values_list("status", flat=True)
     )
     if Submission.Status.DRAFT in statuses:
-        raise Conflict(f"You have a draft of “{assignment.title}”; edit or hand in that one.")
+        raise Conflict(
+            _("You have a draft of “%(title)s”; edit or hand in that one.")
+            % {"title": assignment.title}
+        )
     if Submission.Status.APPROVED in statuses:
-        raise Conflict(f"“{assignment.title}” is already approved.")
+        raise Conflict(_("“%(title)s” is already approved.") % {"title": assignment.title})
     if Submission.Status.PENDING in statuses:
-        raise Conflict(f"“{assignment.title}” already awaits review.")
+        raise Conflict(_("“%(title)s” already awaits review.") % {"title": assignment.title})
 
 
 def submission_withdraw(*, user: User, submission_id: int, ip: str | None = None) -> Submission:
@@ -228,11 +239,11 @@ def submission_withdraw(*, user: User, submission_id: int, ip: str | None = None
             .first()
         )
         if submission is None:
-            raise NotFound("No such submission.")
+            raise NotFound(_("No such submission."))
         if submission.status == Submission.Status.DRAFT:
-            raise Conflict("This submission is a draft already; it was never handed in.")
+            raise Conflict(_("This submission is a draft already; it was never handed in."))
         if submission.status != Submission.Status.PENDING:
-            raise Conflict("This submission has been reviewed; it can no longer be withdrawn.")
+            raise Conflict(_("This submission has been reviewed; it can no longer be withdrawn."))
         submission.status = Submission.Status.DRAFT
         submission.save(update_fields=["status", "updated_at"])
         audit_record(
@@ -253,14 +264,16 @@ def submission_review(
     are organisers, the submitter's division's coordinator or group's mentors, never the
     submitter (403); one they may not see is 404; a decided one 409. Under the submission's
     row lock, so concurrent reviews give one decision; approval awards the points once."""
-    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
+    permissions.reviewer_require(
+        reviewer, gettext("Only mentors, coordinators and organisers review work.")
+    )
     feedback = review_decision_validate(decision=decision, feedback=feedback)
     with transaction.atomic():
         submission = _locked_for_reviewer(reviewer=reviewer, submission_id=submission_id)
         if submission.user_id == reviewer.pk:
-            raise PermissionDenied("You cannot review your own work.")
+            raise PermissionDenied(_("You cannot review your own work."))
         if submission.status != Submission.Status.PENDING:
-            raise Conflict("This submission has already been reviewed.")
+            raise Conflict(_("This submission has already been reviewed."))
         submission.status = decision
         submission.reviewer = reviewer
         submission.feedback = feedback
@@ -287,10 +300,10 @@ def review_decision_validate(*, decision: str, feedback: str) -> str:
     """The feedback, stripped, if `decision` is one of DECISIONS and feedback is given unless
     approving; else InvalidInput. The one rule for single and bulk review."""
     if decision not in DECISIONS:
-        raise InvalidInput("Decide 'approved', 'changes' or 'rejected'.")
+        raise InvalidInput(_("Decide 'approved', 'changes' or 'rejected'."))
     feedback = (feedback or "").strip()
     if decision != Submission.Status.APPROVED and not feedback:
-        raise InvalidInput("Say why: feedback is needed unless approving.")
+        raise InvalidInput(_("Say why: feedback is needed unless approving."))
     return feedback
 
 
@@ -312,13 +325,18 @@ def submissions_review_bulk(
     submission_review, each in its own transaction: one that fails (decided already, not the
     reviewer's to see) is reported and the others go on. A bad decision, missing feedback
     or no ids is refused whole (422), as review_decision_validate says; members 403."""
-    permissions.reviewer_require(reviewer, "Only mentors, coordinators and organisers review work.")
+    permissions.reviewer_require(
+        reviewer, gettext("Only mentors, coordinators and organisers review work.")
+    )
     review_decision_validate(decision=decision, feedback=feedback)
     unique = list(dict.fromkeys(ids))
     if not unique:
-        raise InvalidInput("Choose at least one submission.")
+        raise InvalidInput(_("Choose at least one submission."))
     if len(unique) > BULK_REVIEW_MAX:
-        raise InvalidInput(f"Review at most {BULK_REVIEW_MAX} submissions at once.")
+        raise InvalidInput(
+            _("Review at most %(bulk_review_max)s submissions at once.")
+            % {"bulk_review_max": BULK_REVIEW_MAX}
+        )
     outcomes = []
     for submission_id in unique:
         try:
@@ -330,7 +348,7 @@ def submissions_review_bulk(
                 ip=ip,
             )
         except DomainError as exc:
-            outcomes.append(ReviewOutcome(submission_id, exc.status_code, exc.detail))
+            outcomes.append(ReviewOutcome(submission_id, exc.status_code, str(exc.detail)))
         else:
             outcomes.append(ReviewOutcome(submission_id, 200, decision))
     return outcomes
@@ -346,7 +364,7 @@ def _locked_for_reviewer(*, reviewer: User, submission_id: int) -> Submission:
         .first()
     )
     if found is None:
-        raise NotFound("No such submission.")
+        raise NotFound(_("No such submission."))
     return found
 
 
@@ -370,18 +388,30 @@ def _award_season(assignment: Assignment) -> Season:
         return assignment.episode.season
     season = season_for_day(programme_today())
     if season is None:
-        raise Conflict("No season is taking points today; approve this once one starts.")
+        raise Conflict(_("No season is taking points today; approve this once one starts."))
     return season
 
 
 def _review_notice(submission: Submission) -> NotificationDraft:
     title = submission.assignment.title
     if submission.status == Submission.Status.APPROVED:
-        text = f"“{title}” was approved, worth {submission.assignment.points} points."
+        text = lazy_message(
+            gettext_noop("“%(title)s” was approved, worth %(points)s points."),
+            title=title,
+            points=submission.assignment.points,
+        )
     elif submission.status == Submission.Status.REJECTED:
-        text = f"“{title}” was not accepted: {submission.feedback}"
+        text = lazy_message(
+            gettext_noop("“%(title)s” was not accepted: %(feedback)s"),
+            title=title,
+            feedback=submission.feedback,
+        )
     else:
-        text = f"“{title}” needs changes: {submission.feedback}"
+        text = lazy_message(
+            gettext_noop("“%(title)s” needs changes: %(feedback)s"),
+            title=title,
+            feedback=submission.feedback,
+        )
     return NotificationDraft(
         recipient_id=submission.user_id,
         text=text,

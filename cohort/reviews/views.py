@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohort.competition.selectors.seasons import season_current
@@ -22,7 +24,7 @@ def submissions_view(request):
     the error beside that assignment's form, with the error's status (422, 413, 409...)."""
     form, refusal = None, None
     if request.method == "POST":
-        form, refusal = SubmissionForm(request.POST, request.FILES), InvalidInput("Check it.")
+        form, refusal = SubmissionForm(request.POST, request.FILES), InvalidInput(_("Check it."))
         try:
             if form.is_valid():
                 _hand_in(request, form)
@@ -52,7 +54,9 @@ def _hand_in(request, form: SubmissionForm) -> None:
         submission_create(
             user=request.user, assignment_id=data["assignment"], is_draft=form.is_draft, **fields
         )
-    messages.success(request, "Draft saved." if form.is_draft else "Handed in for review.")
+    messages.success(
+        request, gettext("Draft saved.") if form.is_draft else gettext("Handed in for review.")
+    )
 
 
 @login_required
@@ -71,6 +75,8 @@ def submission_withdraw_view(request, submission_id: int):
         user=request.user, submission_id=submission_id, ip=client_ip(request)
     )
     messages.success(
-        request, f"“{withdrawn.assignment.title}” is withdrawn: it is a draft again to edit."
+        request,
+        _("“%(title)s” is withdrawn: it is a draft again to edit.")
+        % {"title": withdrawn.assignment.title},
     )
     return redirect("reviews:submissions")

@@ -8,6 +8,7 @@ document.addEventListener("click", function (event) {
   }
   const text = Array.from(source.querySelectorAll("code"), (code) => code.textContent).join("\n");
   navigator.clipboard.writeText(text || source.textContent).then(function () {
-    button.textContent = "Copied";
+    // The page gives the word in its language (data-copied), English otherwise.
+    button.textContent = button.dataset.copied || "Copied";
   });
 });

@@ -12,7 +12,17 @@
     var field = document.getElementById(link.getAttribute("href").slice(1));
     if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({block: "center"}); }
   });
+  // A table wider than the screen scrolls sideways in its .table-scroll box: a keyboard
+  // reaches and scrolls it only if the box takes focus (longer words, as in Hindi, make
+  // more tables scroll on a phone).
+  function scrollersFocusable() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) { box.tabIndex = 0; } else { box.removeAttribute("tabindex"); }
+    });
+  }
+  function ready() { focusFirst(); scrollersFocusable(); }
   // htmx swaps (the titles' inline confirmation) focus what they bring in as well.
-  document.addEventListener("htmx:afterSwap", focusFirst);
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", focusFirst); } else { focusFirst(); }
+  document.addEventListener("htmx:afterSwap", ready);
+  window.addEventListener("resize", scrollersFocusable);
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();

@@ -9,6 +9,8 @@
   var source = document.getElementById("map-data");
   if (!holder || !source || !window.L) return;
   var data = JSON.parse(source.textContent);
+  // The words it says, in the page's language (cohort/dashboard/map_data.py _words).
+  var words = data.words;
   var geographic = data.kind === "geographic";
   var status = document.getElementById("map-status");
 
@@ -70,12 +72,12 @@
     if (m.photo) {
       var photo = element("img", "map-popup-photo");
       photo.src = m.photo;
-      photo.alt = "The postcard photo from " + m.name;
+      photo.alt = words.photo.replace("%(name)s", m.name);
       photo.loading = "lazy";
       card.appendChild(photo);
     }
     if (m.url) {
-      var link = element("a", "", "Open the postcard");
+      var link = element("a", "", words.open);
       link.href = m.url;
       card.appendChild(link);
     }
@@ -102,9 +104,9 @@
     })
       .then(function (response) {
         return response.json().then(function (answer) {
-          if (!response.ok) throw new Error(answer.detail || "The milestone could not be moved.");
+          if (!response.ok) throw new Error(answer.detail || words.not_moved);
           from = marker.getLatLng();
-          say(m.name + " moved.");
+          say(words.moved.replace("%(name)s", m.name));
           drawRoute();
         });
       })
@@ -148,7 +150,7 @@
   function walkerIcon(person) {
     var dot = element("span", "walker" + (person.me ? " me" : ""), person.initials);
     // The marker's name for screen readers (its text is only the initials).
-    dot.setAttribute("aria-label", person.name + (person.me ? " (you)" : "") + ", " + person.distance);
+    dot.setAttribute("aria-label", person.name + (person.me ? " " + words.you : "") + ", " + person.distance);
     dot.style.background = person.colour;
     dot.style.color = person.text;
     var size = person.me ? 36 : 28;
@@ -169,7 +171,7 @@
       var people = cluster.getAllChildMarkers();
       var mine = people.some(function (marker) { return marker.options.person.me; });
       var badge = element("span", "walker-group" + (mine ? " me" : ""), String(people.length));
-      badge.setAttribute("aria-label", people.length + " walkers here" + (mine ? ", you among them" : "") + ": show them");
+      badge.setAttribute("aria-label", (mine ? words.here_you : words.here).replace("%(count)s", people.length) + ": " + words.show);
       return L.divIcon({
         html: badge, className: "walker-icon", iconSize: [38, 38], iconAnchor: [19, 46],
       });
@@ -181,10 +183,10 @@
     }).sort(function (a, b) {
       return (b.me - a.me) || a.name.localeCompare(b.name);
     }).map(function (person) {
-      return person.name + (person.me ? " (you)" : "") + ", " + person.distance;
+      return person.name + (person.me ? " " + words.you : "") + ", " + person.distance;
     });
     event.layer.spiderfy();
-    say(people.length + " walkers here: " + people.join("; ") + ".");
+    say(words.here.replace("%(count)s", people.length) + ": " + people.join("; ") + ".");
   });
   // Leaflet's Enter opens a marker's popup; a group has none, so Enter or Space spreads it.
   holder.addEventListener("keydown", function (event) {
@@ -197,14 +199,14 @@
   data.markers.forEach(function (person) {
     var marker = L.marker(person.at, {
       icon: walkerIcon(person),
-      title: person.name + (person.me ? " (you)" : ""),
+      title: person.name + (person.me ? " " + words.you : ""),
       alt: person.name,
       zIndexOffset: person.me ? 1000 : 0,
       person: person,
     });
     marker.bindPopup(function () {
       var card = element("div", "map-popup");
-      card.appendChild(element("strong", "", person.me ? "You" : person.name));
+      card.appendChild(element("strong", "", person.me ? words.You : person.name));
       card.appendChild(element("div", "", person.distance));
       return card;
     });

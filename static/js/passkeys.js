@@ -37,7 +37,11 @@
   }
 
   function supported() {
-    if (!window.PublicKeyCredential) throw new Error("This browser cannot use passkeys.");
+    if (!window.PublicKeyCredential) {
+      // The page gives the sentence in its language (data-passkeys-unsupported).
+      var said = document.querySelector("[data-passkeys-unsupported]");
+      throw new Error((said && said.dataset.passkeysUnsupported) || "This browser cannot use passkeys.");
+    }
   }
 
   var add = document.getElementById("passkey-add");

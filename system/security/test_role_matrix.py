@@ -68,6 +68,10 @@ PAGES = {
     "POST health/live/": (405, 405, 405, 405, 405, 405),
     "GET health/ready/": (200, 200, 200, 200, 200, 200),
     "POST health/ready/": (405, 405, 405, 405, 405, 405),
+    # The sign-in page's language switcher (Django's set_language): a cookie, no session;
+    # back to where it came from (the Referer, else /).
+    "GET i18n/setlang/": (302, 302, 302, 302, 302, 302),
+    "POST i18n/setlang/": (302, 302, 302, 302, 302, 302),
     "GET join/<str:token>/": (410, 410, 410, 410, 410, 302),
     "POST join/<str:token>/": (410, 410, 410, 410, 410, 302),
     "GET leaderboards/": (302, 200, 200, 200, 200, 302),

@@ -1,6 +1,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import Division, Group, User
 from cohort.accounts.permissions import mentor_assigner_require
@@ -33,9 +34,9 @@ def group_create(
     """Create a group with a validated, hashed shared password."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A group needs a name.")
+        raise InvalidInput(_("A group needs a name."))
     if len(name) > 100:
-        raise InvalidInput("A group name has at most 100 characters.")
+        raise InvalidInput(_("A group name has at most 100 characters."))
     group_password_validate(password)
     group = Group(name=name, division=division)
     group.set_password(password)
@@ -44,7 +45,7 @@ def group_create(
             group.save()
             audit_record(action=AuditEvent.Action.GROUP_CREATED, actor=actor, ip=ip, target=group)
     except IntegrityError as exc:
-        raise Conflict(f"A group called {name!r} already exists.") from exc
+        raise Conflict(_("A group called %(repr)s already exists.") % {"repr": repr(name)}) from exc
     return group
 
 
@@ -120,7 +121,7 @@ def group_leader_set(
     """Hand leadership to a member of the group (or clear it with user=None)."""
     locked = Group.objects.select_for_update().get(pk=group.pk)
     if user is not None and (user.group_id != locked.pk or not user.is_active):
-        raise NotFound("That person is not a member of this group.")
+        raise NotFound(_("That person is not a member of this group."))
     previous = locked.leader_id
     locked.leader = user
     locked.save(update_fields=["leader", "updated_at"])
@@ -148,14 +149,14 @@ def _group_for_assigner(*, viewer: User, group_id: int) -> Group:
     mentor_assigner_require(viewer)
     group = Group.objects.for_viewer(viewer).select_for_update().filter(pk=group_id).first()
     if group is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     return group
 
 
 def _mentor_get(mentor_id: int) -> User:
     mentor = User.objects.filter(pk=mentor_id, is_active=True, role=User.Role.MENTOR).first()
     if mentor is None:
-        raise InvalidInput("Choose an active mentor.")
+        raise InvalidInput(_("Choose an active mentor."))
     return mentor
 
 

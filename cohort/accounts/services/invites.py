@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.services.members import EmailTaken, member_add
@@ -13,7 +15,7 @@ from cohort.ops.models import AuditEvent
 _SALT = "cohort.accounts.invite"
 # One answer for every address that has an account, wherever it stands: an invite link is
 # a bearer secret that may have travelled, and must not tell its holder who uses Cohort.
-JOIN_REFUSED = (
+JOIN_REFUSED = gettext_lazy(
     "This email address cannot join with an invite link. If you already use Cohort, sign "
     "in instead; if you have left a group, an organiser can bring you back."
 )
@@ -35,16 +37,18 @@ def invite_group_get(*, token: str) -> Group:
         payload = signing.loads(token, salt=_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise InvalidInput(
-            "This invite link has expired. Ask your group leader for a new one."
+            _("This invite link has expired. Ask your group leader for a new one.")
         ) from exc
     except signing.BadSignature as exc:
-        raise InvalidInput("This invite link is not valid.") from exc
+        raise InvalidInput(_("This invite link is not valid.")) from exc
     group_id = payload.get("g") if isinstance(payload, dict) else None
     group = Group.objects.filter(pk=group_id).first() if group_id is not None else None
     if group is None or payload.get("p") != _password_fingerprint(group):
         raise InvalidInput(
-            "This invite link no longer works: the group's password has changed. "
-            "Ask your group leader for a new one."
+            _(
+                "This invite link no longer works: the group's password has changed. "
+                "Ask your group leader for a new one."
+            )
         )
     return group
 

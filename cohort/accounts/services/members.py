@@ -3,6 +3,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from cohort.accounts import permissions
 from cohort.accounts.models import MAX_GROUP_MEMBERS, Group, User, normalize_email
@@ -64,13 +65,13 @@ def _clean_profile(email: str, display_name: str) -> tuple[str, str]:
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput("Enter a valid email address.") from None
+        raise InvalidInput(_("Enter a valid email address.")) from None
     if len(email) > 254:  # the column's size; the validator allows up to 320
-        raise InvalidInput("Enter a valid email address (at most 254 characters).")
+        raise InvalidInput(_("Enter a valid email address (at most 254 characters)."))
     if not display_name:
         display_name = email.split("@", 1)[0]
     if len(display_name) > 100:
-        raise InvalidInput("A name has at most 100 characters.")
+        raise InvalidInput(_("A name has at most 100 characters."))
     return email, display_name
 
 
@@ -92,7 +93,7 @@ def member_add(
     email, display_name = _clean_profile(email, display_name)
     locked = _lock_groups(group.pk).get(group.pk)
     if locked is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     _take_place(locked)
     if User.objects.filter(email=email).exists():
         raise EmailTaken(email)
@@ -115,16 +116,18 @@ def member_restore(*, user: User, group: Group, actor: User, ip: str | None = No
     member_add does.
     """
     if actor is None or not permissions.may_manage_members(actor):
-        raise PermissionDenied("Only organisers bring back former members.")
+        raise PermissionDenied(_("Only organisers bring back former members."))
     locked = _lock_groups(group.pk).get(group.pk)
     if locked is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     user = User.objects.select_for_update().get(pk=user.pk)
     _refuse_closed(user)
     if not user.is_member:
-        raise InvalidInput("Only members belong to a group.")
+        raise InvalidInput(_("Only members belong to a group."))
     if user.group_id is not None:
-        raise Conflict(f"{user.email} is already in a group: move them instead.")
+        raise Conflict(
+            _("%(email)s is already in a group: move them instead.") % {"email": user.email}
+        )
     _take_place(locked)
     user.group, user.is_active = locked, True
     user.save(update_fields=["group", "is_active"])
@@ -146,7 +149,7 @@ def member_add_or_restore(
     """Organisers: restore the member without a group who has this email, else add a new
     member (an account in a group or on the staff stays EmailTaken)."""
     if not permissions.may_manage_members(actor):
-        raise PermissionDenied("Only organisers can do this.")
+        raise PermissionDenied(_("Only organisers can do this."))
     existing = User.objects.filter(email=normalize_email(email)).first()
     if existing is not None and existing.is_member and existing.group_id is None:
         return member_restore(user=existing, group=group, actor=actor, ip=ip)
@@ -177,7 +180,7 @@ def member_remove(*, user: User, actor: User | None, ip: str | None = None) -> U
     member_remove_check(user=user, actor=actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.group_id is None:
-        raise Conflict("That person is not in a group.")
+        raise Conflict(_("That person is not in a group."))
     group = _lock_groups(user.group_id)[user.group_id]
     _free_place(group)
     if group.leader_id == user.pk:
@@ -204,13 +207,13 @@ def member_move(*, user: User, to_group: Group, actor: User | None, ip: str | No
     user = User.objects.select_for_update().get(pk=user.pk)
     _refuse_closed(user)
     if not user.is_member:
-        raise InvalidInput("Only members belong to a group.")
+        raise InvalidInput(_("Only members belong to a group."))
     if user.group_id == to_group.pk:
         return user
     locked = _lock_groups(user.group_id, to_group.pk)
     target = locked.get(to_group.pk)
     if target is None:
-        raise NotFound("No such group.")
+        raise NotFound(_("No such group."))
     _take_place(target)
     source = locked.get(user.group_id) if user.group_id is not None else None
     if source is not None:

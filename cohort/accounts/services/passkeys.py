@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -31,7 +33,9 @@ from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
 MAX_PASSKEYS = 10
-UNKNOWN = "That passkey does not sign in here: use your password, or add the passkey first."
+UNKNOWN = gettext_lazy(
+    "That passkey does not sign in here: use your password, or add the passkey first."
+)
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,9 @@ def _credential(payload) -> dict:
         try:
             payload = json.loads(payload)
         except ValueError as exc:
-            raise InvalidInput("The passkey's answer is not valid JSON.") from exc
+            raise InvalidInput(_("The passkey's answer is not valid JSON.")) from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
-        raise InvalidInput("The passkey's answer is incomplete.")
+        raise InvalidInput(_("The passkey's answer is incomplete."))
     return payload
 
 
@@ -55,11 +59,18 @@ def passkey_registration_options(*, user: User, rp: RelyingParty) -> tuple[str, 
     """WebAuthn creation options (JSON for the browser) and their challenge, for the caller
     to keep in the session. The caller checked the user's current password."""
     if not user.has_personal_password:
-        raise InvalidInput("Set a personal password first: it is your way back if you lose "
-                           "the device that holds the passkey.")  # fmt: skip
+        raise InvalidInput(
+            _(
+                "Set a personal password first: it is your way back if you lose "
+                "the device that holds the passkey."
+            )
+        )
     existing = list(user.passkeys.values_list("credential_id", flat=True))
     if len(existing) >= MAX_PASSKEYS:
-        raise InvalidInput(f"You can have at most {MAX_PASSKEYS} passkeys; remove one first.")
+        raise InvalidInput(
+            _("You can have at most %(max_passkeys)s passkeys; remove one first.")
+            % {"max_passkeys": MAX_PASSKEYS}
+        )
     options = generate_registration_options(
         rp_id=rp.rp_id,
         rp_name="Cohort",
@@ -88,7 +99,7 @@ def passkey_register(
             expected_origin=rp.origin,
         )
     except WebAuthnException as exc:
-        raise InvalidInput(f"The passkey could not be added: {exc}") from exc
+        raise InvalidInput(_("The passkey could not be added: %(exc)s") % {"exc": exc}) from exc
     passkey, created = Passkey.objects.get_or_create(
         credential_id=bytes_to_base64url(verified.credential_id),
         defaults={
@@ -99,7 +110,7 @@ def passkey_register(
         },
     )
     if not created:
-        raise InvalidInput("That passkey is already registered.")
+        raise InvalidInput(_("That passkey is already registered."))
     audit_record(action=AuditEvent.Action.PASSKEY_ADDED, actor=user, ip=ip, target=passkey)
     return passkey
 
@@ -144,7 +155,7 @@ def passkey_authenticate(*, rp: RelyingParty, challenge: bytes, credential) -> U
 def passkey_remove(*, user: User, passkey_id: int, ip: str | None = None) -> None:
     passkey = Passkey.objects.filter(pk=passkey_id, user=user).first()
     if passkey is None:
-        raise NotFound("No such passkey.")
+        raise NotFound(_("No such passkey."))
     audit_record(action=AuditEvent.Action.PASSKEY_REMOVED, actor=user, ip=ip, target=passkey)
     passkey.delete()
 

@@ -3,6 +3,8 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohort.accounts.models import User
 from cohort.accounts.tokens import api_tokens_revoke_for_users
@@ -10,8 +12,8 @@ from cohort.core.exceptions import InvalidInput
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
-WRONG_CURRENT = "That is not right: give the password you signed in with."
-SAME_AS_GROUP = (
+WRONG_CURRENT = gettext_lazy("That is not right: give the password you signed in with.")
+SAME_AS_GROUP = gettext_lazy(
     "Choose a password different from the group password: everyone in your group knows that."
 )
 
@@ -47,7 +49,7 @@ def personal_password_set(
     tokens are revoked: while the group password signed in as them, anyone in the group
     could have made one."""
     if not user.is_member:
-        raise InvalidInput("Only members set a personal password here.")
+        raise InvalidInput(_("Only members set a personal password here."))
     personal_password_check_current(user=user, current=current)
     personal_password_validate(user=user, password=password)
     locked = User.objects.select_for_update().get(pk=user.pk)

@@ -3,12 +3,14 @@ import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cohort.accounts.models import User
+from cohort.accounts.models import LANGUAGE_CHOICES, User
 from cohort.accounts.signals import standing_changed
 from cohort.core.exceptions import InvalidInput
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANGUAGE_CODES = ("", *(code for code, _name in LANGUAGE_CHOICES))
 
 
 def time_zones_available() -> list[str]:
@@ -24,29 +26,40 @@ class ProfileInvalid(InvalidInput):
         self.field = field
 
 
-def profile_clean(*, display_name=None, time_zone=None, marker_colour=None) -> dict:
+def profile_clean(*, display_name=None, time_zone=None, marker_colour=None, language=None) -> dict:
     """The given fields (None: not given), checked: ProfileInvalid (422) names the wrong one."""
     changes = {}
     if display_name is not None:
         display_name = display_name.strip()
         if not display_name:
-            raise ProfileInvalid("display_name", "Enter a name to show to your group.")
+            raise ProfileInvalid("display_name", _("Enter a name to show to your group."))
         if len(display_name) > 100:
-            raise ProfileInvalid("display_name", "A name has at most 100 characters.")
+            raise ProfileInvalid("display_name", _("A name has at most 100 characters."))
         changes["display_name"] = display_name
     if time_zone is not None:
         time_zone = time_zone.strip()
         if time_zone not in zoneinfo.available_timezones():
             raise ProfileInvalid(
                 "time_zone",
-                f"{time_zone!r} is not a known time zone: choose one from the list "
-                "(e.g. Europe/Madrid).",
+                _(
+                    "%(zone)s is not a known time zone: choose one from the list "
+                    "(e.g. Europe/Madrid)."
+                )
+                % {"zone": repr(time_zone)},
             )
         changes["time_zone"] = time_zone
     if marker_colour is not None:
         if not COLOUR.match(marker_colour.strip()):
-            raise ProfileInvalid("marker_colour", "Use a colour like #2563eb for your marker.")
+            raise ProfileInvalid("marker_colour", _("Use a colour like #2563eb for your marker."))
         changes["marker_colour"] = marker_colour.strip().lower()
+    if language is not None:
+        if language not in LANGUAGE_CODES:
+            raise ProfileInvalid(
+                "language",
+                _("Choose one of the languages offered (%(codes)s), or none for the browser's.")
+                % {"codes": ", ".join(code for code in LANGUAGE_CODES if code)},
+            )
+        changes["language"] = language
     return changes
 
 
@@ -56,12 +69,17 @@ def profile_update(
     display_name: str | None = None,
     time_zone: str | None = None,
     marker_colour: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """Change the member's own display name, time zone and marker colour (None: unchanged).
+    """Change the member's own display name, time zone, marker colour and language (None:
+    unchanged; language "": the browser's).
     Everything cached with the name or the day in their zone is dropped once it commits:
     the group's member list, the boards' row details and pages, the group's dashboards."""
     changes = profile_clean(
-        display_name=display_name, time_zone=time_zone, marker_colour=marker_colour
+        display_name=display_name,
+        time_zone=time_zone,
+        marker_colour=marker_colour,
+        language=language,
     )
     if time_zone is not None:
         changes["time_zone_chosen_at"] = timezone.now()
@@ -71,9 +89,10 @@ def profile_update(
         User.objects.filter(pk=user.pk).update(**changes)
         for field, value in changes.items():
             setattr(user, field, value)
-        standing_changed.send(
-            sender=User, group_ids=[user.group_id] if user.group_id else [], user_ids=[user.pk]
-        )
+        if changes.keys() - {"language"}:  # the language shows on no board or dashboard
+            standing_changed.send(
+                sender=User, group_ids=[user.group_id] if user.group_id else [], user_ids=[user.pk]
+            )
     return user
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import Group, User
 from cohort.accounts.services.groups import group_create, group_leader_set
@@ -13,7 +14,7 @@ def group_register(
 ) -> tuple[Group, User]:
     """Open sign-up: create a group and its first member, who leads it. REGISTRATION_OPEN only."""
     if not settings.REGISTRATION_OPEN:
-        raise PermissionDenied("New groups are created by the organisers.")
+        raise PermissionDenied(_("New groups are created by the organisers."))
     group = group_create(name=group_name, password=password, ip=ip)
     leader = member_add(group=group, email=email, display_name=display_name, ip=ip)
     group_leader_set(group=group, user=leader, actor=leader, ip=ip)

@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
+from django.utils.translation import gettext_lazy, ngettext
 from django_ratelimit.core import get_usage
 
 from cohort.accounts.models import User, normalize_email
@@ -20,7 +21,7 @@ from cohort.ops.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-WRONG_PAIR = "That email and password do not match."
+WRONG_PAIR = gettext_lazy("That email and password do not match.")
 SESSION_AUTH_AT = "cohort_auth_at"
 SESSION_SEEN_AT = "cohort_seen_at"
 SESSION_ENDED = "cohort_session_ended"
@@ -51,8 +52,12 @@ def signin_guard(request, email: str) -> None:
         if usage and usage["limit"] and usage["count"] >= usage["limit"]:
             minutes = max(1, round(usage["time_left"] / 60))
             raise RateLimited(
-                f"Too many failed sign-ins. Try again in about {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
+                ngettext(
+                    "Too many failed sign-ins. Try again in about %(minutes)s minute.",
+                    "Too many failed sign-ins. Try again in about %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 retry_after=usage["time_left"],
             )
 

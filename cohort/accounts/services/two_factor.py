@@ -14,6 +14,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -29,7 +30,7 @@ from cohort.ops.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-WRONG_CODE = "That code is not right. Check your authenticator app and try again."
+WRONG_CODE = gettext_lazy("That code is not right. Check your authenticator app and try again.")
 # Set with the device id once the code is checked; the middleware compares it with the
 # signed-in user, so a session cannot carry another user's verification.
 SESSION_VERIFIED_USER = "cohort_2fa_user"
@@ -115,8 +116,12 @@ def _guard(request, user: User) -> None:
     if usage and usage["limit"] and usage["count"] >= usage["limit"]:
         minutes = max(1, round(usage["time_left"] / 60))
         raise RateLimited(
-            f"Too many wrong codes. Try again in about {minutes} minute"
-            f"{'s' if minutes != 1 else ''}.",
+            ngettext(
+                "Too many wrong codes. Try again in about %(minutes)s minute.",
+                "Too many wrong codes. Try again in about %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
             retry_after=usage["time_left"],
         )
 
@@ -140,14 +145,19 @@ def _check(request, user: User, device, code: str, *, step: str) -> None:
     with transaction.atomic():
         locked = type(device).objects.select_for_update().filter(pk=device.pk).first()
         if locked is None:  # reset meanwhile
-            raise NotFound("No authenticator is set up any more; sign in again.")
+            raise NotFound(gettext("No authenticator is set up any more; sign in again."))
         allowed, info = locked.verify_is_allowed()
         ok = allowed and locked.verify_token(_clean(code))
     if not allowed:
         until = (info or {}).get("locked_until")
         seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
         raise RateLimited(
-            f"Wait {seconds} second{'s' if seconds != 1 else ''} before the next code.",
+            ngettext(
+                "Wait %(seconds)s second before the next code.",
+                "Wait %(seconds)s seconds before the next code.",
+                seconds,
+            )
+            % {"seconds": seconds},
             retry_after=seconds,
         )
     if not ok:
@@ -201,7 +211,7 @@ def two_factor_recovery_codes_create(request, *, code: str) -> list[str]:
     _guard(request, user)
     device = two_factor_device(user)
     if device is None:
-        raise NotFound("No authenticator is set up yet.")
+        raise NotFound(gettext("No authenticator is set up yet."))
     if _is_recovery_code(code):
         recovery = StaticDevice.objects.filter(user=user).first()
         if recovery is None:
@@ -230,15 +240,15 @@ def two_factor_enrol_confirm(request, *, code: str) -> list[str]:
     _guard(request, user)
     device = _session_device(request)
     if device is None:
-        raise NotFound("There is no authenticator being set up; start again.")
+        raise NotFound(gettext("There is no authenticator being set up; start again."))
     _check(request, user, device, code, step="enrol")
     with transaction.atomic():
         # The user's row lock serialises two sessions confirming at once: one device wins.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            raise Conflict("An authenticator is already set up: sign in with its code.")
+            raise Conflict(gettext("An authenticator is already set up: sign in with its code."))
         if not TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True):
-            raise NotFound("There is no authenticator being set up; start again.")
+            raise NotFound(gettext("There is no authenticator being set up; start again."))
         device.confirmed = True
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = _recovery_codes_replace(user)
@@ -269,7 +279,7 @@ def two_factor_verify(request, *, code: str) -> int | None:
     _guard(request, user)
     device = two_factor_device(user)
     if device is None:
-        raise NotFound("No authenticator is set up yet.")
+        raise NotFound(gettext("No authenticator is set up yet."))
     if not _is_recovery_code(code):
         _check(request, user, device, code, step="verify")
         audit_record(
@@ -298,7 +308,7 @@ def two_factor_reset(*, email: str, actor=None, ip: str | None = None) -> int:
     Returns how many devices went; raises NotFound for an unknown email."""
     user = User.objects.filter(email=normalize_email(email)).first()
     if user is None:
-        raise NotFound(f"No user with the email {email!r}.")
+        raise NotFound(gettext("No user with the email %(repr)s.") % {"repr": repr(email)})
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         recovery = StaticDevice.objects.filter(user=user)

@@ -9,6 +9,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Field, Q, StdDev
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import User
@@ -45,7 +47,7 @@ def _streak_and_points_refresh(*, user: User, day: dt.date, found: dict | None =
     )
 
 
-STAFF_LOG_REFUSED = (
+STAFF_LOG_REFUSED = gettext_lazy(
     "Only members log steps: a mentor's, coordinator's or organiser's steps would count "
     "nowhere. Organisers correct a member's day in the admin."
 )
@@ -60,21 +62,22 @@ def activity_validate(
     if not permissions.may_log_activity(user):
         raise PermissionDenied(STAFF_LOG_REFUSED)
     if not isinstance(steps, int) or isinstance(steps, bool):
-        raise InvalidInput("Steps must be a whole number.")
+        raise InvalidInput(gettext("Steps must be a whole number."))
     if steps < 0:
-        raise InvalidInput("Steps cannot be negative.")
+        raise InvalidInput(gettext("Steps cannot be negative."))
     if steps > settings.ACTIVITY_MAX_STEPS:
         raise InvalidInput(
-            f"{steps:,} steps in a day is more than the {settings.ACTIVITY_MAX_STEPS:,} allowed."
+            gettext("%(format)s steps in a day is more than the %(format2)s allowed.")
+            % {"format": format(steps, ","), "format2": format(settings.ACTIVITY_MAX_STEPS, ",")}
         )
     today = user_today(user)
     if day > today:
-        raise InvalidInput("That day has not happened yet.")
+        raise InvalidInput(gettext("That day has not happened yet."))
     if not is_correction and day < edit_window_days(today)[-1]:
         raise InvalidInput(edit_window_refusal(today))
     outside = day_outside_path(day, chain)
     if outside:
-        raise InvalidInput(f"{outside}.")
+        raise InvalidInput(gettext("%(outside)s.") % {"outside": outside})
 
 
 def edit_window_days(today: dt.date) -> list[dt.date]:
@@ -88,11 +91,12 @@ def edit_window_refusal(today: dt.date) -> str:
     """Why a day before the window is refused, naming the first day allowed."""
     days = edit_window_days(today)
     if len(days) == 1:
-        return "Only today can be logged or changed."
-    return (
-        f"Days can be logged or changed from {days[-1]:%-d %B}: "
-        f"today and the {len(days) - 1} days before it."
-    )
+        return gettext("Only today can be logged or changed.")
+    return ngettext(
+        "Days can be logged or changed from %(day)s: today and the %(count)s day before it.",
+        "Days can be logged or changed from %(day)s: today and the %(count)s days before it.",
+        len(days) - 1,
+    ) % {"day": date_format(days[-1], "j F"), "count": len(days) - 1}
 
 
 def day_outside_path(day: dt.date, chain: list | None = None) -> str | None:
@@ -376,7 +380,7 @@ def activity_log(
     anyone's, audited) and update their progress in the same transaction."""
     is_correction = actor is not None and actor.pk != user.pk
     if is_correction and not permissions.may_correct_activity(actor):
-        raise PermissionDenied("Only organisers can change another member's day.")
+        raise PermissionDenied(gettext("Only organisers can change another member's day."))
     # The cached path chain, categories and season in one round trip; the chain once:
     # validation and progress both need it.
     found = cache_get_many([CHAIN_KEY, CATEGORIES_KEY, SEASON_CURRENT_KEY])
@@ -455,7 +459,7 @@ def activity_review(*, activity: DailyActivity, decision: str, actor: User) -> D
     """Confirm or reject a flagged day: a confirmed day counts in full, a rejected one for
     nothing (see DailyActivity.counted_steps)."""
     if decision not in (DailyActivity.Review.CONFIRMED, DailyActivity.Review.REJECTED):
-        raise InvalidInput("Decide 'confirmed' or 'rejected'.")
+        raise InvalidInput(gettext("Decide 'confirmed' or 'rejected'."))
     with transaction.atomic():
         locked = DailyActivity.objects.select_for_update(of=("self",)).select_related("user")
         row = locked.get(pk=activity.pk)

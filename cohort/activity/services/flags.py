@@ -3,8 +3,11 @@ for each day that awaits review, however often the day is logged again."""
 
 import datetime as dt
 
+from django.utils.translation import gettext_noop
+
 from cohort.accounts.models import Group
 from cohort.activity.models import DailyActivity
+from cohort.core.i18n import lazy_date, lazy_message, lazy_number
 from cohort.notifications.services import NotificationDraft, notifications_create
 
 FLAGS_LINK = "/mentor/#flags"
@@ -42,8 +45,15 @@ def flagged_days_notify(*, days: list[tuple[int, dt.date]]) -> int:
     drafts = [
         NotificationDraft(
             recipient_id=mentor_id,
-            text=f"{row.user.display_name} logged {row.steps:,} steps on "
-            f"{row.date:%-d %b}, far above their usual day: confirm or reject it.",
+            text=lazy_message(
+                gettext_noop(
+                    "%(name)s logged %(steps)s steps on %(day)s, far above their usual day: "
+                    "confirm or reject it."
+                ),
+                name=row.user.display_name,
+                steps=lazy_number(row.steps),
+                day=lazy_date(row.date, "j M"),
+            ),
             link=FLAGS_LINK,
             dedupe_key=flag_notice_key(row.pk),
         )

@@ -18,6 +18,7 @@ import urllib3
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from urllib3.exceptions import HTTPError, MaxRetryError
 from urllib3.util.retry import Retry
 
@@ -276,7 +277,7 @@ def leetcode_streaks_sync(
             )
         except Exception:  # one member's surprise must not stop the others
             logger.exception("LeetCode sync of member %s", user_id)
-            outcome, detail = "failed", "an unexpected error (see the log)"
+            outcome, detail = _("failed"), "an unexpected error (see the log)"
             _store_failure(user_id, detail)
         setattr(result, outcome, getattr(result, outcome) + 1)
         if on_member is not None:

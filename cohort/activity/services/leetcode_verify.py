@@ -8,6 +8,8 @@ import json
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from cohort.accounts.models import User
 from cohort.activity.services.leetcode import LeetCodeClient, LeetCodeError, UnknownUser
@@ -18,7 +20,7 @@ query userProfile($username: String!) {
   matchedUser(username: $username) { profile { aboutMe } }
 }
 """
-HELD = "Another member has already verified this LeetCode username."
+HELD = gettext_lazy("Another member has already verified this LeetCode username.")
 
 
 class LeetCodeUnavailable(DomainError):
@@ -80,7 +82,7 @@ def leetcode_username_verify(*, user_id: int, client: LeetCodeClient | None = No
     user = User.objects.get(pk=user_id)
     username, code = user.leetcode_username, user.leetcode_code
     if not username:
-        raise InvalidInput("Save your LeetCode username first, then verify it.")
+        raise InvalidInput(_("Save your LeetCode username first, then verify it."))
     if user.leetcode_verified_at is not None:
         return user
     if _held_by_another(username, user_id):  # before asking LeetCode anything
@@ -88,21 +90,26 @@ def leetcode_username_verify(*, user_id: int, client: LeetCodeClient | None = No
     try:
         about = leetcode_about_me_fetch(client=client or _interactive_client(), username=username)
     except UnknownUser:
-        raise InvalidInput(f"LeetCode has no user {username}; check the spelling.") from None
+        raise InvalidInput(
+            _("LeetCode has no user %(username)s; check the spelling.") % {"username": username}
+        ) from None
     except LeetCodeError:
         raise LeetCodeUnavailable(
-            "We could not read your LeetCode profile just now; try again in a few minutes."
+            gettext("We could not read your LeetCode profile just now; try again in a few minutes.")
         ) from None
     if code not in about:
         raise InvalidInput(
-            f"{code} is not in the About me of {username} on LeetCode yet: add it there, "
-            "save, then press Verify again."
+            _(
+                "%(code)s is not in the About me of %(username)s on LeetCode yet: add it there, "
+                "save, then press Verify again."
+            )
+            % {"code": code, "username": username}
         )
     try:
         with transaction.atomic():
             locked = User.objects.select_for_update().get(pk=user_id)
             if locked.leetcode_username != username:
-                raise Conflict("Your LeetCode username changed meanwhile; press Verify again.")
+                raise Conflict(_("Your LeetCode username changed meanwhile; press Verify again."))
             if _held_by_another(username, user_id):
                 raise Conflict(HELD)
             locked.leetcode_verified_at = timezone.now()

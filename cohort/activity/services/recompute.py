@@ -5,6 +5,7 @@ one killed half-way, leaves the same result and never a second milestone notific
 import datetime as dt
 import math
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -14,6 +15,7 @@ from cohort.activity.models import DailyActivity
 from cohort.activity.services.points import activity_points_settle_members
 from cohort.activity.services.streaks import activity_streaks_refresh
 from cohort.competition.leaderboards.services import standings_refresh
+from cohort.core.i18n import in_language
 from cohort.journeys.models import Enrollment, Milestone
 from cohort.journeys.selectors import PathView, path_chain_get
 from cohort.journeys.services import enrollment_follow_on, milestone_notice
@@ -85,27 +87,36 @@ def _recompute_path(path: PathView, members) -> int:
 
 
 # Each member's milestones above notified_order up to the one reached, with the path's
-# notices passed in as VALUES so the text comes from journeys.services.milestone_notice.
+# notices passed in as VALUES so the text comes from journeys.services.milestone_notice,
+# once per language: each member gets the one of their profile language ("" the default).
 _NEW_MILESTONES_SQL = """
-WITH notice(ord, text, link, dedupe_key) AS (VALUES {rows})
+WITH notice(lang, ord, text, link, dedupe_key) AS (VALUES {rows})
 SELECT e.user_id, n.text, n.link, n.dedupe_key
 FROM journeys_enrollment e
 JOIN journeys_milestone reached ON reached.id = e.current_milestone_id
+JOIN accounts_user u ON u.id = e.user_id
 JOIN notice n ON n.ord > e.notified_order AND n.ord <= reached."order"
+  AND n.lang = CASE WHEN u.language = '' THEN %s ELSE u.language END
 WHERE e.path_id = %s AND e.user_id IN ({walkers}) AND reached."order" > e.notified_order
 """
 
 
 def _notify_new_milestones(path: PathView, members) -> None:
     """Notify each milestone passed since the last run, once each, in two statements."""
-    notices = [(m.order, *milestone_notice(m, path)) for m in path.milestones]
+    notices = []
+    for m in path.milestones:
+        text, link, key = milestone_notice(m, path)
+        for code, _name in settings.LANGUAGES:
+            with in_language(code):
+                notices.append((code, m.order, str(text), link, key))
     if not notices:
         return
     walkers, walker_params = members.order_by().values("id").query.sql_with_params()
     select = _NEW_MILESTONES_SQL.format(
-        rows=", ".join(["(%s, %s, %s, %s)"] * len(notices)), walkers=walkers
+        rows=", ".join(["(%s, %s, %s, %s, %s)"] * len(notices)), walkers=walkers
     )
-    params = [value for notice in notices for value in notice] + [path.id, *walker_params]
+    params = [value for notice in notices for value in notice]
+    params += [settings.LANGUAGE_CODE, path.id, *walker_params]
     notifications_create_from_query(select_sql=select, params=params)
     reached_order = Milestone.objects.filter(pk=OuterRef("current_milestone_id")).values("order")
     Enrollment.objects.filter(

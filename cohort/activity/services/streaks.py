@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cohort.activity.models import DailyActivity, Streak
 from cohort.core.clock import zone_today
+from cohort.core.i18n import lazy_message
 from cohort.notifications.services import NotificationDraft, notifications_create
 
 ONE_DAY = dt.timedelta(days=1)
@@ -316,8 +318,12 @@ def _notify_broken(broken: list[tuple[int, StreakNumbers]]) -> None:
     drafts = [
         NotificationDraft(
             recipient_id=uid,
-            text=f"Your {before.current}-day activity streak has ended. "
-            "Log a day to start a new one.",
+            text=lazy_message(
+                gettext_noop(
+                    "Your %(days)s-day activity streak has ended. Log a day to start a new one."
+                ),
+                days=before.current,
+            ),
             link=reverse("activity:log"),
             # One notice per run: the run is named by its last day.
             dedupe_key=f"streak-broken:activity:{before.last_day}",

@@ -176,3 +176,13 @@ def test_beat_runs_the_job_daily_at_the_configured_local_time():
     assert entry["task"] == "cohort.activity.tasks.update_progress_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({23}, {59})
     assert str(entry["schedule"].nowfun().tzinfo) == "America/Chicago"
+
+
+def test_the_nightly_notification_is_in_each_members_language():
+    path_create()
+    spanish, plain = MemberFactory(language="es"), MemberFactory()
+    for member in (spanish, plain):
+        DailyActivityFactory(user=member, steps=1_500)
+    call_command("update_progress")
+    assert Notification.objects.get(recipient=spanish).text == "¡Has llegado a Ford en Test Way!"
+    assert Notification.objects.get(recipient=plain).text == "You reached Ford on Test Way!"

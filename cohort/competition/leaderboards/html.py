@@ -7,6 +7,7 @@ from html import escape as _escape
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from cohort.competition.leaderboards.api import hundredths as hundredths_text
 from cohort.competition.leaderboards.selectors import Row
@@ -15,14 +16,16 @@ from cohort.core.numbers import Numbers
 from cohort.core.templatetags.cohort_format import distance as distance_text
 
 
-def distance_html(hundredths: int | None, unit: str) -> str:
+def distance_html(hundredths: int | None, unit: str, numbers: Numbers | None = None) -> str:
     """`{{ hundredths|distance:unit }}` of a score in hundredths (one decimal, rounded
-    down, thousands separated), escaped, without the filter's Decimal and regex work."""
+    down, thousands separated in the active language), escaped, without the filter's
+    Decimal work; `numbers`: the page's formats, looked up once."""
     if hundredths is None:
         return ""
     if hundredths < 0:
         return escape(distance_text(hundredths_text(hundredths), unit))
-    text = f"{hundredths // 100:,}.{hundredths % 100 // 10}"
+    numbers = numbers or Numbers()
+    text = f"{numbers.grouped(hundredths // 100)}{numbers.decimal}{hundredths % 100 // 10}"
     return _escape(f"{text} {unit}".strip())
 
 
@@ -34,7 +37,7 @@ def board_rows_html(
     numbers = Numbers()
     unit_html = escape(unit)
     is_distance = board in (PROGRESS, GROUPS)
-    badge = "your group" if board == GROUPS else "you"
+    badge = escape(gettext("your group") if board == GROUPS else gettext("you"))
     parts = []
     for row, score, _total in rows:
         name = escape(row.name)
@@ -45,12 +48,12 @@ def board_rows_html(
         cells = [f'<td class="num">{numbers.plain(row.rank)}</td>', f"<td>{name}</td>"]
         cells.append("" if board == GROUPS else f'<td class="muted">{escape(row.group_name)}</td>')
         if is_distance:
-            cells.append(f'<td class="num">{distance_html(row.score, unit)}</td>')
+            cells.append(f'<td class="num">{distance_html(row.score, unit, numbers)}</td>')
         else:
             cells.append(f'<td class="num">{escape(score)} {unit_html}</td>')
         if board == GROUPS:
             cells.append(
-                f'<td class="num">{distance_html(row.total, unit)}</td>'
+                f'<td class="num">{distance_html(row.total, unit, numbers)}</td>'
                 f'<td class="num">{numbers.plain(row.active)}</td>'
             )
         else:

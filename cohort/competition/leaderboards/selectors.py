@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import redis
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.accounts.models import Group, User
@@ -111,29 +112,37 @@ def board_context(board: str, season_id: int | None = None, found: dict | None =
     is nothing to rank yet."""
     found = found or {}
     if board not in ALL_BOARDS:
-        raise NotFound(f"No leaderboard called {board!r}; try {', '.join(ALL_BOARDS)}.")
+        raise NotFound(
+            gettext("No leaderboard called %(repr)s; try %(join)s.")
+            % {"repr": repr(board), "join": ", ".join(ALL_BOARDS)}
+        )
     if board == POINTS:
         season = season_current(found)
         if season_id is not None and (season is None or season.pk != season_id):
             season = Season.objects.filter(pk=season_id).first()
             if season is None:
-                raise NotFound(f"No season with id {season_id}.")
+                raise NotFound(
+                    gettext("No season with id %(season_id)s.") % {"season_id": season_id}
+                )
         if season is None:
-            raise NotFound("There is no season running, so no points board yet.")
+            raise NotFound(gettext("There is no season running, so no points board yet."))
         return Context("season", season.pk, "points", season.status == Season.Status.ACTIVE)
     if board == LIFETIME:
         return Context("all", 0, "points")
     path = path_current_get(found)
     if path is None:
-        raise NotFound("There is no current path, so no leaderboard yet.")
+        raise NotFound(gettext("There is no current path, so no leaderboard yet."))
     return Context("path", path.id, path.unit)
 
 
 def _check(board: str, scope: Scope) -> None:
     if board not in ALL_BOARDS:
-        raise NotFound(f"No leaderboard called {board!r}; try {', '.join(ALL_BOARDS)}.")
+        raise NotFound(
+            gettext("No leaderboard called %(repr)s; try %(join)s.")
+            % {"repr": repr(board), "join": ", ".join(ALL_BOARDS)}
+        )
     if board == GROUPS and scope.group_id is not None:
-        raise InvalidInput("The groups board ranks groups; it has no group scope.")
+        raise InvalidInput(gettext("The groups board ranks groups; it has no group scope."))
 
 
 def _from_redis(ctx: Context, scope: Scope, ask) -> tuple:
@@ -184,7 +193,7 @@ def board_page(
     context, the generation and the page come in one cache round trip."""
     _check(board, scope)
     if start < 0:
-        raise InvalidInput("A page starts at 0 or later.")
+        raise InvalidInput(gettext("A page starts at 0 or later."))
     family = _FAMILIES[board]
     key = board_page_key(board, scope.group_id, scope.division_id, season_id, start)
     keys = [board_pages_version_key(family), key]
@@ -230,7 +239,7 @@ def board_me(
     ctx = board_context(board, season_id)
     me = viewer.group_id if board == GROUPS else viewer.pk
     if me is None:
-        raise NotFound("You are not on this board.")
+        raise NotFound(gettext("You are not on this board."))
     position = None
     found, is_board_missing = _from_redis(
         ctx, scope, lambda: store.around(ctx.id, board, me, neighbours)
@@ -343,12 +352,12 @@ def scope_for_viewer(*, viewer: User, group_id: int | None, division_id: int | N
     from cohort.accounts.selectors import group_get_for_viewer
 
     if group_id is not None and division_id is not None:
-        raise InvalidInput("Ask for a group or a division, not both.")
+        raise InvalidInput(gettext("Ask for a group or a division, not both."))
     if group_id is not None:
         return Scope(group_id=group_get_for_viewer(viewer=viewer, group_id=group_id).pk)
     if division_id is not None:
         if not permissions.may_see_division(viewer, division_id):
-            raise NotFound("No such division.")
+            raise NotFound(gettext("No such division."))
         return Scope(division_id=division_id)
     return Scope()
 
@@ -372,4 +381,4 @@ def cursor_decode(cursor: str | None) -> int:
             raise ValueError
         return int(value)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise InvalidInput("That cursor is not one this board gave out.") from None
+        raise InvalidInput(gettext("That cursor is not one this board gave out.")) from None

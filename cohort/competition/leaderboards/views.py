@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cohort.competition.leaderboards.api import hundredths, score_fields
@@ -59,7 +60,7 @@ def _board_context(viewer, board: str, scope_name: str, cursor: str | None) -> d
     if scope_name == "division":
         division_id = viewer.group.division_id if viewer.group_id else viewer.division_id
     if scope_name in ("group", "division") and not (group_id or division_id):
-        raise NotFound("You are not in a group or division with a board.")
+        raise NotFound(_("You are not in a group or division with a board."))
     scope = scope_for_viewer(viewer=viewer, group_id=group_id, division_id=division_id)
     page = board_page(board=board, scope=scope, viewer=viewer, start=cursor_decode(cursor))
     leaderboards_rebuild_if_missing(is_board_missing=page.is_board_missing)

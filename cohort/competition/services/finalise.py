@@ -4,11 +4,13 @@ season's row lock; a finalised season is never finalised again."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cohort.accounts.models import User
 from cohort.competition.leaderboards.standings import ranked
 from cohort.competition.models import Legacy, Season, SeasonScore, SeasonStanding, Title
 from cohort.competition.services.caches import season_current_forget
+from cohort.core.i18n import Sql, sql_message
 from cohort.ops.models import AuditEvent
 from cohort.ops.services import audit_record
 
@@ -143,15 +145,22 @@ def _rewards_give(season: Season, standings: list[SeasonStanding]) -> None:
 def _announce_ranks(season: Season, total: int) -> None:
     from cohort.notifications.services import notifications_create_from_query
 
-    text = (
-        "CAST(%s AS VARCHAR(100)) || ' is over: you finished #' || CAST(s.rank AS VARCHAR(12))"
-        " || ' of ' || CAST(%s AS VARCHAR(12)) || ' with ' || CAST(s.score AS VARCHAR(12))"
-        " || ' points.'"
+    # Each member's text in their own language (core.i18n.sql_message).
+    text, text_params = sql_message(
+        gettext_noop(
+            "%(season)s is over: you finished #%(rank)s of %(total)s with %(score)s points."
+        ),
+        language_column="u.language",
+        season=season.name,
+        rank=Sql("s.rank"),
+        total=total,
+        score=Sql("s.score"),
     )
     notifications_create_from_query(
         select_sql=(
             f"SELECT s.user_id, {text}, '/season/', CAST(%s AS VARCHAR(100)) "  # noqa: S608 - constants only
-            "FROM competition_seasonstanding s WHERE s.season_id = %s"
+            "FROM competition_seasonstanding s JOIN accounts_user u ON u.id = s.user_id "
+            "WHERE s.season_id = %s"
         ),
-        params=[season.name, total, f"season-final:{season.pk}", season.pk],
+        params=[*text_params, f"season-final:{season.pk}", season.pk],
     )

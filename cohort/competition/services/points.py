@@ -6,6 +6,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cohort.competition.leaderboards.services import points_refresh
 from cohort.competition.models import Category, CategoryTotal, PointsEntry, Season, SeasonScore
@@ -59,7 +60,9 @@ def points_award(
                         source_key=f"{source}#{sequence}",
                     )
             except IntegrityError:  # the same source for another member or season: a bug
-                raise Conflict(f"{source!r} was already awarded elsewhere.") from None
+                raise Conflict(
+                    gettext("%(repr)s was already awarded elsewhere.") % {"repr": repr(source)}
+                ) from None
             _category_total_add(
                 user_id=user_id, season=season, category=category, delta=entry.points
             )
@@ -122,7 +125,9 @@ def _entry_and_totals_postgres(
         cursor.execute(_ENTRY_SQL.format(**tables), params)
         created = cursor.fetchone()
         if created is None:  # the same source for another member or season: a caller bug
-            raise Conflict(f"{source!r} was already awarded elsewhere.")
+            raise Conflict(
+                gettext("%(repr)s was already awarded elsewhere.") % {"repr": repr(source)}
+            )
         cursor.execute(_TOTALS_SQL.format(**tables), params)
         capped = sum(min(max(total, 0), cap) for total, cap in cursor.fetchall())
         params["score"] = min(capped, season.point_cap)
@@ -157,7 +162,9 @@ def _season_hold(season: Season) -> None:
     else:
         status = Season.objects.filter(pk=season.pk).values_list("status", flat=True).get()
     if status == Season.Status.FINALISED:
-        raise Conflict(f"{season.name} is finalised; its points are frozen.")
+        raise Conflict(
+            gettext("%(name)s is finalised; its points are frozen.") % {"name": season.name}
+        )
 
 
 def _score_row_locked(*, user_id: int, season: Season) -> SeasonScore:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from cohort.accounts.models import User
 from cohort.competition.leaderboards.cache import board_people_forget
@@ -112,14 +113,17 @@ def title_redeem(*, user: User, title_id: int) -> Redemption:
     _member_check(user)
     title = Title.objects.filter(pk=title_id, is_for_sale=True, award="").first()
     if title is None:
-        raise NotFound("There is no such title for sale.")
+        raise NotFound(gettext("There is no such title for sale."))
     with transaction.atomic():
         wallet = _wallet_locked(user.pk)
         if OwnedTitle.objects.filter(user=user, title=title).exists():
-            raise Conflict(f"You already own “{title.name}”.")
+            raise Conflict(gettext("You already own “%(name)s”.") % {"name": title.name})
         if wallet.balance < title.cost:
             short = title.cost - wallet.balance
-            raise Conflict(f"“{title.name}” costs {title.cost} credits: you need {short} more.")
+            raise Conflict(
+                gettext("“%(name)s” costs %(cost)s credits: you need %(short)s more.")
+                % {"name": title.name, "cost": title.cost, "short": short}
+            )
         if title.cost:
             _debit(wallet, title)
         OwnedTitle.objects.create(user=user, title=title)
@@ -141,7 +145,7 @@ def title_equip(*, user: User, title_id: int) -> Title:
             .values_list("title_id", "pk")
         )
         if title_id not in owned:
-            raise NotFound("You don't own that title.")
+            raise NotFound(gettext("You don't own that title."))
         OwnedTitle.objects.filter(user=user, is_equipped=True).exclude(pk=owned[title_id]).update(
             is_equipped=False
         )
@@ -162,12 +166,12 @@ def title_unequip(*, user: User) -> int:
 def _member_check(user: User) -> None:
     # Organisers grant titles through the admin or the season's end; they don't shop.
     if not user.is_member:
-        raise PermissionDenied("Only members redeem and wear titles.")
+        raise PermissionDenied(gettext("Only members redeem and wear titles."))
 
 
 def _amount_check(amount: int) -> None:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise InvalidInput("A grant is a positive whole number of credits.")
+        raise InvalidInput(gettext("A grant is a positive whole number of credits."))
 
 
 def _wallet_locked(user_id: int) -> Wallet:
@@ -195,7 +199,9 @@ def _debit(wallet: Wallet, title: Title) -> None:
                 source_key=f"title:{title.pk}:user:{wallet.user_id}",
             )
     except IntegrityError:  # bought before, then taken away by an organiser
-        raise Conflict(f"You have bought “{title.name}” before.") from None
+        raise Conflict(
+            gettext("You have bought “%(name)s” before.") % {"name": title.name}
+        ) from None
     wallet.balance -= title.cost
     wallet.save(update_fields=["balance"])
 
@@ -260,4 +266,6 @@ def _inserted_check(entries: list[CreditTransaction]) -> None:
         "source_key", "wallet_id"
     )
     if sum(wallet_of[key] == wallet_id for key, wallet_id in written) != len(entries):
-        raise Conflict("Some grant keys were used concurrently elsewhere; nothing was granted.")
+        raise Conflict(
+            gettext("Some grant keys were used concurrently elsewhere; nothing was granted.")
+        )

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cohort.competition.models import EPISODE_NAMES, Episode, Season
 from cohort.competition.services.caches import season_current_forget
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import Conflict, InvalidInput, NotFound
+from cohort.core.i18n import sql_message
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,9 @@ def episode_windows(starts_on: dt.date, ends_on: dt.date, count: int) -> list[tu
     """(number, name, starts_on, ends_on) of `count` weekly episodes; the last one runs to the
     season's end (a month is four weeks and a few days)."""
     if (ends_on - starts_on).days + 1 < 7 * (count - 1) + 1:
-        raise InvalidInput(f"A season of {count} weekly episodes needs more days.")
+        raise InvalidInput(
+            _("A season of %(count)s weekly episodes needs more days.") % {"count": count}
+        )
     windows = []
     for number in range(1, count + 1):
         starts = starts_on + dt.timedelta(days=7 * (number - 1))
@@ -47,9 +51,12 @@ def season_create(
     episodes, taking its caps, bonus and credit rate from `like` (the previous season)."""
     ends_on = ends_on or month_end(starts_on)
     if ends_on < starts_on:
-        raise InvalidInput("A season ends on or after the day it starts.")
+        raise InvalidInput(_("A season ends on or after the day it starts."))
     if Season.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
-        raise Conflict(f"Another season already covers part of {starts_on} to {ends_on}.")
+        raise Conflict(
+            _("Another season already covers part of %(starts_on)s to %(ends_on)s.")
+            % {"starts_on": starts_on, "ends_on": ends_on}
+        )
     copied = {}
     if like is not None:
         copied = {
@@ -150,13 +157,18 @@ def _season_activate(today: dt.date) -> Season | None:
 def _announce_start(season: Season) -> None:
     from cohort.notifications.services import notifications_create_from_query
 
+    text, text_params = sql_message(
+        gettext_noop("%(season)s has begun: four weeks of episodes."),
+        language_column="language",
+        season=season.name,
+    )
     notifications_create_from_query(
         select_sql=(
-            "SELECT id, CAST(%s AS VARCHAR(300)), '/season/', CAST(%s AS VARCHAR(100)) "
+            f"SELECT id, {text}, '/season/', CAST(%s AS VARCHAR(100)) "  # noqa: S608 - constants only
             "FROM accounts_user "
             "WHERE role = 'member' AND is_active AND group_id IS NOT NULL"
         ),
-        params=[f"{season.name} has begun: four weeks of episodes.", f"season-start:{season.pk}"],
+        params=[*text_params, f"season-start:{season.pk}"],
     )
 
 

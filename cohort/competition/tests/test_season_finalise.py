@@ -131,3 +131,19 @@ def test_a_finalised_season_takes_no_more_points(season, category):
         )
     assert PointsEntry.objects.filter(source="late").count() == 0
     assert Season.objects.get(pk=season.pk).status == Season.Status.FINALISED
+
+
+def test_the_final_rank_is_told_in_each_members_language(season, category):
+    first, second = members_scored(season, category, [90, 80])
+    type(first).objects.filter(pk=first.pk).update(language="es")
+    type(first).objects.filter(pk=second.pk).update(language="hi")
+
+    season_finalise(season=season)
+
+    def said(member):
+        return Notification.objects.get(
+            recipient=member, dedupe_key=f"season-final:{season.pk}"
+        ).text
+
+    assert said(first) == f"{season.name} ha terminado: acabaste en el puesto 1 de 2 con 90 puntos."
+    assert said(second) == f"{season.name} समाप्त हुआ: आप 2 में से #2 स्थान पर 80 अंकों के साथ रहे।"

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohort.competition.selectors.rewards import titles_for_member, wallet_summary
@@ -26,7 +28,11 @@ def title_redeem_view(request, title_id: int):
     if title is not None and title.is_affordable and confirmation_needed(request):
         return _redeem_confirmation(request, title, titles)
     return _titles_answer(
-        request, lambda: f"“{title_redeem(user=request.user, title_id=title_id).title}” is yours."
+        request,
+        lambda: (
+            gettext("“%(title)s” is yours.")
+            % {"title": title_redeem(user=request.user, title_id=title_id).title}
+        ),
     )
 
 
@@ -34,7 +40,11 @@ def title_redeem_view(request, title_id: int):
 @require_POST
 def title_equip_view(request, title_id: int):
     return _titles_answer(
-        request, lambda: f"You now wear “{title_equip(user=request.user, title_id=title_id)}”."
+        request,
+        lambda: (
+            gettext("You now wear “%(title)s”.")
+            % {"title": title_equip(user=request.user, title_id=title_id)}
+        ),
     )
 
 
@@ -42,7 +52,7 @@ def title_equip_view(request, title_id: int):
 @require_POST
 def title_unequip_view(request):
     return _titles_answer(
-        request, lambda: "You wear no title." if title_unequip(user=request.user) else ""
+        request, lambda: gettext("You wear no title.") if title_unequip(user=request.user) else ""
     )
 
 
@@ -51,10 +61,13 @@ def _redeem_confirmation(request, title, titles):
     wallet = wallet_summary(request.user)
     confirm = confirmation_context(
         request,
-        question=f"Buy “{title.name}” for {title.cost} credits?",
-        consequence=f"Your balance goes from {wallet.balance} to {wallet.balance - title.cost} "
-        "credits. A title cannot be returned.",
-        action_label=f"Buy for {title.cost} credits",
+        question=_("Buy “%(name)s” for %(cost)s credits?")
+        % {"name": title.name, "cost": title.cost},
+        consequence=_(
+            "Your balance goes from %(balance)s to %(value)s credits. A title cannot be returned."
+        )
+        % {"balance": wallet.balance, "value": wallet.balance - title.cost},
+        action_label=_("Buy for %(cost)s credits") % {"cost": title.cost},
         cancel_url=reverse(SEASON_PAGE) + "#titles",
     )
     if request.htmx:

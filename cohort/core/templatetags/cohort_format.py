@@ -3,9 +3,10 @@
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import timezone
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -20,7 +21,16 @@ def distance(value, unit: str = "") -> str:
         number = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_DOWN)
     except InvalidOperation:
         return str(value)
-    text = intcomma(f"{number:.1f}", use_l10n=False)
+    # The active language's separators (3,702.6 in English, 3.702,6 in Spanish); the unit
+    # is the path's own (km or mi), whatever the language.
+    text = numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        1,
+        get_format("NUMBER_GROUPING"),
+        get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
     return f"{text} {unit}".strip()
 
 
@@ -30,5 +40,5 @@ def ago(moment) -> str:
     if not moment:
         return ""
     if (timezone.now() - moment).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(moment)} ago"
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(moment)}

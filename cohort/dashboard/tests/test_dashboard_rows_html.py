@@ -48,3 +48,14 @@ def test_formats_numbers_and_marks_the_viewer():
 def test_a_member_never_logged_reads_never():
     html = dashboard_rows_html([_row(streak=0)], viewer_id=2, show_group=False, show_season=False)
     assert "<td>never</td>" in html and '<td class="num">—</td>' in html
+
+
+def test_in_spanish_the_text_is_spanish_and_the_attributes_stay_numbers():
+    from django.utils import translation
+
+    with translation.override("es"):
+        html = dashboard_rows_html([_row()], viewer_id=1, show_group=False, show_season=True)
+    # Spanish as Django formats it: a decimal comma, thousands by a no-break space.
+    assert "45,20% · 3\xa0702,6 km" in html and '<td class="num">12\xa0345</td>' in html
+    assert 'aria-valuenow="45.20"' in html and 'style="width: 45.20%"' in html
+    assert 'muted-badge">tú</span>' in html and "1 día</td>" in html

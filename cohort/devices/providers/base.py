@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import requests
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 # Called before every request a provider makes (the sync hub paces and counts them here).
 REQUEST_HOOK: ContextVar[Callable[[Provider], None] | None] = ContextVar(
@@ -177,7 +178,10 @@ class Provider:
         if status == 401:
             raise TokenExpired(f"{self.label} refused the access token.")
         if status == 429:
-            raise RateLimited(f"{self.label} asked us to slow down.", _retry_after(response))
+            raise RateLimited(
+                _("%(label)s asked us to slow down.") % {"label": self.label},
+                _retry_after(response),
+            )
         if status >= 500:
             raise TemporaryError(f"{self.label} had an error ({status}).")
         if status in (400, 403) and _is_invalid_grant(response):

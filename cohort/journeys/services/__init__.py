@@ -6,6 +6,9 @@ from typing import IO
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from cohort.accounts import permissions
 from cohort.core.clock import programme_today
@@ -43,8 +46,11 @@ def path_make_current(*, path: Path) -> Path:
     progress on it from the days already logged once this commits."""
     if path.start_date > programme_today():
         raise InvalidInput(
-            f"{path.name} starts on {path.start_date:%-d %B %Y}: make it current on that day "
-            "or later (or move its start date), so members can log their days on it."
+            gettext(
+                "%(name)s starts on %(format)s: make it current on that day "
+                "or later (or move its start date), so members can log their days on it."
+            )
+            % {"name": path.name, "format": date_format(path.start_date, "j F Y")}
         )
     Path.objects.filter(is_current=True).exclude(pk=path.pk).update(is_current=False)
     Path.objects.filter(pk=path.pk).update(is_current=True)
@@ -106,14 +112,27 @@ def enrollment_get_or_create(*, user_id: int, path: PathView, started_on: dt.dat
 _NOTICE_MAX = 300  # Notification.text
 
 
-def milestone_notice(milestone, path: PathView) -> tuple[str, str, str]:
-    """The text (with the milestone's postcard, cut to fit), link (its postcard page) and
-    dedupe key of the notification for reaching `milestone`."""
-    text = f"You reached {milestone.name} on {path.name}!"
-    if milestone.postcard:
-        text = f"{text} {milestone.postcard}"
+def _milestone_text(milestone_name: str, path_name: str, postcard: str) -> str:
+    text = gettext("You reached %(milestone)s on %(path)s!") % {
+        "milestone": milestone_name,
+        "path": path_name,
+    }
+    if postcard:
+        text = f"{text} {postcard}"
     if len(text) > _NOTICE_MAX:
         text = text[: _NOTICE_MAX - 1].rstrip() + "…"
+    return text
+
+
+# Written in the recipient's language when the notification is created (core.i18n).
+_milestone_text_lazy = lazy(_milestone_text, str)
+
+
+def milestone_notice(milestone, path: PathView) -> tuple[str, str, str]:
+    """The text (with the milestone's postcard, cut to fit; lazy: in the language active
+    when made text), link (its postcard page) and dedupe key of the notification for
+    reaching `milestone`."""
+    text = _milestone_text_lazy(milestone.name, path.name, milestone.postcard)
     return text, f"/milestones/{milestone.id}/", f"milestone:{milestone.id}"
 
 
@@ -273,8 +292,11 @@ def _milestones_plan(
     }
     if len(route.waypoints) > MAX_MILESTONES - 2:
         raise InvalidInput(
-            f"The file has {len(route.waypoints)} waypoints; a path takes at most "
-            f"{MAX_MILESTONES - 2} between its start and finish."
+            gettext(
+                "The file has %(len)s waypoints; a path takes at most "
+                "%(value)s between its start and finish."
+            )
+            % {"len": len(route.waypoints), "value": MAX_MILESTONES - 2}
         )
     if route.waypoints:
         along = line.locate([(w.lon, w.lat) for w in route.waypoints])
@@ -285,8 +307,11 @@ def _milestones_plan(
     elif every is not None:
         if total / every > MAX_MILESTONES:
             raise InvalidInput(
-                f"A milestone every {every} {unit} makes more than {MAX_MILESTONES}: "
-                "choose a larger distance between milestones (every)."
+                gettext(
+                    "A milestone every %(every)s %(unit)s makes more than %(max_milestones)s: "
+                    "choose a larger distance between milestones (every)."
+                )
+                % {"every": every, "unit": unit, "max_milestones": MAX_MILESTONES}
             )
         metres_each = float(every) * METRES_PER_UNIT[unit]
         for k in range(1, int(total / every) + 1):
@@ -307,11 +332,13 @@ def _path_import_check(*, name: str, unit: str, every: Decimal | None) -> tuple[
     """The name stripped and the unit's code (`miles` is `mi`), or InvalidInput."""
     name, unit = name.strip(), "mi" if unit == "miles" else unit
     if not name or len(name) > 120:
-        raise InvalidInput("Give the path a name of 1 to 120 characters.")
+        raise InvalidInput(gettext("Give the path a name of 1 to 120 characters."))
     if unit not in Path.Unit.values:
-        raise InvalidInput("The unit is km, or mi (or miles).")
+        raise InvalidInput(gettext("The unit is km, or mi (or miles)."))
     if every is not None and not (every.is_finite() and every > 0):
-        raise InvalidInput("The distance between milestones (every) must be a positive number.")
+        raise InvalidInput(
+            gettext("The distance between milestones (every) must be a positive number.")
+        )
     return name, unit
 
 
@@ -333,9 +360,12 @@ def path_import(
     line = route_measure(route.points, is_geographic=True)
     total = _in_unit(line.length, unit)
     if total < HUNDREDTH:
-        raise InvalidInput(f"The line is {line.length:.1f} m long: too short to walk.")
+        raise InvalidInput(
+            gettext("The line is %(format)s m long: too short to walk.")
+            % {"format": format(line.length, ".1f")}
+        )
     if total > _MAX_TOTAL:
-        raise InvalidInput("The line is longer than any path can be.")
+        raise InvalidInput(gettext("The line is longer than any path can be."))
     planned = _milestones_plan(line, route, unit=unit, total=total, every=every)
     stored = route_measure(route_simplify(route.points), is_geographic=True)
     with transaction.atomic():

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from cohort.core.clock import programme_today
 from cohort.core.exceptions import InvalidInput
@@ -31,7 +32,7 @@ def path_from_image_create(
         raise InvalidInput(" ".join(exc.messages).replace("photo", "image")) from None
     size = image_size(image)
     if size is None or not all(0 < side <= _MAX_SIDE for side in size):
-        raise InvalidInput("The image's size could not be read: save it again as PNG or JPEG.")
+        raise InvalidInput(_("The image's size could not be read: save it again as PNG or JPEG."))
     width, height = size
     with transaction.atomic():
         path = Path(
@@ -71,7 +72,7 @@ def path_details_update(*, path: Path, **fields) -> Path:
     the editor's form); a path cannot follow itself."""
     next_path = fields.get("next_path")
     if next_path is not None and next_path.pk == path.pk:
-        raise InvalidInput("A path cannot be its own next path.")
+        raise InvalidInput(_("A path cannot be its own next path."))
     for name, value in fields.items():
         setattr(path, name, value)
     path.save(update_fields=[*fields, "updated_at"])
@@ -87,7 +88,7 @@ def _point_at(path: Path, distance: Decimal) -> tuple[str, float, float]:
     geographic = path.kind == Path.Kind.GEOGRAPHIC
     if view is None or route is None:
         if geographic:
-            raise InvalidInput("This path has no line to place a milestone on.")
+            raise InvalidInput(_("This path has no line to place a milestone on."))
         return "xy", path.map_width / 2, path.map_height / 2
     anchors = [(float(m.distance), m.along) for m in view.milestones]
     a, b = route.point_at(route_position(float(distance), anchors))
@@ -102,11 +103,17 @@ def milestone_add(*, path: Path, name: str, distance: Decimal, postcard: str = "
     Path.objects.select_for_update().filter(pk=path.pk).first()
     if not 0 < distance < path.total_distance:
         raise InvalidInput(
-            f"Place it between the start and the finish: more than 0 and less than "
-            f"{path.total_distance.normalize():f} {path.unit}."
+            _(
+                "Place it between the start and the finish: more than 0 and less than "
+                "%(format)s %(unit)s."
+            )
+            % {"format": format(path.total_distance.normalize(), "f"), "unit": path.unit}
         )
     if path.milestones.filter(distance=distance).exists():
-        raise InvalidInput(f"There is a milestone at {distance.normalize():f} already.")
+        raise InvalidInput(
+            _("There is a milestone at %(format)s already.")
+            % {"format": format(distance.normalize(), "f")}
+        )
     kind, a, b = _point_at(path, distance)
     order = path.milestones.filter(distance__lt=distance).count()
     later = path.milestones.filter(order__gte=order)
@@ -147,9 +154,12 @@ def _number(value, label: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"The {label} must be a number.") from None
+        raise InvalidInput(_("The %(label)s must be a number.") % {"label": label}) from None
     if not low <= number <= high:
-        raise InvalidInput(f"The {label} must be between {low:g} and {high:g}.")
+        raise InvalidInput(
+            _("The %(label)s must be between %(format)s and %(format2)s.")
+            % {"label": label, "format": format(low, "g"), "format2": format(high, "g")}
+        )
     return number
 
 

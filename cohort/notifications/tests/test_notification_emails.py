@@ -107,6 +107,18 @@ def test_a_digest_member_gets_one_email_listing_the_day(inbox):
     assert send_notification_digests_task.delay().get() == 0
 
 
+def test_a_digest_is_written_in_the_members_language(inbox):
+    digest = _member(email_dashboard=True, daily_digest=True)
+    digest.language = "es"
+    digest.save(update_fields=["language"])
+    _notify(digest, "¡Has llegado a Burgos!")
+    assert send_notification_digests_task.delay().get() == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Cohort: tu resumen diario (1 notificación)"
+    body = message.get_content()
+    assert body.startswith(f"Hola, {digest.display_name}:") and "Lo que ha pasado en Cohort" in body
+
+
 class RefusingInbox(Inbox):
     """An SMTP server that refuses one recipient (550), as a real one refuses a bad mailbox."""
 
