@@ -93,6 +93,8 @@ def _generate(members: int, days: int, rng: random.Random) -> None:
                 "date_joined",
                 "hide_name_outside_group",
                 "leetcode_username",
+                "language",
+                "terms_accepted_version",
             ],
             (
                 (
@@ -107,6 +109,8 @@ def _generate(members: int, days: int, rng: random.Random) -> None:
                     now,
                     i % 10 == 0,  # one in ten hides their name outside their group
                     "",
+                    "",
+                    0,
                 )
                 for i in range(members)
             ),
