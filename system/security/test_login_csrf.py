@@ -110,8 +110,15 @@ def test_no_public_api_write_starts_a_session_from_a_cross_site_form():
     ]
     assert LOGIN in public_posts
     for path in public_posts:
-        client, response = _post(body, "text/plain", path, Origin="https://evil.example")
-        assert response.status_code == 415, path
+        if "{provider}" in path:
+            # Providers' webhooks take each provider's own body (Withings posts a form): they
+            # refuse an unsigned one, and start no session either.
+            path = path.replace("{provider}", "oura")
+            client, response = _post(body, "text/plain", path, Origin="https://evil.example")
+            assert response.status_code in (400, 401, 404), path
+        else:
+            client, response = _post(body, "text/plain", path, Origin="https://evil.example")
+            assert response.status_code == 415, path
         _no_session(client, response)
 
 
