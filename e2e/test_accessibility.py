@@ -11,7 +11,20 @@ from django.core.management import call_command
 
 from .axe import axe_source, axe_violations
 from .conftest import ARTIFACTS
-from .test_phone_width import DEMO_PASSWORD, MEMBER_PAGES, STAFF_PAGES
+from .test_phone_width import CONSOLE_PAGES, DEMO_PASSWORD, MEMBER_PAGES, STAFF_PAGES
+
+# The console's other tabs and the pages of devices, member data and the app (issues 21-23).
+MORE_CONSOLE = [
+    ("people", "/organise/people/"),
+    ("console-devices", "/organise/devices/"),
+]
+MEMBER_MORE = [
+    ("devices", "/profile/devices/"),
+    ("close", "/profile/close/"),
+    ("privacy", "/privacy/"),
+    ("terms", "/terms/"),
+    ("offline", "/offline/"),
+]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -103,6 +116,7 @@ def test_a_members_pages_have_no_serious_violation(live_server, page, axe, world
         ("report", "/report/"),
         ("password", "/profile/password/"),
         ("postcard", world["milestone"]),
+        *MEMBER_MORE,
     ]
     assert _audit(page, live_server.url, axe, pages) == ""
 
@@ -120,10 +134,18 @@ def test_a_mentors_pages_have_no_serious_violation(live_server, page, axe, world
 
 def test_a_coordinators_pages_have_no_serious_violation(live_server, page, axe, world):
     _sign_in(page, live_server.url, world["coordinator"])
-    assert _audit(page, live_server.url, axe, [*STAFF_PAGES, *MENTOR_TABS[:2]]) == ""
+    pages = [*STAFF_PAGES, *MENTOR_TABS[:2], *CONSOLE_PAGES, *MORE_CONSOLE]
+    assert _audit(page, live_server.url, axe, pages) == ""
 
 
 def test_an_organisers_pages_have_no_serious_violation(live_server, page, axe, world):
     _sign_in(page, live_server.url, "organiser@demo.cohort.example")
-    pages = [*STAFF_PAGES, *MENTOR_TABS[:2], ("path", world["path"])]
+    pages = [
+        *STAFF_PAGES,
+        *MENTOR_TABS[:2],
+        ("path", world["path"]),
+        *CONSOLE_PAGES,
+        *MORE_CONSOLE,
+        ("texts", "/organise/texts/terms/"),
+    ]
     assert _audit(page, live_server.url, axe, pages) == ""
