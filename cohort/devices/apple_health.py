@@ -5,7 +5,8 @@ The Health Auto Export app's REST automation sends
 "date": "2026-12-03 07:15:00 +0100"}, ...]}, ...]}}` and re-sends yesterday and today on
 every run. Each entry is placed on the member's own calendar day (their time zone, whatever
 offset the entry's date carries), the entries of a day are summed, and each day's total is
-SET (not added) through the activity app's `activity_log`, with source `apple_health`, so
+SET (not added) through the activity app's `activity_log`, with source `apple_health`,
+under the device rule (`day_device_write_wanted`), so
 the same bounds, edit window, plausibility flags and progress, streak and points updates
 apply as to a typed day. All the days of one payload are written in one transaction; a day
 that already holds the same steps from Apple Health is left untouched, so the same payload
@@ -25,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from cohort.accounts.models import User
 from cohort.activity.models import DailyActivity
-from cohort.activity.services.daily import activity_log, activity_validate
+from cohort.activity.services.daily import (
+    activity_log,
+    activity_validate,
+    day_device_write_wanted,
+)
 from cohort.core.clock import zone_for
 from cohort.core.exceptions import InvalidInput
 from cohort.journeys.selectors import path_chain_get
@@ -80,29 +85,29 @@ def apple_health_import(
     from Apple Health is left as it is. A staff account raises PermissionDenied."""
     result = AppleHealthResult()
     chain = path_chain_get()
-    existing = {
-        row.date: row
-        for row in DailyActivity.objects.filter(user=user, date__in=list(days)).only(
-            "date", "steps", "source"
-        )
-    }
-    to_write: list[tuple[dt.date, int]] = []
+    valid: dict[dt.date, int] = {}
     for day, steps in days.items():
         try:
             activity_validate(user=user, day=day, steps=steps, is_correction=False, chain=chain)
         except InvalidInput as refusal:
             result.refused.append((day, steps, str(refusal.detail)))
             continue
-        row = existing.get(day)
-        if row and row.steps == steps and row.source == DailyActivity.Source.APPLE_HEALTH:
-            result.unchanged.append((day, steps))
-        else:
-            to_write.append((day, steps))
+        valid[day] = steps
+    source = DailyActivity.Source.APPLE_HEALTH
     with transaction.atomic():
-        for day, steps in to_write:
-            activity_log(
-                user=user, day=day, steps=steps, source=DailyActivity.Source.APPLE_HEALTH, ip=ip
-            )
+        # The same rule as every device's sync (activity.services.daily): unchanged days are
+        # not written again and a day a mentor confirmed is never lowered.
+        held = {
+            day: (steps, review, old_source)
+            for day, steps, review, old_source in DailyActivity.objects.select_for_update()
+            .filter(user=user, date__in=list(valid))
+            .values_list("date", "steps", "review", "source")
+        }
+        for day, steps in sorted(valid.items()):
+            if not day_device_write_wanted(before=held.get(day), steps=steps, source=source):
+                result.unchanged.append((day, steps))
+                continue
+            activity_log(user=user, day=day, steps=steps, source=source, ip=ip)
             result.written.append((day, steps))
     return result
 

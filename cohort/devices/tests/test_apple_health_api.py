@@ -132,6 +132,17 @@ def test_a_typed_day_is_replaced_by_the_phones_total(member):
     assert _days(member) == {DEC[2]: (900, "apple_health")}  # same count, provenance recorded
 
 
+def test_a_day_a_mentor_confirmed_is_never_lowered_by_the_phone(member):
+    """The one device rule (activity.services.daily.day_device_write_wanted), as for every
+    synced provider: a confirmed count stands over a lower phone total."""
+    DailyActivity.objects.create(
+        user=member, date=DEC[2], steps=9_000, source="web", review="confirmed"
+    )
+    answer = _post(_client(member), _payload((5_000, "2026-12-02 08:00:00 +0530"))).json()
+    assert _days(member) == {DEC[2]: (9_000, "web")}
+    assert answer["written"] == []
+
+
 def test_an_entry_sent_twice_in_one_payload_counts_once(member):
     body = _payload(
         (400, "2026-12-03 07:00:00 +0530", {"source": "Apple Watch"}),
