@@ -6,6 +6,7 @@ a revoked grant, and nothing half-written. (Google Health's flows are in test_de
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import time_machine
 from cohort.activity.models import DailyActivity
 from cohort.activity.services import device_days
 from cohort.devices.models import DeviceConnection, SyncRun
+from cohort.devices.providers import PROVIDERS
 from cohort.devices.services.connections import device_connect_finish, device_connect_start
 from cohort.devices.services.sync import device_sync
 from cohort.devices.tests.fakes.oauth import OAuthFake, WebhookCall
@@ -277,3 +279,93 @@ def test_nothing_half_written_when_a_day_fails(hub, walker, today, monkeypatch):
         device_sync(connection_id=conn.pk, kind=NIGHTLY)
     assert _days(walker) == {}
     assert not Enrollment.objects.filter(user=walker, steps__gt=0).exists()
+
+
+# -- the profile page, handshakes, refresh, disconnect ----------------------------------------
+def test_connect_through_the_profile_page_and_the_fakes_consent(hub, walker, today, signed_in):
+    client = signed_in(walker)
+    _set(hub, today, (0, 6_500))
+    page = client.get("/profile/devices/")
+    label = PROVIDERS[hub.name].label
+    assert page.status_code == 200 and label.encode() in page.content
+    start = client.post(f"/profile/devices/{hub.name}/connect/")
+    assert start.status_code == 302 and start["Location"].startswith(hub.fake.url)
+    back = hub.fake.consent(start["Location"])
+    done = client.get(f"/profile/devices/{hub.name}/callback/", back, follow=True)
+    assert done.status_code == 200 and b"filled in from your device" in done.content
+    conn = DeviceConnection.objects.get(user=walker, provider=hub.name)
+    assert (conn.status, conn.external_user_id) == ("active", hub.fake.user)
+    assert _days(walker)[today] == (6_500, hub.name)
+
+
+def test_a_forged_state_on_the_callback_connects_nothing(hub, walker, signed_in):
+    client = signed_in(walker)
+    start = client.post(f"/profile/devices/{hub.name}/connect/")
+    back = hub.fake.consent(start["Location"])
+    answer = client.get(f"/profile/devices/{hub.name}/callback/", {**back, "state": "forged"})
+    assert answer.status_code == 422
+    assert not DeviceConnection.objects.exists() and _days(walker) == {}
+
+
+VERIFY = {
+    "withings": lambda fake: WebhookCall("HEAD"),
+    "oura": lambda fake: fake.verification(token="verify-me"),
+    "polar": lambda fake: fake.event(event="PING", key="not-known-yet"),
+}
+
+
+def test_the_providers_subscription_check_is_answered(hub, client, db):
+    call = VERIFY[hub.name](hub.fake)
+    answer = _send(client, hub, call)
+    assert answer.status_code == 200, answer.content
+    if hub.name == "oura":
+        assert answer.json() == {"challenge": "c-123"}
+    assert not SyncRun.objects.exists()
+
+
+def test_a_signed_webhook_for_an_unknown_member_queues_nothing(hub, today, client, db):
+    hub.fake.user = {"withings": "999999", "oura": "someone-else", "polar": "999"}[hub.name]
+    answer = _send(client, hub, hub.hook(hub.fake, today))
+    assert answer.status_code == 202 and answer.json() == {"queued": 0}
+
+
+def test_a_token_about_to_expire_is_refreshed_before_the_sync(hub, walker, today):
+    if hub.name == "polar":
+        pytest.skip("Polar's tokens do not expire and it has no refresh grant")
+    conn, _ = _connect(hub, walker)
+    old = conn.tokens.access_token
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60)
+    conn.tokens_set(dataclasses.replace(conn.tokens, expires_at=soon))
+    conn.save()
+    _set(hub, today, (0, 3_300))
+    assert device_sync(connection_id=conn.pk, kind=NIGHTLY).outcome == "ok"
+    conn.refresh_from_db()
+    assert conn.tokens.access_token not in ("", old)
+    assert conn.tokens.access_token in hub.fake.access
+    assert _days(walker)[today] == (3_300, hub.name)
+
+
+def test_a_401_refreshes_once_or_asks_to_reconnect(hub, walker, today):
+    conn, _ = _connect(hub, walker)
+    hub.fake.access.pop(conn.tokens.access_token)  # the provider forgot the access token
+    _set(hub, today, (0, 4_400))
+    result = device_sync(connection_id=conn.pk, kind=NIGHTLY)
+    if hub.name == "polar":  # no refresh grant: a refused token is a withdrawn grant
+        assert result.outcome == "reconnect"
+        assert _days(walker).get(today) is None
+    else:
+        assert result.outcome == "ok", result.error
+        assert _days(walker)[today] == (4_400, hub.name)
+
+
+def test_disconnect_revokes_at_the_provider_and_keeps_the_days(hub, walker, today):
+    from cohort.devices.services.connections import device_disconnect
+
+    _set(hub, today, (0, 5_500))
+    _connect(hub, walker)
+    conn = device_disconnect(user=walker, provider_name=hub.name)
+    assert conn.status == DeviceConnection.Status.DISCONNECTED
+    assert conn.access_token_encrypted == ""
+    assert hub.fake.user in hub.fake.revoked
+    assert _days(walker)[today] == (5_500, hub.name)
+    assert device_sync(connection_id=conn.pk, kind=NIGHTLY).outcome == "skipped"
