@@ -369,3 +369,82 @@ def test_disconnect_revokes_at_the_provider_and_keeps_the_days(hub, walker, toda
     assert hub.fake.user in hub.fake.revoked
     assert _days(walker)[today] == (5_500, hub.name)
     assert device_sync(connection_id=conn.pk, kind=NIGHTLY).outcome == "skipped"
+
+
+def test_a_signed_but_unreadable_webhook_is_refused_and_queues_nothing(hub, walker, client):
+    import hashlib
+    import hmac
+
+    _connect(hub, walker)
+    body = b"{not json"
+    if hub.name == "withings":
+        call = WebhookCall(
+            "POST",
+            b"userid=&appli=x",
+            "application/x-www-form-urlencoded",
+            query={"token": WITHINGS_SECRET},
+        )
+    elif hub.name == "oura":
+        stamp = "1764770000"
+        key = hub.fake.client_secret.encode()
+        sig = hmac.new(key, stamp.encode() + body, hashlib.sha256).hexdigest().upper()
+        call = WebhookCall(
+            "POST", body, headers={"x-oura-timestamp": stamp, "x-oura-signature": sig}
+        )
+    else:
+        sig = hmac.new(hub.fake.signature_secret_key.encode(), body, hashlib.sha256).hexdigest()
+        call = WebhookCall("POST", body, headers={"Polar-Webhook-Signature": sig})
+    answer = _send(client, hub, call)
+    assert answer.status_code in (400, 401) and answer.json()["detail"]
+    assert not SyncRun.objects.filter(kind="webhook").exists()
+
+
+def test_the_same_webhook_twice_changes_nothing_the_second_time(
+    hub, walker, today, client, django_capture_on_commit_callbacks
+):
+    _connect(hub, walker)
+    _set(hub, today, (0, 4_321))
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _send(client, hub, hub.hook(hub.fake, today)).status_code == 202
+    runs = list(SyncRun.objects.filter(kind="webhook").order_by("pk"))
+    assert [r.outcome for r in runs] == ["ok", "ok"]
+    assert runs[0].days_written == 1 and runs[1].days_written == 0
+    assert _days(walker)[today] == (4_321, hub.name)
+    assert Enrollment.objects.get(user=walker).steps == 4_321
+
+
+def test_a_webhook_for_a_member_who_must_reconnect_queues_nothing(hub, walker, today, client):
+    conn, _ = _connect(hub, walker)
+    hub.fake.withdraw(hub.fake.user)
+    assert device_sync(connection_id=conn.pk, kind=NIGHTLY).outcome == "reconnect"
+    answer = _send(client, hub, hub.hook(hub.fake, today))
+    assert answer.status_code == 202 and answer.json() == {"queued": 0}
+
+
+def test_a_back_fill_over_several_pages_is_whole(hub, walker, today):
+    hub.fake.page_size = 2  # Withings' and Oura's answers come in pages
+    _set(hub, today, *[(back, 1_000 + back) for back in range(7)])
+    conn, result = _connect(hub, walker)
+    assert result.outcome == "ok", result.error
+    days = _days(walker)
+    assert {day: steps for day, (steps, _s) in days.items()} == {
+        today - dt.timedelta(days=back): 1_000 + back for back in range(7)
+    }
+
+
+def test_a_webhook_sync_that_is_rate_limited_writes_nothing(
+    hub, walker, today, client, django_capture_on_commit_callbacks
+):
+    conn, _ = _connect(hub, walker)
+    _set(hub, today, (0, 9_100))
+    hub.fake.fail_next(
+        FakeResponse(429, {"error": "too many"}, {"Retry-After": "60"}), path=hub.data_path
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _send(client, hub, hub.hook(hub.fake, today)).status_code == 202
+    run = SyncRun.objects.get(kind="webhook")
+    assert run.outcome == "retry" and run.days_written == 0
+    assert _days(walker).get(today) is None
+    conn.refresh_from_db()
+    assert conn.retry_not_before is not None
