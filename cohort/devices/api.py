@@ -60,11 +60,16 @@ def _provider(name: str):
     return provider
 
 
-@router.get(
-    "/devices/{provider}/webhook", auth=None, include_in_schema=False, summary="Verification"
+@router.api_operation(
+    ["GET", "HEAD"],
+    "/devices/{provider}/webhook",
+    auth=None,
+    include_in_schema=False,
+    summary="Verification",
 )
 def webhook_verify(request: HttpRequest, provider: str):
-    """A provider's subscription check (its challenge answered as it documents)."""
+    """A provider's subscription check (its challenge answered as it documents): Oura's GET
+    with a challenge, Withings' HEAD before it subscribes a callback URL."""
     answer = _provider(provider).webhook_challenge(request)
     if answer is None:
         return JsonResponse({"detail": _("Not a verification request.")}, status=400)
@@ -81,6 +86,11 @@ def webhook_receive(request: HttpRequest, provider: str):
     adapter = _provider(provider)
     if type(adapter).webhook_events is Provider.webhook_events:
         raise NotFound(_("%(provider)s sends no webhooks.") % {"provider": adapter.label})
+    # A check posted when the webhook is created (Polar's PING, signed with a key we are
+    # only given once it succeeds) is answered before any signature is asked for.
+    answer = adapter.webhook_challenge(request)
+    if answer is not None:
+        return answer
     try:
         events = adapter.webhook_events(request)
     except WebhookRejected as error:
