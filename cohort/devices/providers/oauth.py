@@ -41,6 +41,23 @@ def authorise_url(
     )
 
 
+class ConsentUrl:
+    """The consent page's URL from the provider's settings and scopes (a mixin before
+    Provider): scopes joined by `scope_separator`, PKCE only where the provider uses it."""
+
+    scope_separator = " "
+
+    def authorise_url(self, *, redirect_uri: str, state: str, code_challenge: str | None) -> str:
+        return authorise_url(
+            self.setting("AUTH_URL"),  # type: ignore[attr-defined]
+            client_id=self.client_id,  # type: ignore[attr-defined]
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=self.scope_separator.join(self.scopes),  # type: ignore[attr-defined]
+            code_challenge=code_challenge if self.uses_pkce else None,  # type: ignore[attr-defined]
+        )
+
+
 def tokens_from(
     body: Any,
     *,

@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 
 from .base import BadResponse, Provider, Tokens, WebhookEvent, WebhookRejected
 from .oauth import (
+    ConsentUrl,
     EmptyAnswerOk,
-    authorise_url,
     parse_day,
     parse_steps,
     said,
@@ -49,7 +49,7 @@ from .oauth import (
 _SYNCED_EVENTS = {"create", "update"}
 
 
-class Oura(EmptyAnswerOk, Provider):
+class Oura(EmptyAnswerOk, ConsentUrl, Provider):
     name = "oura"
     label = "Oura"
     settings_prefix = "OURA"
@@ -65,14 +65,6 @@ class Oura(EmptyAnswerOk, Provider):
     missing_day_is_unknown = True
 
     # -- OAuth -----------------------------------------------------------------------------
-    def authorise_url(self, *, redirect_uri: str, state: str, code_challenge: str | None) -> str:
-        return authorise_url(
-            self.setting("AUTH_URL"),
-            client_id=self.client_id,
-            redirect_uri=redirect_uri,
-            state=state,
-            scope=" ".join(self.scopes),
-        )
 
     def exchange(self, *, code: str, redirect_uri: str, code_verifier: str | None) -> Tokens:
         body = self._token_call(

@@ -46,8 +46,8 @@ from .base import (
     WebhookRejected,
 )
 from .oauth import (
+    ConsentUrl,
     EmptyAnswerOk,
-    authorise_url,
     parse_day,
     parse_steps,
     said,
@@ -59,7 +59,7 @@ _MAX_DAYS_A_REQUEST = 28
 _ALREADY_REGISTERED = object()
 
 
-class Polar(EmptyAnswerOk, Provider):
+class Polar(EmptyAnswerOk, ConsentUrl, Provider):
     name = "polar"
     label = "Polar"
     settings_prefix = "POLAR"
@@ -74,14 +74,6 @@ class Polar(EmptyAnswerOk, Provider):
     missing_day_is_unknown = True
 
     # -- OAuth -----------------------------------------------------------------------------
-    def authorise_url(self, *, redirect_uri: str, state: str, code_challenge: str | None) -> str:
-        return authorise_url(
-            self.setting("AUTH_URL"),
-            client_id=self.client_id,
-            redirect_uri=redirect_uri,
-            state=state,
-            scope=" ".join(self.scopes),
-        )
 
     def exchange(self, *, code: str, redirect_uri: str, code_verifier: str | None) -> Tokens:
         with token_endpoint(self.label):

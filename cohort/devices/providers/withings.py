@@ -49,14 +49,14 @@ from .base import (
     WebhookEvent,
     WebhookRejected,
 )
-from .oauth import authorise_url, parse_day, parse_steps, said, tokens_from
+from .oauth import ConsentUrl, parse_day, parse_steps, said, tokens_from
 
 _TOKEN_FAILED = {100, 101, 102, 200, 401}
 _THEIR_ERROR = {2554, 2555}
 _ACTIVITY_APPLI = 16
 
 
-class Withings(Provider):
+class Withings(ConsentUrl, Provider):
     name = "withings"
     label = "Withings"
     settings_prefix = "WITHINGS"
@@ -67,18 +67,11 @@ class Withings(Provider):
     }
     scopes = ("user.activity",)
     uses_pkce = False
+    scope_separator = ","  # Withings separates scopes with commas
     requests_per_minute = 120
     missing_day_is_unknown = True
 
     # -- OAuth -----------------------------------------------------------------------------
-    def authorise_url(self, *, redirect_uri: str, state: str, code_challenge: str | None) -> str:
-        return authorise_url(
-            self.setting("AUTH_URL"),
-            client_id=self.client_id,
-            redirect_uri=redirect_uri,
-            state=state,
-            scope=",".join(self.scopes),  # Withings separates scopes with commas
-        )
 
     def exchange(self, *, code: str, redirect_uri: str, code_verifier: str | None) -> Tokens:
         body = self._token_call(
