@@ -59,13 +59,16 @@ ERROR_SCHEMA = {
 }
 
 
-def _errors_of(method: str, operation: dict) -> list[int]:
+def _errors_of(url: str, method: str, operation: dict) -> list[int]:
     """Every operation can reject its input (400 malformed, 422 invalid); signed-in ones also
-    401/403/404; writes also conflict, those with a body can be too large; any write or
-    sign-in can be rate-limited."""
+    401/403/404, public ones naming something in their path 404 (and a provider's webhook a
+    401 for a signature that does not verify); writes also conflict, those with a body can
+    be too large; any write or sign-in can be rate-limited."""
     statuses = [400, 422, 503]
     if operation.get("security"):
         statuses += [401, 403, 404]
+    elif "{" in url:
+        statuses += [401, 404] if url.endswith("/webhook") else [404]
     if operation.get("operationId", "").endswith("_login"):
         # 403 and 415: sign-in CSRF (another site's Origin/Referer, a body that is not JSON)
         statuses += [401, 403, 415, 429]
@@ -84,9 +87,9 @@ class CohortAPI(NinjaAPI):
         error = {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         }
-        for path in schema["paths"].values():
+        for url, path in schema["paths"].items():
             for method, operation in path.items():
-                for status in _errors_of(method, operation):
+                for status in _errors_of(url, method, operation):
                     operation["responses"].setdefault(
                         status, {"description": ERROR_STATUSES[status], **error}
                     )

@@ -139,7 +139,8 @@ def test_staff_see_who_syncs(live_server, browser, google, width, role):
     )
     assert staff.role in (User.Role.ORGANISER, User.Role.COORDINATOR)
     context, page = _sign_in(browser, live_server, staff.email, STAFF_PASSWORD, width)
-    page.get_by_role("link", name="Devices").click()
+    page.get_by_role("link", name="Organise").click()  # the console's Devices tab
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Devices").click()
     expect(page.get_by_role("heading", name="Device sync")).to_be_visible()
     expect(page.get_by_role("row", name="Harriers")).to_contain_text("Brook Stale")
     if role == "coordinator":

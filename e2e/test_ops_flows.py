@@ -172,7 +172,9 @@ def test_a_member_turns_email_on_and_gets_only_what_arrives_after(demo, page):
     _sign_in(page, demo, MEMBER)
     page.goto(f"{demo.url}/notifications/")
     page.get_by_label("email me dashboard notifications").check()
-    page.get_by_role("button", name=re.compile("Save")).click()
+    page.locator("form", has=page.get_by_label("email me dashboard notifications")).get_by_role(
+        "button", name=re.compile("Save")
+    ).click()
     expect(page.get_by_text("Your email choices are saved.")).to_be_visible()
 
     notifications_create(drafts=[NotificationDraft(member.pk, "New news", "/map/")])
